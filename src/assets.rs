@@ -1,0 +1,28 @@
+//! Files compiled into the binary: the bundled BeeTrove sample (Apache-2.0, see `assets/NOTICE`),
+//! imported as snapshot 1 of a new database so gptscope works from any directory, offline.
+
+use crate::store::import::Input;
+
+/// 397 GPTs with >= 300 conversations from BeeTrove's 5% sample, crawled 2024-01..2024-03.
+pub const SAMPLE_GPTS: &[u8] = include_bytes!("../assets/beetrove_sample_2024-03.json");
+/// BeeTrove's monitoring of the store front on 2024-03-28.
+pub const SAMPLE_HOMEPAGE: &[u8] = include_bytes!("../assets/beetrove_homepage_2024-03-28.csv");
+/// The attribution the sample's licence asks for.
+pub const NOTICE: &str = include_str!("../assets/NOTICE");
+
+pub const SAMPLE_LABEL: &str = "BeeTrove sample (2024-03)";
+pub const SAMPLE_SOURCE: &str = "bundled: BeeTrove OpenAI GPTs Dataset (Apache-2.0), Mafei 2024";
+
+/// The bundled sample as import inputs.
+pub fn sample_inputs() -> Vec<Input> {
+    vec![
+        Input::Memory {
+            name: "assets/beetrove_sample_2024-03.json",
+            bytes: SAMPLE_GPTS,
+        },
+        Input::Memory {
+            name: "assets/beetrove_homepage_2024-03-28.csv",
+            bytes: SAMPLE_HOMEPAGE,
+        },
+    ]
+}

@@ -1,0 +1,292 @@
+//! The command line: arguments (clap), opening the database (creating it from the bundled
+//! sample when it does not exist), and the subcommands, each printing text or `--json`.
+//! Errors are one line on stderr; exit codes are 0 success, 1 failure, 2 usage.
+
+mod output;
+
+use crate::store::Db;
+use crate::store::db::{DEFAULT_LOCK_TIMEOUT, StoreError};
+use crate::store::import::{self, ImportError, ImportOptions};
+use crate::store::parse::input::Format;
+use crate::store::query;
+use clap::{Args, Parser, Subcommand};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "gptscope",
+    version,
+    about = "A terminal explorer of OpenAI's GPT Store: snapshots, search, histograms, history",
+    long_about = None
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// The snapshot database [default: $XDG_DATA_HOME/gptscope/gptscope.db]
+    #[arg(long, global = true, env = "GPTSCOPE_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Seconds to wait for another process holding the database's write lock
+    #[arg(long, global = true, value_name = "SECS", default_value_t = DEFAULT_LOCK_TIMEOUT.as_secs_f64())]
+    pub lock_timeout: f64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Import files or directories (JSON, JSONL, CSV, .zst) as one new snapshot
+    Import(ImportArgs),
+    /// List the snapshots
+    Snapshots(JsonArg),
+    /// Show everything stored about one GPT
+    Show(ShowArgs),
+    /// Tools, categories, ratings and conversations of a snapshot
+    Stats(StatsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct JsonArg {
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Files or directories to import (directories: every file in them)
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// The snapshot's label [default: the first file's name]
+    #[arg(long)]
+    pub label: Option<String>,
+    /// Skip format detection
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(Format::NAMES))]
+    pub format: Option<String>,
+    /// Fail on the first bad record or file, writing nothing
+    #[arg(long)]
+    pub strict: bool,
+    /// The date the data describes (YYYY-MM-DD or RFC 3339) [default: read off the data]
+    #[arg(long, value_name = "DATE")]
+    pub taken_at: Option<String>,
+    /// Print the import summary as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// A GPT id (g-…) or store URL
+    pub gpt: String,
+    /// Snapshot id [default: the newest]
+    #[arg(long)]
+    pub snapshot: Option<i64>,
+    /// Print the stored source record instead
+    #[arg(long, conflicts_with = "json")]
+    pub raw: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Snapshot id [default: the newest]
+    #[arg(long)]
+    pub snapshot: Option<i64>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "gptscope: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// The default database path: `$XDG_DATA_HOME/gptscope/gptscope.db`, else
+/// `~/.local/share/gptscope/gptscope.db`.
+pub fn default_db_path() -> anyhow::Result<PathBuf> {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|v| !v.is_empty())
+                .map(|h| PathBuf::from(h).join(".local/share"))
+        })
+        .ok_or_else(|| {
+            anyhow::anyhow!("cannot find a data directory: set --db, GPTSCOPE_DB or HOME")
+        })?;
+    Ok(base.join("gptscope").join("gptscope.db"))
+}
+
+/// Opens the database; a new one gets the bundled sample as snapshot 1.
+pub fn open_db(global: &GlobalArgs) -> anyhow::Result<Db> {
+    let path = match &global.db {
+        Some(p) => p.clone(),
+        None => default_db_path()?,
+    };
+    let timeout = Duration::try_from_secs_f64(global.lock_timeout.max(0.0))
+        .map_err(|_| anyhow::anyhow!("--lock-timeout: not a number of seconds"))?;
+    let mut db = Db::open(&path, timeout)?;
+    if db.was_created() {
+        let opts = ImportOptions {
+            label: Some(crate::assets::SAMPLE_LABEL.to_owned()),
+            source: Some(crate::assets::SAMPLE_SOURCE.to_owned()),
+            ..ImportOptions::default()
+        };
+        import::import(&mut db, &crate::assets::sample_inputs(), &opts, &|_| {}).map_err(|e| {
+            anyhow::anyhow!("importing the bundled sample into {}: {e}", path.display())
+        })?;
+    }
+    Ok(db)
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let out = &mut std::io::stdout().lock();
+    match cli.command {
+        None => {
+            let db = open_db(&cli.global)?;
+            let snaps = query::snapshots(&db)?;
+            output::snapshots(out, &snaps)?;
+            writeln!(
+                out,
+                "\n(the explorer opens here once it is built; `gptscope --help` lists the commands)"
+            )?;
+            Ok(())
+        }
+        Some(Command::Import(args)) => cmd_import(&cli.global, args, out),
+        Some(Command::Snapshots(args)) => {
+            let db = open_db(&cli.global)?;
+            let snaps = query::snapshots(&db)?;
+            if args.json {
+                output::json(out, &snaps)
+            } else {
+                output::snapshots(out, &snaps)
+            }
+        }
+        Some(Command::Show(args)) => cmd_show(&cli.global, args, out),
+        Some(Command::Stats(args)) => {
+            let db = open_db(&cli.global)?;
+            let snap = query::snapshot(&db, args.snapshot)?;
+            let overview = crate::stats::overview(&db, &snap)?;
+            if args.json {
+                output::json(out, &overview)
+            } else {
+                output::overview(out, &overview)
+            }
+        }
+    }
+}
+
+fn cmd_import(global: &GlobalArgs, args: ImportArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let taken_at = match &args.taken_at {
+        Some(t) => Some(
+            crate::time::parse_timestamp(t)
+                .ok_or_else(|| anyhow::anyhow!("--taken-at: {t:?} is not a date (YYYY-MM-DD)"))?,
+        ),
+        None => None,
+    };
+    let inputs = import::expand_paths(&args.paths)?;
+    let mut db = open_db(global)?;
+    let opts = ImportOptions {
+        label: args.label.clone(),
+        source: None,
+        format: args.format.as_deref().and_then(Format::parse),
+        strict: args.strict,
+        taken_at,
+    };
+    let bar = ProgressBar::new(std::io::stderr().is_terminal());
+    let result = import::import(&mut db, &inputs, &opts, &|p| bar.update(p));
+    bar.finish();
+    let report = result.map_err(|e| match e {
+        ImportError::Store(StoreError::Invalid(msg)) => anyhow::anyhow!("{msg}"),
+        other => anyhow::anyhow!(other),
+    })?;
+    if args.json {
+        output::json(out, &report)
+    } else {
+        output::import_report(out, &report, &inputs)
+    }
+}
+
+fn cmd_show(global: &GlobalArgs, args: ShowArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let db = open_db(global)?;
+    let snap = query::snapshot(&db, args.snapshot)?;
+    let id = crate::store::record::id_from_short_url(&args.gpt).unwrap_or_else(|| args.gpt.clone());
+    if args.raw {
+        let raw =
+            query::raw_source(&db, snap.id, &id)?.ok_or_else(|| not_in_snapshot(&id, &snap))?;
+        writeln!(out, "{raw}")?;
+        return Ok(());
+    }
+    let view = query::gpt(&db, &snap, &id)?.ok_or_else(|| not_in_snapshot(&id, &snap))?;
+    if args.json {
+        output::json(out, &view)
+    } else {
+        output::gpt(out, &view)
+    }
+}
+
+fn not_in_snapshot(id: &str, snap: &query::SnapshotInfo) -> anyhow::Error {
+    anyhow::anyhow!(
+        "{id}: not in snapshot #{} \"{}\" (gptscope snapshots lists the others)",
+        snap.id,
+        snap.label
+    )
+}
+
+/// An import progress bar on a terminal, shown only once the import has taken a second.
+struct ProgressBar {
+    bar: Option<indicatif::ProgressBar>,
+    started: std::time::Instant,
+}
+
+impl ProgressBar {
+    fn new(terminal: bool) -> Self {
+        let bar = terminal.then(|| {
+            let bar = indicatif::ProgressBar::with_draw_target(
+                Some(0),
+                indicatif::ProgressDrawTarget::hidden(),
+            );
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{spinner} importing [{bar:30}] {bytes}/{total_bytes} {msg} ({eta})",
+            ) {
+                bar.set_style(style.progress_chars("=> "));
+            }
+            bar
+        });
+        ProgressBar {
+            bar,
+            started: std::time::Instant::now(),
+        }
+    }
+
+    fn update(&self, p: import::Progress) {
+        let Some(bar) = &self.bar else { return };
+        if bar.is_hidden() && self.started.elapsed() >= Duration::from_secs(1) {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+        bar.set_length(p.bytes_total);
+        bar.set_position(p.bytes_done);
+        bar.set_message(format!("{} records", p.records));
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}

@@ -1,0 +1,182 @@
+//! Opening the snapshot database: telling SQLite files from other files and our databases from
+//! other SQLite databases, WAL mode, the busy timeout, migrations, and turning SQLite's error
+//! codes into messages that say what to do.
+
+use super::schema;
+use rusqlite::{Connection, ErrorCode, OpenFlags};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// What can go wrong with the database, each a one-line message naming the file.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0}: not a SQLite database (is --db pointing at the right file?)")]
+    NotSqlite(PathBuf),
+    #[error("{0}: a SQLite database, but not one of gptscope's")]
+    Foreign(PathBuf),
+    #[error("{path}: written by a newer gptscope (schema {found}; this build knows {known})")]
+    TooNew {
+        path: PathBuf,
+        found: i32,
+        known: i32,
+    },
+    #[error("{0}: the database is read-only (check the file's and its folder's permissions)")]
+    ReadOnly(PathBuf),
+    #[error(
+        "{0}: the database is locked by another process (an import still running?); try again when it is done"
+    )]
+    Locked(PathBuf),
+    #[error("{path}: cannot open the database: {reason}")]
+    CannotOpen { path: PathBuf, reason: String },
+    #[error("{path}: {source}")]
+    Sqlite {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("no snapshot #{0} (gptscope snapshots lists them)")]
+    NoSuchSnapshot(i64),
+    #[error("the database holds no complete snapshot yet (gptscope import PATH adds one)")]
+    NoSnapshots,
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl StoreError {
+    /// Classifies a SQLite error for the database at `path`.
+    pub fn from_sqlite(path: &Path, e: rusqlite::Error) -> StoreError {
+        let path = path.to_path_buf();
+        match e.sqlite_error_code() {
+            Some(ErrorCode::NotADatabase) => StoreError::NotSqlite(path),
+            Some(ErrorCode::ReadOnly) => StoreError::ReadOnly(path),
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Locked(path),
+            Some(ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => StoreError::CannotOpen {
+                path,
+                reason: e.to_string(),
+            },
+            _ => StoreError::Sqlite { path, source: e },
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// An open snapshot database.
+pub struct Db {
+    conn: Connection,
+    path: PathBuf,
+    /// True when this open created the file.
+    created: bool,
+}
+
+/// How long a command waits for another writer before giving up.
+pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(5);
+
+impl Db {
+    /// Opens (creating when missing) and migrates the database at `path`.
+    pub fn open(path: &Path, lock_timeout: Duration) -> Result<Db> {
+        let existed = path.exists();
+        if existed {
+            check_header(path)?;
+        } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::CannotOpen {
+                path: path.to_path_buf(),
+                reason: format!("cannot create {}: {e}", dir.display()),
+            })?;
+        }
+        let err = |e| StoreError::from_sqlite(path, e);
+        let mut conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(err)?;
+        conn.busy_timeout(lock_timeout).map_err(err)?;
+        // Reading the schema is the first real read: it fails on non-databases.
+        let (app_id, version, tables) = read_identity(&conn).map_err(err)?;
+        if version > schema::SCHEMA_VERSION {
+            return Err(StoreError::TooNew {
+                path: path.to_path_buf(),
+                found: version,
+                known: schema::SCHEMA_VERSION,
+            });
+        }
+        if app_id != schema::APPLICATION_ID && (app_id != 0 || tables > 0) {
+            return Err(StoreError::Foreign(path.to_path_buf()));
+        }
+        let readonly = conn.is_readonly(rusqlite::MAIN_DB).map_err(err)?;
+        if version < schema::SCHEMA_VERSION {
+            if readonly {
+                return Err(StoreError::ReadOnly(path.to_path_buf()));
+            }
+            conn.pragma_update(None, "journal_mode", "WAL")
+                .map_err(err)?;
+            schema::migrate(&mut conn).map_err(err)?;
+        }
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(err)?;
+        conn.pragma_update(None, "temp_store", "MEMORY")
+            .map_err(err)?;
+        conn.pragma_update(None, "cache_size", -65_536)
+            .map_err(err)?;
+        Ok(Db {
+            conn,
+            path: path.to_path_buf(),
+            created: !existed,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// True when this open created the database file.
+    pub fn was_created(&self) -> bool {
+        self.created
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    /// Wraps a SQLite error with this database's path.
+    pub fn err(&self, e: rusqlite::Error) -> StoreError {
+        StoreError::from_sqlite(&self.path, e)
+    }
+}
+
+fn check_header(path: &Path) -> Result<()> {
+    use std::io::Read;
+    let mut header = [0u8; 16];
+    let mut file = std::fs::File::open(path).map_err(|e| StoreError::CannotOpen {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    let n = file.read(&mut header).map_err(|e| StoreError::CannotOpen {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    if n == 0 {
+        return Ok(()); // An empty file is an empty database to SQLite.
+    }
+    if n < 16 || &header != b"SQLite format 3\0" {
+        return Err(StoreError::NotSqlite(path.to_path_buf()));
+    }
+    Ok(())
+}
+
+fn read_identity(conn: &Connection) -> rusqlite::Result<(i32, i32, i64)> {
+    let app_id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
+    let version: i32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let tables: i64 = conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok((app_id, version, tables))
+}

@@ -1,0 +1,14 @@
+//! The snapshot store: the normalised record ([`record`]), the parsers of every source format
+//! ([`parse`]), the SQLite database ([`db`], [`schema`]), the snapshot writer ([`writer`]) and
+//! importer ([`import`]), and the query layer ([`query`]) that the TUI and the CLI share.
+
+pub mod db;
+pub mod import;
+pub mod parse;
+pub mod query;
+pub mod record;
+pub mod schema;
+pub mod writer;
+
+pub use db::{Db, StoreError};
+pub use record::GptRecord;

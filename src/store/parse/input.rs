@@ -1,0 +1,522 @@
+//! Files as they come: plain or zstd-compressed (by magic bytes, not by name), a JSON document, a
+//! JSON array (streamed element by element, so a multi-gigabyte array never sits in memory),
+//! JSON Lines, or a CSV table recognised by its header. Each value found is handed to the JSON
+//! dispatcher in [`super`]; line numbers are those of the (decompressed) file.
+
+use super::table::{TableKind, parse_csv};
+use super::{
+    Context, Issue, IssueKind, LineIndex, Sink, SkipReason, json_error_issue, parse_json_value,
+};
+use std::fmt;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// A format named by the user (`--format`), overriding detection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// A JSON document or a JSON array of records.
+    Json,
+    /// One JSON record per line.
+    Jsonl,
+    BeetroveCsv,
+    HomepageCsv,
+    GptrackerCsv,
+}
+
+impl Format {
+    pub const NAMES: [&'static str; 5] = [
+        "json",
+        "jsonl",
+        "beetrove-csv",
+        "homepage-csv",
+        "gptracker-csv",
+    ];
+
+    pub fn parse(s: &str) -> Option<Format> {
+        Some(match s {
+            "json" => Format::Json,
+            "jsonl" | "ndjson" => Format::Jsonl,
+            "beetrove-csv" | "beetrove" => Format::BeetroveCsv,
+            "homepage-csv" | "homepage" => Format::HomepageCsv,
+            "gptracker-csv" | "gptracker" => Format::GptrackerCsv,
+            _ => return None,
+        })
+    }
+}
+
+/// What a file turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detected {
+    JsonDocument,
+    JsonArray,
+    Jsonl,
+    Table(TableKind),
+}
+
+impl Detected {
+    pub fn name(self) -> &'static str {
+        match self {
+            Detected::JsonDocument => "JSON document",
+            Detected::JsonArray => "JSON array",
+            Detected::Jsonl => "JSON Lines",
+            Detected::Table(t) => t.name(),
+        }
+    }
+}
+
+/// Why a whole file could not be read.
+#[derive(Debug)]
+pub enum FileError {
+    Io(io::Error),
+    Empty,
+    /// Not a format gptscope knows; the first bytes say what it looked like.
+    Unrecognised(String),
+}
+
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FileError::Io(e) => write!(f, "cannot read: {e}"),
+            FileError::Empty => f.write_str("empty file (no records)"),
+            FileError::Unrecognised(start) => write!(
+                f,
+                "not a GPT Store file (starts with {start:?}; expected JSON, JSON Lines, or a \
+                 BeeTrove/GPTracker CSV; --format overrides detection)"
+            ),
+        }
+    }
+}
+
+impl From<io::Error> for FileError {
+    fn from(e: io::Error) -> Self {
+        FileError::Io(e)
+    }
+}
+
+/// Counts bytes read from the file (compressed bytes for `.zst`), for progress.
+struct Counting<'a, R> {
+    inner: R,
+    counter: &'a AtomicU64,
+}
+
+impl<R: Read> Read for Counting<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.counter.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+const ZSTD_MAGIC: [u8; 4] = [0x28, 0xB5, 0x2F, 0xFD];
+const BUF: usize = 1 << 20;
+
+/// Opens a file, decompressing zstd when the magic bytes say so.
+fn open<'a>(path: &Path, counter: &'a AtomicU64) -> io::Result<Box<dyn BufRead + 'a>> {
+    let file = File::open(path)?;
+    let mut raw = BufReader::with_capacity(
+        BUF,
+        Counting {
+            inner: file,
+            counter,
+        },
+    );
+    let head = raw.fill_buf()?;
+    if head.starts_with(&ZSTD_MAGIC) {
+        let decoder = zstd::Decoder::with_buffer(raw)?;
+        Ok(Box::new(BufReader::with_capacity(BUF, decoder)))
+    } else {
+        Ok(Box::new(raw))
+    }
+}
+
+/// Parses one file into the sink; returns what it was.
+pub fn parse_file(
+    path: &Path,
+    format: Option<Format>,
+    counter: &AtomicU64,
+    sink: &mut dyn Sink,
+) -> Result<Detected, FileError> {
+    let mut reader = open(path, counter)?;
+    parse_reader(&mut reader, format, sink)
+}
+
+/// Parses an already opened (decompressed) stream.
+pub fn parse_reader(
+    reader: &mut dyn BufRead,
+    format: Option<Format>,
+    sink: &mut dyn Sink,
+) -> Result<Detected, FileError> {
+    // Skip a byte-order mark and leading blank space, counting the lines it covers.
+    let mut line = 1u64;
+    let first = loop {
+        let buf = reader.fill_buf()?;
+        if buf.is_empty() {
+            return Err(FileError::Empty);
+        }
+        let skip = buf
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .unwrap_or(buf.len());
+        line += memchr::memchr_iter(b'\n', &buf[..skip]).count() as u64;
+        let done = skip < buf.len();
+        let bom = buf[skip..].starts_with(&[0xEF, 0xBB, 0xBF]);
+        reader.consume(if bom { skip + 3 } else { skip });
+        if done && !bom {
+            break reader.fill_buf()?[0];
+        }
+    };
+    let detected = match format {
+        Some(Format::Jsonl) => Detected::Jsonl,
+        Some(Format::BeetroveCsv) => Detected::Table(TableKind::Beetrove),
+        Some(Format::HomepageCsv) => Detected::Table(TableKind::Homepage),
+        Some(Format::GptrackerCsv) => Detected::Table(TableKind::Gptracker),
+        Some(Format::Json) | None if first == b'[' => Detected::JsonArray,
+        Some(Format::Json) => Detected::JsonDocument,
+        None if first == b'{' => {
+            return parse_object_stream(reader, line, sink);
+        }
+        None => {
+            let mut header = Vec::new();
+            reader.read_until(b'\n', &mut header)?;
+            let text = String::from_utf8_lossy(&header);
+            let columns: Vec<&str> = text
+                .trim_end()
+                .split(',')
+                .map(|c| c.trim().trim_matches('"'))
+                .collect();
+            let Some(kind) = TableKind::detect(&columns) else {
+                return Err(FileError::Unrecognised(super::snippet(text.trim_end())));
+            };
+            let mut chained = io::Cursor::new(header).chain(reader);
+            parse_csv(&mut chained, kind, sink)?;
+            return Ok(Detected::Table(kind));
+        }
+    };
+    match detected {
+        Detected::JsonArray => parse_array(reader, line, sink)?,
+        Detected::JsonDocument => parse_document(reader, line, sink)?,
+        Detected::Jsonl => parse_lines(reader, line, Vec::new(), sink)?,
+        Detected::Table(kind) => parse_csv(reader, kind, sink)?,
+    }
+    Ok(detected)
+}
+
+/// A file starting with `{`: JSON Lines when its first line is a whole value (or the next line
+/// starts a new object at column 0), else one pretty-printed document.
+fn parse_object_stream(
+    reader: &mut dyn BufRead,
+    line: u64,
+    sink: &mut dyn Sink,
+) -> Result<Detected, FileError> {
+    let mut first = Vec::new();
+    reader.read_until(b'\n', &mut first)?;
+    let first_is_whole = serde_json::from_slice::<serde::de::IgnoredAny>(&first).is_ok();
+    let next_starts_object = {
+        let buf = reader.fill_buf()?;
+        buf.first() == Some(&b'{')
+    };
+    if first_is_whole || next_starts_object {
+        parse_lines(reader, line, first, sink)?;
+        Ok(Detected::Jsonl)
+    } else {
+        let mut rest = io::Cursor::new(first).chain(reader);
+        parse_document(&mut rest, line, sink)?;
+        Ok(Detected::JsonDocument)
+    }
+}
+
+fn parse_document(reader: &mut dyn Read, line: u64, sink: &mut dyn Sink) -> io::Result<()> {
+    let mut bytes = Vec::new();
+    reader.read_to_end(&mut bytes)?;
+    match std::str::from_utf8(&bytes) {
+        Ok(text) => parse_json_value(text, &LineIndex::new(text, line), &Context::default(), sink),
+        Err(e) => sink.issue(utf8_issue(&bytes, e, line)),
+    }
+    Ok(())
+}
+
+fn utf8_issue(bytes: &[u8], e: std::str::Utf8Error, first_line: u64) -> Issue {
+    let at = e.valid_up_to();
+    Issue {
+        line: first_line + memchr::memchr_iter(b'\n', &bytes[..at]).count() as u64,
+        kind: IssueKind::Skipped(SkipReason::InvalidUtf8),
+        message: format!("invalid UTF-8 at byte {at} of the record"),
+    }
+}
+
+/// JSON Lines; `pending` is a first line already read.
+fn parse_lines(
+    reader: &mut dyn BufRead,
+    mut line: u64,
+    mut pending: Vec<u8>,
+    sink: &mut dyn Sink,
+) -> io::Result<()> {
+    let mut buf = Vec::with_capacity(64 * 1024);
+    loop {
+        if sink.stopped() {
+            return Ok(());
+        }
+        if !pending.is_empty() {
+            std::mem::swap(&mut buf, &mut pending);
+            pending.clear();
+        } else {
+            buf.clear();
+            if reader.read_until(b'\n', &mut buf)? == 0 {
+                return Ok(());
+            }
+        }
+        let trimmed = buf.trim_ascii();
+        if !trimmed.is_empty() {
+            match std::str::from_utf8(trimmed) {
+                Ok(text) => {
+                    parse_json_value(text, &LineIndex::new(text, line), &Context::default(), sink)
+                }
+                Err(e) => sink.issue(utf8_issue(trimmed, e, line)),
+            }
+        }
+        line += 1;
+    }
+}
+
+/// A JSON array, element by element: each element is cut out by a small scanner (strings,
+/// escapes, nesting) and parsed alone, so one bad element costs only itself.
+fn parse_array(reader: &mut dyn BufRead, line: u64, sink: &mut dyn Sink) -> io::Result<()> {
+    let mut splitter = ArraySplitter::new(line);
+    loop {
+        let chunk = reader.fill_buf()?;
+        if chunk.is_empty() || sink.stopped() {
+            break;
+        }
+        let n = chunk.len();
+        let done = splitter.feed(chunk, &mut |line, element| {
+            emit_element(element, line, sink)
+        });
+        reader.consume(n);
+        if done {
+            return Ok(());
+        }
+    }
+    if let Some(line) = splitter.unfinished() {
+        sink.issue(Issue {
+            line,
+            kind: IssueKind::Skipped(SkipReason::Truncated),
+            message: "the file ends inside this record (truncated JSON array)".to_owned(),
+        });
+    }
+    Ok(())
+}
+
+fn emit_element(element: &[u8], line: u64, sink: &mut dyn Sink) {
+    match std::str::from_utf8(element) {
+        Ok(text) => {
+            if text.starts_with(['{', '[']) {
+                parse_json_value(text, &LineIndex::new(text, line), &Context::default(), sink);
+            } else {
+                match serde_json::from_str::<serde::de::IgnoredAny>(text) {
+                    Err(e) => sink.issue(json_error_issue(&e, text, line)),
+                    Ok(_) => sink.issue(Issue {
+                        line,
+                        kind: IssueKind::Skipped(SkipReason::Unrecognised),
+                        message: format!(
+                            "expected a JSON object, found {:?}",
+                            super::snippet(text)
+                        ),
+                    }),
+                }
+            }
+        }
+        Err(e) => sink.issue(utf8_issue(element, e, line)),
+    }
+}
+
+/// Cuts the top-level elements out of a JSON array fed in chunks.
+struct ArraySplitter {
+    line: u64,
+    started: bool,
+    finished: bool,
+    element: Vec<u8>,
+    element_line: u64,
+    depth: u32,
+    in_string: bool,
+    escaped: bool,
+}
+
+impl ArraySplitter {
+    fn new(line: u64) -> Self {
+        ArraySplitter {
+            line,
+            started: false,
+            finished: false,
+            element: Vec::new(),
+            element_line: line,
+            depth: 0,
+            in_string: false,
+            escaped: false,
+        }
+    }
+
+    /// Feeds a chunk; calls `emit(line, element)` for each complete element. True at the
+    /// array's closing bracket.
+    fn feed(&mut self, chunk: &[u8], emit: &mut dyn FnMut(u64, &[u8])) -> bool {
+        let mut i = 0;
+        while i < chunk.len() {
+            if self.finished {
+                return true;
+            }
+            let b = chunk[i];
+            if self.in_string {
+                // Jump to the next quote or backslash.
+                let rest = &chunk[i..];
+                let stop = if self.escaped {
+                    0
+                } else {
+                    memchr::memchr2(b'"', b'\\', rest).unwrap_or(rest.len())
+                };
+                self.line += memchr::memchr_iter(b'\n', &rest[..stop]).count() as u64;
+                self.element.extend_from_slice(&rest[..stop]);
+                i += stop;
+                if i >= chunk.len() {
+                    break;
+                }
+                let c = chunk[i];
+                self.element.push(c);
+                if self.escaped {
+                    self.escaped = false;
+                } else if c == b'\\' {
+                    self.escaped = true;
+                } else {
+                    self.in_string = false;
+                    if self.depth == 0 {
+                        self.finish_element(emit);
+                    }
+                }
+                i += 1;
+                continue;
+            }
+            if b == b'\n' {
+                self.line += 1;
+            }
+            if !self.started {
+                if b == b'[' {
+                    self.started = true;
+                }
+                i += 1;
+                continue;
+            }
+            let in_element = !self.element.is_empty();
+            match b {
+                b'"' => {
+                    if !in_element {
+                        self.element_line = self.line;
+                    }
+                    self.in_string = true;
+                    self.element.push(b);
+                }
+                b'{' | b'[' => {
+                    if !in_element {
+                        self.element_line = self.line;
+                    }
+                    self.depth += 1;
+                    self.element.push(b);
+                }
+                b'}' | b']' if self.depth > 0 => {
+                    self.depth -= 1;
+                    self.element.push(b);
+                    if self.depth == 0 {
+                        self.finish_element(emit);
+                    }
+                }
+                b']' => {
+                    if in_element {
+                        self.finish_element(emit);
+                    }
+                    self.finished = true;
+                    return true;
+                }
+                b',' if self.depth == 0 => {
+                    if in_element {
+                        self.finish_element(emit);
+                    }
+                }
+                c if c.is_ascii_whitespace() && self.depth == 0 => {
+                    if in_element {
+                        self.finish_element(emit);
+                    }
+                }
+                _ => {
+                    if !in_element {
+                        self.element_line = self.line;
+                    }
+                    self.element.push(b);
+                }
+            }
+            i += 1;
+        }
+        self.finished
+    }
+
+    fn finish_element(&mut self, emit: &mut dyn FnMut(u64, &[u8])) {
+        emit(self.element_line, &self.element);
+        self.element.clear();
+    }
+
+    /// The line of an element the input ended in, if any.
+    fn unfinished(&self) -> Option<u64> {
+        if !self.element.is_empty() {
+            Some(self.element_line)
+        } else if self.started && !self.finished {
+            Some(self.line)
+        } else {
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(input: &str, chunk: usize) -> (Vec<(u64, String)>, Option<u64>) {
+        let mut s = ArraySplitter::new(1);
+        let mut out = Vec::new();
+        for c in input.as_bytes().chunks(chunk) {
+            if s.feed(c, &mut |l, e| {
+                out.push((l, String::from_utf8_lossy(e).into_owned()))
+            }) {
+                break;
+            }
+        }
+        (out, s.unfinished())
+    }
+
+    #[test]
+    fn splits_elements_with_lines_across_chunk_boundaries() {
+        let input = "[\n {\"a\": \"x,]}\\\"\"},\n {\"b\": [1, {\"c\": 2}]},\n 3, \"s\"\n]";
+        for chunk in [1, 2, 3, 7, 1000] {
+            let (els, unfinished) = split(input, chunk);
+            assert_eq!(
+                els,
+                vec![
+                    (2, r#"{"a": "x,]}\""}"#.to_owned()),
+                    (3, r#"{"b": [1, {"c": 2}]}"#.to_owned()),
+                    (4, "3".to_owned()),
+                    (4, "\"s\"".to_owned()),
+                ],
+                "chunk {chunk}"
+            );
+            assert_eq!(unfinished, None);
+        }
+    }
+
+    #[test]
+    fn reports_a_truncated_last_element() {
+        let (els, unfinished) = split("[{\"a\":1},\n{\"b\":", 4);
+        assert_eq!(els.len(), 1);
+        assert_eq!(unfinished, Some(2));
+        let (els, unfinished) = split("[{\"a\":1}", 4);
+        assert_eq!(els.len(), 1);
+        assert_eq!(unfinished, Some(1));
+    }
+}

@@ -1,0 +1,765 @@
+//! Parsers of every real GPT Store format into [`GptRecord`]s, store-front shelves and issues.
+//!
+//! A JSON value is recognised by its keys, wherever it appears (a whole file, an array element, a
+//! JSONL line, an item of a shelf): a resource `{gizmo, tools, files}`, a bare gizmo (2023 page
+//! data), a wrapped export `{id, …, data: resource}`, a discovery response `{cuts}`, a shelf
+//! `{info, list}`, a list `{items | hits, cursor}`, a BeeTrove row `{"GPT Id", …}` or a summary row
+//! `{id, name, num_conversations_str}`. Tables (BeeTrove, homepage monitoring, GPTracker) are in
+//! [`table`]. Everything is handed to a [`Sink`] as it is found, so parsers never hold a file's
+//! records in memory and the caller decides what "bad" costs (`--strict`).
+
+pub mod input;
+pub mod lenient;
+pub(crate) mod resource;
+pub mod table;
+
+use crate::store::record::{Conversations, GptRecord};
+use lenient::{Count, Field, Stamp};
+use resource::ResourceParts;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::cell::Cell;
+use std::fmt;
+
+/// Receives what a parser finds, in input order.
+pub trait Sink {
+    /// A GPT with the exact source text it was read from (kept for provenance).
+    fn gpt(&mut self, gpt: GptRecord, raw: &[u8], line: u64);
+    /// A store-front shelf (a "cut" of the discovery page).
+    fn shelf(&mut self, shelf: ShelfInfo);
+    /// A GPT's position on a shelf.
+    fn shelf_entry(&mut self, entry: ShelfEntry);
+    /// A record skipped, or a field ignored.
+    fn issue(&mut self, issue: Issue);
+    /// True when the receiver wants no more (parsers check it between records).
+    fn stopped(&self) -> bool {
+        false
+    }
+}
+
+/// A store-front shelf.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ShelfInfo {
+    /// The store's cut id (`trending`, `featured_store`, `writing`, …).
+    pub id: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub display_type: Option<String>,
+    pub display_group: Option<String>,
+    /// 1-based position of the shelf on the store front, when known.
+    pub page_position: Option<u32>,
+    pub observed_at: Option<i64>,
+}
+
+/// A GPT seen at a position on a shelf. Sources without ids (BeeTrove's homepage monitoring)
+/// give a name and author instead; the snapshot writer resolves those to ids where it can.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ShelfEntry {
+    pub shelf_id: String,
+    /// 1-based position in the shelf.
+    pub position: u32,
+    pub gpt_id: Option<String>,
+    pub name: Option<String>,
+    pub author: Option<String>,
+    pub line: u64,
+}
+
+/// Something wrong with one record of an input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Issue {
+    pub line: u64,
+    pub kind: IssueKind,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum IssueKind {
+    /// The record was not imported.
+    Skipped(SkipReason),
+    /// The record was imported without a field of the wrong type.
+    FieldIgnored,
+}
+
+impl IssueKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            IssueKind::Skipped(r) => r.label(),
+            IssueKind::FieldIgnored => "field of the wrong type ignored",
+        }
+    }
+}
+
+/// Why a record was not imported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SkipReason {
+    NotJson,
+    Truncated,
+    InvalidUtf8,
+    MissingId,
+    InvalidId,
+    Project,
+    Unrecognised,
+    BadRow,
+}
+
+impl SkipReason {
+    pub fn label(self) -> &'static str {
+        match self {
+            SkipReason::NotJson => "not JSON",
+            SkipReason::Truncated => "truncated record",
+            SkipReason::InvalidUtf8 => "invalid UTF-8",
+            SkipReason::MissingId => "no id",
+            SkipReason::InvalidId => "invalid id",
+            SkipReason::Project => "project, not a GPT",
+            SkipReason::Unrecognised => "not a GPT Store record",
+            SkipReason::BadRow => "unreadable table row",
+        }
+    }
+}
+
+impl fmt::Display for Issue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.kind.label(), self.message)
+    }
+}
+
+/// The first characters of a value, for messages.
+pub fn snippet(s: &str) -> String {
+    const MAX: usize = 40;
+    match s.char_indices().nth(MAX) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_owned(),
+    }
+}
+
+/// A field's path inside a record (`data.gizmo.display.categories`), built on the stack and only
+/// rendered when something has to be reported.
+#[derive(Clone, Copy)]
+pub struct FieldPath<'a> {
+    parent: Option<&'a FieldPath<'a>>,
+    name: &'a str,
+}
+
+impl<'a> FieldPath<'a> {
+    pub const ROOT: FieldPath<'static> = FieldPath {
+        parent: None,
+        name: "",
+    };
+
+    pub fn child(&'a self, name: &'a str) -> FieldPath<'a> {
+        FieldPath {
+            parent: Some(self),
+            name,
+        }
+    }
+
+    pub fn render(&self) -> String {
+        let mut parts = Vec::new();
+        let mut node = Some(self);
+        while let Some(n) = node {
+            if !n.name.is_empty() {
+                parts.push(n.name);
+            }
+            node = n.parent;
+        }
+        parts.reverse();
+        let mut out = String::new();
+        for p in parts {
+            if !out.is_empty() && !p.starts_with('[') {
+                out.push('.');
+            }
+            out.push_str(p);
+        }
+        out
+    }
+}
+
+/// What went wrong while normalising one record.
+#[derive(Debug, Default)]
+pub struct RecordIssues {
+    pub skipped: Option<(SkipReason, String)>,
+    pub fields: Vec<String>,
+}
+
+impl RecordIssues {
+    pub fn skip(&mut self, reason: SkipReason, message: impl Into<String>) {
+        if self.skipped.is_none() {
+            self.skipped = Some((reason, message.into()));
+        }
+    }
+
+    pub fn field(&mut self, parent: &FieldPath<'_>, name: &str, message: impl fmt::Display) {
+        self.fields.push(format!(
+            "field `{}`: {message} (ignored)",
+            parent.child(name).render()
+        ));
+    }
+
+    /// The value of a field, reporting a wrong type.
+    pub fn take<T>(&mut self, f: Field<T>, parent: &FieldPath<'_>, name: &str) -> Option<T> {
+        match f {
+            Field::Present(v) => Some(v),
+            Field::Missing => None,
+            Field::Bad(msg) => {
+                self.field(parent, name, msg);
+                None
+            }
+        }
+    }
+
+    /// A list of strings, dropping (and reporting) elements that are not strings, and empties.
+    pub fn take_strings(
+        &mut self,
+        f: Field<Vec<Field<String>>>,
+        parent: &FieldPath<'_>,
+        name: &str,
+    ) -> Vec<String> {
+        let Some(items) = self.take(f, parent, name) else {
+            return Vec::new();
+        };
+        let path = parent.child(name);
+        items
+            .into_iter()
+            .filter_map(|item| self.take(item, &path, "[]"))
+            .filter(|s| !s.trim().is_empty())
+            .collect()
+    }
+
+    /// Hands the issues to the sink; true when the record survived.
+    fn flush(self, line: u64, sink: &mut dyn Sink) -> bool {
+        for message in self.fields {
+            sink.issue(Issue {
+                line,
+                kind: IssueKind::FieldIgnored,
+                message,
+            });
+        }
+        match self.skipped {
+            Some((reason, message)) => {
+                sink.issue(Issue {
+                    line,
+                    kind: IssueKind::Skipped(reason),
+                    message,
+                });
+                false
+            }
+            None => true,
+        }
+    }
+}
+
+/// Maps positions inside a JSON text back to line numbers of its file.
+pub struct LineIndex<'a> {
+    text: &'a str,
+    first_line: u64,
+    /// (byte offset, line there): positions are asked in increasing order, so counting resumes.
+    cursor: Cell<(usize, u64)>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str, first_line: u64) -> Self {
+        LineIndex {
+            text,
+            first_line,
+            cursor: Cell::new((0, first_line)),
+        }
+    }
+
+    /// The line where `sub` (a slice of the text) starts.
+    pub fn line_of(&self, sub: &str) -> u64 {
+        let base = self.text.as_ptr() as usize;
+        let at = (sub.as_ptr() as usize).wrapping_sub(base);
+        if at > self.text.len() {
+            return self.first_line;
+        }
+        let (mut from, mut line) = self.cursor.get();
+        if at < from {
+            (from, line) = (0, self.first_line);
+        }
+        line += memchr::memchr_iter(b'\n', &self.text.as_bytes()[from..at]).count() as u64;
+        self.cursor.set((at, line));
+        line
+    }
+}
+
+/// Where a value sits: its text, the line it starts on, what encloses it.
+#[derive(Clone, Default)]
+pub struct Context {
+    /// When the enclosing source observed the record (crawl date, export time, round).
+    pub observed_at: Option<i64>,
+    /// The shelf and 1-based position when the value is an item of a shelf.
+    pub shelf: Option<(String, u32)>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Envelope<'a> {
+    #[serde(borrow)]
+    gizmo: Option<&'a RawValue>,
+    #[serde(borrow)]
+    tools: Option<&'a RawValue>,
+    #[serde(borrow)]
+    files: Option<&'a RawValue>,
+    #[serde(borrow)]
+    resource: Option<&'a RawValue>,
+    #[serde(borrow)]
+    data: Option<&'a RawValue>,
+    #[serde(borrow)]
+    cuts: Option<&'a RawValue>,
+    #[serde(borrow)]
+    info: Option<&'a RawValue>,
+    #[serde(borrow)]
+    list: Option<&'a RawValue>,
+    #[serde(borrow)]
+    items: Option<&'a RawValue>,
+    #[serde(borrow)]
+    hits: Option<&'a RawValue>,
+    #[serde(borrow)]
+    id: Option<&'a RawValue>,
+    #[serde(borrow)]
+    display: Option<&'a RawValue>,
+    #[serde(borrow)]
+    short_url: Option<&'a RawValue>,
+    #[serde(borrow)]
+    author: Option<&'a RawValue>,
+    #[serde(borrow)]
+    updated_at: Option<&'a RawValue>,
+    #[serde(borrow)]
+    num_conversations_str: Option<&'a RawValue>,
+    #[serde(borrow, rename = "GPT Id")]
+    beetrove_id: Option<&'a RawValue>,
+    #[serde(borrow, rename = "GPT Url")]
+    beetrove_url: Option<&'a RawValue>,
+}
+
+/// What a value turned out to hold, for the shelf that encloses it.
+struct Found {
+    id: String,
+    name: String,
+    author: Option<String>,
+}
+
+/// Parses one JSON value (a file, an array element, a JSONL line) and everything inside it.
+pub fn parse_json_value(text: &str, lines: &LineIndex<'_>, ctx: &Context, sink: &mut dyn Sink) {
+    let line = lines.line_of(text);
+    match serde_json::from_str::<Envelope<'_>>(text) {
+        Ok(env) => {
+            dispatch(env, text, lines, ctx, &FieldPath::ROOT, sink);
+        }
+        Err(e) => sink.issue(json_error_issue(&e, text, line)),
+    }
+}
+
+/// The issue for a value that is not (complete, valid) JSON, at the line serde_json points to.
+pub fn json_error_issue(e: &serde_json::Error, text: &str, first_line: u64) -> Issue {
+    use serde_json::error::Category;
+    let line = first_line + (e.line().max(1) as u64 - 1);
+    let msg = lenient::describe_error(e);
+    let (reason, message) = match e.classify() {
+        Category::Eof => (
+            SkipReason::Truncated,
+            "the record ends early (truncated JSON)".to_owned(),
+        ),
+        Category::Data if text.trim_start().starts_with(['{']) => {
+            (SkipReason::NotJson, format!("unexpected JSON: {msg}"))
+        }
+        Category::Data => (
+            SkipReason::Unrecognised,
+            format!("expected a JSON object, found {:?}", snippet(text.trim())),
+        ),
+        _ if msg.contains("unicode") || msg.contains("UTF-8") => {
+            (SkipReason::InvalidUtf8, format!("invalid UTF-8 ({msg})"))
+        }
+        _ => (SkipReason::NotJson, format!("not valid JSON: {msg}")),
+    };
+    Issue {
+        line,
+        kind: IssueKind::Skipped(reason),
+        message,
+    }
+}
+
+fn dispatch(
+    env: Envelope<'_>,
+    text: &str,
+    lines: &LineIndex<'_>,
+    ctx: &Context,
+    path: &FieldPath<'_>,
+    sink: &mut dyn Sink,
+) -> Option<Found> {
+    let line = lines.line_of(text);
+    if let Some(cuts) = env.cuts {
+        parse_discovery(cuts.get(), lines, ctx, path, sink);
+        return None;
+    }
+    if let (Some(info), Some(list)) = (env.info, env.list) {
+        parse_shelf(info.get(), list.get(), None, lines, ctx, path, sink);
+        return None;
+    }
+    if let Some(gizmo) = env.gizmo {
+        // Search hits sometimes nest a whole resource under `gizmo`.
+        if let Ok(inner) = serde_json::from_str::<Envelope<'_>>(gizmo.get())
+            && inner.gizmo.is_some()
+        {
+            return dispatch(inner, gizmo.get(), lines, ctx, &path.child("gizmo"), sink);
+        }
+        let tools = env.tools.map(RawValue::get);
+        let files = env.files.map(RawValue::get);
+        return emit_resource(gizmo.get(), tools, files, text, line, ctx, path, true, sink);
+    }
+    if let Some(resource) = env.resource {
+        return parse_nested(resource.get(), lines, ctx, &path.child("resource"), sink);
+    }
+    if let (Some(data), Some(_)) = (env.data, env.id) {
+        let mut inner = ctx.clone();
+        if let Some(t) = env
+            .updated_at
+            .and_then(|t| serde_json::from_str::<Stamp>(t.get()).ok())
+        {
+            inner.observed_at = Some(t.0);
+        }
+        return parse_nested(data.get(), lines, &inner, &path.child("data"), sink);
+    }
+    if let Some(list) = env.items.or(env.hits) {
+        parse_list(list.get(), lines, ctx, path, sink);
+        return None;
+    }
+    if env.beetrove_id.is_some() || env.beetrove_url.is_some() {
+        let mut issues = RecordIssues::default();
+        let record = match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text)
+        {
+            Ok(map) => {
+                table::beetrove_record(|col| map.get(col).and_then(lenient::cell_text), &mut issues)
+            }
+            Err(e) => {
+                issues.skip(SkipReason::NotJson, lenient::describe_error(&e));
+                None
+            }
+        };
+        return emit(record, issues, text, line, ctx, sink);
+    }
+    if env.num_conversations_str.is_some() && env.display.is_none() {
+        let mut issues = RecordIssues::default();
+        let record = summary_record(text, &mut issues);
+        return emit(record, issues, text, line, ctx, sink);
+    }
+    if env.id.is_some()
+        && (env.display.is_some() || env.short_url.is_some() || env.author.is_some())
+    {
+        let tools = env.tools.map(RawValue::get);
+        let files = env.files.map(RawValue::get);
+        return emit_resource(text, tools, files, text, line, ctx, path, false, sink);
+    }
+    let keys = object_keys(text);
+    sink.issue(Issue {
+        line,
+        kind: IssueKind::Skipped(SkipReason::Unrecognised),
+        message: if keys.is_empty() {
+            "an empty object".to_owned()
+        } else {
+            format!(
+                "an object with keys {} is not a GPT Store record",
+                keys.join(", ")
+            )
+        },
+    });
+    None
+}
+
+fn object_keys(text: &str) -> Vec<String> {
+    serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text)
+        .map(|m| m.keys().take(6).cloned().collect())
+        .unwrap_or_default()
+}
+
+fn parse_nested(
+    text: &str,
+    lines: &LineIndex<'_>,
+    ctx: &Context,
+    path: &FieldPath<'_>,
+    sink: &mut dyn Sink,
+) -> Option<Found> {
+    match serde_json::from_str::<Envelope<'_>>(text) {
+        Ok(env) => dispatch(env, text, lines, ctx, path, sink),
+        Err(e) => {
+            sink.issue(json_error_issue(&e, text, lines.line_of(text)));
+            None
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn emit_resource(
+    gizmo: &str,
+    tools: Option<&str>,
+    files: Option<&str>,
+    raw: &str,
+    line: u64,
+    ctx: &Context,
+    path: &FieldPath<'_>,
+    wrapped: bool,
+    sink: &mut dyn Sink,
+) -> Option<Found> {
+    let mut issues = RecordIssues::default();
+    let gpath = if wrapped { path.child("gizmo") } else { *path };
+    let record = ResourceParts::from_raw(gizmo, tools, files, &mut issues, &gpath)
+        .and_then(|parts| resource::normalise(parts, path, &gpath, &mut issues));
+    emit(record, issues, raw, line, ctx, sink)
+}
+
+fn emit(
+    record: Option<GptRecord>,
+    issues: RecordIssues,
+    raw: &str,
+    line: u64,
+    ctx: &Context,
+    sink: &mut dyn Sink,
+) -> Option<Found> {
+    let ok = issues.flush(line, sink);
+    let mut record = record.filter(|_| ok)?;
+    if record.observed_at.is_none() {
+        record.observed_at = ctx.observed_at;
+    }
+    let found = Found {
+        id: record.id.clone(),
+        name: record.name.clone(),
+        author: record.author.display_name.clone(),
+    };
+    sink.gpt(record, raw.as_bytes(), line);
+    Some(found)
+}
+
+#[derive(Deserialize)]
+struct Cut<'a> {
+    #[serde(borrow)]
+    info: Option<&'a RawValue>,
+    #[serde(borrow)]
+    list: Option<&'a RawValue>,
+}
+
+fn parse_discovery(
+    cuts: &str,
+    lines: &LineIndex<'_>,
+    ctx: &Context,
+    path: &FieldPath<'_>,
+    sink: &mut dyn Sink,
+) {
+    let cuts = match serde_json::from_str::<Vec<Cut<'_>>>(cuts) {
+        Ok(c) => c,
+        Err(e) => {
+            sink.issue(bad_container(lines.line_of(cuts), path, "cuts", &e));
+            return;
+        }
+    };
+    for (i, cut) in cuts.into_iter().enumerate() {
+        if let (Some(info), Some(list)) = (cut.info, cut.list) {
+            let position = u32::try_from(i + 1).ok();
+            parse_shelf(info.get(), list.get(), position, lines, ctx, path, sink);
+        }
+    }
+}
+
+fn bad_container(line: u64, path: &FieldPath<'_>, name: &str, e: &serde_json::Error) -> Issue {
+    Issue {
+        line,
+        kind: IssueKind::Skipped(SkipReason::Unrecognised),
+        message: format!(
+            "field `{}`: {}",
+            path.child(name).render(),
+            lenient::describe_error(e)
+        ),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ShelfInfoJ {
+    id: Field<String>,
+    title: Field<String>,
+    description: Field<String>,
+    display_type: Field<String>,
+    display_group: Field<String>,
+}
+
+#[derive(Deserialize)]
+struct ListJ<'a> {
+    #[serde(borrow, default)]
+    items: Option<Vec<&'a RawValue>>,
+    #[serde(default)]
+    cursor: Field<Count>,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn parse_shelf(
+    info: &str,
+    list: &str,
+    page_position: Option<u32>,
+    lines: &LineIndex<'_>,
+    ctx: &Context,
+    path: &FieldPath<'_>,
+    sink: &mut dyn Sink,
+) {
+    let line = lines.line_of(info);
+    let info: ShelfInfoJ = match serde_json::from_str(info) {
+        Ok(i) => i,
+        Err(e) => {
+            sink.issue(bad_container(line, path, "info", &e));
+            return;
+        }
+    };
+    let mut issues = RecordIssues::default();
+    let ipath = path.child("info");
+    let Some(id) = issues.take(info.id, &ipath, "id") else {
+        issues.skip(SkipReason::MissingId, "a shelf without an id");
+        issues.flush(line, sink);
+        return;
+    };
+    let shelf = ShelfInfo {
+        id: id.clone(),
+        title: issues.take(info.title, &ipath, "title"),
+        description: issues.take(info.description, &ipath, "description"),
+        display_type: issues.take(info.display_type, &ipath, "display_type"),
+        display_group: issues.take(info.display_group, &ipath, "display_group"),
+        page_position,
+        observed_at: ctx.observed_at,
+    };
+    issues.flush(line, sink);
+    sink.shelf(shelf);
+    let list: ListJ<'_> = match serde_json::from_str(list) {
+        Ok(l) => l,
+        Err(e) => {
+            sink.issue(bad_container(lines.line_of(list), path, "list", &e));
+            return;
+        }
+    };
+    let items = list.items.unwrap_or_default();
+    // `cursor` is the offset of the next page: this page started `len` before it.
+    let start = match list.cursor {
+        Field::Present(Count(next)) => next.saturating_sub(items.len() as u64),
+        _ => 0,
+    };
+    let lpath = path.child("list.items[]");
+    for (i, item) in items.into_iter().enumerate() {
+        let position = u32::try_from(start + i as u64 + 1).unwrap_or(u32::MAX);
+        let item_ctx = Context {
+            observed_at: ctx.observed_at,
+            shelf: Some((id.clone(), position)),
+        };
+        if let Some(found) = parse_nested(item.get(), lines, &item_ctx, &lpath, sink) {
+            sink.shelf_entry(ShelfEntry {
+                shelf_id: id.clone(),
+                position,
+                gpt_id: Some(found.id),
+                name: Some(found.name),
+                author: found.author,
+                line: lines.line_of(item.get()),
+            });
+        }
+    }
+}
+
+fn parse_list(
+    list: &str,
+    lines: &LineIndex<'_>,
+    ctx: &Context,
+    path: &FieldPath<'_>,
+    sink: &mut dyn Sink,
+) {
+    // `hits` may itself be `{items, cursor}`.
+    if list.trim_start().starts_with('{') {
+        parse_nested(list, lines, ctx, path, sink);
+        return;
+    }
+    match serde_json::from_str::<Vec<&RawValue>>(list) {
+        Ok(items) => {
+            let ipath = path.child("items[]");
+            for item in items {
+                parse_nested(item.get(), lines, ctx, &ipath, sink);
+            }
+        }
+        Err(e) => sink.issue(bad_container(lines.line_of(list), path, "items", &e)),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct SummaryJ {
+    id: Field<String>,
+    name: Field<String>,
+    short_url: Field<String>,
+    num_conversations_str: Field<String>,
+    review_total: Field<Count>,
+    review_count: Field<Count>,
+}
+
+/// The per-GPT summary some scrapers keep: `{id, name, short_url, num_conversations_str,
+/// review_total, review_count, review_average}` (the average is derived, so it is not read).
+fn summary_record(text: &str, issues: &mut RecordIssues) -> Option<GptRecord> {
+    let s: SummaryJ = match serde_json::from_str(text) {
+        Ok(s) => s,
+        Err(e) => {
+            issues.skip(SkipReason::NotJson, lenient::describe_error(&e));
+            return None;
+        }
+    };
+    let root = FieldPath::ROOT;
+    let Some(id) = issues.take(s.id, &root, "id") else {
+        issues.skip(SkipReason::MissingId, "record has no id");
+        return None;
+    };
+    resource::check_id(&id, issues)?;
+    let mut rec = GptRecord {
+        id,
+        name: issues.take(s.name, &root, "name").unwrap_or_default(),
+        short_url: issues.take(s.short_url, &root, "short_url"),
+        review_total: issues
+            .take(s.review_total, &root, "review_total")
+            .map(|c| c.0),
+        review_count: issues
+            .take(s.review_count, &root, "review_count")
+            .map(|c| c.0),
+        ..GptRecord::default()
+    };
+    if let Some(b) = issues.take(s.num_conversations_str, &root, "num_conversations_str") {
+        rec.conversations = Conversations::parse(&b);
+        if rec.conversations.is_none() {
+            issues.field(
+                &root,
+                "num_conversations_str",
+                format!("{:?} is not a conversation bucket", snippet(&b)),
+            );
+        }
+    }
+    resource::fill_created_from_id(&mut rec);
+    Some(rec)
+}
+
+/// A sink that keeps everything, for tests and small inputs.
+#[derive(Debug, Default)]
+pub struct Collected {
+    pub gpts: Vec<(GptRecord, Vec<u8>, u64)>,
+    pub shelves: Vec<ShelfInfo>,
+    pub entries: Vec<ShelfEntry>,
+    pub issues: Vec<Issue>,
+}
+
+impl Sink for Collected {
+    fn gpt(&mut self, gpt: GptRecord, raw: &[u8], line: u64) {
+        self.gpts.push((gpt, raw.to_vec(), line));
+    }
+    fn shelf(&mut self, shelf: ShelfInfo) {
+        self.shelves.push(shelf);
+    }
+    fn shelf_entry(&mut self, entry: ShelfEntry) {
+        self.entries.push(entry);
+    }
+    fn issue(&mut self, issue: Issue) {
+        self.issues.push(issue);
+    }
+}
+
+impl Collected {
+    pub fn gpt(&self, id: &str) -> Option<&GptRecord> {
+        self.gpts.iter().map(|(g, _, _)| g).find(|g| g.id == id)
+    }
+}

@@ -1,0 +1,335 @@
+//! Reading snapshots back: the list of snapshots, choosing one, and a GPT rebuilt as a
+//! [`GptRecord`] with where it came from. The TUI and the CLI both read through here.
+
+use super::db::{Db, Result, StoreError};
+use super::record::{
+    Action, AuthKind, Author, Availability, Conversations, GptRecord, Social, ToolKind,
+};
+use rusqlite::{OptionalExtension, Row, params};
+use serde::Serialize;
+
+/// One snapshot as listed.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SnapshotInfo {
+    pub id: i64,
+    pub label: String,
+    pub source: String,
+    /// ISO date-time (UTC) the data describes.
+    pub taken_at: String,
+    #[serde(skip)]
+    pub taken_at_unix: i64,
+    pub created_at: String,
+    pub status: String,
+    pub gpts: i64,
+    pub unavailable: i64,
+    pub authors: i64,
+    pub shelves: i64,
+    pub duplicates_merged: i64,
+    pub skipped: i64,
+}
+
+const SNAPSHOT_COLUMNS: &str = "id, label, source, taken_at, created_at, status, gpts, \
+                                unavailable, authors, shelves, merged, skipped";
+
+fn snapshot_from_row(r: &Row<'_>) -> rusqlite::Result<SnapshotInfo> {
+    let taken: i64 = r.get(3)?;
+    let created: i64 = r.get(4)?;
+    Ok(SnapshotInfo {
+        id: r.get(0)?,
+        label: r.get(1)?,
+        source: r.get(2)?,
+        taken_at: crate::time::format_datetime(taken),
+        taken_at_unix: taken,
+        created_at: crate::time::format_datetime(created),
+        status: r.get(5)?,
+        gpts: r.get(6)?,
+        unavailable: r.get(7)?,
+        authors: r.get(8)?,
+        shelves: r.get(9)?,
+        duplicates_merged: r.get(10)?,
+        skipped: r.get(11)?,
+    })
+}
+
+/// Every snapshot, oldest data first.
+pub fn snapshots(db: &Db) -> Result<Vec<SnapshotInfo>> {
+    let sql = format!(
+        "SELECT {SNAPSHOT_COLUMNS} FROM snapshot WHERE status = 'complete'
+         ORDER BY taken_at, id"
+    );
+    let mut st = db.conn().prepare(&sql).map_err(|e| db.err(e))?;
+    let rows = st
+        .query_map([], snapshot_from_row)
+        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+        .map_err(|e| db.err(e))?;
+    Ok(rows)
+}
+
+/// The requested snapshot, or the complete one with the newest data.
+pub fn snapshot(db: &Db, id: Option<i64>) -> Result<SnapshotInfo> {
+    let found = match id {
+        Some(id) => db
+            .conn()
+            .query_row(
+                &format!(
+                    "SELECT {SNAPSHOT_COLUMNS} FROM snapshot WHERE id = ?1 AND status = 'complete'"
+                ),
+                [id],
+                snapshot_from_row,
+            )
+            .optional(),
+        None => db
+            .conn()
+            .query_row(
+                &format!(
+                    "SELECT {SNAPSHOT_COLUMNS} FROM snapshot WHERE status = 'complete'
+                     ORDER BY taken_at DESC, id DESC LIMIT 1"
+                ),
+                [],
+                snapshot_from_row,
+            )
+            .optional(),
+    }
+    .map_err(|e| db.err(e))?;
+    match (found, id) {
+        (Some(s), _) => Ok(s),
+        (None, Some(id)) => Err(StoreError::NoSuchSnapshot(id)),
+        (None, None) => Err(StoreError::NoSnapshots),
+    }
+}
+
+/// Where a stored GPT came from.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Provenance {
+    pub snapshot: i64,
+    pub snapshot_label: String,
+    pub taken_at: String,
+    pub file: Option<String>,
+    pub format: Option<String>,
+    pub line: i64,
+}
+
+/// A shelf position a GPT was seen at.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ShelfPosition {
+    pub shelf_id: String,
+    pub title: Option<String>,
+    pub position: i64,
+}
+
+/// Everything stored about one GPT in one snapshot.
+#[derive(Debug, Clone, Serialize)]
+pub struct GptView {
+    #[serde(flatten)]
+    pub record: GptRecord,
+    pub url: String,
+    pub rating: Option<f64>,
+    pub shelves: Vec<ShelfPosition>,
+    pub provenance: Provenance,
+}
+
+/// One GPT of a snapshot by id; `None` when the snapshot does not have it.
+pub fn gpt(db: &Db, snapshot: &SnapshotInfo, id: &str) -> Result<Option<GptView>> {
+    let conn = db.conn();
+    let row = conn
+        .query_row(
+            "SELECT g.id, g.name, g.author_id, g.conv_bucket, g.conv, g.review_total,
+                    g.review_count, g.files, g.created_at, g.created_from_id, g.updated_at,
+                    g.observed_at, g.available, g.line,
+                    d.id, d.short_url, d.description, d.welcome_message, d.prompt_starters,
+                    d.categories, d.tools, d.default_model, d.share_recipient, d.rating_by_star,
+                    f.path, f.format
+             FROM gpt g JOIN detail d ON d.id = g.detail_id
+             LEFT JOIN source_file f ON f.snapshot_id = g.snapshot_id AND f.file_no = g.file_no
+             WHERE g.snapshot_id = ?1 AND g.id = ?2",
+            params![snapshot.id, id],
+            |r| {
+                let json_list = |i: usize| -> rusqlite::Result<Vec<String>> {
+                    let text: String = r.get(i)?;
+                    Ok(serde_json::from_str(&text).unwrap_or_default())
+                };
+                let bucket: Option<String> = r.get(3)?;
+                let lower: Option<i64> = r.get(4)?;
+                let by_star: Option<String> = r.get(23)?;
+                let rec = GptRecord {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    author: Author {
+                        user_id: r.get(2)?,
+                        ..Author::default()
+                    },
+                    conversations: bucket.zip(lower).map(|(bucket, n)| Conversations {
+                        bucket,
+                        lower_bound: n as u64,
+                    }),
+                    review_total: r.get::<_, Option<i64>>(5)?.map(|n| n as u64),
+                    review_count: r.get::<_, Option<i64>>(6)?.map(|n| n as u64),
+                    file_count: r.get(7)?,
+                    created_at: r.get(8)?,
+                    created_from_id: r.get(9)?,
+                    updated_at: r.get(10)?,
+                    observed_at: r.get(11)?,
+                    availability: if r.get::<_, bool>(12)? {
+                        Availability::Available
+                    } else {
+                        Availability::Unavailable
+                    },
+                    short_url: r.get(15)?,
+                    description: r.get(16)?,
+                    welcome_message: r.get(17)?,
+                    prompt_starters: json_list(18)?,
+                    categories: json_list(19)?,
+                    tools: json_list(20)?.iter().map(|t| ToolKind::parse(t)).collect(),
+                    default_model: r.get(21)?,
+                    share_recipient: r.get(22)?,
+                    rating_by_star: by_star.and_then(|s| serde_json::from_str(&s).ok()),
+                    actions: Vec::new(),
+                };
+                let detail_id: i64 = r.get(14)?;
+                let line: i64 = r.get(13)?;
+                Ok((
+                    rec,
+                    detail_id,
+                    line,
+                    r.get::<_, Option<String>>(24)?,
+                    r.get::<_, Option<String>>(25)?,
+                ))
+            },
+        )
+        .optional()
+        .map_err(|e| db.err(e))?;
+    let Some((mut rec, detail_id, line, file, format)) = row else {
+        return Ok(None);
+    };
+    // `tools` lists an Action once per Action; the stored list maps `actions` back.
+    rec.actions = actions(db, detail_id)?;
+    if let Some(user) = rec.author.user_id.clone() {
+        rec.author = author_profile(db, snapshot.id, &user)?.unwrap_or(Author {
+            user_id: Some(user),
+            ..Author::default()
+        });
+    }
+    let shelves = shelf_positions(db, snapshot.id, &rec.id)?;
+    Ok(Some(GptView {
+        url: rec.url(),
+        rating: rec.rating(),
+        record: rec,
+        shelves,
+        provenance: Provenance {
+            snapshot: snapshot.id,
+            snapshot_label: snapshot.label.clone(),
+            taken_at: snapshot.taken_at.clone(),
+            file,
+            format,
+            line,
+        },
+    }))
+}
+
+fn actions(db: &Db, detail_id: i64) -> Result<Vec<Action>> {
+    let mut st = db
+        .conn()
+        .prepare_cached(
+            "SELECT domain, auth, privacy_policy_url FROM detail_action
+             WHERE detail_id = ?1 ORDER BY pos",
+        )
+        .map_err(|e| db.err(e))?;
+    let rows = st
+        .query_map([detail_id], |r| {
+            Ok(Action {
+                domain: r.get(0)?,
+                auth: match r.get::<_, String>(1)?.as_str() {
+                    "unknown" => AuthKind::Unknown,
+                    other => AuthKind::parse(other),
+                },
+                privacy_policy_url: r.get(2)?,
+            })
+        })
+        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+        .map_err(|e| db.err(e))?;
+    Ok(rows)
+}
+
+/// An author's profile in a snapshot.
+pub fn author_profile(db: &Db, snapshot_id: i64, user_id: &str) -> Result<Option<Author>> {
+    db.conn()
+        .query_row(
+            "SELECT display_name, link_to, selected_display, verified, socials FROM author
+             WHERE snapshot_id = ?1 AND user_id = ?2",
+            params![snapshot_id, user_id],
+            |r| {
+                let socials: String = r.get(4)?;
+                Ok(Author {
+                    user_id: Some(user_id.to_owned()),
+                    display_name: r.get(0)?,
+                    link_to: r.get(1)?,
+                    selected_display: r.get(2)?,
+                    verified: r.get(3)?,
+                    socials: parse_socials(&socials),
+                })
+            },
+        )
+        .optional()
+        .map_err(|e| db.err(e))
+}
+
+fn parse_socials(text: &str) -> Vec<Social> {
+    #[derive(serde::Deserialize)]
+    struct S {
+        kind: String,
+        username: Option<String>,
+        link_to: Option<String>,
+        verified: bool,
+    }
+    serde_json::from_str::<Vec<S>>(text)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|s| Social {
+            kind: s.kind,
+            username: s.username,
+            link_to: s.link_to,
+            verified: s.verified,
+        })
+        .collect()
+}
+
+fn shelf_positions(db: &Db, snapshot_id: i64, id: &str) -> Result<Vec<ShelfPosition>> {
+    let mut st = db
+        .conn()
+        .prepare_cached(
+            "SELECT e.shelf_id, s.title, e.position FROM shelf_entry e
+             LEFT JOIN shelf s ON s.snapshot_id = e.snapshot_id AND s.shelf_id = e.shelf_id
+             WHERE e.snapshot_id = ?1 AND e.gpt_id = ?2
+             ORDER BY s.page_position, e.shelf_id",
+        )
+        .map_err(|e| db.err(e))?;
+    let rows = st
+        .query_map(params![snapshot_id, id], |r| {
+            Ok(ShelfPosition {
+                shelf_id: r.get(0)?,
+                title: r.get(1)?,
+                position: r.get(2)?,
+            })
+        })
+        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+        .map_err(|e| db.err(e))?;
+    Ok(rows)
+}
+
+/// The raw source JSON a GPT was read from, decompressed.
+pub fn raw_source(db: &Db, snapshot_id: i64, id: &str) -> Result<Option<String>> {
+    let z: Option<Vec<u8>> = db
+        .conn()
+        .query_row(
+            "SELECT b.z FROM gpt g JOIN blob b ON b.id = g.blob_id
+             WHERE g.snapshot_id = ?1 AND g.id = ?2",
+            params![snapshot_id, id],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(|e| db.err(e))?;
+    let Some(z) = z else { return Ok(None) };
+    let bytes = zstd::stream::decode_all(&z[..])
+        .map_err(|e| StoreError::Invalid(format!("stored source of {id} is damaged: {e}")))?;
+    Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
+}

@@ -1,0 +1,464 @@
+//! Synthetic GPT Store resources for benchmarks and large tests, in the store's real JSON shape
+//! (`{gizmo, tools, files, product_features}`), deterministic for a seed. The distributions
+//! follow the real sample: heavy-tailed conversations and reviews, a long tail of authors (a few
+//! with hundreds of GPTs), BeeTrove's tool mix (browser 86%, dalle 75%, python 56%, Actions 11%,
+//! none 5%), Actions with domains and auth kinds, names in Latin, CJK, Korean, emoji and mixed
+//! scripts, and some pricing words and links in descriptions.
+
+use serde_json::{Value, json};
+use std::io::{self, Write};
+
+/// A small, fast, deterministic generator (SplitMix64).
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed ^ 0x9E37_79B9_7F4A_7C15)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1).
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    pub fn below(&mut self, n: u64) -> u64 {
+        if n == 0 { 0 } else { self.next_u64() % n }
+    }
+
+    pub fn chance(&mut self, p: f64) -> bool {
+        self.unit() < p
+    }
+
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+}
+
+/// What to generate.
+#[derive(Debug, Clone, Copy)]
+pub struct SynthOptions {
+    pub count: u64,
+    pub seed: u64,
+}
+
+const LATIN: &[&str] = &[
+    "Scholar",
+    "Code",
+    "Copilot",
+    "Writer",
+    "Tutor",
+    "Logo",
+    "Designer",
+    "Research",
+    "Assistant",
+    "Wizard",
+    "Coach",
+    "Translator",
+    "Planner",
+    "Chef",
+    "Doctor",
+    "Legal",
+    "SEO",
+    "Email",
+    "Story",
+    "Math",
+    "Python",
+    "Resume",
+    "Travel",
+    "Fitness",
+    "Finance",
+    "Marketing",
+    "Image",
+    "Video",
+    "Music",
+    "Poem",
+    "Essay",
+    "Study",
+    "Data",
+    "Analyst",
+    "Prompt",
+    "Tarot",
+    "Astrology",
+    "Game",
+    "Quiz",
+    "Debate",
+    "Startup",
+    "Pitch",
+    "Slides",
+    "Diagram",
+    "Excel",
+    "SQL",
+    "Rust",
+    "Java",
+];
+const CJK: &[&str] = &[
+    "小红书",
+    "学习",
+    "助手",
+    "写作",
+    "翻译",
+    "论文",
+    "编程",
+    "绘画",
+    "占卜",
+    "英语",
+    "日本語",
+    "先生",
+    "数学",
+    "文案",
+    "爆款",
+    "健身",
+    "旅行",
+];
+const KOREAN: &[&str] = &[
+    "타로",
+    "운세",
+    "박사",
+    "번역",
+    "글쓰기",
+    "코딩",
+    "공부",
+    "영어",
+];
+const EMOJI: &[&str] = &["🧙‍♂️", "🚀", "📚", "🎨", "🤖", "💡", "🔮", "✍️", "📈", "🇯🇵"];
+const CATEGORIES: &[&str] = &[
+    "writing",
+    "productivity",
+    "research",
+    "programming",
+    "education",
+    "lifestyle",
+    "dalle",
+    "other",
+];
+const DOMAINS: &[&str] = &[
+    "api.example-tools.com",
+    "actions.zapier.com",
+    "api.github.com",
+    "whimsical.com",
+    "slidesgpt.com",
+    "api.popai.pro",
+    "server.searchweb.keymate.ai",
+    "plugin.wolframalpha.com",
+    "api.bypassgpt.ai",
+    "hix.ai",
+    "gumroad.com",
+    "api.stripe.com",
+    "app.netlify.com",
+    "api.notion.com",
+    "maps.googleapis.com",
+    "api.openweathermap.org",
+];
+const PRICING: &[&str] = &[
+    "Upgrade to premium for unlimited use.",
+    "Subscribe at our website for the pro version.",
+    "Free trial, then $9.99/month.",
+    "Buy credits to unlock all features.",
+    "See pricing for paid plans.",
+];
+const MIME: &[&str] = &[
+    "text/plain",
+    "text/x-script.python",
+    "text/x-typescript",
+    "application/json",
+    "text/x-c++",
+    "text/x-ruby",
+    "text/x-tex",
+    "text/x-csharp",
+    "application/pdf",
+    "text/markdown",
+    "text/x-c",
+    "text/javascript",
+    "text/html",
+    "text/x-java",
+    "text/x-php",
+    "application/msword",
+    "text/x-sh",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+];
+const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/// 2023-11-06, the day GPTs launched.
+const LAUNCH: i64 = 1_699_228_800;
+/// 2026-04-14, the newest real data.
+const NEWEST: i64 = 1_776_124_800;
+
+fn name(rng: &mut Rng) -> String {
+    let roll = rng.unit();
+    let latin = |rng: &mut Rng| format!("{} {}", rng.pick(LATIN), rng.pick(LATIN));
+    if roll < 0.70 {
+        latin(rng)
+    } else if roll < 0.82 {
+        format!("{}{}", rng.pick(CJK), rng.pick(CJK))
+    } else if roll < 0.88 {
+        format!("{} {}", rng.pick(KOREAN), rng.pick(KOREAN))
+    } else if roll < 0.95 {
+        format!("{} {}", rng.pick(EMOJI), latin(rng))
+    } else {
+        format!("{} {} {}", rng.pick(LATIN), rng.pick(CJK), rng.pick(EMOJI))
+    }
+}
+
+/// A conversation count shaped like the store's (heavy tail), as the store's bucket string.
+fn conversations(rng: &mut Rng) -> String {
+    let n = (3.0 * (1.0 / (1.0 - rng.unit()).max(1e-9)).powf(1.25)) as u64;
+    let bucket = match n {
+        0..=9 => return n.to_string(),
+        10..=99 => n / 10 * 10,
+        100..=999 => n / 100 * 100,
+        1000..=9999 => n / 1000 * 1000,
+        10_000..=99_999 => n / 5000 * 5000,
+        100_000..=999_999 => n / 100_000 * 100_000,
+        _ => n.min(12_000_000) / 1_000_000 * 1_000_000,
+    };
+    crate::store::record::bucket_label(bucket)
+}
+
+fn old_id(rng: &mut Rng) -> String {
+    let mut id = String::from("g-");
+    for _ in 0..9 {
+        id.push(*rng.pick(BASE62) as char);
+    }
+    id
+}
+
+fn new_id(rng: &mut Rng, created: i64) -> String {
+    format!(
+        "g-{:08x}{:024x}",
+        created,
+        rng.next_u64() as u128 * 0x1_0000 + rng.below(0x1_0000) as u128
+    )
+}
+
+/// One resource, number `i` of the run.
+pub fn resource(rng: &mut Rng, i: u64, authors: u64) -> Value {
+    let created = LAUNCH + rng.below((NEWEST - LAUNCH) as u64) as i64;
+    let updated = created + rng.below((NEWEST - created).max(1) as u64) as i64;
+    let new_format = created > 1_720_000_000 && rng.chance(0.8);
+    let id = if new_format {
+        new_id(rng, created)
+    } else {
+        old_id(rng)
+    };
+    // Long tail: author 0 gets the most GPTs, most authors one or two.
+    let author_no = (authors as f64 * rng.unit().powf(2.5)) as u64;
+    let website = author_no % 7 == 0;
+    let display_name = if website {
+        format!("builder{author_no}.example.com")
+    } else {
+        format!("Builder {author_no}")
+    };
+    let name = name(rng);
+    let slug: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == ' ')
+        .collect::<String>()
+        .trim()
+        .to_lowercase()
+        .replace(' ', "-");
+    let mut description = format!(
+        "{name} helps you with {} tasks.",
+        rng.pick(LATIN).to_lowercase()
+    );
+    if rng.chance(0.06) {
+        description.push(' ');
+        let pitch = *rng.pick::<&str>(PRICING);
+        description.push_str(pitch);
+    }
+    if rng.chance(0.05) {
+        description.push_str(&format!(" More at https://{}/", rng.pick(DOMAINS)));
+    }
+    let mut tools = Vec::new();
+    let mut tool = |kind: &str, metadata: Value| {
+        tools.push(json!({"id": format!("gzm_tool_{i}_{}", tools.len()), "type": kind, "settings": null, "metadata": metadata}));
+    };
+    if !rng.chance(0.05) {
+        if rng.chance(0.86) {
+            tool("browser", Value::Null);
+        }
+        if rng.chance(0.75) {
+            tool("dalle", Value::Null);
+        }
+        if rng.chance(0.56) {
+            tool("python", Value::Null);
+        }
+        if created > 1_730_000_000 && rng.chance(0.3) {
+            tool("canvas", Value::Null);
+        }
+        if created > 1_745_000_000 && rng.chance(0.3) {
+            tool("image_gen", Value::Null);
+        }
+        if rng.chance(0.11) {
+            for _ in 0..1 + rng.below(2) {
+                let auth = *rng.pick(&["none", "none", "service_http", "oauth"]);
+                tool(
+                    "plugins_prototype",
+                    json!({"action_id": format!("g-{:x}", rng.next_u64()), "domain": rng.pick(DOMAINS),
+                           "auth": {"type": auth}, "privacy_policy_url": format!("https://{}/privacy", rng.pick(DOMAINS))}),
+                );
+            }
+        }
+    }
+    let files: Vec<Value> = if rng.chance(0.3) {
+        (0..1 + rng.below(20))
+            .map(|f| json!({"id": format!("gzm_file_{i}_{f}"), "type": "", "file_id": "", "location": ""}))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let conv = conversations(rng);
+    let review_count = if rng.chance(0.12) {
+        0
+    } else {
+        let lower = crate::store::record::Conversations::parse(&conv).map_or(0, |c| c.lower_bound);
+        (lower as f64 * (0.01 + rng.unit() * 0.04)) as u64
+    };
+    let avg = (4.1 + (rng.unit() - 0.5) * 1.6).clamp(1.0, 5.0);
+    let categories: Vec<&str> = if rng.chance(0.3) {
+        Vec::new()
+    } else {
+        vec![*rng.pick(CATEGORIES)]
+    };
+    let starters: Vec<String> = (0..rng.below(5))
+        .map(|s| format!("Help me with {} #{s}", rng.pick(LATIN).to_lowercase()))
+        .collect();
+    let mime: Vec<&str> = MIME.to_vec();
+    json!({
+        "gizmo": {
+            "id": id,
+            "organization_id": format!("org-{author_no:024}"),
+            "short_url": format!("{id}-{slug}"),
+            "author": {
+                "user_id": format!("user-{author_no:024}"),
+                "display_name": display_name,
+                "link_to": if website { Value::String(format!("https://{display_name}")) } else { Value::Null },
+                "is_verified": website || rng.chance(0.3),
+                "selected_display": if website { "website" } else { "name" },
+                "will_receive_support_emails": null,
+                "display_socials": [],
+            },
+            "voice": {"id": "ember"},
+            "workspace_id": null,
+            "model": null,
+            "instructions": null,
+            "display": {
+                "name": name,
+                "description": description,
+                "prompt_starters": starters,
+                "profile_pic_id": null,
+                "profile_picture_url": format!("https://files.oaiusercontent.com/file-{:x}?se=2124-01-01&sig=x", rng.next_u64()),
+                "categories": categories,
+            },
+            "share_recipient": "marketplace",
+            "created_at": crate::time::format_datetime(created),
+            "updated_at": crate::time::format_datetime(updated),
+            "last_interacted_at": null,
+            "num_interactions": null,
+            "tags": ["public", "reportable"],
+            "version": null,
+            "live_version": null,
+            "training_disabled": null,
+            "sharing_targets": null,
+            "appeal_info": null,
+            "vanity_metrics": {
+                "num_conversations": null,
+                "num_conversations_str": conv,
+                "created_ago_str": "3 months ago",
+                "review_stats": {"total": (review_count as f64 * avg).round() as u64, "count": review_count, "by_rating": {}},
+            },
+            "workspace_approval_date": null,
+            "workspace_approved": null,
+            "sharing": null,
+            "current_user_permission": null,
+        },
+        "tools": tools,
+        "files": files,
+        "product_features": {"attachments": {"type": "retrieval", "accepted_mime_types": mime,
+            "image_mime_types": ["image/png", "image/gif", "image/jpeg", "image/webp"], "can_accept_all_mime_types": true}},
+    })
+}
+
+/// Writes `count` resources as JSON Lines.
+pub fn write_jsonl(out: &mut dyn Write, opts: SynthOptions) -> io::Result<()> {
+    let mut rng = Rng::new(opts.seed);
+    let authors = (opts.count / 3).max(1);
+    let mut line = Vec::with_capacity(4096);
+    for i in 0..opts.count {
+        line.clear();
+        serde_json::to_writer(&mut line, &resource(&mut rng, i, authors))?;
+        line.push(b'\n');
+        out.write_all(&line)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::parse::{Collected, Context, LineIndex, parse_json_value};
+
+    #[test]
+    fn deterministic_for_a_seed_and_parses_cleanly() {
+        let generate = |seed| {
+            let mut v = Vec::new();
+            write_jsonl(&mut v, SynthOptions { count: 300, seed }).unwrap();
+            v
+        };
+        let a = generate(7);
+        assert_eq!(a, generate(7));
+        assert_ne!(a, generate(8));
+        let text = String::from_utf8(a).unwrap();
+        let mut sink = Collected::default();
+        for (i, line) in text.lines().enumerate() {
+            parse_json_value(
+                line,
+                &LineIndex::new(line, i as u64 + 1),
+                &Context::default(),
+                &mut sink,
+            );
+        }
+        assert_eq!(
+            sink.issues,
+            vec![],
+            "synthetic records parse without issues"
+        );
+        assert_eq!(sink.gpts.len(), 300);
+        let with_actions = sink
+            .gpts
+            .iter()
+            .filter(|(g, _, _)| !g.actions.is_empty())
+            .count();
+        let toolless = sink
+            .gpts
+            .iter()
+            .filter(|(g, _, _)| g.tools.is_empty())
+            .count();
+        assert!(
+            (15..=60).contains(&with_actions),
+            "{with_actions} of 300 have Actions"
+        );
+        assert!(toolless < 40, "{toolless} without tools");
+        let non_latin = sink
+            .gpts
+            .iter()
+            .filter(|(g, _, _)| !g.name.is_ascii())
+            .count();
+        assert!(non_latin > 30, "{non_latin} names outside ASCII");
+        // New-format ids carry their creation time.
+        for (g, _, _) in &sink.gpts {
+            if let Some(t) = crate::store::record::created_from_id(&g.id) {
+                assert_eq!(Some(t), g.created_at, "{}", g.id);
+            }
+        }
+    }
+}

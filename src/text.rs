@@ -1,0 +1,125 @@
+//! Making untrusted text (GPT names, descriptions, anything a source or the store sent) safe to
+//! print on a terminal: escape sequences and control characters removed, bidirectional
+//! overrides removed (they can make text read differently from what it is), everything else,
+//! including zero-width joiners of emoji sequences, kept.
+
+use std::borrow::Cow;
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+fn needs_work(s: &str, keep_newlines: bool) -> bool {
+    s.chars()
+        .any(|c| (c.is_control() && !(keep_newlines && c == '\n')) || is_bidi_control(c))
+}
+
+/// One line of display text: escape sequences and controls removed, tabs and newlines become
+/// spaces.
+pub fn line(s: &str) -> Cow<'_, str> {
+    clean(s, false)
+}
+
+/// Multi-line display text: like [`line`] but newlines kept (tabs become spaces, `\r` dropped).
+pub fn multiline(s: &str) -> Cow<'_, str> {
+    clean(s, true)
+}
+
+fn clean(s: &str, keep_newlines: bool) -> Cow<'_, str> {
+    if !needs_work(s, keep_newlines) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{1b}' => skip_escape(&mut chars),
+            // C1 CSI / OSC / DCS introducers carry sequences too.
+            '\u{9b}' => skip_csi(&mut chars),
+            '\u{9d}' | '\u{90}' | '\u{9e}' | '\u{9f}' => skip_string(&mut chars),
+            '\n' if keep_newlines => out.push('\n'),
+            '\n' | '\t' => out.push(' '),
+            c if c.is_control() || is_bidi_control(c) => {}
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+type Chars<'a> = std::iter::Peekable<std::str::Chars<'a>>;
+
+fn skip_escape(chars: &mut Chars<'_>) {
+    match chars.peek() {
+        Some('[') => {
+            chars.next();
+            skip_csi(chars);
+        }
+        Some(']' | 'P' | '^' | '_' | 'X') => {
+            chars.next();
+            skip_string(chars);
+        }
+        // Two-character escapes (ESC c, ESC 7, …).
+        Some(_) => {
+            chars.next();
+        }
+        None => {}
+    }
+}
+
+/// Parameters and intermediates up to the final byte (`@`..`~`).
+fn skip_csi(chars: &mut Chars<'_>) {
+    for c in chars.by_ref() {
+        if ('@'..='~').contains(&c) {
+            break;
+        }
+    }
+}
+
+/// A string sequence up to BEL or ST (ESC \\ or U+009C).
+fn skip_string(chars: &mut Chars<'_>) {
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{7}' | '\u{9c}' => break,
+            '\u{1b}' => {
+                if chars.peek() == Some(&'\\') {
+                    chars.next();
+                }
+                break;
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_escape_sequences_and_controls() {
+        assert_eq!(line("a\u{1b}[31mred\u{1b}[0m b"), "ared b");
+        assert_eq!(line("x\u{1b}]52;c;ZXZpbA==\u{7}y"), "xy");
+        assert_eq!(
+            line("x\u{1b}]8;;http://e\u{1b}\\link\u{1b}]8;;\u{1b}\\"),
+            "xlink"
+        );
+        assert_eq!(line("tab\there\nnew"), "tab here new");
+        assert_eq!(line("bell\u{7}\u{0}"), "bell");
+        assert_eq!(line("c1\u{9b}2Jdone"), "c1done");
+        assert_eq!(line("bidi\u{202E}txt.exe"), "biditxt.exe");
+        assert_eq!(multiline("a\r\nb"), "a\nb");
+    }
+
+    #[test]
+    fn keeps_ordinary_and_wide_text_untouched() {
+        for s in [
+            "Scholar GPT",
+            "小红书爆款",
+            "타로 운세박사",
+            "🧙‍♂️ Grimoire",
+            "zero\u{200b}width",
+        ] {
+            assert!(matches!(line(s), Cow::Borrowed(_)), "{s}");
+        }
+    }
+}
