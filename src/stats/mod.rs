@@ -58,18 +58,18 @@ pub struct ConversationStats {
 pub fn overview(db: &Db, snap: &SnapshotInfo) -> Result<Overview> {
     let conn = db.conn();
     let e = |e| db.err(e);
-    let sid = snap.id;
+    let t = crate::store::schema::gpt_table(snap.id);
 
     let mut tool_sql = String::from("SELECT count(*)");
     for (_, bit) in ToolMask::NAMED {
         tool_sql.push_str(&format!(", coalesce(sum((tools & {bit}) != 0), 0)"));
     }
     tool_sql.push_str(&format!(
-        ", coalesce(sum((tools & {}) = 0), 0) FROM gpt WHERE snapshot_id = ?1 AND available = 1",
+        ", coalesce(sum((tools & {}) = 0), 0) FROM {t} WHERE available = 1",
         ToolMask::TOOLS
     ));
     let counts: Vec<i64> = conn
-        .query_row(&tool_sql, [sid], |r| {
+        .query_row(&tool_sql, [], |r| {
             (0..ToolMask::NAMED.len() + 2)
                 .map(|i| r.get::<_, i64>(i))
                 .collect()
@@ -91,54 +91,63 @@ pub fn overview(db: &Db, snap: &SnapshotInfo) -> Result<Overview> {
 
     let authors: i64 = conn
         .query_row(
-            "SELECT count(DISTINCT author_id) FROM gpt WHERE snapshot_id = ?1 AND available = 1",
-            [sid],
+            &format!("SELECT count(DISTINCT author_id) FROM {t} WHERE available = 1"),
+            [],
             |r| r.get(0),
         )
         .map_err(e)?;
     let unavailable: i64 = conn
         .query_row(
-            "SELECT count(*) FROM gpt WHERE snapshot_id = ?1 AND available = 0",
-            [sid],
+            &format!("SELECT count(*) FROM {t} WHERE available = 0"),
+            [],
             |r| r.get(0),
         )
         .map_err(e)?;
 
+    // A GPT counts in each of its categories; few distinct lists exist, so they are split here.
     let mut categories = Map::new();
     {
         let mut st = conn
-            .prepare(
-                "SELECT c.slug, count(*) AS n FROM gpt g
-                 JOIN detail_category c ON c.detail_id = g.detail_id
-                 WHERE g.snapshot_id = ?1 AND g.available = 1
-                 GROUP BY c.slug ORDER BY n DESC, c.slug",
-            )
+            .prepare(&format!(
+                "SELECT categories, count(*) FROM {t} WHERE available = 1 GROUP BY categories"
+            ))
             .map_err(e)?;
         let rows = st
-            .query_map([sid], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+            .query_map([], |r| {
+                Ok((r.get::<_, Option<String>>(0)?, r.get::<_, i64>(1)?))
+            })
             .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
             .map_err(e)?;
-        for (slug, n) in rows {
+        let mut counts: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+        let mut uncategorized = 0;
+        for (list, n) in rows {
+            let slugs: Vec<String> = list
+                .and_then(|l| serde_json::from_str(&l).ok())
+                .unwrap_or_default();
+            if slugs.is_empty() {
+                uncategorized += n;
+            }
+            for slug in slugs {
+                *counts.entry(slug).or_default() += n;
+            }
+        }
+        let mut sorted: Vec<(String, i64)> = counts.into_iter().collect();
+        sorted.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        for (slug, n) in sorted {
             categories.insert(slug, n.into());
         }
-        let uncategorized: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM gpt WHERE snapshot_id = ?1 AND available = 1
-                 AND category IS NULL",
-                [sid],
-                |r| r.get(0),
-            )
-            .map_err(e)?;
         categories.insert("uncategorized".to_owned(), uncategorized.into());
     }
 
     let (rated, mean, stars, ratings_count): (i64, Option<f64>, i64, i64) = conn
         .query_row(
-            "SELECT count(rating), avg(rating),
-                    coalesce(sum(CASE WHEN review_count > 0 THEN review_total END), 0),
-                    coalesce(sum(CASE WHEN review_count > 0 THEN review_count END), 0)
-             FROM gpt WHERE snapshot_id = ?1 AND available = 1",
-            [sid],
+            &format!(
+                "SELECT count(rating), avg(rating),
+                        coalesce(sum(CASE WHEN review_count > 0 THEN review_total END), 0),
+                        coalesce(sum(CASE WHEN review_count > 0 THEN review_count END), 0)
+                 FROM {t} WHERE available = 1"
+            ),
+            [],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .map_err(e)?;
@@ -148,14 +157,14 @@ pub fn overview(db: &Db, snap: &SnapshotInfo) -> Result<Overview> {
     }
     {
         let mut st = conn
-            .prepare(
+            .prepare(&format!(
                 "SELECT min(max(CAST(rating * 2 AS INTEGER), 2), 10) AS bin, count(*)
-                 FROM gpt WHERE snapshot_id = ?1 AND available = 1 AND rating IS NOT NULL
-                 GROUP BY bin",
-            )
+                 FROM {t} WHERE available = 1 AND rating IS NOT NULL
+                 GROUP BY bin"
+            ))
             .map_err(e)?;
         let rows = st
-            .query_map([sid], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))
             .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
             .map_err(e)?;
         for (bin, n) in rows {
@@ -167,14 +176,14 @@ pub fn overview(db: &Db, snap: &SnapshotInfo) -> Result<Overview> {
     let mut total_lower_bound = 0i64;
     {
         let mut st = conn
-            .prepare(
-                "SELECT conv_bucket, min(conv), count(*), coalesce(sum(conv), 0) FROM gpt
-                 WHERE snapshot_id = ?1 AND available = 1
-                 GROUP BY conv_bucket ORDER BY min(conv) IS NULL, min(conv)",
-            )
+            .prepare(&format!(
+                "SELECT conv_bucket, min(conv), count(*), coalesce(sum(conv), 0) FROM {t}
+                 WHERE available = 1
+                 GROUP BY conv_bucket ORDER BY min(conv) IS NULL, min(conv)"
+            ))
             .map_err(e)?;
         let rows = st
-            .query_map([sid], |r| {
+            .query_map([], |r| {
                 Ok((
                     r.get::<_, Option<String>>(0)?,
                     r.get::<_, i64>(2)?,

@@ -110,6 +110,10 @@ impl Db {
             if readonly {
                 return Err(StoreError::ReadOnly(path.to_path_buf()));
             }
+            if version == 0 {
+                // Bigger pages: shallower B-trees for the per-record inserts of an import.
+                conn.pragma_update(None, "page_size", 16_384).map_err(err)?;
+            }
             conn.pragma_update(None, "journal_mode", "WAL")
                 .map_err(err)?;
             schema::migrate(&mut conn).map_err(err)?;

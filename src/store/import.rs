@@ -113,6 +113,7 @@ enum Msg {
     FileStart {
         name: String,
     },
+    Dict(Vec<u8>),
     Gpt(Box<PreparedGpt>),
     Shelf(ShelfInfo),
     Entry(ShelfEntry),
@@ -123,30 +124,119 @@ enum Msg {
     Failed(String),
 }
 
-/// The parser thread's sink: prepares records and sends them in batches.
+/// The parser thread's sink: prepares records and sends them in batches. The first records are
+/// held back until a zstd dictionary has been trained on them (see `schema`), then everything
+/// is sent in its original order.
 struct BatchSink<'a> {
     tx: &'a mpsc::SyncSender<Vec<Msg>>,
     batch: Vec<Msg>,
     file_no: u32,
-    compressor: zstd::bulk::Compressor<'static>,
+    /// None while the dictionary's samples are being collected.
+    compressor: Option<zstd::bulk::Compressor<'static>>,
+    held: Vec<Held>,
+    held_gpts: usize,
     stop: &'a AtomicBool,
 }
 
-impl BatchSink<'_> {
-    fn push(&mut self, msg: Msg) {
-        self.batch.push(msg);
-        if self.batch.len() >= BATCH {
-            self.flush();
+/// A message held back while the dictionary is trained.
+enum Held {
+    Gpt(Box<GptRecord>, Vec<u8>, u64, u32),
+    Msg(Msg),
+}
+
+/// Records the dictionary is trained on, and the fewest worth training on.
+const DICT_SAMPLES: usize = 2000;
+const DICT_MIN_SAMPLES: usize = 64;
+const DICT_SIZE: usize = 64 * 1024;
+
+impl<'a> BatchSink<'a> {
+    fn new(tx: &'a mpsc::SyncSender<Vec<Msg>>, stop: &'a AtomicBool) -> Self {
+        BatchSink {
+            tx,
+            batch: Vec::with_capacity(BATCH),
+            file_no: 0,
+            compressor: None,
+            held: Vec::new(),
+            held_gpts: 0,
+            stop,
         }
     }
 
-    fn flush(&mut self) {
+    fn push(&mut self, msg: Msg) {
+        if self.compressor.is_none() {
+            self.held.push(Held::Msg(msg));
+            return;
+        }
+        self.batch.push(msg);
+        if self.batch.len() >= BATCH {
+            self.send();
+        }
+    }
+
+    fn send(&mut self) {
         if !self.batch.is_empty() {
             let batch = std::mem::take(&mut self.batch);
             if self.tx.send(batch).is_err() {
                 self.stop.store(true, Ordering::Relaxed);
             }
         }
+    }
+
+    fn prepare_and_push(&mut self, gpt: GptRecord, raw: &[u8], line: u64, file_no: u32) {
+        let Some(compressor) = self.compressor.as_mut() else {
+            return;
+        };
+        let msg = match prepare(gpt, raw, file_no, line, compressor) {
+            Ok(p) => Msg::Gpt(Box::new(p)),
+            Err(e) => Msg::Failed(format!("compressing a record failed: {e}")),
+        };
+        self.push(msg);
+    }
+
+    /// Trains the dictionary on the held records (when there are enough) and releases them.
+    fn start_compressing(&mut self) {
+        let level = super::writer::RAW_ZSTD_LEVEL;
+        let samples: Vec<&[u8]> = self
+            .held
+            .iter()
+            .filter_map(|h| match h {
+                Held::Gpt(_, raw, _, _) => Some(&raw[..]),
+                Held::Msg(_) => None,
+            })
+            .collect();
+        let dict = (samples.len() >= DICT_MIN_SAMPLES)
+            .then(|| zstd::dict::from_samples(&samples, DICT_SIZE).ok())
+            .flatten();
+        let compressor = match &dict {
+            Some(d) => zstd::bulk::Compressor::with_dictionary(level, d),
+            None => zstd::bulk::Compressor::new(level),
+        };
+        match compressor {
+            Ok(c) => self.compressor = Some(c),
+            Err(e) => {
+                let _ = self.tx.send(vec![Msg::Failed(format!("zstd: {e}"))]);
+                self.stop.store(true, Ordering::Relaxed);
+                return;
+            }
+        }
+        if let Some(d) = dict {
+            self.push(Msg::Dict(d));
+        }
+        for held in std::mem::take(&mut self.held) {
+            match held {
+                Held::Gpt(gpt, raw, line, file_no) => {
+                    self.prepare_and_push(*gpt, &raw, line, file_no)
+                }
+                Held::Msg(msg) => self.push(msg),
+            }
+        }
+    }
+
+    fn finish(&mut self) {
+        if self.compressor.is_none() {
+            self.start_compressing();
+        }
+        self.send();
     }
 }
 
@@ -155,9 +245,15 @@ impl Sink for BatchSink<'_> {
         if self.stop.load(Ordering::Relaxed) {
             return;
         }
-        match prepare(gpt, raw, self.file_no, line, &mut self.compressor) {
-            Ok(p) => self.push(Msg::Gpt(Box::new(p))),
-            Err(e) => self.push(Msg::Failed(format!("compressing a record failed: {e}"))),
+        if self.compressor.is_some() {
+            self.prepare_and_push(gpt, raw, line, self.file_no);
+            return;
+        }
+        self.held
+            .push(Held::Gpt(Box::new(gpt), raw.to_vec(), line, self.file_no));
+        self.held_gpts += 1;
+        if self.held_gpts >= DICT_SAMPLES {
+            self.start_compressing();
         }
     }
     fn shelf(&mut self, shelf: ShelfInfo) {
@@ -269,43 +365,40 @@ pub fn import(
     let (tx, rx) = mpsc::sync_channel::<Vec<Msg>>(16);
     let format = opts.format;
     let outcome = std::thread::scope(|scope| {
-        let parser = scope.spawn(|| {
-            let tx = tx;
-            let compressor = match zstd::bulk::Compressor::new(super::writer::RAW_ZSTD_LEVEL) {
-                Ok(c) => c,
-                Err(e) => {
-                    let _ = tx.send(vec![Msg::Failed(format!("zstd: {e}"))]);
-                    return;
-                }
-            };
-            let mut sink = BatchSink {
-                tx: &tx,
-                batch: Vec::with_capacity(BATCH),
-                file_no: 0,
-                compressor,
-                stop: &stop,
-            };
-            for (i, input) in inputs.iter().enumerate() {
-                if sink.stopped() {
-                    break;
-                }
-                sink.file_no = i as u32;
-                sink.push(Msg::FileStart { name: input.name() });
-                let result = match input {
-                    Input::Path(p) => parse_file(p, format, &counter, &mut sink),
-                    Input::Memory { bytes, .. } => {
-                        let mut r = std::io::BufReader::new(*bytes);
-                        let r = parse_reader(&mut r, format, &mut sink);
-                        counter.fetch_add(bytes.len() as u64, Ordering::Relaxed);
-                        r
+        let parser = std::thread::Builder::new()
+            .name("gptscope-parse".into())
+            .spawn_scoped(scope, || {
+                let tx = tx;
+                let mut sink = BatchSink::new(&tx, &stop);
+                for (i, input) in inputs.iter().enumerate() {
+                    if sink.stopped() {
+                        break;
                     }
-                };
-                sink.push(Msg::FileDone {
-                    format: result.map(|d| d.name()).map_err(|e| e.to_string()),
-                });
+                    sink.file_no = i as u32;
+                    sink.push(Msg::FileStart { name: input.name() });
+                    let result = match input {
+                        Input::Path(p) => parse_file(p, format, &counter, &mut sink),
+                        Input::Memory { bytes, .. } => {
+                            let mut r = std::io::BufReader::new(*bytes);
+                            let r = parse_reader(&mut r, format, &mut sink);
+                            counter.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+                            r
+                        }
+                    };
+                    sink.push(Msg::FileDone {
+                        format: result.map(|d| d.name()).map_err(|e| e.to_string()),
+                    });
+                }
+                sink.finish();
+            });
+        let parser = match parser {
+            Ok(p) => p,
+            Err(e) => {
+                return Err(ImportError::Input(format!(
+                    "cannot start the parser thread: {e}"
+                )));
             }
-            sink.flush();
-        });
+        };
         let result = write_all(
             &mut writer,
             &rx,
@@ -402,6 +495,7 @@ fn write_all(
                         Added::MergedNewer | Added::MergedOlder => t.merged += 1,
                     }
                 }
+                Msg::Dict(d) => writer.set_dictionary(&d)?,
                 Msg::Shelf(s) => writer.add_shelf(&s)?,
                 Msg::Entry(e) => writer.add_shelf_entry(&e)?,
                 Msg::Issue(issue) => {

@@ -133,20 +133,25 @@ pub fn gpt(db: &Db, snapshot: &SnapshotInfo, id: &str) -> Result<Option<GptView>
     let conn = db.conn();
     let row = conn
         .query_row(
-            "SELECT g.id, g.name, g.author_id, g.conv_bucket, g.conv, g.review_total,
+            &format!(
+                "SELECT g.id, g.name, g.author_id, g.conv_bucket, g.conv, g.review_total,
                     g.review_count, g.files, g.created_at, g.created_from_id, g.updated_at,
                     g.observed_at, g.available, g.line,
-                    d.id, d.short_url, d.description, d.welcome_message, d.prompt_starters,
-                    d.categories, d.tools, d.default_model, d.share_recipient, d.rating_by_star,
+                    d.hash, d.short_url, d.description, d.welcome_message, d.prompt_starters,
+                    g.categories, d.tools, d.default_model, d.share_recipient, d.rating_by_star,
                     f.path, f.format
-             FROM gpt g JOIN detail d ON d.id = g.detail_id
-             LEFT JOIN source_file f ON f.snapshot_id = g.snapshot_id AND f.file_no = g.file_no
-             WHERE g.snapshot_id = ?1 AND g.id = ?2",
+             FROM {} g JOIN detail d ON d.hash = g.detail
+             LEFT JOIN source_file f ON f.snapshot_id = ?1 AND f.file_no = g.file_no
+             WHERE g.id = ?2",
+                super::schema::gpt_table(snapshot.id)
+            ),
             params![snapshot.id, id],
             |r| {
                 let json_list = |i: usize| -> rusqlite::Result<Vec<String>> {
-                    let text: String = r.get(i)?;
-                    Ok(serde_json::from_str(&text).unwrap_or_default())
+                    let text: Option<String> = r.get(i)?;
+                    Ok(text
+                        .and_then(|t| serde_json::from_str(&t).ok())
+                        .unwrap_or_default())
                 };
                 let bucket: Option<String> = r.get(3)?;
                 let lower: Option<i64> = r.get(4)?;
@@ -185,11 +190,11 @@ pub fn gpt(db: &Db, snapshot: &SnapshotInfo, id: &str) -> Result<Option<GptView>
                     rating_by_star: by_star.and_then(|s| serde_json::from_str(&s).ok()),
                     actions: Vec::new(),
                 };
-                let detail_id: i64 = r.get(14)?;
+                let detail: Vec<u8> = r.get(14)?;
                 let line: i64 = r.get(13)?;
                 Ok((
                     rec,
-                    detail_id,
+                    detail,
                     line,
                     r.get::<_, Option<String>>(24)?,
                     r.get::<_, Option<String>>(25)?,
@@ -198,11 +203,11 @@ pub fn gpt(db: &Db, snapshot: &SnapshotInfo, id: &str) -> Result<Option<GptView>
         )
         .optional()
         .map_err(|e| db.err(e))?;
-    let Some((mut rec, detail_id, line, file, format)) = row else {
+    let Some((mut rec, detail, line, file, format)) = row else {
         return Ok(None);
     };
     // `tools` lists an Action once per Action; the stored list maps `actions` back.
-    rec.actions = actions(db, detail_id)?;
+    rec.actions = actions(db, &detail)?;
     if let Some(user) = rec.author.user_id.clone() {
         rec.author = author_profile(db, snapshot.id, &user)?.unwrap_or(Author {
             user_id: Some(user),
@@ -226,16 +231,16 @@ pub fn gpt(db: &Db, snapshot: &SnapshotInfo, id: &str) -> Result<Option<GptView>
     }))
 }
 
-fn actions(db: &Db, detail_id: i64) -> Result<Vec<Action>> {
+fn actions(db: &Db, detail: &[u8]) -> Result<Vec<Action>> {
     let mut st = db
         .conn()
         .prepare_cached(
             "SELECT domain, auth, privacy_policy_url FROM detail_action
-             WHERE detail_id = ?1 ORDER BY pos",
+             WHERE detail = ?1 ORDER BY pos",
         )
         .map_err(|e| db.err(e))?;
     let rows = st
-        .query_map([detail_id], |r| {
+        .query_map([detail], |r| {
             Ok(Action {
                 domain: r.get(0)?,
                 auth: match r.get::<_, String>(1)?.as_str() {
@@ -318,18 +323,29 @@ fn shelf_positions(db: &Db, snapshot_id: i64, id: &str) -> Result<Vec<ShelfPosit
 
 /// The raw source JSON a GPT was read from, decompressed.
 pub fn raw_source(db: &Db, snapshot_id: i64, id: &str) -> Result<Option<String>> {
-    let z: Option<Vec<u8>> = db
+    let found: Option<(Vec<u8>, Option<Vec<u8>>)> = db
         .conn()
         .query_row(
-            "SELECT b.z FROM gpt g JOIN blob b ON b.id = g.blob_id
-             WHERE g.snapshot_id = ?1 AND g.id = ?2",
-            params![snapshot_id, id],
-            |r| r.get(0),
+            &format!(
+                "SELECT b.z, d.dict FROM {} g JOIN blob b ON b.hash = g.blob
+                 LEFT JOIN zdict d ON d.id = b.dict_id
+                 WHERE g.id = ?1",
+                super::schema::gpt_table(snapshot_id)
+            ),
+            params![id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()
         .map_err(|e| db.err(e))?;
-    let Some(z) = z else { return Ok(None) };
-    let bytes = zstd::stream::decode_all(&z[..])
-        .map_err(|e| StoreError::Invalid(format!("stored source of {id} is damaged: {e}")))?;
+    let Some((z, dict)) = found else {
+        return Ok(None);
+    };
+    let damaged =
+        |e: std::io::Error| StoreError::Invalid(format!("stored source of {id} is damaged: {e}"));
+    let mut bytes = Vec::new();
+    let mut decoder =
+        zstd::stream::read::Decoder::with_dictionary(&z[..], dict.as_deref().unwrap_or(&[]))
+            .map_err(damaged)?;
+    std::io::Read::read_to_end(&mut decoder, &mut bytes).map_err(damaged)?;
     Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
 }

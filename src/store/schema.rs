@@ -2,12 +2,19 @@
 //!
 //! Layout, and why:
 //! - `snapshot`: one row per snapshot; `status = 'complete'` only once its transaction commits.
-//! - `gpt`: one row per GPT per snapshot, holding what lists sort and filter on (name, numbers,
-//!   a tool bit set, dates) and the indexes those sorts need. Long text is not here.
-//! - `detail` (+ `detail_category`, `detail_action`): description, welcome message, starters,
-//!   categories, tools and Actions, content-addressed by a 128-bit hash, so a GPT whose text did
-//!   not change between snapshots shares one row.
+//! - `gpt_<snapshot id>`: one table per snapshot, one row per GPT, holding what lists sort and
+//!   filter on (name, numbers, a tool bit set, dates) and the indexes those sorts need; long text
+//!   is not here. One table per snapshot (not one shared table with a snapshot column) because a
+//!   snapshot is written once and never changed: rows are appended without any index and the
+//!   indexes are built by sorting at the end, which made importing 100k GPTs about twice as fast;
+//!   rowids are dense positions 1..N within the snapshot; and deleting a snapshot is a DROP.
+//! - `detail` (+ `detail_action`): description, welcome message, starters, tools and Actions, keyed by a 128-bit hash of that content (WITHOUT ROWID: the
+//!   key is the hash, so writing one is a single B-tree insert), so a GPT whose text did not
+//!   change between snapshots shares one row.
 //! - `blob`: each record's raw source JSON, zstd-compressed and content-addressed the same way.
+//!   Records are small and alike, so each import trains a zstd dictionary on its first records
+//!   (`zdict`): measured on synthetic resources, 3 µs and 12x per record against 11 µs and 2.2x
+//!   for plain zstd.
 //! - `author`: per snapshot, the author's profile and roll-ups (GPT count, conversations,
 //!   ratings, tool mix) computed once at import so author screens never aggregate 1M rows.
 //! - `shelf`, `shelf_entry`: the store front: shelves and who was at which position.
@@ -39,7 +46,7 @@ CREATE TABLE snapshot (
 );
 
 CREATE TABLE source_file (
-    snapshot_id INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,
+    snapshot_id INTEGER NOT NULL,
     file_no     INTEGER NOT NULL,
     path        TEXT NOT NULL,
     format      TEXT NOT NULL,
@@ -47,79 +54,40 @@ CREATE TABLE source_file (
     PRIMARY KEY (snapshot_id, file_no)
 ) WITHOUT ROWID;
 
-CREATE TABLE blob (
+CREATE TABLE zdict (
     id   INTEGER PRIMARY KEY,
-    hash BLOB NOT NULL UNIQUE,
-    z    BLOB NOT NULL
+    dict BLOB NOT NULL
 );
 
+CREATE TABLE blob (
+    hash    BLOB PRIMARY KEY,
+    dict_id INTEGER,
+    z       BLOB NOT NULL
+) WITHOUT ROWID;
+
 CREATE TABLE detail (
-    id              INTEGER PRIMARY KEY,
-    hash            BLOB NOT NULL UNIQUE,
+    hash            BLOB PRIMARY KEY,
     short_url       TEXT,
     description     TEXT,
     welcome_message TEXT,
     prompt_starters TEXT NOT NULL,
-    categories      TEXT NOT NULL,
     tools           TEXT NOT NULL,
     default_model   TEXT,
     share_recipient TEXT,
     rating_by_star  TEXT
-);
-
-CREATE TABLE detail_category (
-    detail_id INTEGER NOT NULL,
-    slug      TEXT NOT NULL,
-    PRIMARY KEY (detail_id, slug)
 ) WITHOUT ROWID;
-CREATE INDEX detail_category_slug ON detail_category(slug);
 
 CREATE TABLE detail_action (
-    detail_id INTEGER NOT NULL,
+    detail    BLOB NOT NULL,
     pos       INTEGER NOT NULL,
     domain    TEXT,
     auth      TEXT NOT NULL,
     privacy_policy_url TEXT,
-    PRIMARY KEY (detail_id, pos)
+    PRIMARY KEY (detail, pos)
 ) WITHOUT ROWID;
 
-CREATE TABLE gpt (
-    rowid        INTEGER PRIMARY KEY,
-    snapshot_id  INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,
-    id           TEXT NOT NULL,
-    name         TEXT NOT NULL,
-    author_id    TEXT,
-    category     TEXT,
-    tools        INTEGER NOT NULL,
-    actions      INTEGER NOT NULL,
-    files        INTEGER NOT NULL,
-    conv_bucket  TEXT,
-    conv         INTEGER,
-    review_total INTEGER,
-    review_count INTEGER,
-    rating       REAL,
-    created_at   INTEGER,
-    created_from_id INTEGER NOT NULL DEFAULT 0,
-    updated_at   INTEGER,
-    observed_at  INTEGER,
-    available    INTEGER NOT NULL DEFAULT 1,
-    detail_id    INTEGER NOT NULL REFERENCES detail(id),
-    blob_id      INTEGER NOT NULL REFERENCES blob(id),
-    file_no      INTEGER NOT NULL,
-    line         INTEGER NOT NULL
-);
-CREATE UNIQUE INDEX gpt_by_id   ON gpt(snapshot_id, id);
-CREATE INDEX gpt_by_conv        ON gpt(snapshot_id, conv);
-CREATE INDEX gpt_by_rating      ON gpt(snapshot_id, rating);
-CREATE INDEX gpt_by_reviews     ON gpt(snapshot_id, review_count);
-CREATE INDEX gpt_by_name        ON gpt(snapshot_id, name COLLATE NOCASE);
-CREATE INDEX gpt_by_created     ON gpt(snapshot_id, created_at);
-CREATE INDEX gpt_by_updated     ON gpt(snapshot_id, updated_at);
-CREATE INDEX gpt_by_author      ON gpt(snapshot_id, author_id);
-CREATE INDEX gpt_history        ON gpt(id, snapshot_id);
-
 CREATE TABLE author (
-    snapshot_id      INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,
+    snapshot_id      INTEGER NOT NULL,
     user_id          TEXT NOT NULL,
     display_name     TEXT,
     link_to          TEXT,
@@ -136,7 +104,7 @@ CREATE TABLE author (
 ) WITHOUT ROWID;
 
 CREATE TABLE shelf (
-    snapshot_id   INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,
+    snapshot_id   INTEGER NOT NULL,
     shelf_id      TEXT NOT NULL,
     title         TEXT,
     description   TEXT,
@@ -147,7 +115,7 @@ CREATE TABLE shelf (
 ) WITHOUT ROWID;
 
 CREATE TABLE shelf_entry (
-    snapshot_id INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,
+    snapshot_id INTEGER NOT NULL,
     shelf_id    TEXT NOT NULL,
     position    INTEGER NOT NULL,
     gpt_id      TEXT,
@@ -157,6 +125,59 @@ CREATE TABLE shelf_entry (
 ) WITHOUT ROWID;
 CREATE INDEX shelf_entry_gpt ON shelf_entry(snapshot_id, gpt_id);
 "#;
+
+/// The table holding a snapshot's GPTs. Snapshot ids come from the database (integers), so the
+/// name is always a plain identifier.
+pub fn gpt_table(snapshot_id: i64) -> String {
+    format!("gpt_{snapshot_id}")
+}
+
+/// Creates a snapshot's GPT table, without indexes (see [`index_gpt_table`]).
+pub fn create_gpt_table(conn: &Connection, snapshot_id: i64) -> rusqlite::Result<()> {
+    let t = gpt_table(snapshot_id);
+    conn.execute_batch(&format!(
+        "CREATE TABLE {t} (
+            rowid        INTEGER PRIMARY KEY,
+            id           TEXT NOT NULL,
+            name         TEXT NOT NULL,
+            author_id    TEXT,
+            category     TEXT,
+            categories   TEXT,
+            tools        INTEGER NOT NULL,
+            actions      INTEGER NOT NULL,
+            files        INTEGER NOT NULL,
+            conv_bucket  TEXT,
+            conv         INTEGER,
+            review_total INTEGER,
+            review_count INTEGER,
+            rating       REAL,
+            created_at   INTEGER,
+            created_from_id INTEGER NOT NULL DEFAULT 0,
+            updated_at   INTEGER,
+            observed_at  INTEGER,
+            available    INTEGER NOT NULL DEFAULT 1,
+            detail       BLOB NOT NULL,
+            blob         BLOB NOT NULL,
+            file_no      INTEGER NOT NULL,
+            line         INTEGER NOT NULL
+        );"
+    ))
+}
+
+/// The indexes of a snapshot's GPT table: the id, and every column lists sort on.
+pub fn index_gpt_table(conn: &Connection, snapshot_id: i64) -> rusqlite::Result<()> {
+    let t = gpt_table(snapshot_id);
+    conn.execute_batch(&format!(
+        "CREATE UNIQUE INDEX {t}_id ON {t}(id);
+         CREATE INDEX {t}_conv ON {t}(conv);
+         CREATE INDEX {t}_rating ON {t}(rating);
+         CREATE INDEX {t}_reviews ON {t}(review_count);
+         CREATE INDEX {t}_name ON {t}(name COLLATE NOCASE);
+         CREATE INDEX {t}_created ON {t}(created_at);
+         CREATE INDEX {t}_updated ON {t}(updated_at);
+         CREATE INDEX {t}_author ON {t}(author_id);"
+    ))
+}
 
 /// Brings a database to [`SCHEMA_VERSION`]. Each step runs in its own transaction.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

@@ -6,12 +6,14 @@
 use super::db::{Db, Result, StoreError};
 use super::parse::{ShelfEntry, ShelfInfo};
 use super::record::{Author, GptRecord};
-use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
-use std::collections::HashMap;
+use rusqlite::{Connection, Statement, params};
+use rustc_hash::FxHashMap;
 
 /// A record ready for the writer: its raw source compressed and both content hashes computed.
 pub struct PreparedGpt {
     pub record: GptRecord,
+    /// The categories as a JSON list, none when the GPT has none.
+    pub categories: Option<String>,
     pub file_no: u32,
     pub line: u64,
     pub raw_hash: [u8; 16],
@@ -23,7 +25,6 @@ pub struct PreparedGpt {
 pub struct DetailRow {
     pub hash: [u8; 16],
     pub prompt_starters: String,
-    pub categories: String,
     pub tools: String,
     pub rating_by_star: Option<String>,
 }
@@ -42,7 +43,6 @@ pub fn prepare(
     let raw_hash = xxhash_rust::xxh3::xxh3_128(raw).to_le_bytes();
     let raw_z = compressor.compress(raw)?;
     let prompt_starters = to_json(&record.prompt_starters);
-    let categories = to_json(&record.categories);
     let tools = to_json(&record.tools.iter().map(|t| t.as_str()).collect::<Vec<_>>());
     let rating_by_star = record.rating_by_star.map(|s| to_json(&s));
     let mut h = xxhash_rust::xxh3::Xxh3::new();
@@ -52,7 +52,6 @@ pub fn prepare(
         record.description.as_deref().unwrap_or(""),
         record.welcome_message.as_deref().unwrap_or(""),
         &prompt_starters,
-        &categories,
         &tools,
         record.default_model.as_deref().unwrap_or(""),
         record.share_recipient.as_deref().unwrap_or(""),
@@ -72,11 +71,12 @@ pub fn prepare(
     let detail = DetailRow {
         hash: h.digest128().to_le_bytes(),
         prompt_starters,
-        categories,
         tools,
         rating_by_star,
     };
+    let categories = (!record.categories.is_empty()).then(|| to_json(&record.categories));
     Ok(PreparedGpt {
+        categories,
         record,
         file_no,
         line,
@@ -124,44 +124,123 @@ pub struct SnapshotCounts {
     pub shelf_entries_resolved: u64,
 }
 
-/// Writes one snapshot inside one transaction.
+/// The statements a snapshot is written with, prepared once (not looked up per record).
+struct Statements<'c> {
+    blob_insert: Statement<'c>,
+    detail_insert: Statement<'c>,
+    action_insert: Statement<'c>,
+    gpt_insert: Statement<'c>,
+    gpt_delete: Statement<'c>,
+    shelf_upsert: Statement<'c>,
+    entry_insert: Statement<'c>,
+}
+
+impl<'c> Statements<'c> {
+    fn prepare(conn: &'c Connection, snapshot_id: i64) -> rusqlite::Result<Self> {
+        let t = super::schema::gpt_table(snapshot_id);
+        Ok(Statements {
+            blob_insert: conn
+                .prepare("INSERT OR IGNORE INTO blob (hash, dict_id, z) VALUES (?1, ?2, ?3)")?,
+            detail_insert: conn.prepare(
+                "INSERT OR IGNORE INTO detail (hash, short_url, description, welcome_message,
+                    prompt_starters, tools, default_model, share_recipient, rating_by_star)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?,
+            action_insert: conn.prepare(
+                "INSERT OR REPLACE INTO detail_action (detail, pos, domain, auth,
+                    privacy_policy_url)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?,
+            gpt_insert: conn.prepare(&format!(
+                "INSERT INTO {t} (id, name, author_id, category, categories, tools, actions,
+                    files, conv_bucket, conv, review_total, review_count, rating, created_at,
+                    created_from_id, updated_at, observed_at, available, detail, blob,
+                    file_no, line)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+                    ?17, ?18, ?19, ?20, ?21, ?22)"
+            ))?,
+            gpt_delete: conn.prepare(&format!("DELETE FROM {t} WHERE rowid = ?1"))?,
+            shelf_upsert: conn.prepare(
+                "INSERT INTO shelf (snapshot_id, shelf_id, title, description, display_type,
+                    display_group, page_position)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (snapshot_id, shelf_id) DO UPDATE SET
+                    title = coalesce(excluded.title, title),
+                    description = coalesce(excluded.description, description),
+                    display_type = coalesce(excluded.display_type, display_type),
+                    display_group = coalesce(excluded.display_group, display_group),
+                    page_position = coalesce(excluded.page_position, page_position)",
+            )?,
+            entry_insert: conn.prepare(
+                "INSERT OR REPLACE INTO shelf_entry (snapshot_id, shelf_id, position, gpt_id,
+                    name, author)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?,
+        })
+    }
+}
+
+/// Writes one snapshot inside one transaction; dropped without [`SnapshotWriter::commit`], it
+/// rolls everything back.
 pub struct SnapshotWriter<'c> {
-    tx: Transaction<'c>,
+    conn: &'c Connection,
+    st: Statements<'c>,
     path: std::path::PathBuf,
     snapshot_id: i64,
-    seen: HashMap<String, Seen>,
-    authors: HashMap<String, (Option<i64>, Author)>,
+    dict_id: Option<i64>,
+    seen: FxHashMap<String, Seen>,
+    authors: FxHashMap<String, (Option<i64>, Author)>,
     max_observed: Option<i64>,
-    shelves: u64,
+    committed: bool,
+}
+
+impl Drop for SnapshotWriter<'_> {
+    fn drop(&mut self) {
+        if !self.committed {
+            // Nothing of an unfinished snapshot may stay; errors here leave SQLite to roll back
+            // when the connection closes.
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+    }
 }
 
 impl<'c> SnapshotWriter<'c> {
     /// Starts the snapshot: takes the write lock now, so a locked database fails before any work.
-    pub fn begin(db: &'c mut Db, meta: &NewSnapshot) -> Result<SnapshotWriter<'c>> {
+    pub fn begin(db: &'c Db, meta: &NewSnapshot) -> Result<SnapshotWriter<'c>> {
         let path = db.path().to_path_buf();
         let err = |e| StoreError::from_sqlite(&path, e);
-        let conn = db.conn_mut();
+        let conn = db.conn();
         conn.pragma_update(None, "cache_size", -262_144)
             .map_err(err)?;
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(err)?;
-        let now = crate::time::now();
-        tx.execute(
-            "INSERT INTO snapshot (label, source, taken_at, created_at, status)
-             VALUES (?1, ?2, ?3, ?3, 'writing')",
-            params![meta.label, meta.source, now],
-        )
-        .map_err(err)?;
-        let snapshot_id = tx.last_insert_rowid();
+        conn.execute_batch("BEGIN IMMEDIATE").map_err(err)?;
+        let started = (|| {
+            conn.execute(
+                "INSERT INTO snapshot (label, source, taken_at, created_at, status)
+                 VALUES (?1, ?2, ?3, ?3, 'writing')",
+                params![meta.label, meta.source, crate::time::now()],
+            )?;
+            let snapshot_id = conn.last_insert_rowid();
+            super::schema::create_gpt_table(conn, snapshot_id)?;
+            Ok((snapshot_id, Statements::prepare(conn, snapshot_id)?))
+        })();
+        let (snapshot_id, st) = match started {
+            Ok(s) => s,
+            Err(e) => {
+                let _ = conn.execute_batch("ROLLBACK");
+                return Err(err(e));
+            }
+        };
+        // From here on, dropping the writer rolls back.
         Ok(SnapshotWriter {
-            tx,
-            path,
+            conn,
+            st,
+            path: path.clone(),
             snapshot_id,
-            seen: HashMap::new(),
-            authors: HashMap::new(),
+            dict_id: None,
+            seen: FxHashMap::default(),
+            authors: FxHashMap::default(),
             max_observed: None,
-            shelves: 0,
+            committed: false,
         })
     }
 
@@ -173,9 +252,18 @@ impl<'c> SnapshotWriter<'c> {
         StoreError::from_sqlite(&self.path, e)
     }
 
+    /// Stores the zstd dictionary the following records' raw sources are compressed with.
+    pub fn set_dictionary(&mut self, dict: &[u8]) -> Result<()> {
+        self.conn
+            .execute("INSERT INTO zdict (dict) VALUES (?1)", [dict])
+            .map_err(|e| self.err(e))?;
+        self.dict_id = Some(self.conn.last_insert_rowid());
+        Ok(())
+    }
+
     /// Records a source file of the snapshot.
     pub fn add_file(&mut self, file_no: u32, path: &str, format: &str, records: u64) -> Result<()> {
-        self.tx
+        self.conn
             .execute(
                 "INSERT OR REPLACE INTO source_file (snapshot_id, file_no, path, format, records)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -206,17 +294,16 @@ impl<'c> SnapshotWriter<'c> {
         {
             return Ok(Added::MergedOlder);
         }
-        let blob_id = self.blob_id(g)?;
-        let detail_id = self.detail_id(g)?;
-        let rowid = self.write_row(g, blob_id, detail_id, existing.map(|(rowid, _)| rowid))?;
+        let result = self.write_gpt(g, existing.map(|(rowid, _)| rowid));
+        let rowid = result.map_err(|e| self.err(e))?;
         if let Some(user) = &r.author.user_id {
-            let replace = self
-                .authors
-                .get(user)
-                .is_none_or(|(old, _)| *old <= recency);
-            if replace {
-                self.authors
-                    .insert(user.clone(), (recency, r.author.clone()));
+            match self.authors.get_mut(user) {
+                Some(slot) if slot.0 <= recency => *slot = (recency, r.author.clone()),
+                Some(_) => {}
+                None => {
+                    self.authors
+                        .insert(user.clone(), (recency, r.author.clone()));
+                }
             }
         }
         self.seen.insert(r.id.clone(), Seen { rowid, recency });
@@ -227,93 +314,45 @@ impl<'c> SnapshotWriter<'c> {
         })
     }
 
-    fn blob_id(&mut self, g: &PreparedGpt) -> Result<i64> {
-        let found: Option<i64> = self
-            .tx
-            .prepare_cached("SELECT id FROM blob WHERE hash = ?1")
-            .and_then(|mut s| s.query_row([&g.raw_hash[..]], |row| row.get(0)).optional())
-            .map_err(|e| self.err(e))?;
-        if let Some(id) = found {
-            return Ok(id);
-        }
-        self.tx
-            .prepare_cached("INSERT INTO blob (hash, z) VALUES (?1, ?2)")
-            .and_then(|mut s| s.execute(params![&g.raw_hash[..], g.raw_z]))
-            .map_err(|e| self.err(e))?;
-        Ok(self.tx.last_insert_rowid())
-    }
-
-    fn detail_id(&mut self, g: &PreparedGpt) -> Result<i64> {
-        let d = &g.detail;
-        let found: Option<i64> = self
-            .tx
-            .prepare_cached("SELECT id FROM detail WHERE hash = ?1")
-            .and_then(|mut s| s.query_row([&d.hash[..]], |row| row.get(0)).optional())
-            .map_err(|e| self.err(e))?;
-        if let Some(id) = found {
-            return Ok(id);
-        }
+    fn write_gpt(&mut self, g: &PreparedGpt, replace: Option<i64>) -> rusqlite::Result<i64> {
+        let st = &mut self.st;
         let r = &g.record;
-        let tx = &self.tx;
-        let result = (|| -> rusqlite::Result<i64> {
-            tx.prepare_cached(
-                "INSERT INTO detail (hash, short_url, description, welcome_message,
-                    prompt_starters, categories, tools, default_model, share_recipient,
-                    rating_by_star)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )?
-            .execute(params![
-                &d.hash[..],
-                r.short_url,
-                r.description,
-                r.welcome_message,
-                d.prompt_starters,
-                d.categories,
-                d.tools,
-                r.default_model,
-                r.share_recipient,
-                d.rating_by_star,
-            ])?;
-            let id = tx.last_insert_rowid();
-            let mut cat = tx.prepare_cached(
-                "INSERT OR IGNORE INTO detail_category (detail_id, slug) VALUES (?1, ?2)",
-            )?;
-            for c in &r.categories {
-                cat.execute(params![id, c])?;
-            }
-            let mut act = tx.prepare_cached(
-                "INSERT INTO detail_action (detail_id, pos, domain, auth, privacy_policy_url)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?;
+        // Content-addressed rows: inserted unless the same content is already stored.
+        st.blob_insert
+            .execute(params![&g.raw_hash[..], self.dict_id, g.raw_z])?;
+        let d = &g.detail;
+        let detail_is_new = st.detail_insert.execute(params![
+            &d.hash[..],
+            r.short_url,
+            r.description,
+            r.welcome_message,
+            d.prompt_starters,
+            d.tools,
+            r.default_model,
+            r.share_recipient,
+            d.rating_by_star,
+        ])? == 1;
+        if detail_is_new {
             for (pos, a) in r.actions.iter().enumerate() {
-                act.execute(params![
-                    id,
+                st.action_insert.execute(params![
+                    &d.hash[..],
                     pos as i64,
                     a.domain,
                     a.auth.as_str(),
                     a.privacy_policy_url
                 ])?;
             }
-            Ok(id)
-        })();
-        result.map_err(|e| self.err(e))
-    }
-
-    fn write_row(
-        &mut self,
-        g: &PreparedGpt,
-        blob_id: i64,
-        detail_id: i64,
-        replace: Option<i64>,
-    ) -> Result<i64> {
-        let r = &g.record;
+        }
+        if let Some(rowid) = replace {
+            st.gpt_delete.execute([rowid])?;
+        }
         let conv = r.conversations.as_ref();
-        let values = params![
-            self.snapshot_id,
+        st.gpt_insert.execute(params![
             r.id,
             r.name,
             r.author.user_id,
             r.categories.first(),
+            g.categories,
             r.tool_mask().0,
             r.actions.len() as i64,
             r.file_count,
@@ -327,97 +366,47 @@ impl<'c> SnapshotWriter<'c> {
             r.updated_at,
             r.observed_at,
             r.availability == super::record::Availability::Available,
-            detail_id,
-            blob_id,
+            &d.hash[..],
+            &g.raw_hash[..],
             g.file_no,
             g.line as i64,
-        ];
-        let sql_insert = "INSERT INTO gpt (snapshot_id, id, name, author_id, category, tools,
-                actions, files, conv_bucket, conv, review_total, review_count, rating,
-                created_at, created_from_id, updated_at, observed_at, available, detail_id,
-                blob_id, file_no, line)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                ?17, ?18, ?19, ?20, ?21, ?22)";
-        match replace {
-            None => {
-                self.tx
-                    .prepare_cached(sql_insert)
-                    .and_then(|mut s| s.execute(values))
-                    .map_err(|e| self.err(e))?;
-                Ok(self.tx.last_insert_rowid())
-            }
-            Some(rowid) => {
-                self.tx
-                    .execute("DELETE FROM gpt WHERE rowid = ?1", [rowid])
-                    .map_err(|e| self.err(e))?;
-                self.tx
-                    .prepare_cached(sql_insert)
-                    .and_then(|mut s| s.execute(values))
-                    .map_err(|e| self.err(e))?;
-                Ok(self.tx.last_insert_rowid())
-            }
-        }
+        ])?;
+        Ok(self.conn.last_insert_rowid())
     }
 
     /// Adds (or updates) a shelf of the store front.
     pub fn add_shelf(&mut self, s: &ShelfInfo) -> Result<()> {
         self.note_observed(s.observed_at);
-        let changed = self
-            .tx
-            .prepare_cached(
-                "INSERT INTO shelf (snapshot_id, shelf_id, title, description, display_type,
-                    display_group, page_position)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-                 ON CONFLICT (snapshot_id, shelf_id) DO UPDATE SET
-                    title = coalesce(excluded.title, title),
-                    description = coalesce(excluded.description, description),
-                    display_type = coalesce(excluded.display_type, display_type),
-                    display_group = coalesce(excluded.display_group, display_group),
-                    page_position = coalesce(excluded.page_position, page_position)",
-            )
-            .and_then(|mut st| {
-                st.execute(params![
-                    self.snapshot_id,
-                    s.id,
-                    s.title,
-                    s.description,
-                    s.display_type,
-                    s.display_group,
-                    s.page_position,
-                ])
-            })
-            .map_err(|e| self.err(e))?;
-        self.shelves += changed as u64;
-        Ok(())
+        let result = self.st.shelf_upsert.execute(params![
+            self.snapshot_id,
+            s.id,
+            s.title,
+            s.description,
+            s.display_type,
+            s.display_group,
+            s.page_position,
+        ]);
+        result.map(|_| ()).map_err(|e| self.err(e))
     }
 
     /// Records a GPT's position on a shelf (a later entry for the same position replaces it).
     pub fn add_shelf_entry(&mut self, e: &ShelfEntry) -> Result<()> {
-        self.tx
-            .prepare_cached(
-                "INSERT OR REPLACE INTO shelf_entry (snapshot_id, shelf_id, position, gpt_id,
-                    name, author)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )
-            .and_then(|mut st| {
-                st.execute(params![
-                    self.snapshot_id,
-                    e.shelf_id,
-                    e.position,
-                    e.gpt_id,
-                    e.name,
-                    e.author,
-                ])
-            })
-            .map_err(|err| self.err(err))?;
-        Ok(())
+        let result = self.st.entry_insert.execute(params![
+            self.snapshot_id,
+            e.shelf_id,
+            e.position,
+            e.gpt_id,
+            e.name,
+            e.author,
+        ]);
+        result.map(|_| ()).map_err(|err| self.err(err))
     }
 
     /// Finishes the snapshot (author roll-ups, shelf entries resolved by name, counts) and
     /// commits. `taken_at` overrides the time read off the data; `fallback_taken_at` is used
     /// when the data says nothing (a date in the file path, else now).
     pub fn commit(
-        self,
+        mut self,
         taken_at: Option<i64>,
         fallback_taken_at: Option<i64>,
         merged: u64,
@@ -425,21 +414,25 @@ impl<'c> SnapshotWriter<'c> {
         report_json: &str,
     ) -> Result<(i64, SnapshotCounts)> {
         let sid = self.snapshot_id;
-        let path = self.path.clone();
-        let err = |e| StoreError::from_sqlite(&path, e);
-        let resolved = resolve_shelf_entries(&self.tx, sid).map_err(err)?;
-        let authors = write_authors(&self.tx, sid, &self.authors).map_err(err)?;
-        let (gpts, unavailable): (i64, i64) = self
-            .tx
+        let conn = self.conn;
+        let err = |e| StoreError::from_sqlite(&self.path, e);
+        // The parser is done: let SQLite's sorter use both cores for the indexes.
+        conn.pragma_update(None, "threads", 2).map_err(err)?;
+        super::schema::index_gpt_table(conn, sid).map_err(err)?;
+        let resolved = resolve_shelf_entries(conn, sid).map_err(err)?;
+        let authors = write_authors(conn, sid, &self.authors).map_err(err)?;
+        let (gpts, unavailable): (i64, i64) = conn
             .query_row(
-                "SELECT coalesce(sum(available), 0), coalesce(sum(1 - available), 0)
-                 FROM gpt WHERE snapshot_id = ?1",
-                [sid],
+                &format!(
+                    "SELECT coalesce(sum(available), 0), coalesce(sum(1 - available), 0)
+                     FROM {}",
+                    super::schema::gpt_table(sid)
+                ),
+                [],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .map_err(err)?;
-        let (shelves, entries): (i64, i64) = self
-            .tx
+        let (shelves, entries): (i64, i64) = conn
             .query_row(
                 "SELECT (SELECT count(*) FROM shelf WHERE snapshot_id = ?1),
                         (SELECT count(*) FROM shelf_entry WHERE snapshot_id = ?1)",
@@ -456,26 +449,26 @@ impl<'c> SnapshotWriter<'c> {
             .or(self.max_observed)
             .or(fallback_taken_at)
             .unwrap_or_else(crate::time::now);
-        self.tx
-            .execute(
-                "UPDATE snapshot SET status = 'complete', taken_at = ?2, gpts = ?3,
-                    unavailable = ?4, authors = ?5, shelves = ?6, merged = ?7, skipped = ?8,
-                    report = ?9
-                 WHERE id = ?1",
-                params![
-                    sid,
-                    taken,
-                    gpts,
-                    unavailable,
-                    authors as i64,
-                    shelves,
-                    merged as i64,
-                    skipped as i64,
-                    report_json
-                ],
-            )
-            .map_err(err)?;
-        self.tx.commit().map_err(err)?;
+        conn.execute(
+            "UPDATE snapshot SET status = 'complete', taken_at = ?2, gpts = ?3,
+                unavailable = ?4, authors = ?5, shelves = ?6, merged = ?7, skipped = ?8,
+                report = ?9
+             WHERE id = ?1",
+            params![
+                sid,
+                taken,
+                gpts,
+                unavailable,
+                authors as i64,
+                shelves,
+                merged as i64,
+                skipped as i64,
+                report_json
+            ],
+        )
+        .map_err(err)?;
+        conn.execute_batch("COMMIT").map_err(err)?;
+        self.committed = true;
         Ok((
             sid,
             SnapshotCounts {
@@ -492,16 +485,19 @@ impl<'c> SnapshotWriter<'c> {
 
 /// Gives shelf entries that came without an id (BeeTrove's homepage monitoring) the id of the
 /// snapshot's GPT with that name, preferring one whose author matches, then the most used.
-fn resolve_shelf_entries(tx: &Transaction<'_>, sid: i64) -> rusqlite::Result<u64> {
+fn resolve_shelf_entries(tx: &Connection, sid: i64) -> rusqlite::Result<u64> {
     let n = tx.execute(
-        "UPDATE shelf_entry SET gpt_id = (
-             SELECT g.id FROM gpt g LEFT JOIN author a
-                 ON a.snapshot_id = g.snapshot_id AND a.user_id = g.author_id
-             WHERE g.snapshot_id = shelf_entry.snapshot_id AND g.name = shelf_entry.name
-             ORDER BY (a.display_name IS NOT NULL AND a.display_name = shelf_entry.author) DESC,
-                      g.conv DESC
-             LIMIT 1)
-         WHERE snapshot_id = ?1 AND gpt_id IS NULL AND name IS NOT NULL",
+        &format!(
+            "UPDATE shelf_entry SET gpt_id = (
+                 SELECT g.id FROM {} g LEFT JOIN author a
+                     ON a.snapshot_id = ?1 AND a.user_id = g.author_id
+                 WHERE g.name = shelf_entry.name
+                 ORDER BY (a.display_name IS NOT NULL AND a.display_name = shelf_entry.author) DESC,
+                          g.conv DESC
+                 LIMIT 1)
+             WHERE snapshot_id = ?1 AND gpt_id IS NULL AND name IS NOT NULL",
+            super::schema::gpt_table(sid)
+        ),
         [sid],
     )?;
     let unresolved: i64 = tx.query_row(
@@ -512,12 +508,14 @@ fn resolve_shelf_entries(tx: &Transaction<'_>, sid: i64) -> rusqlite::Result<u64
     Ok((n as u64).saturating_sub(unresolved as u64))
 }
 
-/// One row per author of available GPTs, with roll-ups.
+/// One row per author of available GPTs, with roll-ups: one sequential scan of the snapshot,
+/// summed in memory, written in key order.
 fn write_authors(
-    tx: &Transaction<'_>,
+    conn: &Connection,
     sid: i64,
-    profiles: &HashMap<String, (Option<i64>, Author)>,
+    profiles: &FxHashMap<String, (Option<i64>, Author)>,
 ) -> rusqlite::Result<u64> {
+    #[derive(Default)]
     struct Acc {
         gpts: i64,
         conv_total: i64,
@@ -526,55 +524,47 @@ fn write_authors(
         review_count: i64,
         tools: u32,
     }
-    let mut rows: Vec<(String, Acc)> = Vec::new();
+    let mut acc: FxHashMap<String, Acc> = FxHashMap::default();
     {
-        let mut st = tx.prepare(
-            "SELECT author_id, conv, review_total, review_count, tools FROM gpt
-             WHERE snapshot_id = ?1 AND available = 1 AND author_id IS NOT NULL
-             ORDER BY author_id",
-        )?;
-        let mut q = st.query([sid])?;
+        let mut st = conn.prepare(&format!(
+            "SELECT author_id, conv, review_total, review_count, tools FROM {}
+             WHERE available = 1 AND author_id IS NOT NULL",
+            super::schema::gpt_table(sid)
+        ))?;
+        let mut q = st.query([])?;
         while let Some(row) = q.next()? {
-            let user: String = row.get(0)?;
-            let conv: Option<i64> = row.get(1)?;
-            let rt: Option<i64> = row.get(2)?;
-            let rc: Option<i64> = row.get(3)?;
-            let tools: u32 = row.get(4)?;
-            if rows.last().is_none_or(|(u, _)| *u != user) {
-                rows.push((
-                    user,
-                    Acc {
-                        gpts: 0,
-                        conv_total: 0,
-                        convs: Vec::new(),
-                        review_total: 0,
-                        review_count: 0,
-                        tools: 0,
-                    },
-                ));
+            let user = row.get_ref(0)?.as_str().map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    0,
+                    rusqlite::types::Type::Text,
+                    Box::new(e),
+                )
+            })?;
+            let a = match acc.get_mut(user) {
+                Some(a) => a,
+                None => acc.entry(user.to_owned()).or_default(),
+            };
+            a.gpts += 1;
+            if let Some(c) = row.get::<_, Option<i64>>(1)? {
+                a.conv_total += c;
+                a.convs.push(c);
             }
-            if let Some((_, acc)) = rows.last_mut() {
-                acc.gpts += 1;
-                if let Some(c) = conv {
-                    acc.conv_total += c;
-                    acc.convs.push(c);
-                }
-                acc.review_total += rt.unwrap_or(0);
-                acc.review_count += rc.unwrap_or(0);
-                acc.tools |= tools;
-            }
+            a.review_total += row.get::<_, Option<i64>>(2)?.unwrap_or(0);
+            a.review_count += row.get::<_, Option<i64>>(3)?.unwrap_or(0);
+            a.tools |= row.get::<_, u32>(4)?;
         }
     }
-    let mut ins = tx.prepare(
+    let mut rows: Vec<(String, Acc)> = acc.into_iter().collect();
+    rows.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut ins = conn.prepare(
         "INSERT INTO author (snapshot_id, user_id, display_name, link_to, selected_display,
             verified, socials, gpts, conv_total, conv_median, review_total, review_count, tools)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )?;
     let empty = Author::default();
-    for (user, acc) in &mut rows {
-        let profile = profiles.get(user.as_str()).map_or(&empty, |(_, a)| a);
-        acc.convs.sort_unstable();
-        let median = median(&acc.convs);
+    for (user, a) in &mut rows {
+        let profile = profiles.get(user.as_str()).map_or(&empty, |(_, p)| p);
+        a.convs.sort_unstable();
         let socials = serde_json::to_string(&profile.socials).unwrap_or_else(|_| "[]".to_owned());
         ins.execute(params![
             sid,
@@ -584,12 +574,12 @@ fn write_authors(
             profile.selected_display,
             profile.verified,
             socials,
-            acc.gpts,
-            acc.conv_total,
-            median,
-            acc.review_total,
-            acc.review_count,
-            acc.tools,
+            a.gpts,
+            a.conv_total,
+            median(&a.convs),
+            a.review_total,
+            a.review_count,
+            a.tools,
         ])?;
     }
     Ok(rows.len() as u64)

@@ -2,9 +2,15 @@
 //! the wrong type must not cost the rest of the record: [`Field`] keeps a wrong-typed value as a
 //! description of what was wrong, and the normaliser (which knows the field's path) reports it.
 
-use serde::de::{self, Deserialize, Deserializer, Visitor};
-use serde_json::value::RawValue;
+use serde::de::value::{
+    BorrowedStrDeserializer, MapAccessDeserializer, SeqAccessDeserializer, StrDeserializer,
+    StringDeserializer,
+};
+use serde::de::{
+    self, Deserialize, Deserializer, IgnoredAny, IntoDeserializer, MapAccess, SeqAccess, Visitor,
+};
 use std::fmt;
+use std::marker::PhantomData;
 
 /// A JSON field that may be absent, null, of the expected type, or of a wrong type.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -18,6 +24,10 @@ pub enum Field<T> {
 }
 
 impl<T> Field<T> {
+    pub fn is_missing(&self) -> bool {
+        matches!(self, Field::Missing)
+    }
+
     pub fn as_ref(&self) -> Field<&T> {
         match self {
             Field::Missing => Field::Missing,
@@ -29,14 +39,74 @@ impl<T> Field<T> {
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Field<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw = <&'de RawValue>::deserialize(deserializer)?;
-        let text = raw.get();
-        if text == "null" {
-            return Ok(Field::Missing);
-        }
-        Ok(match serde_json::from_str::<T>(text) {
-            Ok(value) => Field::Present(value),
-            Err(e) => Field::Bad(describe_error(&e)),
+        deserializer.deserialize_any(FieldVisitor(PhantomData))
+    }
+}
+
+/// Reads any JSON value in one pass and hands it to `T`: a scalar through serde's value
+/// deserializers, an object or array through the live map/sequence access. When `T` refuses the
+/// value, the rest of it is skipped and the field becomes [`Field::Bad`]. Every `T` used here
+/// refuses a value before consuming any of it, or consumes it whole (their own fields are
+/// `Field`s too), so the skip always resumes at the right place.
+struct FieldVisitor<T>(PhantomData<T>);
+
+fn scalar<'de, T: Deserialize<'de>>(result: Result<T, serde::de::value::Error>) -> Field<T> {
+    match result {
+        Ok(v) => Field::Present(v),
+        Err(e) => Field::Bad(e.to_string()),
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for FieldVisitor<T> {
+    type Value = Field<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Field<T>, E> {
+        Ok(Field::Missing)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Field<T>, E> {
+        Ok(Field::Missing)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Field<T>, D::Error> {
+        Field::deserialize(d)
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Field<T>, E> {
+        Ok(scalar(T::deserialize(v.into_deserializer())))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Field<T>, E> {
+        Ok(scalar(T::deserialize(v.into_deserializer())))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Field<T>, E> {
+        Ok(scalar(T::deserialize(v.into_deserializer())))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Field<T>, E> {
+        Ok(scalar(T::deserialize(v.into_deserializer())))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Field<T>, E> {
+        Ok(scalar(T::deserialize(StrDeserializer::new(v))))
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Field<T>, E> {
+        Ok(scalar(T::deserialize(BorrowedStrDeserializer::new(v))))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Field<T>, E> {
+        Ok(scalar(T::deserialize(StringDeserializer::new(v))))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Field<T>, A::Error> {
+        let result = T::deserialize(SeqAccessDeserializer::new(&mut seq));
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(match result {
+            Ok(v) => Field::Present(v),
+            Err(e) => Field::Bad(e.to_string()),
+        })
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Field<T>, A::Error> {
+        let result = T::deserialize(MapAccessDeserializer::new(&mut map));
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(match result {
+            Ok(v) => Field::Present(v),
+            Err(e) => Field::Bad(e.to_string()),
         })
     }
 }

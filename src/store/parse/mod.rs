@@ -14,8 +14,8 @@ pub(crate) mod resource;
 pub mod table;
 
 use crate::store::record::{Conversations, GptRecord};
-use lenient::{Count, Field, Stamp};
-use resource::ResourceParts;
+use lenient::{Count, Field};
+use resource::ObjectJ;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::cell::Cell;
@@ -291,47 +291,6 @@ pub struct Context {
     pub shelf: Option<(String, u32)>,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct Envelope<'a> {
-    #[serde(borrow)]
-    gizmo: Option<&'a RawValue>,
-    #[serde(borrow)]
-    tools: Option<&'a RawValue>,
-    #[serde(borrow)]
-    files: Option<&'a RawValue>,
-    #[serde(borrow)]
-    resource: Option<&'a RawValue>,
-    #[serde(borrow)]
-    data: Option<&'a RawValue>,
-    #[serde(borrow)]
-    cuts: Option<&'a RawValue>,
-    #[serde(borrow)]
-    info: Option<&'a RawValue>,
-    #[serde(borrow)]
-    list: Option<&'a RawValue>,
-    #[serde(borrow)]
-    items: Option<&'a RawValue>,
-    #[serde(borrow)]
-    hits: Option<&'a RawValue>,
-    #[serde(borrow)]
-    id: Option<&'a RawValue>,
-    #[serde(borrow)]
-    display: Option<&'a RawValue>,
-    #[serde(borrow)]
-    short_url: Option<&'a RawValue>,
-    #[serde(borrow)]
-    author: Option<&'a RawValue>,
-    #[serde(borrow)]
-    updated_at: Option<&'a RawValue>,
-    #[serde(borrow)]
-    num_conversations_str: Option<&'a RawValue>,
-    #[serde(borrow, rename = "GPT Id")]
-    beetrove_id: Option<&'a RawValue>,
-    #[serde(borrow, rename = "GPT Url")]
-    beetrove_url: Option<&'a RawValue>,
-}
-
 /// What a value turned out to hold, for the shelf that encloses it.
 struct Found {
     id: String,
@@ -342,9 +301,9 @@ struct Found {
 /// Parses one JSON value (a file, an array element, a JSONL line) and everything inside it.
 pub fn parse_json_value(text: &str, lines: &LineIndex<'_>, ctx: &Context, sink: &mut dyn Sink) {
     let line = lines.line_of(text);
-    match serde_json::from_str::<Envelope<'_>>(text) {
-        Ok(env) => {
-            dispatch(env, text, lines, ctx, &FieldPath::ROOT, sink);
+    match serde_json::from_str::<ObjectJ<'_>>(text) {
+        Ok(obj) => {
+            dispatch(obj, text, lines, ctx, &FieldPath::ROOT, sink);
         }
         Err(e) => sink.issue(json_error_issue(&e, text, line)),
     }
@@ -380,7 +339,7 @@ pub fn json_error_issue(e: &serde_json::Error, text: &str, first_line: u64) -> I
 }
 
 fn dispatch(
-    env: Envelope<'_>,
+    mut obj: ObjectJ<'_>,
     text: &str,
     lines: &LineIndex<'_>,
     ctx: &Context,
@@ -388,43 +347,54 @@ fn dispatch(
     sink: &mut dyn Sink,
 ) -> Option<Found> {
     let line = lines.line_of(text);
-    if let Some(cuts) = env.cuts {
+    if let Some(cuts) = obj.cuts {
         parse_discovery(cuts.get(), lines, ctx, path, sink);
         return None;
     }
-    if let (Some(info), Some(list)) = (env.info, env.list) {
+    if let (Some(info), Some(list)) = (obj.info, obj.list) {
         parse_shelf(info.get(), list.get(), None, lines, ctx, path, sink);
         return None;
     }
-    if let Some(gizmo) = env.gizmo {
-        // Search hits sometimes nest a whole resource under `gizmo`.
-        if let Ok(inner) = serde_json::from_str::<Envelope<'_>>(gizmo.get())
-            && inner.gizmo.is_some()
-        {
-            return dispatch(inner, gizmo.get(), lines, ctx, &path.child("gizmo"), sink);
+    match std::mem::take(&mut obj.gizmo) {
+        Field::Present(gizmo) => {
+            let mut gizmo = *gizmo;
+            let gpath = path.child("gizmo");
+            // Search hits sometimes nest a whole resource under `gizmo`.
+            if let Field::Present(inner) = std::mem::take(&mut gizmo.gizmo) {
+                let tools = std::mem::take(&mut gizmo.tools);
+                let files = std::mem::take(&mut gizmo.files);
+                let ipath = gpath.child("gizmo");
+                return emit_resource(*inner, tools, files, text, line, ctx, &gpath, &ipath, sink);
+            }
+            let tools = std::mem::take(&mut obj.tools);
+            let files = std::mem::take(&mut obj.files);
+            return emit_resource(gizmo, tools, files, text, line, ctx, path, &gpath, sink);
         }
-        let tools = env.tools.map(RawValue::get);
-        let files = env.files.map(RawValue::get);
-        return emit_resource(gizmo.get(), tools, files, text, line, ctx, path, true, sink);
+        Field::Bad(msg) => {
+            sink.issue(Issue {
+                line,
+                kind: IssueKind::Skipped(SkipReason::Unrecognised),
+                message: format!("field `{}`: {msg}", path.child("gizmo").render()),
+            });
+            return None;
+        }
+        Field::Missing => {}
     }
-    if let Some(resource) = env.resource {
+    if let Some(resource) = obj.resource {
         return parse_nested(resource.get(), lines, ctx, &path.child("resource"), sink);
     }
-    if let (Some(data), Some(_)) = (env.data, env.id) {
+    if let (Some(data), false) = (obj.data, obj.id.is_missing()) {
         let mut inner = ctx.clone();
-        if let Some(t) = env
-            .updated_at
-            .and_then(|t| serde_json::from_str::<Stamp>(t.get()).ok())
-        {
+        if let Field::Present(t) = &obj.updated_at {
             inner.observed_at = Some(t.0);
         }
         return parse_nested(data.get(), lines, &inner, &path.child("data"), sink);
     }
-    if let Some(list) = env.items.or(env.hits) {
+    if let Some(list) = obj.items.or(obj.hits) {
         parse_list(list.get(), lines, ctx, path, sink);
         return None;
     }
-    if env.beetrove_id.is_some() || env.beetrove_url.is_some() {
+    if obj.beetrove_id.is_some() || obj.beetrove_url.is_some() {
         let mut issues = RecordIssues::default();
         let record = match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text)
         {
@@ -438,17 +408,17 @@ fn dispatch(
         };
         return emit(record, issues, text, line, ctx, sink);
     }
-    if env.num_conversations_str.is_some() && env.display.is_none() {
+    if obj.num_conversations_str.is_some() && obj.display.is_missing() {
         let mut issues = RecordIssues::default();
         let record = summary_record(text, &mut issues);
         return emit(record, issues, text, line, ctx, sink);
     }
-    if env.id.is_some()
-        && (env.display.is_some() || env.short_url.is_some() || env.author.is_some())
-    {
-        let tools = env.tools.map(RawValue::get);
-        let files = env.files.map(RawValue::get);
-        return emit_resource(text, tools, files, text, line, ctx, path, false, sink);
+    let looks_like_gizmo = !obj.id.is_missing()
+        && (!obj.display.is_missing() || !obj.short_url.is_missing() || !obj.author.is_missing());
+    if looks_like_gizmo {
+        let tools = std::mem::take(&mut obj.tools);
+        let files = std::mem::take(&mut obj.files);
+        return emit_resource(obj, tools, files, text, line, ctx, path, path, sink);
     }
     let keys = object_keys(text);
     sink.issue(Issue {
@@ -479,8 +449,8 @@ fn parse_nested(
     path: &FieldPath<'_>,
     sink: &mut dyn Sink,
 ) -> Option<Found> {
-    match serde_json::from_str::<Envelope<'_>>(text) {
-        Ok(env) => dispatch(env, text, lines, ctx, path, sink),
+    match serde_json::from_str::<ObjectJ<'_>>(text) {
+        Ok(obj) => dispatch(obj, text, lines, ctx, path, sink),
         Err(e) => {
             sink.issue(json_error_issue(&e, text, lines.line_of(text)));
             None
@@ -490,20 +460,18 @@ fn parse_nested(
 
 #[allow(clippy::too_many_arguments)]
 fn emit_resource(
-    gizmo: &str,
-    tools: Option<&str>,
-    files: Option<&str>,
+    gizmo: ObjectJ<'_>,
+    tools: Field<Vec<Field<resource::ToolJ>>>,
+    files: Field<Vec<serde::de::IgnoredAny>>,
     raw: &str,
     line: u64,
     ctx: &Context,
-    path: &FieldPath<'_>,
-    wrapped: bool,
+    root: &FieldPath<'_>,
+    gpath: &FieldPath<'_>,
     sink: &mut dyn Sink,
 ) -> Option<Found> {
     let mut issues = RecordIssues::default();
-    let gpath = if wrapped { path.child("gizmo") } else { *path };
-    let record = ResourceParts::from_raw(gizmo, tools, files, &mut issues, &gpath)
-        .and_then(|parts| resource::normalise(parts, path, &gpath, &mut issues));
+    let record = resource::normalise(gizmo, tools, files, root, gpath, &mut issues);
     emit(record, issues, raw, line, ctx, sink)
 }
 

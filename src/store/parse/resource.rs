@@ -10,30 +10,61 @@ use crate::store::record::{
 };
 use serde::Deserialize;
 use serde::de::IgnoredAny;
+use serde_json::value::RawValue;
 
+/// Any JSON object of the store's, read in one pass: the fields of a gizmo (a bare gizmo, or
+/// the `gizmo` of a resource), the parts of a resource, and the keys that announce the other
+/// shapes (kept raw, parsed only when present). One struct for all shapes means the common case,
+/// a resource, is read once instead of being sniffed and then parsed again.
 #[derive(Deserialize, Default, Debug)]
 #[serde(default)]
-pub(crate) struct GizmoJ {
-    id: Field<String>,
-    short_url: Field<String>,
-    author: Field<AuthorJ>,
-    display: Field<DisplayJ>,
+pub(crate) struct ObjectJ<'a> {
+    pub id: Field<String>,
+    pub short_url: Field<String>,
+    pub author: Field<AuthorJ>,
+    pub display: Field<DisplayJ>,
     share_recipient: Field<String>,
     created_at: Field<Stamp>,
-    updated_at: Field<Stamp>,
+    pub updated_at: Field<Stamp>,
     vanity_metrics: Field<VanityJ>,
     default_model: Field<String>,
+
+    #[serde(borrow)]
+    pub gizmo: Field<Box<ObjectJ<'a>>>,
+    pub tools: Field<Vec<Field<ToolJ>>>,
+    pub files: Field<Vec<IgnoredAny>>,
+
+    #[serde(borrow)]
+    pub resource: Option<&'a RawValue>,
+    #[serde(borrow)]
+    pub data: Option<&'a RawValue>,
+    #[serde(borrow)]
+    pub cuts: Option<&'a RawValue>,
+    #[serde(borrow)]
+    pub info: Option<&'a RawValue>,
+    #[serde(borrow)]
+    pub list: Option<&'a RawValue>,
+    #[serde(borrow)]
+    pub items: Option<&'a RawValue>,
+    #[serde(borrow)]
+    pub hits: Option<&'a RawValue>,
+    #[serde(borrow, rename = "GPT Id")]
+    pub beetrove_id: Option<&'a RawValue>,
+    #[serde(borrow, rename = "GPT Url")]
+    pub beetrove_url: Option<&'a RawValue>,
+    #[serde(borrow)]
+    pub num_conversations_str: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize, Default, Debug)]
 #[serde(default)]
-struct AuthorJ {
+pub(crate) struct AuthorJ {
     user_id: Field<String>,
     display_name: Field<String>,
     link_to: Field<String>,
     selected_display: Field<String>,
     is_verified: Field<bool>,
-    display_socials: Field<Vec<SocialJ>>,
+    display_socials: Field<Vec<Field<SocialJ>>>,
 }
 
 #[derive(Deserialize, Default, Debug)]
@@ -54,7 +85,7 @@ struct VerifiedDataJ {
 
 #[derive(Deserialize, Default, Debug)]
 #[serde(default)]
-struct DisplayJ {
+pub(crate) struct DisplayJ {
     name: Field<String>,
     description: Field<String>,
     welcome_message: Field<String>,
@@ -101,70 +132,16 @@ struct AuthJ {
     kind: Field<String>,
 }
 
-/// The parts of a resource, each still raw or already typed.
-pub(crate) struct ResourceParts {
-    pub gizmo: GizmoJ,
-    pub tools: Field<Vec<Field<ToolJ>>>,
-    pub files: Field<Vec<IgnoredAny>>,
-}
-
-impl ResourceParts {
-    /// Parses the three parts from their raw JSON texts (any may be absent).
-    pub fn from_raw(
-        gizmo: &str,
-        tools: Option<&str>,
-        files: Option<&str>,
-        issues: &mut RecordIssues,
-        path: &FieldPath<'_>,
-    ) -> Option<ResourceParts> {
-        let gizmo = match serde_json::from_str::<Field<GizmoJ>>(gizmo) {
-            Ok(Field::Present(g)) => g,
-            Ok(Field::Missing) => {
-                issues.skip(SkipReason::MissingId, "the gizmo is null");
-                return None;
-            }
-            Ok(Field::Bad(msg)) => {
-                issues.skip(
-                    SkipReason::Unrecognised,
-                    format!("field `{}`: {msg}", path.render()),
-                );
-                return None;
-            }
-            Err(e) => {
-                issues.skip(SkipReason::NotJson, super::lenient::describe_error(&e));
-                return None;
-            }
-        };
-        Some(ResourceParts {
-            gizmo,
-            tools: parse_part(tools),
-            files: parse_part(files),
-        })
-    }
-}
-
-/// A resource's `tools` or `files`, tolerant like every other field.
-fn parse_part<'a, T: serde::Deserialize<'a>>(text: Option<&'a str>) -> Field<T> {
-    match text {
-        None => Field::Missing,
-        Some(t) => serde_json::from_str(t)
-            .unwrap_or_else(|e| Field::Bad(super::lenient::describe_error(&e))),
-    }
-}
-
 /// Normalises a gizmo (with its tools and files when the source has them) into a record.
 /// `None` when the record has to be skipped; the reason is in `issues`.
 pub(crate) fn normalise(
-    parts: ResourceParts,
+    gizmo: ObjectJ<'_>,
+    tools: Field<Vec<Field<ToolJ>>>,
+    files: Field<Vec<IgnoredAny>>,
     root: &FieldPath<'_>,
     gpath: &FieldPath<'_>,
     issues: &mut RecordIssues,
 ) -> Option<GptRecord> {
-    let ResourceParts {
-        gizmo,
-        tools,
-        files,
-    } = parts;
     let id = match gizmo.id {
         Field::Present(id) => id,
         Field::Missing => {
@@ -273,6 +250,9 @@ fn normalise_author(a: AuthorJ, path: &FieldPath<'_>, issues: &mut RecordIssues)
     if let Some(socials) = issues.take(a.display_socials, path, "display_socials") {
         let spath = path.child("display_socials");
         for s in socials {
+            let Some(s) = issues.take(s, &spath, "[]") else {
+                continue;
+            };
             let Some(kind) = issues.take(s.kind, &spath, "type") else {
                 continue;
             };
