@@ -490,7 +490,7 @@ fn write_all(
                 Msg::Gpt(g) => {
                     t.records += 1;
                     file_records += 1;
-                    match writer.add_gpt(&g)? {
+                    match writer.add_gpt(g)? {
                         Added::New => {}
                         Added::MergedNewer | Added::MergedOlder => t.merged += 1,
                     }
