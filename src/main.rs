@@ -3,8 +3,3 @@
 fn main() -> std::process::ExitCode {
     gptscope::cli::main()
 }
-
-// Many small allocations cross threads during import (parsed on one, freed on another):
-// mimalloc handles that far better than glibc's malloc.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -76,6 +76,7 @@ impl Db {
     /// Opens (creating when missing) and migrates the database at `path`.
     pub fn open(path: &Path, lock_timeout: Duration) -> Result<Db> {
         let existed = path.exists();
+        let empty = existed && std::fs::metadata(path).is_ok_and(|m| m.len() == 0);
         if existed {
             check_header(path)?;
         } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -85,16 +86,35 @@ impl Db {
             })?;
         }
         let err = |e| StoreError::from_sqlite(path, e);
-        let mut conn = Connection::open_with_flags(
+        let opened = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
                 | OpenFlags::SQLITE_OPEN_CREATE
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
-        .map_err(err)?;
-        conn.busy_timeout(lock_timeout).map_err(err)?;
-        // Reading the schema is the first real read: it fails on non-databases.
-        let (app_id, version, tables) = read_identity(&conn).map_err(err)?;
+        .and_then(|conn| {
+            conn.busy_timeout(lock_timeout)?;
+            // Reading the schema is the first real read: it fails on non-databases.
+            let identity = read_identity(&conn)?;
+            Ok((conn, identity))
+        });
+        let (mut conn, (app_id, version, tables)) = match opened {
+            Ok(opened) => opened,
+            // A database we may not write (nor create its WAL index next to): it can still be
+            // read, as an immutable file; writing commands then fail with "read-only".
+            Err(e)
+                if existed
+                    && matches!(
+                        e.sqlite_error_code(),
+                        Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen)
+                    ) =>
+            {
+                let conn = open_immutable(path).map_err(err)?;
+                let identity = read_identity(&conn).map_err(err)?;
+                (conn, identity)
+            }
+            Err(e) => return Err(err(e)),
+        };
         if version > schema::SCHEMA_VERSION {
             return Err(StoreError::TooNew {
                 path: path.to_path_buf(),
@@ -118,6 +138,10 @@ impl Db {
                 .map_err(err)?;
             schema::migrate(&mut conn).map_err(err)?;
         }
+        // References between tables are kept by the writer (a snapshot is written once, by one
+        // writer) rather than checked by SQLite on every insert.
+        conn.pragma_update(None, "foreign_keys", false)
+            .map_err(err)?;
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(err)?;
         conn.pragma_update(None, "temp_store", "MEMORY")
@@ -127,8 +151,13 @@ impl Db {
         Ok(Db {
             conn,
             path: path.to_path_buf(),
-            created: !existed,
+            created: !existed || empty,
         })
+    }
+
+    /// True when this process cannot write the database.
+    pub fn is_read_only(&self) -> bool {
+        self.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(true)
     }
 
     pub fn path(&self) -> &Path {
@@ -152,6 +181,26 @@ impl Db {
     pub fn err(&self, e: rusqlite::Error) -> StoreError {
         StoreError::from_sqlite(&self.path, e)
     }
+}
+
+/// Opens a database read-only and immutable (no WAL index needed).
+fn open_immutable(path: &Path) -> rusqlite::Result<Connection> {
+    let mut uri = String::from("file:");
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '%' => uri.push_str("%25"),
+            '?' => uri.push_str("%3f"),
+            '#' => uri.push_str("%23"),
+            c => uri.push(c),
+        }
+    }
+    uri.push_str("?immutable=1");
+    Connection::open_with_flags(
+        uri,
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
 }
 
 fn check_header(path: &Path) -> Result<()> {

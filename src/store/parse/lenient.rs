@@ -3,8 +3,7 @@
 //! description of what was wrong, and the normaliser (which knows the field's path) reports it.
 
 use serde::de::value::{
-    BorrowedStrDeserializer, MapAccessDeserializer, SeqAccessDeserializer, StrDeserializer,
-    StringDeserializer,
+    BorrowedStrDeserializer, MapAccessDeserializer, StrDeserializer, StringDeserializer,
 };
 use serde::de::{
     self, Deserialize, Deserializer, IgnoredAny, IntoDeserializer, MapAccess, SeqAccess, Visitor,
@@ -94,7 +93,7 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for FieldVisitor<T> {
         Ok(scalar(T::deserialize(StringDeserializer::new(v))))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Field<T>, A::Error> {
-        let result = T::deserialize(SeqAccessDeserializer::new(&mut seq));
+        let result = T::deserialize(SeqOnly(&mut seq));
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         Ok(match result {
             Ok(v) => Field::Present(v),
@@ -108,6 +107,35 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for FieldVisitor<T> {
             Ok(v) => Field::Present(v),
             Err(e) => Field::Bad(e.to_string()),
         })
+    }
+}
+
+/// Hands a JSON array to `T`, refusing it where `T` wants an object: serde would otherwise
+/// read `[]` as a struct with every field defaulted, hiding a wrong type.
+struct SeqOnly<A>(A);
+
+impl<'de, A: SeqAccess<'de>> Deserializer<'de> for SeqOnly<A> {
+    type Error = A::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, A::Error> {
+        visitor.visit_seq(self.0)
+    }
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, A::Error> {
+        Err(de::Error::invalid_type(de::Unexpected::Seq, &visitor))
+    }
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, A::Error> {
+        Err(de::Error::invalid_type(de::Unexpected::Seq, &visitor))
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct enum identifier
+        ignored_any
     }
 }
 
@@ -221,8 +249,45 @@ mod tests {
     struct Probe {
         tools: Field<Vec<String>>,
         categories: Field<Vec<String>>,
+        stats: Field<Inner>,
         count: Field<Count>,
         when: Field<Stamp>,
+    }
+
+    #[derive(Deserialize, Default, Debug, PartialEq)]
+    #[serde(default)]
+    struct Inner {
+        total: Field<Count>,
+    }
+
+    #[test]
+    fn an_array_is_not_an_object() {
+        let p: Probe = serde_json::from_str(r#"{"stats":[],"count":1}"#).unwrap();
+        assert!(
+            matches!(&p.stats, Field::Bad(m) if m.contains("invalid type: sequence")),
+            "{:?}",
+            p.stats
+        );
+        assert_eq!(
+            p.count,
+            Field::Present(Count(1)),
+            "parsing went on after it"
+        );
+        let p: Probe =
+            serde_json::from_str(r#"{"stats":{"total":"3"},"tools":{"a":[1,{"b":2}]},"count":2}"#)
+                .unwrap();
+        assert_eq!(
+            p.stats,
+            Field::Present(Inner {
+                total: Field::Present(Count(3))
+            })
+        );
+        assert!(matches!(p.tools, Field::Bad(_)));
+        assert_eq!(
+            p.count,
+            Field::Present(Count(2)),
+            "the skipped object was consumed whole"
+        );
     }
 
     #[test]

@@ -408,7 +408,10 @@ fn dispatch(
         };
         return emit(record, issues, text, line, ctx, sink);
     }
-    if obj.num_conversations_str.is_some() && obj.display.is_missing() {
+    if (obj.num_conversations_str.is_some() || obj.name.is_some())
+        && obj.display.is_missing()
+        && !obj.id.is_missing()
+    {
         let mut issues = RecordIssues::default();
         let record = summary_record(text, &mut issues);
         return emit(record, issues, text, line, ctx, sink);

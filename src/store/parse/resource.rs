@@ -54,6 +54,9 @@ pub(crate) struct ObjectJ<'a> {
     pub beetrove_url: Option<&'a RawValue>,
     #[serde(borrow)]
     pub num_conversations_str: Option<&'a RawValue>,
+    /// A top-level `name`: the flat per-GPT summaries some scrapers keep.
+    #[serde(borrow)]
+    pub name: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize, Default, Debug)]

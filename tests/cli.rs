@@ -1,0 +1,246 @@
+//! The real binary on real files: a new database gets the bundled sample, imports make
+//! snapshots, and `stats`, `snapshots` and `show` print what an analyst would check.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+
+#[test]
+fn a_new_database_holds_the_bundled_sample_and_its_stats() {
+    let (_dir, db) = temp_db();
+    let s = run_json(&db, &["stats", "--json"]);
+    assert_eq!(s["snapshot"]["id"], 1);
+    assert_eq!(s["snapshot"]["label"], "BeeTrove sample (2024-03)");
+    assert_eq!(s["gpts"], 397);
+    assert_eq!(s["authors"], 381);
+    let tools = &s["tools"];
+    assert_eq!(
+        (
+            &tools["browser"],
+            &tools["dalle"],
+            &tools["python"],
+            &tools["actions"],
+            &tools["none"]
+        ),
+        (
+            &Value::from(342),
+            &Value::from(296),
+            &Value::from(223),
+            &Value::from(43),
+            &Value::from(21)
+        )
+    );
+    for key in ["canvas", "image_gen", "knowledge"] {
+        assert!(tools[key].is_i64(), "tools.{key} is reported");
+    }
+    assert_eq!(s["ratings"]["rated"], 358);
+    let mean = s["ratings"]["mean"].as_f64().unwrap();
+    let weighted = s["ratings"]["weighted_mean"].as_f64().unwrap();
+    assert_eq!(format!("{mean:.3}"), "4.024");
+    assert_eq!(format!("{weighted:.3}"), "4.068");
+    let cats = &s["categories"];
+    assert_eq!(cats["uncategorized"], 129);
+    assert_eq!(cats["other"], 63);
+    assert_eq!(cats["productivity"], 53);
+    assert!(cats.get("Other").is_none());
+    let rated_in_hist: i64 = s["ratings"]["histogram"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_i64().unwrap())
+        .sum();
+    assert_eq!(rated_in_hist, 358);
+    let conv = s["conversations"]["histogram"].as_object().unwrap();
+    assert_eq!(conv.values().map(|v| v.as_i64().unwrap()).sum::<i64>(), 397);
+    assert_eq!(conv["1K+"], 119);
+    assert_eq!(
+        conv.keys().next().map(String::as_str),
+        Some("300+"),
+        "smallest bucket first"
+    );
+
+    // The text form says the same.
+    let text = stdout(&run(&db, &["stats"]));
+    assert!(text.contains("397 GPTs by 381 authors"), "{text}");
+    assert!(text.contains("browser"), "{text}");
+}
+
+#[test]
+fn snapshots_list_and_json() {
+    let (_dir, db) = temp_db();
+    let list = run_json(&db, &["snapshots", "--json"]);
+    let first = &list[0];
+    for key in ["id", "label", "source", "taken_at", "status", "gpts"] {
+        assert!(first.get(key).is_some(), "snapshots --json has {key}");
+    }
+    assert_eq!(first["status"], "complete");
+    assert_eq!(first["gpts"], 397);
+    assert_eq!(
+        first["taken_at"], "2024-03-28T00:00:00Z",
+        "the homepage crawl is the newest data"
+    );
+    assert!(first["source"].as_str().unwrap().contains("Apache-2.0"));
+}
+
+#[test]
+fn importing_every_fixture_makes_one_snapshot() {
+    let (_dir, db) = temp_db();
+    let report = run_json(
+        &db,
+        &[
+            "import",
+            fixture("").to_str().unwrap(),
+            "--json",
+            "--label",
+            "all fixtures",
+        ],
+    );
+    assert_eq!(report["snapshot"], 2);
+    assert_eq!(report["label"], "all fixtures");
+    assert_eq!(report["skipped"], 0, "{report}");
+    assert_eq!(report["fields_ignored"], 0, "{report}");
+    let files = report["files"].as_array().unwrap();
+    assert_eq!(files.len(), std::fs::read_dir(fixture("")).unwrap().count());
+    for f in files {
+        let is_notes = f["path"].as_str().unwrap().ends_with("SOURCE.md");
+        // The notes file is not data: reported as not imported, the rest imported.
+        assert_eq!(f["error"].is_string(), is_notes, "{f}");
+        assert_eq!(f["format"].is_null(), is_notes, "{f}");
+    }
+    // Distinct GPTs: duplicates across files merge.
+    let records = report["records"].as_u64().unwrap();
+    let merged = report["duplicates_merged"].as_u64().unwrap();
+    let gpts = report["gpts"].as_u64().unwrap() + report["unavailable"].as_u64().unwrap();
+    assert_eq!(records - merged, gpts);
+    assert_eq!(report["unavailable"], 2, "GPTracker's two unavailable ids");
+    assert_eq!(snapshot_ids(&db), vec![1, 2]);
+
+    // A GPT from the 2026 discovery file, with its shelf positions.
+    let show = run_json(
+        &db,
+        &["show", "g-67a56d907fc88191814386dac67ed919", "--json"],
+    );
+    assert_eq!(show["default_model"], "gpt-5-instant");
+    assert_eq!(
+        show["url"],
+        "https://chatgpt.com/g/g-67a56d907fc88191814386dac67ed919-taro-unsebagsa-segye-1wi-muryo-ingongjineung-ai-taro-riding-gunghab-yeonaeun-saju-jigeobun"
+    );
+    assert!(!show["shelves"].as_array().unwrap().is_empty());
+    assert_eq!(show["availability"], "available");
+    assert_eq!(show["provenance"]["snapshot"], 2);
+
+    // GPTracker saw this one go: the later round wins.
+    let gone = run_json(&db, &["show", "g-9upSdCEcq", "--json"]);
+    assert_eq!(gone["availability"], "unavailable");
+}
+
+#[test]
+fn show_prints_every_normalised_field() {
+    let (_dir, db) = temp_db();
+    let g = run_json(&db, &["show", "g-kZ0eYXlJe", "--json"]);
+    assert_eq!(g["name"], "Scholar GPT");
+    assert_eq!(g["url"], "https://chatgpt.com/g/g-kZ0eYXlJe-scholar-gpt");
+    assert_eq!(g["conversations"]["bucket"], "800K+");
+    assert_eq!(g["conversations"]["lower_bound"], 800_000);
+    assert_eq!(g["review_total"], 82298);
+    assert_eq!(g["review_count"], 20195);
+    assert!((g["rating"].as_f64().unwrap() - 82298.0 / 20195.0).abs() < 1e-9);
+    assert_eq!(g["categories"], serde_json::json!(["research"]));
+    assert_eq!(
+        g["tools"],
+        serde_json::json!(["browser", "dalle", "actions", "python"])
+    );
+    assert_eq!(g["actions"][0]["domain"], "actions.sider.ai");
+    assert_eq!(g["author"]["user_id"], "user-MV1EPMI80LBUBFXL3yqj7TxP");
+    assert_eq!(g["prompt_starters"].as_array().unwrap().len(), 4);
+    assert_eq!(g["created_at"], 1_700_039_061);
+    assert_eq!(g["availability"], "available");
+    assert_eq!(
+        g["provenance"]["file"],
+        "assets/beetrove_sample_2024-03.json"
+    );
+    assert!(g["provenance"]["line"].as_i64().unwrap() > 1);
+    // by URL too, and the raw source record.
+    let by_url = run_json(
+        &db,
+        &[
+            "show",
+            "https://chatgpt.com/g/g-kZ0eYXlJe-scholar-gpt",
+            "--json",
+        ],
+    );
+    assert_eq!(by_url["id"], "g-kZ0eYXlJe");
+    let raw: Value =
+        serde_json::from_slice(&run(&db, &["show", "g-kZ0eYXlJe", "--raw"]).stdout).unwrap();
+    assert_eq!(raw["GPT Name"], "Scholar GPT");
+    assert_eq!(raw["GPT Total Stars"], 82298);
+    // Text form.
+    let text = stdout(&run(&db, &["show", "g-kZ0eYXlJe"]));
+    assert!(
+        text.contains("Scholar GPT") && text.contains("800K+") && text.contains("actions.sider.ai"),
+        "{text}"
+    );
+    // A GPT not in the snapshot: one clear line, exit 1.
+    let o = run(&db, &["show", "g-000000000"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("g-000000000: not in snapshot #1"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(stderr(&o).lines().count(), 1);
+}
+
+#[test]
+fn homepage_positions_resolve_to_sample_gpts_by_name() {
+    let (_dir, db) = temp_db();
+    // "Scholar GPT" is on BeeTrove's homepage of 2024-03-28 and in the sample.
+    let shelves = run_json(&db, &["show", "g-kZ0eYXlJe", "--json"])["shelves"].clone();
+    let on: Vec<&str> = shelves
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["shelf_id"].as_str().unwrap())
+        .collect();
+    assert!(!on.is_empty(), "{shelves}");
+}
+
+#[test]
+fn exit_codes_and_usage() {
+    let (_dir, db) = temp_db();
+    let o = run(&db, &["stats", "--no-such-flag"]);
+    assert_eq!(o.status.code(), Some(2), "usage errors exit 2");
+    let o = run(&db, &["import"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(&db, &["stats", "--snapshot", "42"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("no snapshot #42"), "{}", stderr(&o));
+    let o = bin().arg("--version").output().unwrap();
+    assert!(stdout(&o).starts_with("gptscope "));
+}
+
+#[test]
+fn db_from_the_environment() {
+    let (_dir, db) = temp_db();
+    let o = bin()
+        .env("GPTSCOPE_DB", &db)
+        .args(["snapshots", "--json"])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    assert!(db.exists(), "GPTSCOPE_DB names the database");
+}
+
+#[test]
+fn default_database_lives_in_the_xdg_data_dir() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = bin()
+        .env("XDG_DATA_HOME", dir.path())
+        .args(["snapshots", "--json"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(dir.path().join("gptscope/gptscope.db").exists());
+}

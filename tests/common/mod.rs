@@ -1,0 +1,101 @@
+//! Helpers shared by the integration tests: fixtures, the real binary, temporary databases.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use gptscope::store::parse::Collected;
+use gptscope::store::parse::input::{Detected, parse_file};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::AtomicU64;
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+pub fn asset(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("assets")
+        .join(name)
+}
+
+/// Parses a file with format detection, keeping everything found.
+pub fn parse(path: &Path) -> (Collected, Detected) {
+    let mut sink = Collected::default();
+    let detected = parse_file(path, None, &AtomicU64::new(0), &mut sink)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    (sink, detected)
+}
+
+/// Parses bytes as if they were a file.
+pub fn parse_bytes(bytes: &[u8]) -> Collected {
+    let mut sink = Collected::default();
+    let mut reader = std::io::BufReader::new(bytes);
+    gptscope::store::parse::input::parse_reader(&mut reader, None, &mut sink).unwrap();
+    sink
+}
+
+pub fn read_json(path: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+pub fn ts(s: &str) -> i64 {
+    gptscope::time::parse_timestamp(s).unwrap_or_else(|| panic!("{s} is a timestamp"))
+}
+
+/// The real binary.
+pub fn bin() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gptscope"));
+    cmd.env_remove("GPTSCOPE_DB");
+    cmd
+}
+
+/// Runs `gptscope --db DB ARGS…`.
+pub fn run(db: &Path, args: &[&str]) -> Output {
+    bin().arg("--db").arg(db).args(args).output().unwrap()
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Runs a command that must succeed and print JSON.
+pub fn run_json(db: &Path, args: &[&str]) -> serde_json::Value {
+    let o = run(db, args);
+    assert!(
+        o.status.success(),
+        "gptscope {args:?} failed: {}{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("gptscope {args:?}: not JSON ({e}): {}", stdout(&o)))
+}
+
+/// The ids of the complete snapshots.
+pub fn snapshot_ids(db: &Path) -> Vec<i64> {
+    run_json(db, &["snapshots", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_i64().unwrap())
+        .collect()
+}
+
+/// A fresh temporary directory with a database path in it (the database is not created).
+pub fn temp_db() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("gptscope.db");
+    (dir, db)
+}
+
+/// Writes `content` to a file in `dir`.
+pub fn write(dir: &Path, name: &str, content: impl AsRef<[u8]>) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, content).unwrap();
+    p
+}
