@@ -64,7 +64,8 @@ fn sigkill_at_any_point_of_an_import_loses_nothing() {
     assert_eq!(full["gpts"], 30_000);
 
     let mut killed_mid_import = 0;
-    for (i, fraction) in [0.1, 0.35, 0.6, 0.8, 0.9, 0.95, 0.98]
+    let mut rolled_back = 0;
+    for (i, fraction) in [0.05, 0.15, 0.3, 0.45, 0.6, 0.75, 0.85, 0.92, 0.97]
         .into_iter()
         .enumerate()
     {
@@ -90,23 +91,35 @@ fn sigkill_at_any_point_of_an_import_loses_nothing() {
             .metadata()
             .map(|m| m.len())
             .unwrap_or(0);
-        assert_eq!(
-            snapshot_ids(&db),
-            vec![1],
-            "kill at {fraction} (WAL {wal} bytes)"
+        let ids = snapshot_ids(&db);
+        // Every listed snapshot is complete and whole: killed before its commit, the import
+        // left nothing; killed after it (while closing), the snapshot is all there.
+        let rows = all_snapshot_rows(&db);
+        assert!(
+            rows.iter().all(|(_, status)| status == "complete"),
+            "kill at {fraction}: {rows:?}"
         );
+        assert_eq!(rows.len(), ids.len());
+        match ids.as_slice() {
+            [1] => {
+                rolled_back += 1;
+                assert_eq!(
+                    tables(&db),
+                    vec!["gpt_1".to_owned()],
+                    "no half snapshot table"
+                );
+            }
+            [1, 2] => {
+                let s2 = run_json(&db, &["stats", "--json", "--snapshot", "2"]);
+                assert_eq!(
+                    s2["gpts"], 30_000,
+                    "kill at {fraction}: snapshot 2 is whole"
+                );
+            }
+            other => panic!("kill at {fraction} (WAL {wal} bytes): snapshots {other:?}"),
+        }
         assert_eq!(
-            all_snapshot_rows(&db),
-            vec![(1, "complete".to_owned())],
-            "no half snapshot row"
-        );
-        assert_eq!(
-            tables(&db),
-            vec!["gpt_1".to_owned()],
-            "no half snapshot table"
-        );
-        assert_eq!(
-            run_json(&db, &["stats", "--json"]),
+            run_json(&db, &["stats", "--json", "--snapshot", "1"]),
             before,
             "snapshot 1 intact"
         );
@@ -115,8 +128,8 @@ fn sigkill_at_any_point_of_an_import_loses_nothing() {
         let again = run_json(&db, &["import", "--json", input.to_str().unwrap()]);
         assert_eq!(again["gpts"], 30_000);
         assert_eq!(
-            snapshot_ids(&db),
-            vec![1, again["snapshot"].as_i64().unwrap()]
+            snapshot_ids(&db).last(),
+            again["snapshot"].as_i64().as_ref()
         );
     }
     assert!(
