@@ -166,7 +166,8 @@ pub fn create_gpt_table(conn: &Connection, snapshot_id: i64) -> rusqlite::Result
             detail       BLOB NOT NULL,
             blob         BLOB NOT NULL,
             file_no      INTEGER NOT NULL,
-            line         INTEGER NOT NULL
+            line         INTEGER NOT NULL,
+            name_key     TEXT NOT NULL
         );"
     ))
 }
@@ -179,7 +180,7 @@ pub fn index_gpt_table(conn: &Connection, snapshot_id: i64) -> rusqlite::Result<
          CREATE INDEX {t}_conv ON {t}(conv);
          CREATE INDEX {t}_rating ON {t}(rating);
          CREATE INDEX {t}_reviews ON {t}(review_count);
-         CREATE INDEX {t}_name ON {t}(name COLLATE NOCASE);
+         CREATE INDEX {t}_name ON {t}(name_key);
          CREATE INDEX {t}_created ON {t}(created_at);
          CREATE INDEX {t}_updated ON {t}(updated_at);
          CREATE INDEX {t}_author ON {t}(author_id);"

@@ -20,6 +20,7 @@ pub struct PreparedGpt {
     pub raw_z: Vec<u8>,
     pub detail: DetailRow,
     /// Derived columns, computed off the writer's thread.
+    name_key: String,
     tools: u32,
     conv: Option<i64>,
     rating: Option<f64>,
@@ -88,6 +89,7 @@ pub fn prepare(
     };
     Ok(PreparedGpt {
         categories,
+        name_key: name_key(&record.name),
         tools: record.tool_mask().0,
         conv: record.conversations.as_ref().map(|c| c.lower_bound as i64),
         rating: record.rating(),
@@ -99,6 +101,13 @@ pub fn prepare(
         raw_z,
         detail,
     })
+}
+
+/// What names sort by: lowercase (all scripts, not only ASCII as SQLite's NOCASE), without
+/// the leading emoji and punctuation many names start with ("🚀 Launch" sorts under L).
+pub fn name_key(name: &str) -> String {
+    name.trim_start_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase()
 }
 
 /// JSON text of a small value (strings, numbers: these cannot fail to serialise).
@@ -126,6 +135,63 @@ pub enum Added {
 struct Seen {
     rowid: i64,
     recency: Option<i64>,
+    /// What the row adds to its author's roll-up (taken back if a newer record replaces it).
+    share: Share,
+}
+
+/// One GPT's part in its author's roll-up.
+#[derive(Clone, Copy)]
+struct Share {
+    author: Option<u32>,
+    conv: Option<i64>,
+    review_total: i64,
+    review_count: i64,
+    tools: u32,
+}
+
+/// An author's profile (from their newest record) and roll-ups over their available GPTs, kept
+/// up to date as records arrive, so finishing a snapshot does not re-read it.
+#[derive(Default)]
+struct AuthorAcc {
+    user_id: String,
+    recency: Option<i64>,
+    profile: Author,
+    gpts: i64,
+    conv_total: i64,
+    convs: Vec<i64>,
+    review_total: i64,
+    review_count: i64,
+    /// GPTs having each tool bit, so a replaced record can be taken back exactly.
+    tool_counts: [u32; 8],
+}
+
+impl AuthorAcc {
+    fn apply(&mut self, s: &Share, sign: i64) {
+        self.gpts += sign;
+        if let Some(c) = s.conv {
+            self.conv_total += sign * c;
+            if sign > 0 {
+                self.convs.push(c);
+            } else if let Some(i) = self.convs.iter().position(|x| *x == c) {
+                self.convs.swap_remove(i);
+            }
+        }
+        self.review_total += sign * s.review_total;
+        self.review_count += sign * s.review_count;
+        for (bit, count) in self.tool_counts.iter_mut().enumerate() {
+            if s.tools & (1 << bit) != 0 {
+                *count = count.saturating_add_signed(sign as i32);
+            }
+        }
+    }
+
+    fn tools(&self) -> u32 {
+        self.tool_counts
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .fold(0, |mask, (bit, _)| mask | (1 << bit))
+    }
 }
 
 /// Counts of a finished snapshot.
@@ -149,7 +215,7 @@ const DETAIL_COLUMNS: &str = "(hash, short_url, description, welcome_message, pr
 const GPT_COLUMNS: &str = "(rowid, id, name, author_id, category, categories, tools, actions, \
                            files, conv_bucket, conv, review_total, review_count, rating, \
                            created_at, created_from_id, updated_at, observed_at, available, \
-                           detail, blob, file_no, line)";
+                           detail, blob, file_no, line, name_key)";
 
 /// `INSERT … VALUES (?1, ?2), (?3, ?4), …` for `rows` rows of `columns` columns.
 fn multi_insert(head: &str, columns: usize, rows: usize) -> String {
@@ -233,7 +299,7 @@ impl<'c> Statements<'c> {
                 &format!("INSERT OR IGNORE INTO detail {DETAIL_COLUMNS}"),
                 9,
             )?,
-            gpt: Insert::prepare(conn, &format!("INSERT INTO {t} {GPT_COLUMNS}"), 23)?,
+            gpt: Insert::prepare(conn, &format!("INSERT INTO {t} {GPT_COLUMNS}"), 24)?,
             action_insert: conn.prepare(
                 "INSERT OR IGNORE INTO detail_action (detail, pos, domain, auth,
                     privacy_policy_url)
@@ -322,7 +388,8 @@ fn bind_gpt(
     st.raw_bind_parameter(at + 19, &g.detail.hash[..])?;
     st.raw_bind_parameter(at + 20, &g.raw_hash[..])?;
     st.raw_bind_parameter(at + 21, g.file_no)?;
-    st.raw_bind_parameter(at + 22, g.line as i64)
+    st.raw_bind_parameter(at + 22, g.line as i64)?;
+    st.raw_bind_parameter(at + 23, &g.name_key)
 }
 
 /// Writes one snapshot inside one transaction; dropped without [`SnapshotWriter::commit`], it
@@ -334,7 +401,8 @@ pub struct SnapshotWriter<'c> {
     snapshot_id: i64,
     dict_id: Option<i64>,
     seen: FxHashMap<String, Seen>,
-    authors: FxHashMap<String, (Option<i64>, Author)>,
+    author_index: FxHashMap<String, u32>,
+    authors: Vec<AuthorAcc>,
     max_observed: Option<i64>,
     /// Records waiting for the next multi-row insert, with the rowids they will get.
     pending: Vec<(i64, Box<PreparedGpt>)>,
@@ -386,7 +454,8 @@ impl<'c> SnapshotWriter<'c> {
             snapshot_id,
             dict_id: None,
             seen: FxHashMap::default(),
-            authors: FxHashMap::default(),
+            author_index: FxHashMap::default(),
+            authors: Vec::new(),
             max_observed: None,
             pending: Vec::with_capacity(ROWS_PER_INSERT * 4),
             next_rowid: 1,
@@ -434,24 +503,55 @@ impl<'c> SnapshotWriter<'c> {
     pub fn add_gpt(&mut self, g: Box<PreparedGpt>) -> Result<Added> {
         self.note_observed(g.record.observed_at);
         let recency = g.recency;
-        let existing = self.seen.get(&g.record.id).map(|s| (s.rowid, s.recency));
-        if let Some((_, old)) = existing
+        let existing = self
+            .seen
+            .get(&g.record.id)
+            .map(|s| (s.rowid, s.recency, s.share));
+        if let Some((_, old, _)) = existing
             && old > recency
         {
             return Ok(Added::MergedOlder);
         }
-        if let Some(user) = &g.record.author.user_id {
-            match self.authors.get_mut(user) {
-                Some(slot) if slot.0 <= recency => *slot = (recency, g.record.author.clone()),
-                Some(_) => {}
+        if let Some((_, _, old_share)) = existing
+            && let Some(a) = old_share.author
+        {
+            self.authors[a as usize].apply(&old_share, -1);
+        }
+        let r = &g.record;
+        let author = r.author.user_id.as_ref().map(|user| {
+            let idx = match self.author_index.get(user) {
+                Some(&i) => i,
                 None => {
-                    self.authors
-                        .insert(user.clone(), (recency, g.record.author.clone()));
+                    let i = self.authors.len() as u32;
+                    self.author_index.insert(user.clone(), i);
+                    self.authors.push(AuthorAcc {
+                        user_id: user.clone(),
+                        ..AuthorAcc::default()
+                    });
+                    i
                 }
+            };
+            let acc = &mut self.authors[idx as usize];
+            // The profile of the newest record (ties: the later one).
+            if acc.recency <= recency {
+                acc.recency = recency;
+                acc.profile = r.author.clone();
             }
+            idx
+        });
+        let available = r.availability == super::record::Availability::Available;
+        let share = Share {
+            author: author.filter(|_| available),
+            conv: g.conv,
+            review_total: r.review_total.unwrap_or(0) as i64,
+            review_count: r.review_count.unwrap_or(0) as i64,
+            tools: g.tools,
+        };
+        if let Some(a) = share.author {
+            self.authors[a as usize].apply(&share, 1);
         }
         let rowid = match existing {
-            Some((rowid, _)) => {
+            Some((rowid, _, _)) => {
                 // The older record may still be waiting in the batch: write it out, then
                 // replace it in place (the GPT keeps its rowid).
                 self.flush()?;
@@ -467,8 +567,14 @@ impl<'c> SnapshotWriter<'c> {
                 rowid
             }
         };
-        self.seen
-            .insert(g.record.id.clone(), Seen { rowid, recency });
+        self.seen.insert(
+            g.record.id.clone(),
+            Seen {
+                rowid,
+                recency,
+                share,
+            },
+        );
         self.pending.push((rowid, g));
         if self.pending.len() >= ROWS_PER_INSERT * 4 {
             self.flush()?;
@@ -556,7 +662,7 @@ impl<'c> SnapshotWriter<'c> {
         conn.pragma_update(None, "threads", 2).map_err(err)?;
         super::schema::index_gpt_table(conn, sid).map_err(err)?;
         let resolved = resolve_shelf_entries(conn, sid).map_err(err)?;
-        let authors = write_authors(conn, sid, &self.authors).map_err(err)?;
+        let authors = write_authors(conn, sid, &mut self.authors).map_err(err)?;
         let (gpts, unavailable): (i64, i64) = conn
             .query_row(
                 &format!(
@@ -644,81 +750,37 @@ fn resolve_shelf_entries(tx: &Connection, sid: i64) -> rusqlite::Result<u64> {
     Ok((n as u64).saturating_sub(unresolved as u64))
 }
 
-/// One row per author of available GPTs, with roll-ups: one sequential scan of the snapshot,
-/// summed in memory, written in key order.
-fn write_authors(
-    conn: &Connection,
-    sid: i64,
-    profiles: &FxHashMap<String, (Option<i64>, Author)>,
-) -> rusqlite::Result<u64> {
-    #[derive(Default)]
-    struct Acc {
-        gpts: i64,
-        conv_total: i64,
-        convs: Vec<i64>,
-        review_total: i64,
-        review_count: i64,
-        tools: u32,
-    }
-    let mut acc: FxHashMap<String, Acc> = FxHashMap::default();
-    {
-        let mut st = conn.prepare(&format!(
-            "SELECT author_id, conv, review_total, review_count, tools FROM {}
-             WHERE available = 1 AND author_id IS NOT NULL",
-            super::schema::gpt_table(sid)
-        ))?;
-        let mut q = st.query([])?;
-        while let Some(row) = q.next()? {
-            let user = row.get_ref(0)?.as_str().map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(
-                    0,
-                    rusqlite::types::Type::Text,
-                    Box::new(e),
-                )
-            })?;
-            let a = match acc.get_mut(user) {
-                Some(a) => a,
-                None => acc.entry(user.to_owned()).or_default(),
-            };
-            a.gpts += 1;
-            if let Some(c) = row.get::<_, Option<i64>>(1)? {
-                a.conv_total += c;
-                a.convs.push(c);
-            }
-            a.review_total += row.get::<_, Option<i64>>(2)?.unwrap_or(0);
-            a.review_count += row.get::<_, Option<i64>>(3)?.unwrap_or(0);
-            a.tools |= row.get::<_, u32>(4)?;
-        }
-    }
-    let mut rows: Vec<(String, Acc)> = acc.into_iter().collect();
-    rows.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+/// One row per author of available GPTs, in key order.
+fn write_authors(conn: &Connection, sid: i64, authors: &mut [AuthorAcc]) -> rusqlite::Result<u64> {
+    authors.sort_unstable_by(|a, b| a.user_id.cmp(&b.user_id));
     let mut ins = conn.prepare(
         "INSERT INTO author (snapshot_id, user_id, display_name, link_to, selected_display,
             verified, socials, gpts, conv_total, conv_median, review_total, review_count, tools)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )?;
-    let empty = Author::default();
-    for (user, a) in &mut rows {
-        let profile = profiles.get(user.as_str()).map_or(&empty, |(_, p)| p);
+    let mut written = 0;
+    for a in authors.iter_mut().filter(|a| a.gpts > 0) {
         a.convs.sort_unstable();
-        let socials = serde_json::to_string(&profile.socials).unwrap_or_else(|_| "[]".to_owned());
+        let p = &a.profile;
+        let socials = serde_json::to_string(&p.socials).unwrap_or_else(|_| "[]".to_owned());
         ins.execute(params![
             sid,
-            user.as_str(),
-            profile.display_name,
-            profile.link_to,
-            profile.selected_display,
-            profile.verified,
+            a.user_id,
+            p.display_name,
+            p.link_to,
+            p.selected_display,
+            p.verified,
             socials,
             a.gpts,
             a.conv_total,
             median(&a.convs),
             a.review_total,
             a.review_count,
-            a.tools,
+            a.tools(),
         ])?;
+        written += 1;
     }
-    Ok(rows.len() as u64)
+    Ok(written)
 }
 
 /// Median of sorted values (the lower middle for even counts, so it is a value that occurs).

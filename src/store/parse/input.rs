@@ -270,9 +270,7 @@ fn parse_lines(
         let trimmed = buf.trim_ascii();
         if !trimmed.is_empty() {
             match std::str::from_utf8(trimmed) {
-                Ok(text) => {
-                    parse_json_value(text, &LineIndex::new(text, line), &Context::default(), sink)
-                }
+                Ok(text) => sink.value(text, line),
                 Err(e) => sink.issue(utf8_issue(trimmed, e, line)),
             }
         }
@@ -312,7 +310,7 @@ fn emit_element(element: &[u8], line: u64, sink: &mut dyn Sink) {
     match std::str::from_utf8(element) {
         Ok(text) => {
             if text.starts_with(['{', '[']) {
-                parse_json_value(text, &LineIndex::new(text, line), &Context::default(), sink);
+                sink.value(text, line);
             } else {
                 match serde_json::from_str::<serde::de::IgnoredAny>(text) {
                     Err(e) => sink.issue(json_error_issue(&e, text, line)),

@@ -35,6 +35,14 @@ pub trait Sink {
     fn stopped(&self) -> bool {
         false
     }
+    /// A top-level JSON value (a JSON Lines line, an element of a JSON array) starting at
+    /// `line`: parse it now ([`parse_top_value`]), or hand it to another thread.
+    fn value(&mut self, text: &str, line: u64);
+}
+
+/// Parses a top-level JSON value into the sink (what most sinks do with [`Sink::value`]).
+pub fn parse_top_value(text: &str, line: u64, sink: &mut dyn Sink) {
+    parse_json_value(text, &LineIndex::new(text, line), &Context::default(), sink);
 }
 
 /// A store-front shelf.
@@ -726,6 +734,9 @@ impl Sink for Collected {
     }
     fn issue(&mut self, issue: Issue) {
         self.issues.push(issue);
+    }
+    fn value(&mut self, text: &str, line: u64) {
+        parse_top_value(text, line, self);
     }
 }
 

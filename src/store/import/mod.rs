@@ -1,0 +1,381 @@
+//! Importing files into one new snapshot: a parser thread reads, parses and prepares records
+//! (hash, zstd) while the calling thread writes them to SQLite, so the two halves of the work use
+//! both cores. Bad records are counted by reason with their first examples (`file:line: …`);
+//! `--strict` turns the first one into a failure that writes nothing.
+
+use super::db::{Db, StoreError};
+mod pipeline;
+
+use super::parse::IssueKind;
+use super::parse::input::Format;
+use super::writer::{Added, NewSnapshot, SnapshotCounts, SnapshotWriter};
+use pipeline::{Msg, Ordered};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc;
+
+/// Something to import.
+#[derive(Debug, Clone)]
+pub enum Input {
+    Path(PathBuf),
+    /// Bytes compiled into the binary (the bundled sample).
+    Memory {
+        name: &'static str,
+        bytes: &'static [u8],
+    },
+}
+
+impl Input {
+    fn name(&self) -> String {
+        match self {
+            Input::Path(p) => p.display().to_string(),
+            Input::Memory { name, .. } => (*name).to_owned(),
+        }
+    }
+
+    fn len(&self) -> u64 {
+        match self {
+            Input::Path(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
+            Input::Memory { bytes, .. } => bytes.len() as u64,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    pub label: Option<String>,
+    pub source: Option<String>,
+    pub format: Option<Format>,
+    pub strict: bool,
+    /// Overrides the snapshot time read off the data.
+    pub taken_at: Option<i64>,
+}
+
+/// How far an import is, for progress bars.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress {
+    pub bytes_done: u64,
+    pub bytes_total: u64,
+    pub records: u64,
+}
+
+/// One input file's outcome.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileReport {
+    pub path: String,
+    /// The detected format, or none when the file could not be read.
+    pub format: Option<String>,
+    pub records: u64,
+    pub error: Option<String>,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReport {
+    pub snapshot: i64,
+    pub label: String,
+    pub taken_at: String,
+    /// GPT records read (before merging duplicates).
+    pub records: u64,
+    /// Distinct GPTs in the new snapshot, available ones.
+    pub gpts: u64,
+    pub unavailable: u64,
+    pub authors: u64,
+    /// Records that repeated an id already in this import and were merged into it.
+    pub duplicates_merged: u64,
+    pub shelves: u64,
+    pub shelf_entries: u64,
+    pub skipped: u64,
+    pub skipped_by_reason: BTreeMap<String, u64>,
+    /// Records imported without a field that had the wrong type.
+    pub fields_ignored: u64,
+    /// The first examples of each kind of problem, as `file:line: reason: message`.
+    pub examples: Vec<String>,
+    pub files: Vec<FileReport>,
+}
+
+/// Why an import wrote nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Input(String),
+    /// `--strict` and a bad record or file.
+    #[error("{0} (--strict: nothing was imported)")]
+    Strict(String),
+}
+
+const EXAMPLES_PER_KIND: usize = 3;
+
+/// Expands directories (recursively, sorted, hidden files left out) and checks paths exist.
+pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<Input>, ImportError> {
+    fn walk(dir: &Path, out: &mut Vec<Input>) -> std::io::Result<()> {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)?
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| !n.starts_with('.'))
+            })
+            .collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                walk(&p, out)?;
+            } else {
+                out.push(Input::Path(p));
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    for p in paths {
+        let meta = std::fs::metadata(p)
+            .map_err(|e| ImportError::Input(format!("{}: {e}", p.display())))?;
+        if meta.is_dir() {
+            walk(p, &mut out).map_err(|e| ImportError::Input(format!("{}: {e}", p.display())))?;
+        } else {
+            out.push(Input::Path(p.clone()));
+        }
+    }
+    if out.is_empty() {
+        return Err(ImportError::Input(format!(
+            "no files to import in {}",
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    Ok(out)
+}
+
+/// A default label: the first input's file name, and how many more there are.
+pub fn default_label(inputs: &[Input]) -> String {
+    let first = match inputs.first() {
+        Some(Input::Path(p)) => p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| p.display().to_string()),
+        Some(Input::Memory { name, .. }) => (*name).to_owned(),
+        None => "empty".to_owned(),
+    };
+    match inputs.len() {
+        0 | 1 => first,
+        n => format!("{first} (+{} more)", n - 1),
+    }
+}
+
+/// Imports the inputs as one new snapshot.
+pub fn import(
+    db: &mut Db,
+    inputs: &[Input],
+    opts: &ImportOptions,
+    progress: &dyn Fn(Progress),
+) -> Result<ImportReport, ImportError> {
+    let label = opts.label.clone().unwrap_or_else(|| default_label(inputs));
+    let source = opts.source.clone().unwrap_or_else(|| {
+        let names: Vec<String> = inputs.iter().take(3).map(Input::name).collect();
+        let more = inputs.len().saturating_sub(3);
+        let mut s = format!("import: {}", names.join(", "));
+        if more > 0 {
+            s.push_str(&format!(" and {more} more"));
+        }
+        s
+    });
+    let path_date = inputs
+        .iter()
+        .find_map(|i| crate::time::date_in_path(&i.name()));
+    let bytes_total: u64 = inputs.iter().map(Input::len).sum();
+    let counter = AtomicU64::new(0);
+    let stop = AtomicBool::new(false);
+    let mut writer = SnapshotWriter::begin(
+        db,
+        &NewSnapshot {
+            label: label.clone(),
+            source,
+        },
+    )?;
+
+    let (tx, rx) = mpsc::sync_channel::<Ordered>(32);
+    let format = opts.format;
+    let outcome = std::thread::scope(|scope| {
+        let parsing = std::thread::Builder::new()
+            .name("gptscope-read".into())
+            .spawn_scoped(scope, || pipeline::run(inputs, format, &counter, &stop, tx));
+        let parsing = match parsing {
+            Ok(p) => p,
+            Err(e) => {
+                return Err(ImportError::Input(format!(
+                    "cannot start the reader thread: {e}"
+                )));
+            }
+        };
+        let result = write_all(
+            &mut writer,
+            &rx,
+            opts.strict,
+            &counter,
+            bytes_total,
+            progress,
+        );
+        // Unblock and stop the parsing side if the writer gave up early.
+        stop.store(true, Ordering::Relaxed);
+        drop(rx);
+        let _ = parsing.join();
+        result
+    });
+    let tally = outcome?;
+    let report_json = serde_json::to_string(&serde_json::json!({
+        "skipped_by_reason": tally.skipped_by_reason,
+        "fields_ignored": tally.fields_ignored,
+        "examples": tally.examples,
+        "files": tally.files,
+    }))
+    .unwrap_or_default();
+    let (sid, counts): (i64, SnapshotCounts) = writer.commit(
+        opts.taken_at,
+        path_date,
+        tally.merged,
+        tally.skipped,
+        &report_json,
+    )?;
+    let taken_at: i64 = db
+        .conn()
+        .query_row("SELECT taken_at FROM snapshot WHERE id = ?1", [sid], |r| {
+            r.get(0)
+        })
+        .map_err(|e| db.err(e))?;
+    Ok(ImportReport {
+        snapshot: sid,
+        label,
+        taken_at: crate::time::format_datetime(taken_at),
+        records: tally.records,
+        gpts: counts.gpts,
+        unavailable: counts.unavailable,
+        authors: counts.authors,
+        duplicates_merged: tally.merged,
+        shelves: counts.shelves,
+        shelf_entries: counts.shelf_entries,
+        skipped: tally.skipped,
+        skipped_by_reason: tally.skipped_by_reason,
+        fields_ignored: tally.fields_ignored,
+        examples: tally.examples,
+        files: tally.files,
+    })
+}
+
+#[derive(Default)]
+struct Tally {
+    records: u64,
+    merged: u64,
+    skipped: u64,
+    skipped_by_reason: BTreeMap<String, u64>,
+    fields_ignored: u64,
+    examples: Vec<String>,
+    example_counts: BTreeMap<IssueKind, usize>,
+    files: Vec<FileReport>,
+}
+
+fn write_all(
+    writer: &mut SnapshotWriter<'_>,
+    rx: &mpsc::Receiver<Ordered>,
+    strict: bool,
+    counter: &AtomicU64,
+    bytes_total: u64,
+    progress: &dyn Fn(Progress),
+) -> Result<Tally, ImportError> {
+    let mut t = Tally::default();
+    let mut file_records = 0u64;
+    // Batches arrive in any order from the parser threads; they are written in input order.
+    let mut waiting: BTreeMap<u64, Vec<Msg>> = BTreeMap::new();
+    let mut next = 0u64;
+    for batch in rx {
+        waiting.insert(batch.seq, batch.msgs);
+        while let Some(msgs) = waiting.remove(&next) {
+            next += 1;
+            for msg in msgs {
+                match msg {
+                    Msg::FileStart { name } => {
+                        file_records = 0;
+                        t.files.push(FileReport {
+                            path: name,
+                            format: None,
+                            records: 0,
+                            error: None,
+                        });
+                    }
+                    Msg::Gpt(g) => {
+                        t.records += 1;
+                        file_records += 1;
+                        match writer.add_gpt(g)? {
+                            Added::New => {}
+                            Added::MergedNewer | Added::MergedOlder => t.merged += 1,
+                        }
+                    }
+                    Msg::Dict(d) => writer.set_dictionary(&d)?,
+                    Msg::Shelf(s) => writer.add_shelf(&s)?,
+                    Msg::Entry(e) => writer.add_shelf_entry(&e)?,
+                    Msg::Issue(issue) => {
+                        let file = t.files.last().map_or("?", |f| f.path.as_str());
+                        let text = format!("{file}:{}: {issue}", issue.line);
+                        if strict {
+                            return Err(ImportError::Strict(text));
+                        }
+                        match issue.kind {
+                            IssueKind::Skipped(reason) => {
+                                t.skipped += 1;
+                                *t.skipped_by_reason
+                                    .entry(reason.label().to_owned())
+                                    .or_default() += 1;
+                            }
+                            IssueKind::FieldIgnored => t.fields_ignored += 1,
+                        }
+                        let shown = t.example_counts.entry(issue.kind).or_default();
+                        if *shown < EXAMPLES_PER_KIND {
+                            *shown += 1;
+                            t.examples.push(text);
+                        }
+                    }
+                    Msg::FileDone { format } => {
+                        let file_no = t.files.len().saturating_sub(1) as u32;
+                        if let Some(f) = t.files.last_mut() {
+                            f.records = file_records;
+                            match format {
+                                Ok(name) => f.format = Some(name.to_owned()),
+                                Err(e) => {
+                                    if strict {
+                                        return Err(ImportError::Strict(format!(
+                                            "{}: {e}",
+                                            f.path
+                                        )));
+                                    }
+                                    t.examples.push(format!("{}: {e}", f.path));
+                                    f.error = Some(e);
+                                }
+                            }
+                            writer.add_file(
+                                file_no,
+                                &f.path,
+                                f.format.as_deref().unwrap_or("unreadable"),
+                                f.records,
+                            )?;
+                        }
+                    }
+                    Msg::Failed(e) => return Err(ImportError::Input(e)),
+                }
+            }
+        }
+        progress(Progress {
+            bytes_done: counter.load(Ordering::Relaxed),
+            bytes_total,
+            records: t.records,
+        });
+    }
+    Ok(t)
+}

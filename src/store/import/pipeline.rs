@@ -1,0 +1,434 @@
+//! The import's threads. A reader goes through the files: JSON Lines lines and JSON array
+//! elements are cut into units and parsed by worker threads (one per core), everything else is
+//! parsed by the reader itself. Every batch of results carries a sequence number given in input
+//! order, and the writer ([`super::write_all`]) puts them back in that order, so parallel
+//! parsing changes nothing about which duplicate wins or which file an issue belongs to.
+//!
+//! Raw sources are compressed with a zstd dictionary trained on the import's first records (see
+//! `schema`): until it exists the reader holds everything back, then replays it in order.
+
+use super::Input;
+use crate::store::parse::input::{Format, parse_file, parse_reader};
+use crate::store::parse::{Issue, ShelfEntry, ShelfInfo, Sink, parse_top_value};
+use crate::store::record::GptRecord;
+use crate::store::writer::{PreparedGpt, RAW_ZSTD_LEVEL, prepare};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Mutex, OnceLock};
+
+/// What the parsing side tells the writer.
+pub(super) enum Msg {
+    FileStart {
+        name: String,
+    },
+    Dict(Vec<u8>),
+    Gpt(Box<PreparedGpt>),
+    Shelf(ShelfInfo),
+    Entry(ShelfEntry),
+    Issue(Issue),
+    FileDone {
+        format: Result<&'static str, String>,
+    },
+    Failed(String),
+}
+
+/// Messages and their place in the input order.
+pub(super) struct Ordered {
+    pub seq: u64,
+    pub msgs: Vec<Msg>,
+}
+
+/// Top-level JSON values for a worker to parse.
+struct Unit {
+    seq: u64,
+    file_no: u32,
+    text: String,
+    /// (start, end, line) of each value in `text`.
+    spans: Vec<(usize, usize, u64)>,
+}
+
+/// Values per unit, and the size at which a unit is sent anyway.
+const UNIT_VALUES: usize = 256;
+const UNIT_BYTES: usize = 1 << 20;
+/// Messages per batch of the reader's own results.
+const BATCH: usize = 256;
+/// Records the dictionary is trained on, and the fewest worth training on.
+const DICT_SAMPLES: usize = 1000;
+const DICT_MIN_SAMPLES: usize = 64;
+const DICT_SIZE: usize = 64 * 1024;
+
+/// Runs the reader and the workers until every input is read (or `stop` is raised), sending
+/// results to `out`. Called inside a thread scope by `import`.
+pub(super) fn run(
+    inputs: &[Input],
+    format: Option<Format>,
+    counter: &AtomicU64,
+    stop: &AtomicBool,
+    out: SyncSender<Ordered>,
+) {
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let dict: OnceLock<Option<Vec<u8>>> = OnceLock::new();
+    let (work_tx, work_rx) = sync_channel::<Unit>(workers * 2);
+    let work_rx = Mutex::new(work_rx);
+    std::thread::scope(|scope| {
+        for i in 0..workers {
+            let worker_out = out.clone();
+            let (work_rx, dict) = (&work_rx, &dict);
+            let spawned = std::thread::Builder::new()
+                .name(format!("gptscope-parse-{i}"))
+                .spawn_scoped(scope, move || worker(work_rx, dict, stop, worker_out));
+            if let Err(e) = spawned {
+                let _ = out.send(Ordered {
+                    seq: 0,
+                    msgs: vec![Msg::Failed(format!("cannot start a parser thread: {e}"))],
+                });
+                stop.store(true, Ordering::Relaxed);
+                return;
+            }
+        }
+        let mut reader = Reader::new(out, work_tx, &dict, stop);
+        for (i, input) in inputs.iter().enumerate() {
+            if reader.stopped() {
+                break;
+            }
+            reader.file_no = i as u32;
+            reader.direct(Msg::FileStart { name: input.name() });
+            let result = match input {
+                Input::Path(p) => parse_file(p, format, counter, &mut reader),
+                Input::Memory { bytes, .. } => {
+                    let mut r = std::io::BufReader::new(*bytes);
+                    let r = parse_reader(&mut r, format, &mut reader);
+                    counter.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+                    r
+                }
+            };
+            reader.direct(Msg::FileDone {
+                format: result.map(|d| d.name()).map_err(|e| e.to_string()),
+            });
+        }
+        reader.finish();
+        // Dropping the reader closes the work queue: workers finish what is queued and exit.
+    });
+}
+
+fn worker(
+    units: &Mutex<Receiver<Unit>>,
+    dict: &OnceLock<Option<Vec<u8>>>,
+    stop: &AtomicBool,
+    out: SyncSender<Ordered>,
+) {
+    let mut compressor: Option<zstd::bulk::Compressor<'static>> = None;
+    loop {
+        let unit = match units.lock() {
+            Ok(rx) => rx.recv(),
+            Err(_) => return,
+        };
+        let Ok(unit) = unit else { return };
+        if stop.load(Ordering::Relaxed) {
+            return;
+        }
+        let compressor = match &mut compressor {
+            Some(c) => c,
+            None => match new_compressor(dict.get().and_then(Option::as_deref)) {
+                Ok(c) => compressor.insert(c),
+                Err(e) => {
+                    let _ = out.send(Ordered {
+                        seq: unit.seq,
+                        msgs: vec![Msg::Failed(e)],
+                    });
+                    return;
+                }
+            },
+        };
+        let mut sink = WorkerSink {
+            msgs: Vec::with_capacity(unit.spans.len()),
+            file_no: unit.file_no,
+            compressor,
+        };
+        for &(start, end, line) in &unit.spans {
+            parse_top_value(&unit.text[start..end], line, &mut sink);
+        }
+        let msgs = sink.msgs;
+        if out
+            .send(Ordered {
+                seq: unit.seq,
+                msgs,
+            })
+            .is_err()
+        {
+            stop.store(true, Ordering::Relaxed);
+            return;
+        }
+    }
+}
+
+fn new_compressor(dict: Option<&[u8]>) -> Result<zstd::bulk::Compressor<'static>, String> {
+    match dict {
+        Some(d) => zstd::bulk::Compressor::with_dictionary(RAW_ZSTD_LEVEL, d),
+        None => zstd::bulk::Compressor::new(RAW_ZSTD_LEVEL),
+    }
+    .map_err(|e| format!("zstd: {e}"))
+}
+
+fn prepared(
+    gpt: GptRecord,
+    raw: &[u8],
+    file_no: u32,
+    line: u64,
+    compressor: &mut zstd::bulk::Compressor<'static>,
+) -> Msg {
+    match prepare(gpt, raw, file_no, line, compressor) {
+        Ok(p) => Msg::Gpt(Box::new(p)),
+        Err(e) => Msg::Failed(format!("compressing a record failed: {e}")),
+    }
+}
+
+/// A worker's sink: everything found in one unit, records prepared for the writer.
+struct WorkerSink<'a> {
+    msgs: Vec<Msg>,
+    file_no: u32,
+    compressor: &'a mut zstd::bulk::Compressor<'static>,
+}
+
+impl Sink for WorkerSink<'_> {
+    fn gpt(&mut self, gpt: GptRecord, raw: &[u8], line: u64) {
+        let msg = prepared(gpt, raw, self.file_no, line, self.compressor);
+        self.msgs.push(msg);
+    }
+    fn shelf(&mut self, shelf: ShelfInfo) {
+        self.msgs.push(Msg::Shelf(shelf));
+    }
+    fn shelf_entry(&mut self, entry: ShelfEntry) {
+        self.msgs.push(Msg::Entry(entry));
+    }
+    fn issue(&mut self, issue: Issue) {
+        self.msgs.push(Msg::Issue(issue));
+    }
+    fn value(&mut self, text: &str, line: u64) {
+        parse_top_value(text, line, self);
+    }
+}
+
+/// Something the reader holds back until the dictionary is trained.
+enum Held {
+    Unit(Unit),
+    Msg(Msg),
+    Gpt(Box<GptRecord>, Vec<u8>, u64, u32),
+}
+
+/// The reader's sink: cuts values into units for the workers, parses the rest itself, and
+/// numbers everything it sends in input order.
+struct Reader<'a> {
+    out: SyncSender<Ordered>,
+    work: Option<SyncSender<Unit>>,
+    dict: &'a OnceLock<Option<Vec<u8>>>,
+    stop: &'a AtomicBool,
+    seq: u64,
+    file_no: u32,
+    unit: Unit,
+    direct: Vec<Msg>,
+    compressor: Option<zstd::bulk::Compressor<'static>>,
+    /// Some until the dictionary is trained.
+    held: Option<Vec<Held>>,
+    samples: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn new(
+        out: SyncSender<Ordered>,
+        work: SyncSender<Unit>,
+        dict: &'a OnceLock<Option<Vec<u8>>>,
+        stop: &'a AtomicBool,
+    ) -> Self {
+        Reader {
+            out,
+            work: Some(work),
+            dict,
+            stop,
+            seq: 0,
+            file_no: 0,
+            unit: Self::empty_unit(0),
+            direct: Vec::new(),
+            compressor: None,
+            held: Some(Vec::new()),
+            samples: 0,
+        }
+    }
+
+    fn empty_unit(file_no: u32) -> Unit {
+        Unit {
+            seq: 0,
+            file_no,
+            text: String::new(),
+            spans: Vec::new(),
+        }
+    }
+
+    fn next_seq(&mut self) -> u64 {
+        self.seq += 1;
+        self.seq - 1
+    }
+
+    fn fail(&self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+
+    /// Sends the current unit to the workers (or holds it).
+    fn finish_unit(&mut self) {
+        if self.unit.spans.is_empty() {
+            return;
+        }
+        let mut unit = std::mem::replace(&mut self.unit, Self::empty_unit(self.file_no));
+        if let Some(held) = &mut self.held {
+            held.push(Held::Unit(unit));
+            return;
+        }
+        self.flush_direct();
+        unit.seq = self.next_seq();
+        let sent = self.work.as_ref().is_some_and(|w| w.send(unit).is_ok());
+        if !sent {
+            self.fail();
+        }
+    }
+
+    /// Sends the reader's own results so far.
+    fn flush_direct(&mut self) {
+        if self.direct.is_empty() {
+            return;
+        }
+        let msgs = std::mem::take(&mut self.direct);
+        let seq = self.next_seq();
+        if self.out.send(Ordered { seq, msgs }).is_err() {
+            self.fail();
+        }
+    }
+
+    /// One of the reader's own results, in order after everything before it.
+    fn direct(&mut self, msg: Msg) {
+        self.finish_unit();
+        match &mut self.held {
+            Some(held) => held.push(Held::Msg(msg)),
+            None => {
+                self.direct.push(msg);
+                if self.direct.len() >= BATCH {
+                    self.flush_direct();
+                }
+            }
+        }
+    }
+
+    fn count_sample(&mut self) {
+        self.samples += 1;
+        if self.held.is_some() && self.samples >= DICT_SAMPLES {
+            self.start_compressing();
+        }
+    }
+
+    /// Trains the dictionary on what is held (when there is enough), publishes it to the
+    /// workers, and releases everything held, in order.
+    fn start_compressing(&mut self) {
+        self.finish_unit();
+        let Some(held) = self.held.take() else {
+            return;
+        };
+        let mut samples: Vec<&[u8]> = Vec::new();
+        for h in &held {
+            match h {
+                Held::Unit(u) => {
+                    samples.extend(u.spans.iter().map(|&(a, b, _)| &u.text.as_bytes()[a..b]))
+                }
+                Held::Gpt(_, raw, _, _) => samples.push(raw),
+                Held::Msg(_) => {}
+            }
+        }
+        let dict = (samples.len() >= DICT_MIN_SAMPLES)
+            .then(|| zstd::dict::from_samples(&samples, DICT_SIZE).ok())
+            .flatten();
+        let _ = self.dict.set(dict.clone());
+        match new_compressor(dict.as_deref()) {
+            Ok(c) => self.compressor = Some(c),
+            Err(e) => {
+                let seq = self.next_seq();
+                let _ = self.out.send(Ordered {
+                    seq,
+                    msgs: vec![Msg::Failed(e)],
+                });
+                self.fail();
+                return;
+            }
+        }
+        if let Some(d) = dict {
+            self.direct.push(Msg::Dict(d));
+        }
+        for h in held {
+            match h {
+                Held::Unit(u) => {
+                    self.unit = u;
+                    self.finish_unit();
+                }
+                Held::Msg(m) => self.direct(m),
+                Held::Gpt(gpt, raw, line, file_no) => self.direct_gpt(*gpt, &raw, line, file_no),
+            }
+        }
+    }
+
+    fn direct_gpt(&mut self, gpt: GptRecord, raw: &[u8], line: u64, file_no: u32) {
+        match &mut self.compressor {
+            Some(c) => {
+                let msg = prepared(gpt, raw, file_no, line, c);
+                self.direct(msg);
+            }
+            None => {
+                self.finish_unit();
+                if let Some(held) = &mut self.held {
+                    held.push(Held::Gpt(Box::new(gpt), raw.to_vec(), line, file_no));
+                }
+                self.count_sample();
+            }
+        }
+    }
+
+    fn finish(&mut self) {
+        if self.held.is_some() {
+            self.start_compressing();
+        }
+        self.finish_unit();
+        self.flush_direct();
+        self.work = None;
+    }
+}
+
+impl Sink for Reader<'_> {
+    fn gpt(&mut self, gpt: GptRecord, raw: &[u8], line: u64) {
+        self.direct_gpt(gpt, raw, line, self.file_no);
+    }
+    fn shelf(&mut self, shelf: ShelfInfo) {
+        self.direct(Msg::Shelf(shelf));
+    }
+    fn shelf_entry(&mut self, entry: ShelfEntry) {
+        self.direct(Msg::Entry(entry));
+    }
+    fn issue(&mut self, issue: Issue) {
+        self.direct(Msg::Issue(issue));
+    }
+    fn stopped(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
+    }
+    fn value(&mut self, text: &str, line: u64) {
+        if self.held.is_none() {
+            self.flush_direct();
+        }
+        if self.unit.spans.is_empty() {
+            self.unit.file_no = self.file_no;
+        }
+        let start = self.unit.text.len();
+        self.unit.text.push_str(text);
+        self.unit.spans.push((start, self.unit.text.len(), line));
+        if self.unit.spans.len() >= UNIT_VALUES || self.unit.text.len() >= UNIT_BYTES {
+            self.finish_unit();
+        }
+        if self.held.is_some() {
+            self.count_sample();
+        }
+    }
+}
