@@ -44,7 +44,7 @@ fn sigkill_at_any_point_of_an_import_loses_nothing() {
     gptscope::synth::write_jsonl(
         &mut out,
         gptscope::synth::SynthOptions {
-            count: 30_000,
+            count: 20_000,
             seed: 5,
         },
     )
@@ -61,7 +61,7 @@ fn sigkill_at_any_point_of_an_import_loses_nothing() {
     let start = Instant::now();
     let full = run_json(&timed, &["import", "--json", input.to_str().unwrap()]);
     let whole = start.elapsed();
-    assert_eq!(full["gpts"], 30_000);
+    assert_eq!(full["gpts"], 20_000);
 
     let mut killed_mid_import = 0;
     let mut rolled_back = 0;
@@ -126,15 +126,17 @@ fn sigkill_at_any_point_of_an_import_loses_nothing() {
         assert_eq!(integrity(&db), "ok");
         // And the database takes the import again.
         let again = run_json(&db, &["import", "--json", input.to_str().unwrap()]);
-        assert_eq!(again["gpts"], 30_000);
+        assert_eq!(again["gpts"], 20_000);
         assert_eq!(
             snapshot_ids(&db).last(),
             again["snapshot"].as_i64().as_ref()
         );
     }
+    // Timing on a shared machine varies: most kills land before the commit, late ones may not.
     assert!(
-        killed_mid_import >= 4,
-        "only {killed_mid_import} kills landed mid-import (whole import {whole:?})"
+        killed_mid_import >= 5 && rolled_back >= 4,
+        "only {killed_mid_import} kills landed mid-import, {rolled_back} before the commit \
+         (whole import {whole:?})"
     );
     // Keep the helper honest: a normal import does leave its table.
     assert_eq!(tables(&timed), vec!["gpt_1".to_owned(), "gpt_2".to_owned()]);
