@@ -112,7 +112,7 @@ fn sigkill_at_any_point_of_an_import_loses_nothing() {
             [1, 2] => {
                 let s2 = run_json(&db, &["stats", "--json", "--snapshot", "2"]);
                 assert_eq!(
-                    s2["gpts"], 30_000,
+                    s2["gpts"], 20_000,
                     "kill at {fraction}: snapshot 2 is whole"
                 );
             }
