@@ -2,7 +2,7 @@
 //!
 //! Data flows one way: source files and the live API are parsed into one normalised record
 //! ([`store::record::GptRecord`]), written as immutable snapshots into SQLite ([`store`]), and
-//! read back through one query layer by the CLI ([`cli`]) and, later, the TUI. See
+//! read back through one query layer by the CLI ([`cli`]) and the explorer ([`tui`]). See
 //! `../shared/DESIGN.md` for the whole picture; each module's doc says what it owns.
 
 pub mod assets;
@@ -12,6 +12,7 @@ pub mod store;
 pub mod synth;
 pub mod text;
 pub mod time;
+pub mod tui;
 
 // Import parses records on one thread and frees them on another: mimalloc handles that traffic
 // far better than glibc's malloc (measured: about a quarter less CPU for an import). Set here so

@@ -1,9 +1,50 @@
 //! Making untrusted text (GPT names, descriptions, anything a source or the store sent) safe to
 //! print on a terminal: escape sequences and control characters removed, bidirectional
 //! overrides removed (they can make text read differently from what it is), everything else,
-//! including zero-width joiners of emoji sequences, kept.
+//! including zero-width joiners of emoji sequences, kept. And fitting text into a number of
+//! terminal cells: measured per grapheme cluster, the way ratatui lays text out, so CJK, emoji
+//! sequences and combining marks line up.
 
 use std::borrow::Cow;
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
+
+/// Display width in terminal cells.
+pub fn width(s: &str) -> usize {
+    s.graphemes(true).map(UnicodeWidthStr::width).sum()
+}
+
+/// `s` cut to at most `max` cells, with `…` when something was cut; never splits a grapheme or
+/// leaves half of a wide character.
+pub fn fit(s: &str, max: usize) -> Cow<'_, str> {
+    if max == 0 {
+        return Cow::Borrowed("");
+    }
+    let mut used = 0;
+    for (i, g) in s.grapheme_indices(true) {
+        let w = g.width();
+        if used + w > max {
+            // Room for the ellipsis: drop graphemes until it fits.
+            let mut cut = &s[..i];
+            let mut cut_w = used;
+            while cut_w + 1 > max {
+                let Some((j, last)) = cut.grapheme_indices(true).next_back() else {
+                    break;
+                };
+                cut_w -= last.width();
+                cut = &cut[..j];
+            }
+            return Cow::Owned(format!("{cut}…"));
+        }
+        used += w;
+    }
+    Cow::Borrowed(s)
+}
+
+/// Untrusted text made safe and fitted to one line of `max` cells.
+pub fn cell(s: &str, max: usize) -> String {
+    fit(&line(s), max).into_owned()
+}
 
 fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
@@ -108,6 +149,34 @@ mod tests {
         assert_eq!(line("c1\u{9b}2Jdone"), "c1done");
         assert_eq!(line("bidi\u{202E}txt.exe"), "biditxt.exe");
         assert_eq!(multiline("a\r\nb"), "a\nb");
+    }
+
+    #[test]
+    fn fits_by_display_width() {
+        assert_eq!(fit("Scholar GPT", 20), "Scholar GPT");
+        assert_eq!(fit("Scholar GPT", 8), "Scholar…");
+        assert_eq!(width("小红书"), 6);
+        assert_eq!(fit("小红书爆款", 5), "小红…");
+        assert_eq!(fit("小红书爆款", 6), "小红…");
+        assert_eq!(
+            fit("타로 운세박사", 7),
+            "타로 …",
+            "a wide char that does not fit is left out"
+        );
+        assert_eq!(fit("🧙‍♂️ Grimoire", 4), "🧙‍♂️ …");
+        assert_eq!(fit("e\u{301}e\u{301}e\u{301}", 2), "e\u{301}…");
+        assert_eq!(fit("abc", 0), "");
+        assert_eq!(fit("abc", 1), "…");
+        for s in [
+            "小红书爆款",
+            "🧙‍♂️ Grimoire",
+            "타로 운세박사",
+            "mixed 小 🚀 text",
+        ] {
+            for max in 0..12 {
+                assert!(width(&fit(s, max)) <= max, "{s:?} in {max}");
+            }
+        }
     }
 
     #[test]

@@ -25,6 +25,9 @@ use std::time::Duration;
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
+    /// The snapshot the explorer opens [default: the newest]
+    #[arg(long)]
+    pub snapshot: Option<i64>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -147,9 +150,7 @@ pub fn open_db(global: &GlobalArgs) -> anyhow::Result<Db> {
         Some(p) => p.clone(),
         None => default_db_path()?,
     };
-    let timeout = Duration::try_from_secs_f64(global.lock_timeout.max(0.0))
-        .map_err(|_| anyhow::anyhow!("--lock-timeout: not a number of seconds"))?;
-    let mut db = Db::open(&path, timeout)?;
+    let mut db = Db::open(&path, lock_timeout(global)?)?;
     if db.was_created() {
         let opts = ImportOptions {
             label: Some(crate::assets::SAMPLE_LABEL.to_owned()),
@@ -166,16 +167,7 @@ pub fn open_db(global: &GlobalArgs) -> anyhow::Result<Db> {
 fn run(cli: Cli) -> anyhow::Result<()> {
     let out = &mut std::io::stdout().lock();
     match cli.command {
-        None => {
-            let db = open_db(&cli.global)?;
-            let snaps = query::snapshots(&db)?;
-            output::snapshots(out, &snaps)?;
-            writeln!(
-                out,
-                "\n(the explorer opens here once it is built; `gptscope --help` lists the commands)"
-            )?;
-            Ok(())
-        }
+        None => explore(&cli.global, cli.snapshot),
         Some(Command::Import(args)) => cmd_import(&cli.global, args, out),
         Some(Command::Snapshots(args)) => {
             let db = open_db(&cli.global)?;
@@ -198,6 +190,30 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
     }
+}
+
+/// Opens the explorer; everything that can fail before the terminal is taken over is checked
+/// first, so errors read as plain lines.
+fn explore(global: &GlobalArgs, snapshot: Option<i64>) -> anyhow::Result<()> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        anyhow::bail!(
+            "the explorer needs a terminal; for scripts use a subcommand (gptscope --help)"
+        );
+    }
+    let db = open_db(global)?;
+    let snapshot = query::snapshot(&db, snapshot)?;
+    let db_path = db.path().to_path_buf();
+    drop(db);
+    crate::tui::run(crate::tui::Options {
+        db_path,
+        lock_timeout: lock_timeout(global)?,
+        snapshot,
+    })
+}
+
+fn lock_timeout(global: &GlobalArgs) -> anyhow::Result<Duration> {
+    Duration::try_from_secs_f64(global.lock_timeout.max(0.0))
+        .map_err(|_| anyhow::anyhow!("--lock-timeout: not a number of seconds"))
 }
 
 fn cmd_import(global: &GlobalArgs, args: ImportArgs, out: &mut dyn Write) -> anyhow::Result<()> {

@@ -8,6 +8,7 @@ pub mod parse;
 pub mod query;
 pub mod record;
 pub mod schema;
+pub mod view;
 pub mod writer;
 
 pub use db::{Db, StoreError};

@@ -1,0 +1,667 @@
+//! Lists over a snapshot, for screens that page through a million GPTs: the columns that sorts
+//! and filters need, held in memory as plain arrays (about 40 bytes a GPT), so that a sort is a
+//! cached ordering, a filter is one pass over arrays, and a page is a few rowids fetched from
+//! SQLite. Orderings are sorted once per column (with the rowid as tie-break, so equal keys keep
+//! a stable order) and reversed for free; a filter keeps the ordering's order.
+//!
+//! Why not `ORDER BY … LIMIT … OFFSET`: an offset deep into 1M rows walks the index, jumping to
+//! the end or to the selection's new position after a sort would cost a full scan each time,
+//! and combined filters cannot use one index. Here every one of those is an array operation.
+
+use super::db::{Db, Result};
+use super::record::ToolMask;
+use super::schema::gpt_table;
+use rusqlite::params_from_iter;
+use rustc_hash::FxHashMap;
+use std::sync::Arc;
+
+/// What a GPT list can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SortKey {
+    Conversations,
+    Rating,
+    Reviews,
+    Name,
+    Author,
+    Category,
+    Tools,
+    Created,
+    Updated,
+}
+
+impl SortKey {
+    pub const ALL: [SortKey; 9] = [
+        SortKey::Name,
+        SortKey::Author,
+        SortKey::Category,
+        SortKey::Tools,
+        SortKey::Conversations,
+        SortKey::Rating,
+        SortKey::Reviews,
+        SortKey::Created,
+        SortKey::Updated,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SortKey::Conversations => "conversations",
+            SortKey::Rating => "rating",
+            SortKey::Reviews => "reviews",
+            SortKey::Name => "name",
+            SortKey::Author => "author",
+            SortKey::Category => "category",
+            SortKey::Tools => "tools",
+            SortKey::Created => "created",
+            SortKey::Updated => "updated",
+        }
+    }
+
+    /// The direction a first sort on this column takes: numbers and dates biggest first.
+    pub fn default_descending(self) -> bool {
+        !matches!(self, SortKey::Name | SortKey::Author | SortKey::Category)
+    }
+}
+
+/// A sort: a column and a direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sort {
+    pub key: SortKey,
+    pub descending: bool,
+}
+
+impl Default for Sort {
+    fn default() -> Self {
+        Sort {
+            key: SortKey::Conversations,
+            descending: true,
+        }
+    }
+}
+
+/// Filters over a GPT list; every set field must hold.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Filter {
+    pub category: Option<String>,
+    /// Tool bits ([`ToolMask`]) the GPT must have.
+    pub tools_has: u32,
+    /// Tool bits the GPT must not have.
+    pub tools_not: u32,
+    pub verified: Option<bool>,
+    pub min_rating: Option<f32>,
+    pub min_reviews: Option<u32>,
+    pub min_conversations: Option<u64>,
+    /// Unix-second ranges, inclusive.
+    pub created: (Option<i64>, Option<i64>),
+    pub updated: (Option<i64>, Option<i64>),
+    /// Case-insensitive text in the name or the description.
+    pub text: Option<String>,
+    /// Only this author's GPTs (a user id).
+    pub author: Option<String>,
+    /// Only these rowids (a search result kept as a filter).
+    pub rowids: Option<Arc<[u32]>>,
+}
+
+impl Filter {
+    pub fn is_empty(&self) -> bool {
+        *self == Filter::default()
+    }
+
+    /// The filters as short phrases for a filter bar ("category=writing", "has actions").
+    pub fn describe(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(a) = &self.author {
+            out.push(format!("author={a}"));
+        }
+        if let Some(c) = &self.category {
+            out.push(format!("category={c}"));
+        }
+        for (name, bit) in ToolMask::NAMED {
+            if self.tools_has & bit != 0 {
+                out.push(format!("has {name}"));
+            }
+            if self.tools_not & bit != 0 {
+                out.push(format!("no {name}"));
+            }
+        }
+        match self.verified {
+            Some(true) => out.push("verified author".to_owned()),
+            Some(false) => out.push("unverified author".to_owned()),
+            None => {}
+        }
+        if let Some(r) = self.min_rating {
+            out.push(format!("rating≥{r}"));
+        }
+        if let Some(n) = self.min_reviews {
+            out.push(format!("reviews≥{n}"));
+        }
+        if let Some(n) = self.min_conversations {
+            out.push(format!("conversations≥{}", super::record::bucket_label(n)));
+        }
+        let range = |name: &str, (a, b): (Option<i64>, Option<i64>), out: &mut Vec<String>| {
+            let d = |t: Option<i64>| t.map(crate::time::format_date).unwrap_or_default();
+            if a.is_some() || b.is_some() {
+                out.push(format!("{name} {}..{}", d(a), d(b)));
+            }
+        };
+        range("created", self.created, &mut out);
+        range("updated", self.updated, &mut out);
+        if let Some(t) = &self.text {
+            out.push(format!("text~{t:?}"));
+        }
+        if let Some(ids) = &self.rowids {
+            out.push(format!("search ({} GPTs)", ids.len()));
+        }
+        out
+    }
+}
+
+const NO_CATEGORY: u16 = u16::MAX;
+const NO_AUTHOR: u32 = u32::MAX;
+
+/// The sortable and filterable columns of one snapshot, by rowid (index = rowid − 1).
+pub struct Columns {
+    pub snapshot_id: i64,
+    conv: Vec<i64>,
+    rating: Vec<f32>,
+    reviews: Vec<u32>,
+    created: Vec<i64>,
+    updated: Vec<i64>,
+    tools: Vec<u8>,
+    available: Vec<bool>,
+    category: Vec<u16>,
+    categories: Vec<String>,
+    author: Vec<u32>,
+    authors: Vec<AuthorKey>,
+    author_by_id: FxHashMap<String, u32>,
+    /// Sort keys of names, one buffer with offsets (`name_key` of the store).
+    names: String,
+    name_ends: Vec<u32>,
+}
+
+/// What the GPT columns need of an author.
+struct AuthorKey {
+    user_id: String,
+    verified: bool,
+    /// Lowercase display name (or user id) for sorting by author.
+    sort_name: String,
+}
+
+impl Columns {
+    /// Loads a snapshot's columns in one scan.
+    pub fn load(db: &Db, snapshot_id: i64) -> Result<Columns> {
+        let conn = db.conn();
+        let e = |e| db.err(e);
+        let count: i64 = conn
+            .query_row(
+                &format!("SELECT max(rowid) FROM {}", gpt_table(snapshot_id)),
+                [],
+                |r| r.get::<_, Option<i64>>(0),
+            )
+            .map_err(e)?
+            .unwrap_or(0);
+        let n = count as usize;
+        let mut c = Columns {
+            snapshot_id,
+            conv: vec![-1; n],
+            rating: vec![f32::NAN; n],
+            reviews: vec![0; n],
+            created: vec![i64::MIN; n],
+            updated: vec![i64::MIN; n],
+            tools: vec![0; n],
+            available: vec![false; n],
+            category: vec![NO_CATEGORY; n],
+            categories: Vec::new(),
+            author: vec![NO_AUTHOR; n],
+            authors: Vec::new(),
+            author_by_id: FxHashMap::default(),
+            names: String::new(),
+            name_ends: vec![0; n],
+        };
+        {
+            let mut st = conn
+                .prepare(
+                    "SELECT user_id, verified, lower(coalesce(display_name, user_id)) FROM author
+                     WHERE snapshot_id = ?1",
+                )
+                .map_err(e)?;
+            let mut rows = st.query([snapshot_id]).map_err(e)?;
+            while let Some(r) = rows.next().map_err(e)? {
+                let user_id: String = r.get(0).map_err(e)?;
+                let idx = c.authors.len() as u32;
+                c.author_by_id.insert(user_id.clone(), idx);
+                c.authors.push(AuthorKey {
+                    user_id,
+                    verified: r.get::<_, Option<bool>>(1).map_err(e)?.unwrap_or(false),
+                    sort_name: r.get(2).map_err(e)?,
+                });
+            }
+        }
+        let mut category_ids: FxHashMap<String, u16> = FxHashMap::default();
+        let mut st = conn
+            .prepare(&format!(
+                "SELECT rowid, conv, rating, review_count, created_at, updated_at, tools,
+                        available, category, author_id, name_key
+                 FROM {} ORDER BY rowid",
+                gpt_table(snapshot_id)
+            ))
+            .map_err(e)?;
+        let mut rows = st.query([]).map_err(e)?;
+        let mut last_end = 0u32;
+        let mut next = 0usize;
+        while let Some(r) = rows.next().map_err(e)? {
+            let i = (r.get::<_, i64>(0).map_err(e)? - 1) as usize;
+            if i >= n {
+                continue;
+            }
+            // Rows deleted by a merge leave gaps: their names are empty.
+            while next < i {
+                c.name_ends[next] = last_end;
+                next += 1;
+            }
+            c.conv[i] = r.get::<_, Option<i64>>(1).map_err(e)?.unwrap_or(-1);
+            c.rating[i] = r
+                .get::<_, Option<f64>>(2)
+                .map_err(e)?
+                .map_or(f32::NAN, |v| v as f32);
+            c.reviews[i] = r.get::<_, Option<i64>>(3).map_err(e)?.unwrap_or(0) as u32;
+            c.created[i] = r.get::<_, Option<i64>>(4).map_err(e)?.unwrap_or(i64::MIN);
+            c.updated[i] = r.get::<_, Option<i64>>(5).map_err(e)?.unwrap_or(i64::MIN);
+            c.tools[i] = r.get::<_, u32>(6).map_err(e)? as u8;
+            c.available[i] = r.get(7).map_err(e)?;
+            if let Some(cat) = r.get_ref(8).map_err(e)?.as_str_or_null().ok().flatten() {
+                let id = match category_ids.get(cat) {
+                    Some(id) => *id,
+                    None => {
+                        let id = c.categories.len() as u16;
+                        c.categories.push(cat.to_owned());
+                        category_ids.insert(cat.to_owned(), id);
+                        id
+                    }
+                };
+                c.category[i] = id;
+            }
+            if let Some(a) = r.get_ref(9).map_err(e)?.as_str_or_null().ok().flatten() {
+                c.author[i] = c.author_by_id.get(a).copied().unwrap_or(NO_AUTHOR);
+            }
+            if let Ok(name) = r.get_ref(10).map_err(e)?.as_str() {
+                c.names.push_str(name);
+            }
+            last_end = c.names.len() as u32;
+            c.name_ends[i] = last_end;
+            next = i + 1;
+        }
+        while next < n {
+            c.name_ends[next] = last_end;
+            next += 1;
+        }
+        Ok(c)
+    }
+
+    /// Number of rowids (including gaps left by merged duplicates).
+    pub fn len(&self) -> usize {
+        self.conv.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.conv.is_empty()
+    }
+
+    fn name_key(&self, i: usize) -> &str {
+        let start = if i == 0 {
+            0
+        } else {
+            self.name_ends[i - 1] as usize
+        };
+        self.names
+            .get(start..self.name_ends[i] as usize)
+            .unwrap_or("")
+    }
+
+    /// Every available GPT's rowid in ascending order of `key` (ties by rowid).
+    pub fn ordering(&self, key: SortKey) -> Vec<u32> {
+        let mut ids: Vec<u32> = (0..self.len())
+            .filter(|&i| self.available[i])
+            .map(|i| i as u32 + 1)
+            .collect();
+        let ix = |id: &u32| (*id - 1) as usize;
+        match key {
+            SortKey::Conversations => ids.sort_by_key(|id| (self.conv[ix(id)], *id)),
+            SortKey::Reviews => ids.sort_by_key(|id| (self.reviews[ix(id)], *id)),
+            SortKey::Created => ids.sort_by_key(|id| (self.created[ix(id)], *id)),
+            SortKey::Updated => ids.sort_by_key(|id| (self.updated[ix(id)], *id)),
+            SortKey::Tools => {
+                ids.sort_by_key(|id| (self.tools[ix(id)].count_ones(), self.tools[ix(id)], *id))
+            }
+            SortKey::Rating => ids.sort_by(|a, b| {
+                // Unrated below every rating.
+                let ka = self.rating[ix(a)];
+                let kb = self.rating[ix(b)];
+                let ka = if ka.is_nan() { f32::NEG_INFINITY } else { ka };
+                let kb = if kb.is_nan() { f32::NEG_INFINITY } else { kb };
+                ka.total_cmp(&kb).then(a.cmp(b))
+            }),
+            SortKey::Name => ids.sort_by(|a, b| {
+                self.name_key(ix(a))
+                    .cmp(self.name_key(ix(b)))
+                    .then(a.cmp(b))
+            }),
+            SortKey::Category => ids.sort_by(|a, b| {
+                let cat = |id: &u32| {
+                    let c = self.category[ix(id)];
+                    // No category sorts last.
+                    (
+                        c == NO_CATEGORY,
+                        self.categories.get(c as usize).map_or("", String::as_str),
+                    )
+                };
+                cat(a).cmp(&cat(b)).then(a.cmp(b))
+            }),
+            SortKey::Author => ids.sort_by(|a, b| {
+                let name = |id: &u32| {
+                    self.authors
+                        .get(self.author[ix(id)] as usize)
+                        .map_or("\u{10FFFF}", |a| a.sort_name.as_str())
+                };
+                name(a).cmp(name(b)).then(a.cmp(b))
+            }),
+        }
+        ids
+    }
+
+    /// Whether the GPT at rowid `id` passes the filter (the text filter excepted: see
+    /// [`text_matches`]).
+    fn keeps(&self, id: u32, f: &Filter, category: Option<u16>, author: Option<u32>) -> bool {
+        let i = (id - 1) as usize;
+        if f.category.is_some() && Some(self.category[i]) != category {
+            return false;
+        }
+        if f.author.is_some() && Some(self.author[i]) != author {
+            return false;
+        }
+        let tools = u32::from(self.tools[i]);
+        if tools & f.tools_has != f.tools_has || tools & f.tools_not != 0 {
+            return false;
+        }
+        if let Some(v) = f.verified {
+            let verified = self
+                .authors
+                .get(self.author[i] as usize)
+                .is_some_and(|a| a.verified);
+            if verified != v {
+                return false;
+            }
+        }
+        if let Some(r) = f.min_rating
+            && (self.rating[i].is_nan() || self.rating[i] < r)
+        {
+            return false;
+        }
+        if let Some(n) = f.min_reviews
+            && self.reviews[i] < n
+        {
+            return false;
+        }
+        if let Some(n) = f.min_conversations
+            && self.conv[i] < n as i64
+        {
+            return false;
+        }
+        let within = |t: i64, (a, b): (Option<i64>, Option<i64>)| {
+            (a.is_none() && b.is_none())
+                || (t != i64::MIN && a.is_none_or(|a| t >= a) && b.is_none_or(|b| t <= b))
+        };
+        within(self.created[i], f.created) && within(self.updated[i], f.updated)
+    }
+
+    /// The rows of `ordering` that pass `filter`, in the same order. `text_hits`, when the
+    /// filter has text, is the set of rowids whose name or description matched.
+    pub fn filter(
+        &self,
+        ordering: &[u32],
+        filter: &Filter,
+        text_hits: Option<&[bool]>,
+    ) -> Vec<u32> {
+        let category = filter.category.as_ref().map(|c| {
+            self.categories
+                .iter()
+                .position(|x| x == c)
+                .map_or(u16::MAX - 1, |p| p as u16)
+        });
+        let author = filter
+            .author
+            .as_ref()
+            .map(|a| self.author_by_id.get(a).copied().unwrap_or(NO_AUTHOR - 1));
+        let only: Option<Vec<bool>> = filter.rowids.as_ref().map(|ids| {
+            let mut keep = vec![false; self.len() + 1];
+            for &id in ids.iter() {
+                if let Some(k) = keep.get_mut(id as usize) {
+                    *k = true;
+                }
+            }
+            keep
+        });
+        ordering
+            .iter()
+            .copied()
+            .filter(|&id| {
+                only.as_ref().is_none_or(|k| k[id as usize])
+                    && text_hits.is_none_or(|h| h.get(id as usize).copied().unwrap_or(false))
+                    && self.keeps(id, filter, category, author)
+            })
+            .collect()
+    }
+
+    /// The categories present, most common first.
+    pub fn categories(&self) -> Vec<(String, usize)> {
+        let mut counts = vec![0usize; self.categories.len()];
+        for (i, &c) in self.category.iter().enumerate() {
+            if c != NO_CATEGORY && self.available[i] {
+                counts[c as usize] += 1;
+            }
+        }
+        let mut out: Vec<(String, usize)> = self.categories.iter().cloned().zip(counts).collect();
+        out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        out
+    }
+
+    /// The user id of the author of rowid `id`.
+    pub fn author_of(&self, id: u32) -> Option<&str> {
+        let a = *self.author.get((id as usize).checked_sub(1)?)?;
+        self.authors.get(a as usize).map(|a| a.user_id.as_str())
+    }
+}
+
+/// Marks the rowids whose name or description contains `text` (case-insensitive; SQLite's LIKE
+/// folds ASCII only, so both sides are lowercased here).
+pub fn text_matches(db: &Db, snapshot_id: i64, text: &str) -> Result<Vec<bool>> {
+    let needle = text.to_lowercase();
+    let conn = db.conn();
+    let e = |e| db.err(e);
+    let t = gpt_table(snapshot_id);
+    let max: i64 = conn
+        .query_row(
+            &format!("SELECT coalesce(max(rowid), 0) FROM {t}"),
+            [],
+            |r| r.get(0),
+        )
+        .map_err(e)?;
+    let mut hits = vec![false; max as usize + 1];
+    let finder = memchr::memmem::Finder::new(needle.as_bytes());
+    let mut st = conn
+        .prepare(&format!(
+            "SELECT g.rowid, g.name, d.description FROM {t} g JOIN detail d ON d.hash = g.detail"
+        ))
+        .map_err(e)?;
+    let mut rows = st.query([]).map_err(e)?;
+    while let Some(r) = rows.next().map_err(e)? {
+        let id = r.get::<_, i64>(0).map_err(e)? as usize;
+        let hit = [1, 2].iter().any(|&col| {
+            r.get_ref(col)
+                .ok()
+                .and_then(|v| v.as_str_or_null().ok().flatten())
+                .is_some_and(|s| {
+                    if s.is_ascii() {
+                        s.as_bytes()
+                            .windows(needle.len().max(1))
+                            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+                    } else {
+                        finder.find(s.to_lowercase().as_bytes()).is_some()
+                    }
+                })
+        });
+        if let Some(h) = hits.get_mut(id) {
+            *h = hit;
+        }
+    }
+    Ok(hits)
+}
+
+/// One line of a GPT table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GptRow {
+    pub rowid: u32,
+    pub id: String,
+    pub name: String,
+    pub author_id: Option<String>,
+    pub author: Option<String>,
+    pub verified: bool,
+    pub category: Option<String>,
+    pub tools: ToolMask,
+    pub conv_bucket: Option<String>,
+    pub rating: Option<f64>,
+    pub reviews: Option<i64>,
+    pub created_at: Option<i64>,
+    pub updated_at: Option<i64>,
+}
+
+/// The rows of a page, in the order of `rowids`.
+pub fn rows(db: &Db, snapshot_id: i64, rowids: &[u32]) -> Result<Vec<GptRow>> {
+    if rowids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders = vec!["?"; rowids.len()].join(",");
+    let sql = format!(
+        "SELECT g.rowid, g.id, g.name, g.author_id, a.display_name, a.verified, g.category,
+                g.tools, g.conv_bucket, g.rating, g.review_count, g.created_at, g.updated_at
+         FROM {} g LEFT JOIN author a ON a.snapshot_id = {snapshot_id} AND a.user_id = g.author_id
+         WHERE g.rowid IN ({placeholders})",
+        gpt_table(snapshot_id)
+    );
+    let mut st = db.conn().prepare_cached(&sql).map_err(|e| db.err(e))?;
+    let mut found: FxHashMap<u32, GptRow> = FxHashMap::default();
+    let mut q = st
+        .query(params_from_iter(rowids.iter()))
+        .map_err(|e| db.err(e))?;
+    while let Some(r) = q.next().map_err(|e| db.err(e))? {
+        let row = (|| -> rusqlite::Result<GptRow> {
+            Ok(GptRow {
+                rowid: r.get(0)?,
+                id: r.get(1)?,
+                name: r.get(2)?,
+                author_id: r.get(3)?,
+                author: r.get(4)?,
+                verified: r.get::<_, Option<bool>>(5)?.unwrap_or(false),
+                category: r.get(6)?,
+                tools: ToolMask(r.get(7)?),
+                conv_bucket: r.get(8)?,
+                rating: r.get(9)?,
+                reviews: r.get(10)?,
+                created_at: r.get(11)?,
+                updated_at: r.get(12)?,
+            })
+        })()
+        .map_err(|e| db.err(e))?;
+        found.insert(row.rowid, row);
+    }
+    Ok(rowids.iter().filter_map(|id| found.remove(id)).collect())
+}
+
+/// One line of the authors table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuthorRow {
+    pub user_id: String,
+    pub name: Option<String>,
+    pub verified: bool,
+    /// The website's domain when the author shows one.
+    pub website: Option<String>,
+    pub gpts: i64,
+    pub conv_total: i64,
+    pub conv_median: Option<i64>,
+    /// Total stars over total ratings of their GPTs.
+    pub rating: Option<f64>,
+    pub ratings: i64,
+    pub tools: ToolMask,
+}
+
+const AUTHOR_COLUMNS: &str = "user_id, display_name, verified, link_to, gpts, conv_total, \
+                              conv_median, review_total, review_count, tools";
+
+fn author_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuthorRow> {
+    let link: Option<String> = r.get(3)?;
+    let total: i64 = r.get(7)?;
+    let count: i64 = r.get(8)?;
+    Ok(AuthorRow {
+        user_id: r.get(0)?,
+        name: r.get(1)?,
+        verified: r.get::<_, Option<bool>>(2)?.unwrap_or(false),
+        website: link.as_deref().and_then(domain_of),
+        gpts: r.get(4)?,
+        conv_total: r.get(5)?,
+        conv_median: r.get(6)?,
+        rating: (count > 0).then(|| total as f64 / count as f64),
+        ratings: count,
+        tools: ToolMask(r.get(9)?),
+    })
+}
+
+/// One author of a snapshot.
+pub fn author(db: &Db, snapshot_id: i64, user_id: &str) -> Result<Option<AuthorRow>> {
+    use rusqlite::OptionalExtension;
+    db.conn()
+        .query_row(
+            &format!("SELECT {AUTHOR_COLUMNS} FROM author WHERE snapshot_id = ?1 AND user_id = ?2"),
+            rusqlite::params![snapshot_id, user_id],
+            author_row,
+        )
+        .optional()
+        .map_err(|e| db.err(e))
+}
+
+/// Every author of a snapshot.
+pub fn authors(db: &Db, snapshot_id: i64) -> Result<Vec<AuthorRow>> {
+    let mut st = db
+        .conn()
+        .prepare(&format!(
+            "SELECT {AUTHOR_COLUMNS} FROM author WHERE snapshot_id = ?1"
+        ))
+        .map_err(|e| db.err(e))?;
+    let rows = st
+        .query_map([snapshot_id], author_row)
+        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+        .map_err(|e| db.err(e))?;
+    Ok(rows)
+}
+
+/// The host of a URL (`https://www.example.com/x` → `www.example.com`).
+pub fn domain_of(url: &str) -> Option<String> {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let host = rest.split(['/', '?', '#']).next()?.rsplit('@').next()?;
+    let host = host.split(':').next()?.trim().to_lowercase();
+    (!host.is_empty()).then_some(host)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn domains() {
+        assert_eq!(
+            domain_of("https://www.Example.com/a?b").as_deref(),
+            Some("www.example.com")
+        );
+        assert_eq!(domain_of("example.com").as_deref(), Some("example.com"));
+        assert_eq!(domain_of("https://u:p@host:8080/").as_deref(), Some("host"));
+        assert_eq!(domain_of(""), None);
+    }
+}

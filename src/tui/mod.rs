@@ -1,0 +1,129 @@
+//! The full-screen explorer. One owner of state ([`state::App`]); user intent as [`action::Action`]s
+//! from the keymap; facts from workers as [`msg::Msg`]s; [`update::update`] turns either into
+//! state changes and [`msg::Effect`]s without doing I/O; [`ui::draw`] is a pure function of the
+//! state. The loop here is the only place that touches the terminal and the workers: it waits
+//! (tokio `select!`) for a key, a resize, a worker message, a signal, or a spinner tick while
+//! something loads, applies it, and redraws only when something changed.
+
+pub mod action;
+pub mod form;
+pub mod msg;
+pub mod state;
+pub mod ui;
+pub mod update;
+pub mod worker;
+
+use crate::store::query::SnapshotInfo;
+use msg::{Effect, Msg};
+use state::App;
+use std::path::PathBuf;
+use std::time::Duration;
+use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+use update::Event;
+use worker::Worker;
+
+/// What the explorer opens.
+pub struct Options {
+    pub db_path: PathBuf,
+    pub lock_timeout: Duration,
+    pub snapshot: SnapshotInfo,
+}
+
+/// Restores the terminal however the explorer ends (return, error, panic unwinding).
+struct Restore;
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        ratatui::restore();
+    }
+}
+
+/// Runs the explorer until the user quits (or SIGTERM/SIGHUP).
+pub fn run(opts: Options) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(run_loop(opts))
+}
+
+async fn run_loop(opts: Options) -> anyhow::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (msg_tx, mut msgs) = unbounded_channel::<Msg>();
+    let worker = Worker::spawn(
+        opts.db_path,
+        opts.lock_timeout,
+        opts.snapshot.clone(),
+        move |m| {
+            let _ = msg_tx.send(m);
+        },
+    )?;
+    let mut sigterm = signal(SignalKind::terminate())?;
+    let mut sighup = signal(SignalKind::hangup())?;
+    let mut terminal = ratatui::try_init()?;
+    let _restore = Restore;
+    let mut input = spawn_input();
+    let size = terminal.size()?;
+    let mut app = App::new(opts.snapshot, (size.width, size.height));
+    let mut effects = update::start(&mut app);
+    let mut ticker = tokio::time::interval(Duration::from_millis(120));
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        for effect in effects.drain(..) {
+            match effect {
+                Effect::Quit => return Ok(()),
+                Effect::Send(request) => {
+                    if !worker.send(request) {
+                        anyhow::bail!("the database worker stopped");
+                    }
+                }
+            }
+        }
+        terminal.draw(|frame| ui::draw(frame, &app))?;
+        let event = tokio::select! {
+            ev = input.recv() => match ev.and_then(terminal_event) {
+                Some(e) => e,
+                None if input.is_closed() => return Ok(()),
+                None => continue,
+            },
+            Some(m) = msgs.recv() => Event::Msg(m),
+            _ = ticker.tick(), if app.is_loading() => Event::Tick,
+            _ = sigterm.recv() => return Ok(()),
+            _ = sighup.recv() => return Ok(()),
+        };
+        effects = update::update(&mut app, event);
+        // Apply whatever else is already waiting before drawing again.
+        loop {
+            let next = match input.try_recv() {
+                Ok(ev) => terminal_event(ev),
+                Err(_) => msgs.try_recv().ok().map(Event::Msg),
+            };
+            let Some(next) = next else { break };
+            effects.extend(update::update(&mut app, next));
+        }
+    }
+}
+
+fn terminal_event(ev: crossterm::event::Event) -> Option<Event> {
+    match ev {
+        crossterm::event::Event::Key(k) => Some(Event::Key(k)),
+        crossterm::event::Event::Resize(w, h) => Some(Event::Resize(w, h)),
+        _ => None,
+    }
+}
+
+/// Terminal input on its own thread (crossterm's read blocks).
+fn spawn_input() -> UnboundedReceiver<crossterm::event::Event> {
+    let (tx, rx) = unbounded_channel();
+    let spawned = std::thread::Builder::new()
+        .name("gptscope-input".into())
+        .spawn(move || {
+            while let Ok(ev) = crossterm::event::read() {
+                if tx.send(ev).is_err() {
+                    break;
+                }
+            }
+        });
+    // Without an input thread the receiver closes at once and the loop ends cleanly.
+    drop(spawned);
+    rx
+}

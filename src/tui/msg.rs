@@ -1,0 +1,182 @@
+//! What flows between the UI and its workers: requests out (each tagged with the screen that
+//! asked and that screen's generation), facts back, and the effects `update()` returns instead
+//! of doing I/O itself.
+
+use crate::store::query::GptView;
+use crate::store::record::Author;
+use crate::store::view::{AuthorRow, Filter, GptRow, Sort};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Identifies a screen for as long as it is on the stack; replies to a screen that is gone are
+/// dropped.
+pub type ScreenId = u64;
+
+/// Sorting the authors table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthorKey {
+    Name,
+    Website,
+    Gpts,
+    ConvTotal,
+    ConvMedian,
+    Rating,
+    Tools,
+}
+
+impl AuthorKey {
+    pub fn default_descending(self) -> bool {
+        !matches!(self, AuthorKey::Name | AuthorKey::Website)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuthorSort {
+    pub key: AuthorKey,
+    pub descending: bool,
+}
+
+impl Default for AuthorSort {
+    fn default() -> Self {
+        AuthorSort {
+            key: AuthorKey::Gpts,
+            descending: true,
+        }
+    }
+}
+
+/// Filters of the authors table.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AuthorFilter {
+    pub verified: Option<bool>,
+    pub with_website: Option<bool>,
+    pub min_gpts: Option<i64>,
+    pub text: Option<String>,
+}
+
+impl AuthorFilter {
+    pub fn describe(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        match self.verified {
+            Some(true) => out.push("verified".to_owned()),
+            Some(false) => out.push("unverified".to_owned()),
+            None => {}
+        }
+        match self.with_website {
+            Some(true) => out.push("with website".to_owned()),
+            Some(false) => out.push("no website".to_owned()),
+            None => {}
+        }
+        if let Some(n) = self.min_gpts {
+            out.push(format!("GPTs≥{n}"));
+        }
+        if let Some(t) = &self.text {
+            out.push(format!("name~{t:?}"));
+        }
+        out
+    }
+}
+
+/// Work for the database worker.
+#[derive(Debug, Clone)]
+pub enum Request {
+    /// The ordered rowids of a GPT list.
+    Gpts {
+        screen: ScreenId,
+        generation: u64,
+        filter: Filter,
+        sort: Sort,
+    },
+    /// Rows to draw.
+    Rows {
+        screen: ScreenId,
+        rowids: Vec<u32>,
+    },
+    Detail {
+        screen: ScreenId,
+        generation: u64,
+        id: String,
+    },
+    Authors {
+        screen: ScreenId,
+        generation: u64,
+        filter: AuthorFilter,
+        sort: AuthorSort,
+    },
+    AuthorProfile {
+        screen: ScreenId,
+        user_id: String,
+    },
+    Categories,
+}
+
+impl Request {
+    /// The screen and generation a reply will be checked against (rows and profiles are not
+    /// generation-bound: they do not change while a screen lives).
+    pub fn tag(&self) -> Option<(ScreenId, u64)> {
+        match self {
+            Request::Gpts {
+                screen, generation, ..
+            }
+            | Request::Detail {
+                screen, generation, ..
+            }
+            | Request::Authors {
+                screen, generation, ..
+            } => Some((*screen, *generation)),
+            _ => None,
+        }
+    }
+}
+
+/// Facts from the workers.
+#[derive(Debug, Clone)]
+// A handful live at a time; boxing them would buy nothing.
+#[allow(clippy::large_enum_variant)]
+pub enum Msg {
+    Order {
+        screen: ScreenId,
+        generation: u64,
+        order: Arc<[u32]>,
+        /// False for the quick first page sent before the whole list is known.
+        complete: bool,
+        /// GPTs in the list when `complete` is false.
+        total: usize,
+        took: Duration,
+    },
+    Rows {
+        screen: ScreenId,
+        rows: Vec<GptRow>,
+    },
+    Detail {
+        screen: ScreenId,
+        generation: u64,
+        view: Result<Box<GptView>, String>,
+    },
+    Authors {
+        screen: ScreenId,
+        generation: u64,
+        rows: Arc<Vec<AuthorRow>>,
+        order: Arc<[u32]>,
+    },
+    AuthorProfile {
+        screen: ScreenId,
+        row: Option<AuthorRow>,
+        profile: Option<Author>,
+    },
+    Categories(Vec<(String, usize)>),
+    /// A request failed; `screen` is the screen that asked.
+    Failed {
+        screen: Option<ScreenId>,
+        message: String,
+    },
+}
+
+/// What `update()` asks the loop to do.
+#[derive(Debug, Clone)]
+// A handful live at a time; boxing them would buy nothing.
+#[allow(clippy::large_enum_variant)]
+pub enum Effect {
+    Send(Request),
+    Quit,
+}

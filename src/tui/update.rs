@@ -1,0 +1,619 @@
+//! `update()`: the only place state changes. Keys (through the keymap), terminal resizes, ticks
+//! and worker messages come in; state changes; effects (requests to workers, quitting) go out.
+//! No I/O here, so every transition is a unit test.
+
+use super::action::Action;
+use super::form::{Form, FormOutcome, FormTarget};
+use super::msg::{AuthorSort, Effect, Msg, Request, ScreenId};
+use super::state::{
+    App, AuthorColumn, AuthorList, AuthorPage, Cursor, Detail, GptColumn, GptList, Popup, Screen,
+};
+use crate::store::view::{Filter, Sort};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
+
+/// Everything that can happen to the app.
+#[derive(Debug, Clone)]
+// A handful live at a time; boxing them would buy nothing.
+#[allow(clippy::large_enum_variant)]
+pub enum Event {
+    Key(KeyEvent),
+    Resize(u16, u16),
+    Msg(Msg),
+    Tick,
+}
+
+/// Rows kept per list beyond what is on screen; older ones are dropped.
+const ROW_CACHE: usize = 4096;
+
+/// The requests that start the app: the first list, and the categories for the filter form.
+pub fn start(app: &mut App) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    if let Some(Screen::Gpts(list)) = app.top_mut() {
+        fx.push(request_order(list));
+    }
+    // After the list: the worker answers in order, and the first page must not wait.
+    fx.push(Effect::Send(Request::Categories));
+    fx
+}
+
+pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
+    match event {
+        Event::Key(key) if key.kind != KeyEventKind::Release => on_key(app, key),
+        Event::Key(_) => Vec::new(),
+        Event::Resize(w, h) => {
+            app.size = (w, h);
+            let page = app.page_rows();
+            let mut fx = Vec::new();
+            for screen in &mut app.screens {
+                match screen {
+                    Screen::Gpts(list) => {
+                        list.cursor.select(list.cursor.selected, list.len(), page);
+                        fx.extend(fetch_rows(list, page));
+                    }
+                    Screen::Author(p) => {
+                        let page = page
+                            .saturating_sub(usize::from(super::state::PROFILE_LINES))
+                            .max(1);
+                        p.list
+                            .cursor
+                            .select(p.list.cursor.selected, p.list.len(), page);
+                        fx.extend(fetch_rows(&mut p.list, page));
+                    }
+                    Screen::Authors(a) => a.cursor.select(a.cursor.selected, a.len(), page),
+                    Screen::Detail(_) => {}
+                }
+            }
+            fx
+        }
+        Event::Tick => {
+            app.tick = app.tick.wrapping_add(1);
+            Vec::new()
+        }
+        Event::Msg(msg) => on_msg(app, msg),
+    }
+}
+
+fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    app.status = None;
+    if let Some(popup) = &mut app.popup {
+        return match popup {
+            Popup::Error(_) => {
+                app.popup = None;
+                Vec::new()
+            }
+            Popup::Help { scroll } => {
+                match app.keymap.action(&key) {
+                    Some(Action::Down) => *scroll = scroll.saturating_add(1),
+                    Some(Action::Up) => *scroll = scroll.saturating_sub(1),
+                    Some(Action::PageDown | Action::HalfPageDown) => {
+                        *scroll = scroll.saturating_add(10)
+                    }
+                    Some(Action::PageUp | Action::HalfPageUp) => {
+                        *scroll = scroll.saturating_sub(10)
+                    }
+                    Some(Action::Quit) => return vec![Effect::Quit],
+                    _ => app.popup = None,
+                }
+                Vec::new()
+            }
+            Popup::Filter(form) => match form.key(&key) {
+                FormOutcome::Editing => Vec::new(),
+                FormOutcome::Cancel => {
+                    app.popup = None;
+                    Vec::new()
+                }
+                FormOutcome::Apply => apply_form(app),
+            },
+        };
+    }
+    match app.keymap.action(&key) {
+        Some(action) => on_action(app, action),
+        None => {
+            if let KeyCode::Char(c) = key.code {
+                app.status = Some(format!("{c}: not a key here (? for help)"));
+            }
+            Vec::new()
+        }
+    }
+}
+
+/// A list on the current screen, if it has one: the screen's GPT list and its page height.
+fn gpt_list(app: &mut App) -> Option<(&mut GptList, usize)> {
+    let page = app.page_rows();
+    match app.top_mut()? {
+        Screen::Gpts(list) => Some((list, page)),
+        Screen::Author(p) => Some((&mut p.list, page)),
+        _ => None,
+    }
+}
+
+fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Quit => vec![Effect::Quit],
+        Action::Help => {
+            app.popup = Some(Popup::Help { scroll: 0 });
+            Vec::new()
+        }
+        Action::Back => {
+            if app.screens.len() > 1 {
+                app.screens.pop();
+                // The screen below kept its position; fetch its rows in case the size changed.
+                match gpt_list(app) {
+                    Some((list, page)) => fetch_rows(list, page),
+                    None => Vec::new(),
+                }
+            } else {
+                app.status = Some("this is the first screen: Q quits".to_owned());
+                Vec::new()
+            }
+        }
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::HalfPageUp
+        | Action::HalfPageDown
+        | Action::Top
+        | Action::Bottom => move_cursor(app, action),
+        Action::ColumnLeft | Action::ColumnRight => {
+            let step = if action == Action::ColumnLeft { -1 } else { 1 };
+            let cycle = |c: usize, n: usize| (c as isize + step).rem_euclid(n as isize) as usize;
+            match app.top_mut() {
+                Some(Screen::Gpts(l)) => l.column = cycle(l.column, GptColumn::ALL.len()),
+                Some(Screen::Author(p)) => {
+                    p.list.column = cycle(p.list.column, GptColumn::ALL.len())
+                }
+                Some(Screen::Authors(a)) => a.column = cycle(a.column, AuthorColumn::ALL.len()),
+                _ => {}
+            }
+            Vec::new()
+        }
+        Action::SortAscending | Action::SortDescending => {
+            let descending = action == Action::SortDescending;
+            if let Some((list, _)) = gpt_list(app) {
+                let key = GptColumn::ALL[list.column].sort_key();
+                let descending = if list.sort.key == key && list.sort.descending == descending {
+                    !descending
+                } else {
+                    descending
+                };
+                list.sort = Sort { key, descending };
+                list.keep = list.selected_rowid();
+                return vec![request_order(list)];
+            }
+            if let Some(Screen::Authors(a)) = app.top_mut() {
+                let key = AuthorColumn::ALL[a.column].key();
+                let descending = if a.sort.key == key && a.sort.descending == descending {
+                    !descending
+                } else {
+                    descending
+                };
+                a.sort = AuthorSort { key, descending };
+                a.keep = a.selected().map(|r| r.user_id.clone());
+                return vec![request_authors(a)];
+            }
+            Vec::new()
+        }
+        Action::Filters => {
+            let categories = app.categories.clone();
+            let form = match app.top() {
+                Some(Screen::Gpts(l)) => Form::for_gpts(l.id, &l.filter, &categories),
+                Some(Screen::Author(p)) => Form::for_gpts(p.list.id, &p.list.filter, &categories),
+                Some(Screen::Authors(a)) => Form::for_authors(a.id, &a.filter),
+                _ => return Vec::new(),
+            };
+            app.popup = Some(Popup::Filter(form));
+            Vec::new()
+        }
+        Action::ClearFilters => {
+            if let Some((list, _)) = gpt_list(app) {
+                let kept = Filter {
+                    author: list.filter.author.clone(),
+                    ..Filter::default()
+                };
+                if list.filter != kept {
+                    list.filter = kept;
+                    list.keep = list.selected_rowid();
+                    return vec![request_order(list)];
+                }
+                return Vec::new();
+            }
+            if let Some(Screen::Authors(a)) = app.top_mut()
+                && a.filter != Default::default()
+            {
+                a.filter = Default::default();
+                a.keep = a.selected().map(|r| r.user_id.clone());
+                return vec![request_authors(a)];
+            }
+            Vec::new()
+        }
+        Action::Open => open(app),
+        Action::Authors => {
+            if matches!(app.top(), Some(Screen::Authors(_))) {
+                return Vec::new();
+            }
+            let id = app.new_screen_id();
+            let mut list = AuthorList {
+                id,
+                generation: 0,
+                filter: Default::default(),
+                sort: AuthorSort::default(),
+                rows: None,
+                order: None,
+                loading: true,
+                cursor: Cursor::default(),
+                column: 2,
+                keep: None,
+            };
+            let fx = vec![request_authors(&mut list)];
+            app.screens.push(Screen::Authors(list));
+            fx
+        }
+        Action::AuthorOfGpt => {
+            let author = match app.top() {
+                Some(Screen::Gpts(l)) => l.selected_row().and_then(|r| r.author_id.clone()),
+                Some(Screen::Author(p)) => p.list.selected_row().and_then(|r| r.author_id.clone()),
+                Some(Screen::Detail(d)) => d
+                    .view
+                    .as_ref()
+                    .and_then(|v| v.record.author.user_id.clone()),
+                _ => None,
+            };
+            match author {
+                Some(user) => push_author(app, user),
+                None => {
+                    app.status = Some("no author known for this GPT".to_owned());
+                    Vec::new()
+                }
+            }
+        }
+    }
+}
+
+fn move_cursor(app: &mut App, action: Action) -> Vec<Effect> {
+    let page = app.page_rows();
+    let apply = |c: &mut Cursor, len: usize, page: usize| match action {
+        Action::Up => c.move_by(-1, len, page),
+        Action::Down => c.move_by(1, len, page),
+        Action::PageUp => c.page_by(-1, len, page),
+        Action::PageDown => c.page_by(1, len, page),
+        Action::HalfPageUp => c.move_by(-((page / 2).max(1) as isize), len, page),
+        Action::HalfPageDown => c.move_by((page / 2).max(1) as isize, len, page),
+        Action::Top => c.select(0, len, page),
+        Action::Bottom => c.select(len.saturating_sub(1), len, page),
+        _ => {}
+    };
+    match app.top_mut() {
+        Some(Screen::Gpts(list)) => {
+            // Until the whole order is known, only its first page can be reached.
+            let len = list.order.as_ref().map_or(0, |o| o.len());
+            apply(&mut list.cursor, len, page);
+            fetch_rows(list, page)
+        }
+        Some(Screen::Author(p)) => {
+            let len = p.list.order.as_ref().map_or(0, |o| o.len());
+            apply(&mut p.list.cursor, len, page);
+            fetch_rows(&mut p.list, page)
+        }
+        Some(Screen::Authors(a)) => {
+            let len = a.len();
+            apply(&mut a.cursor, len, page);
+            Vec::new()
+        }
+        Some(Screen::Detail(d)) => {
+            let s = &mut d.scroll;
+            match action {
+                Action::Up => *s = s.saturating_sub(1),
+                Action::Down => *s = s.saturating_add(1),
+                Action::PageUp | Action::HalfPageUp => *s = s.saturating_sub(page as u16 / 2),
+                Action::PageDown | Action::HalfPageDown => *s = s.saturating_add(page as u16 / 2),
+                Action::Top => *s = 0,
+                Action::Bottom => *s = u16::MAX / 2,
+                _ => {}
+            }
+            Vec::new()
+        }
+        None => Vec::new(),
+    }
+}
+
+fn open(app: &mut App) -> Vec<Effect> {
+    let gpt = match app.top() {
+        Some(Screen::Gpts(l)) => l.selected_row().map(|r| r.id.clone()),
+        Some(Screen::Author(p)) => p.list.selected_row().map(|r| r.id.clone()),
+        Some(Screen::Authors(a)) => {
+            let user = a.selected().map(|r| r.user_id.clone());
+            return match user {
+                Some(user) => push_author(app, user),
+                None => Vec::new(),
+            };
+        }
+        _ => None,
+    };
+    let Some(gpt) = gpt else {
+        return Vec::new();
+    };
+    let id = app.new_screen_id();
+    let detail = Detail {
+        id,
+        generation: 1,
+        gpt_id: gpt.clone(),
+        view: None,
+        error: None,
+        scroll: 0,
+    };
+    app.screens.push(Screen::Detail(detail));
+    vec![Effect::Send(Request::Detail {
+        screen: id,
+        generation: 1,
+        id: gpt,
+    })]
+}
+
+fn push_author(app: &mut App, user: String) -> Vec<Effect> {
+    let id = app.new_screen_id();
+    let filter = Filter {
+        author: Some(user.clone()),
+        ..Filter::default()
+    };
+    let mut page = AuthorPage {
+        user_id: user.clone(),
+        row: None,
+        profile: None,
+        list: GptList::new(id, filter),
+    };
+    let fx = vec![
+        Effect::Send(Request::AuthorProfile {
+            screen: id,
+            user_id: user,
+        }),
+        request_order(&mut page.list),
+    ];
+    app.screens.push(Screen::Author(page));
+    fx
+}
+
+fn apply_form(app: &mut App) -> Vec<Effect> {
+    let Some(Popup::Filter(form)) = &mut app.popup else {
+        return Vec::new();
+    };
+    match form.target {
+        FormTarget::Gpts(screen) => {
+            let base = match app.screens.iter().find(|s| s.id() == screen) {
+                Some(Screen::Gpts(l)) => l.filter.clone(),
+                Some(Screen::Author(p)) => p.list.filter.clone(),
+                _ => Filter::default(),
+            };
+            let filter = match form.gpt_filter(&base) {
+                Ok(f) => f,
+                Err(e) => {
+                    form.error = Some(e);
+                    return Vec::new();
+                }
+            };
+            app.popup = None;
+            let list = match app.screen_mut(screen) {
+                Some(Screen::Gpts(l)) => l,
+                Some(Screen::Author(p)) => &mut p.list,
+                _ => return Vec::new(),
+            };
+            if list.filter == filter {
+                return Vec::new();
+            }
+            list.filter = filter;
+            list.keep = list.selected_rowid();
+            vec![request_order(list)]
+        }
+        FormTarget::Authors(screen) => {
+            let filter = match form.author_filter() {
+                Ok(f) => f,
+                Err(e) => {
+                    form.error = Some(e);
+                    return Vec::new();
+                }
+            };
+            app.popup = None;
+            match app.screen_mut(screen) {
+                Some(Screen::Authors(a)) if a.filter != filter => {
+                    a.filter = filter;
+                    a.keep = a.selected().map(|r| r.user_id.clone());
+                    vec![request_authors(a)]
+                }
+                _ => Vec::new(),
+            }
+        }
+    }
+}
+
+/// A new generation of a list's order; replies to older ones will be dropped.
+fn request_order(list: &mut GptList) -> Effect {
+    list.generation += 1;
+    list.loading = true;
+    Effect::Send(Request::Gpts {
+        screen: list.id,
+        generation: list.generation,
+        filter: list.filter.clone(),
+        sort: list.sort,
+    })
+}
+
+fn request_authors(list: &mut AuthorList) -> Effect {
+    list.generation += 1;
+    list.loading = true;
+    Effect::Send(Request::Authors {
+        screen: list.id,
+        generation: list.generation,
+        filter: list.filter.clone(),
+        sort: list.sort,
+    })
+}
+
+/// Asks for the rows around the visible ones that are not cached yet.
+fn fetch_rows(list: &mut GptList, page: usize) -> Vec<Effect> {
+    let Some(order) = &list.order else {
+        return Vec::new();
+    };
+    let start = list.cursor.offset.saturating_sub(page);
+    let end = (list.cursor.offset + 2 * page + 1).min(order.len());
+    let want: Vec<u32> = order
+        .get(start..end)
+        .unwrap_or(&[])
+        .iter()
+        .copied()
+        .filter(|id| !list.rows.contains_key(id) && !list.requested.contains(id))
+        .collect();
+    if want.is_empty() {
+        return Vec::new();
+    }
+    if list.rows.len() + want.len() > ROW_CACHE {
+        let keep: rustc_hash::FxHashSet<u32> = order
+            .get(start..end)
+            .unwrap_or(&[])
+            .iter()
+            .copied()
+            .collect();
+        list.rows.retain(|id, _| keep.contains(id));
+    }
+    list.requested.extend(want.iter().copied());
+    vec![Effect::Send(Request::Rows {
+        screen: list.id,
+        rowids: want,
+    })]
+}
+
+fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
+    let page = app.page_rows();
+    match msg {
+        Msg::Order {
+            screen,
+            generation,
+            order,
+            complete,
+            total,
+            took,
+        } => {
+            let list = match app.screen_mut(screen) {
+                Some(Screen::Gpts(l)) => l,
+                Some(Screen::Author(p)) => &mut p.list,
+                _ => return Vec::new(),
+            };
+            if generation != list.generation {
+                return Vec::new(); // stale: a newer request is on its way
+            }
+            list.total = if complete { order.len() } else { total };
+            list.complete = complete;
+            list.loading = !complete;
+            list.took = Some(took);
+            let keep = list.keep.or_else(|| list.selected_rowid());
+            let len = order.len();
+            let at = keep.and_then(|id| order.iter().position(|&x| x == id));
+            list.order = Some(order);
+            match at {
+                Some(i) => list.cursor.reselect_keeping_position(i, len, page),
+                None if list.keep.is_some() => list.cursor = Cursor::default(),
+                None => list.cursor.select(list.cursor.selected, len, page),
+            }
+            if complete {
+                list.keep = None;
+            }
+            fetch_rows(list, page)
+        }
+        Msg::Rows { screen, rows } => {
+            let list = match app.screen_mut(screen) {
+                Some(Screen::Gpts(l)) => l,
+                Some(Screen::Author(p)) => &mut p.list,
+                _ => return Vec::new(),
+            };
+            for row in rows {
+                list.requested.remove(&row.rowid);
+                list.rows.insert(row.rowid, row);
+            }
+            Vec::new()
+        }
+        Msg::Detail {
+            screen,
+            generation,
+            view,
+        } => {
+            if let Some(Screen::Detail(d)) = app.screen_mut(screen)
+                && d.generation == generation
+            {
+                match view {
+                    Ok(v) => d.view = Some(v),
+                    Err(e) => d.error = Some(e),
+                }
+            }
+            Vec::new()
+        }
+        Msg::Authors {
+            screen,
+            generation,
+            rows,
+            order,
+        } => {
+            if let Some(Screen::Authors(a)) = app.screen_mut(screen)
+                && a.generation == generation
+            {
+                let keep = a
+                    .keep
+                    .take()
+                    .or_else(|| a.selected().map(|r| r.user_id.clone()));
+                let at = keep.and_then(|user| {
+                    order
+                        .iter()
+                        .position(|&i| rows.get(i as usize).is_some_and(|r| r.user_id == user))
+                });
+                let len = order.len();
+                a.rows = Some(rows);
+                a.order = Some(order);
+                a.loading = false;
+                match at {
+                    Some(i) => a.cursor.reselect_keeping_position(i, len, page),
+                    None => a.cursor = Cursor::default(),
+                }
+            }
+            Vec::new()
+        }
+        Msg::AuthorProfile {
+            screen,
+            row,
+            profile,
+        } => {
+            if let Some(Screen::Author(p)) = app.screen_mut(screen) {
+                p.row = row;
+                p.profile = profile;
+            }
+            Vec::new()
+        }
+        Msg::Categories(c) => {
+            app.categories = c;
+            Vec::new()
+        }
+        Msg::Failed { screen, message } => {
+            if let Some(id) = screen {
+                match app.screen_mut(id) {
+                    Some(Screen::Gpts(l)) => l.loading = false,
+                    Some(Screen::Author(p)) => p.list.loading = false,
+                    Some(Screen::Authors(a)) => a.loading = false,
+                    Some(Screen::Detail(d)) => d.error = Some(message.clone()),
+                    None => return Vec::new(), // the screen is gone: nobody is waiting
+                }
+            }
+            app.popup = Some(Popup::Error(message));
+            Vec::new()
+        }
+    }
+}
+
+/// The screen a request was made for still exists with that generation.
+pub fn is_current(app: &App, screen: ScreenId, generation: u64) -> bool {
+    app.screens.iter().any(|s| {
+        s.id() == screen
+            && match s {
+                Screen::Gpts(l) => l.generation == generation,
+                Screen::Author(p) => p.list.generation == generation,
+                Screen::Authors(a) => a.generation == generation,
+                Screen::Detail(d) => d.generation == generation,
+            }
+    })
+}

@@ -1,0 +1,396 @@
+//! The database worker: a thread that owns its own connection and the snapshot's in-memory
+//! columns ([`Columns`]), answers [`Request`]s with [`Msg`]s, and never makes the UI wait.
+//!
+//! Requests queue up while it works; before each round it takes everything queued and keeps only
+//! the newest list/detail request per screen (an older one would be answered for nothing). The
+//! first list of a cold start gets a quick first page straight from SQLite (the conversations
+//! index) before the columns are loaded, so a million-GPT snapshot draws at once.
+
+use super::msg::{AuthorFilter, AuthorKey, AuthorSort, Msg, Request, ScreenId};
+use crate::store::Db;
+use crate::store::query::{self, SnapshotInfo};
+use crate::store::schema::gpt_table;
+use crate::store::view::{self, AuthorRow, Columns, Filter, Sort, SortKey};
+use rustc_hash::FxHashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::time::{Duration, Instant};
+
+/// The UI's handle on the worker.
+pub struct Worker {
+    tx: Sender<Request>,
+}
+
+impl Worker {
+    /// Starts the worker on its own connection to `path`; replies go through `reply`.
+    pub fn spawn(
+        path: PathBuf,
+        lock_timeout: Duration,
+        snapshot: SnapshotInfo,
+        reply: impl Fn(Msg) + Send + 'static,
+    ) -> std::io::Result<Worker> {
+        let (tx, rx) = channel();
+        std::thread::Builder::new()
+            .name("gptscope-db".into())
+            .spawn(move || match Db::open(&path, lock_timeout) {
+                Ok(db) => State::new(db, snapshot).run(&rx, &reply),
+                Err(e) => reply(Msg::Failed {
+                    screen: None,
+                    message: e.to_string(),
+                }),
+            })?;
+        Ok(Worker { tx })
+    }
+
+    pub fn send(&self, request: Request) -> bool {
+        self.tx.send(request).is_ok()
+    }
+}
+
+/// How many rows the quick first page holds.
+const QUICK_PAGE: usize = 500;
+
+struct State {
+    db: Db,
+    snapshot: SnapshotInfo,
+    columns: Option<Columns>,
+    orders: FxHashMap<SortKey, Arc<[u32]>>,
+    text_hits: Option<(String, Arc<Vec<bool>>)>,
+    authors: Option<Arc<Vec<AuthorRow>>>,
+}
+
+impl State {
+    fn new(db: Db, snapshot: SnapshotInfo) -> State {
+        State {
+            db,
+            snapshot,
+            columns: None,
+            orders: FxHashMap::default(),
+            text_hits: None,
+            authors: None,
+        }
+    }
+
+    fn run(mut self, rx: &Receiver<Request>, reply: &dyn Fn(Msg)) {
+        while let Ok(first) = rx.recv() {
+            let mut batch = vec![first];
+            batch.extend(rx.try_iter());
+            for request in newest_only(batch) {
+                self.handle(request, reply);
+            }
+        }
+    }
+
+    fn handle(&mut self, request: Request, reply: &dyn Fn(Msg)) {
+        let screen = match &request {
+            Request::Gpts { screen, .. }
+            | Request::Rows { screen, .. }
+            | Request::Detail { screen, .. }
+            | Request::Authors { screen, .. }
+            | Request::AuthorProfile { screen, .. } => Some(*screen),
+            Request::Categories => None,
+        };
+        if let Err(e) = self.answer(request, reply) {
+            reply(Msg::Failed {
+                screen,
+                message: e.to_string(),
+            });
+        }
+    }
+
+    fn answer(&mut self, request: Request, reply: &dyn Fn(Msg)) -> crate::store::db::Result<()> {
+        match request {
+            Request::Gpts {
+                screen,
+                generation,
+                filter,
+                sort,
+            } => {
+                let started = Instant::now();
+                if self.columns.is_none()
+                    && let Some((order, total)) = self.quick_page(&filter, sort)?
+                {
+                    reply(Msg::Order {
+                        screen,
+                        generation,
+                        order,
+                        complete: false,
+                        total,
+                        took: started.elapsed(),
+                    });
+                }
+                let order = self.order(&filter, sort)?;
+                reply(Msg::Order {
+                    screen,
+                    generation,
+                    total: order.len(),
+                    order,
+                    complete: true,
+                    took: started.elapsed(),
+                });
+            }
+            Request::Rows { screen, rowids } => {
+                let rows = view::rows(&self.db, self.snapshot.id, &rowids)?;
+                reply(Msg::Rows { screen, rows });
+            }
+            Request::Detail {
+                screen,
+                generation,
+                id,
+            } => {
+                let found = query::gpt(&self.db, &self.snapshot, &id)?;
+                let view = found
+                    .map(Box::new)
+                    .ok_or_else(|| format!("{id} is not in snapshot #{}", self.snapshot.id));
+                reply(Msg::Detail {
+                    screen,
+                    generation,
+                    view,
+                });
+            }
+            Request::Authors {
+                screen,
+                generation,
+                filter,
+                sort,
+            } => {
+                let rows = match &self.authors {
+                    Some(rows) => rows.clone(),
+                    None => {
+                        let rows = Arc::new(view::authors(&self.db, self.snapshot.id)?);
+                        self.authors = Some(rows.clone());
+                        rows
+                    }
+                };
+                let order = author_order(&rows, &filter, sort);
+                reply(Msg::Authors {
+                    screen,
+                    generation,
+                    rows,
+                    order: order.into(),
+                });
+            }
+            Request::AuthorProfile { screen, user_id } => {
+                let row = view::author(&self.db, self.snapshot.id, &user_id)?;
+                let profile = query::author_profile(&self.db, self.snapshot.id, &user_id)?;
+                reply(Msg::AuthorProfile {
+                    screen,
+                    row,
+                    profile,
+                });
+            }
+            Request::Categories => {
+                let categories = self.columns()?.categories();
+                reply(Msg::Categories(categories));
+            }
+        }
+        Ok(())
+    }
+
+    fn columns(&mut self) -> crate::store::db::Result<&Columns> {
+        if self.columns.is_none() {
+            self.columns = Some(Columns::load(&self.db, self.snapshot.id)?);
+        }
+        match &self.columns {
+            Some(c) => Ok(c),
+            None => Err(crate::store::StoreError::Invalid(
+                "columns not loaded".into(),
+            )),
+        }
+    }
+
+    /// The first page of the default order, straight from the conversations index, while the
+    /// columns are not loaded yet: only for lists the index can serve (no filter but an author).
+    fn quick_page(
+        &self,
+        filter: &Filter,
+        sort: Sort,
+    ) -> crate::store::db::Result<Option<(Arc<[u32]>, usize)>> {
+        let only_author = Filter {
+            author: filter.author.clone(),
+            ..Filter::default()
+        };
+        if *filter != only_author || sort != Sort::default() {
+            return Ok(None);
+        }
+        let t = gpt_table(self.snapshot.id);
+        let (cond, args): (&str, Vec<String>) = match &filter.author {
+            Some(a) => ("AND author_id = ?1", vec![a.clone()]),
+            None => ("", Vec::new()),
+        };
+        let conn = self.db.conn();
+        let mut st = conn
+            .prepare(&format!(
+                "SELECT rowid FROM {t} WHERE available = 1 {cond}
+                 ORDER BY conv DESC, rowid DESC LIMIT {QUICK_PAGE}"
+            ))
+            .map_err(|e| self.db.err(e))?;
+        let ids: Vec<u32> = st
+            .query_map(rusqlite::params_from_iter(args.iter()), |r| r.get(0))
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<u32>>>())
+            .map_err(|e| self.db.err(e))?;
+        let total = if filter.author.is_none() {
+            self.snapshot.gpts.max(0) as usize
+        } else {
+            ids.len()
+        };
+        Ok(Some((ids.into(), total)))
+    }
+
+    /// The filtered, sorted rowids of a list.
+    fn order(&mut self, filter: &Filter, sort: Sort) -> crate::store::db::Result<Arc<[u32]>> {
+        self.columns()?;
+        let base = match self.orders.get(&sort.key) {
+            Some(o) => o.clone(),
+            None => {
+                let o: Arc<[u32]> = self.columns()?.ordering(sort.key).into();
+                self.orders.insert(sort.key, o.clone());
+                o
+            }
+        };
+        let hits = match &filter.text {
+            None => None,
+            Some(text) => match &self.text_hits {
+                Some((t, hits)) if t == text => Some(hits.clone()),
+                _ => {
+                    let hits = Arc::new(view::text_matches(&self.db, self.snapshot.id, text)?);
+                    self.text_hits = Some((text.clone(), hits.clone()));
+                    Some(hits)
+                }
+            },
+        };
+        let columns = self.columns()?;
+        let ascending: Arc<[u32]> = if filter.is_empty() {
+            base
+        } else {
+            columns
+                .filter(&base, filter, hits.as_deref().map(Vec::as_slice))
+                .into()
+        };
+        Ok(if sort.descending {
+            ascending.iter().rev().copied().collect()
+        } else {
+            ascending
+        })
+    }
+}
+
+/// Drops list and detail requests superseded by a newer one for the same screen.
+fn newest_only(batch: Vec<Request>) -> Vec<Request> {
+    let mut newest: FxHashMap<(ScreenId, u8), u64> = FxHashMap::default();
+    let kind = |r: &Request| match r {
+        Request::Gpts { .. } => 0u8,
+        Request::Detail { .. } => 1,
+        Request::Authors { .. } => 2,
+        _ => 3,
+    };
+    for r in &batch {
+        if let Some((screen, generation)) = r.tag() {
+            let e = newest.entry((screen, kind(r))).or_insert(generation);
+            *e = (*e).max(generation);
+        }
+    }
+    batch
+        .into_iter()
+        .filter(|r| match r.tag() {
+            Some((screen, generation)) => newest.get(&(screen, kind(r))) == Some(&generation),
+            None => true,
+        })
+        .collect()
+}
+
+/// The authors table's order: indexes into `rows`, filtered and sorted (ties by user id).
+pub fn author_order(rows: &[AuthorRow], filter: &AuthorFilter, sort: AuthorSort) -> Vec<u32> {
+    let text = filter.text.as_ref().map(|t| t.to_lowercase());
+    let mut ids: Vec<u32> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            filter.verified.is_none_or(|v| r.verified == v)
+                && filter.with_website.is_none_or(|w| r.website.is_some() == w)
+                && filter.min_gpts.is_none_or(|n| r.gpts >= n)
+                && text.as_ref().is_none_or(|t| {
+                    r.user_id.to_lowercase().contains(t)
+                        || r.name
+                            .as_ref()
+                            .is_some_and(|n| n.to_lowercase().contains(t))
+                })
+        })
+        .map(|(i, _)| i as u32)
+        .collect();
+    let row = |i: &u32| &rows[*i as usize];
+    let by_id = |a: &u32, b: &u32| row(a).user_id.cmp(&row(b).user_id);
+    match sort.key {
+        AuthorKey::Name => ids.sort_by(|a, b| {
+            let name = |i: &u32| {
+                row(i)
+                    .name
+                    .as_deref()
+                    .unwrap_or(&row(i).user_id)
+                    .to_lowercase()
+            };
+            name(a).cmp(&name(b)).then_with(|| by_id(a, b))
+        }),
+        AuthorKey::Website => ids.sort_by(|a, b| {
+            (row(a).website.is_none(), &row(a).website)
+                .cmp(&(row(b).website.is_none(), &row(b).website))
+                .then_with(|| by_id(a, b))
+        }),
+        AuthorKey::Gpts => {
+            ids.sort_by(|a, b| row(a).gpts.cmp(&row(b).gpts).then_with(|| by_id(a, b)))
+        }
+        AuthorKey::ConvTotal => ids.sort_by(|a, b| {
+            row(a)
+                .conv_total
+                .cmp(&row(b).conv_total)
+                .then_with(|| by_id(a, b))
+        }),
+        AuthorKey::ConvMedian => ids.sort_by(|a, b| {
+            row(a)
+                .conv_median
+                .cmp(&row(b).conv_median)
+                .then_with(|| by_id(a, b))
+        }),
+        AuthorKey::Rating => ids.sort_by(|a, b| {
+            let r = |i: &u32| row(i).rating.unwrap_or(f64::NEG_INFINITY);
+            r(a).total_cmp(&r(b)).then_with(|| by_id(a, b))
+        }),
+        AuthorKey::Tools => ids.sort_by(|a, b| {
+            (row(a).tools.0.count_ones(), row(a).tools.0)
+                .cmp(&(row(b).tools.0.count_ones(), row(b).tools.0))
+                .then_with(|| by_id(a, b))
+        }),
+    }
+    if sort.descending {
+        ids.reverse();
+    }
+    ids
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_newest_request_per_screen_survives() {
+        let g = |screen, generation| Request::Gpts {
+            screen,
+            generation,
+            filter: Filter::default(),
+            sort: Sort::default(),
+        };
+        let kept = newest_only(vec![
+            g(1, 1),
+            Request::Rows {
+                screen: 1,
+                rowids: vec![1],
+            },
+            g(1, 2),
+            g(2, 1),
+            g(1, 3),
+        ]);
+        let tags: Vec<_> = kept.iter().map(Request::tag).collect();
+        assert_eq!(tags, vec![None, Some((2, 1)), Some((1, 3))]);
+    }
+}
