@@ -1,7 +1,8 @@
 //! Files compiled into the binary: the bundled BeeTrove sample (Apache-2.0, see `assets/NOTICE`),
 //! imported as snapshot 1 of a new database so gptscope works from any directory, offline.
 
-use crate::store::import::Input;
+use crate::store::Db;
+use crate::store::import::{ImportError, ImportOptions, ImportReport, Input, import};
 
 /// 397 GPTs with >= 300 conversations from BeeTrove's 5% sample, crawled 2024-01..2024-03.
 pub const SAMPLE_GPTS: &[u8] = include_bytes!("../assets/beetrove_sample_2024-03.json");
@@ -25,4 +26,14 @@ pub fn sample_inputs() -> Vec<Input> {
             bytes: SAMPLE_HOMEPAGE,
         },
     ]
+}
+
+/// Imports the bundled sample as a new snapshot (what a new database starts with).
+pub fn import_sample(db: &mut Db) -> Result<ImportReport, ImportError> {
+    let opts = ImportOptions {
+        label: Some(SAMPLE_LABEL.to_owned()),
+        source: Some(SAMPLE_SOURCE.to_owned()),
+        ..ImportOptions::default()
+    };
+    import(db, &sample_inputs(), &opts, &|_| {})
 }

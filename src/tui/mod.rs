@@ -13,6 +13,9 @@ pub mod ui;
 pub mod update;
 pub mod worker;
 
+#[cfg(test)]
+mod tests;
+
 use crate::store::query::SnapshotInfo;
 use msg::{Effect, Msg};
 use state::App;

@@ -51,7 +51,7 @@ impl Worker {
 /// How many rows the quick first page holds.
 const QUICK_PAGE: usize = 500;
 
-struct State {
+pub(crate) struct State {
     db: Db,
     snapshot: SnapshotInfo,
     columns: Option<Columns>,
@@ -61,7 +61,7 @@ struct State {
 }
 
 impl State {
-    fn new(db: Db, snapshot: SnapshotInfo) -> State {
+    pub(crate) fn new(db: Db, snapshot: SnapshotInfo) -> State {
         State {
             db,
             snapshot,
@@ -82,7 +82,7 @@ impl State {
         }
     }
 
-    fn handle(&mut self, request: Request, reply: &dyn Fn(Msg)) {
+    pub(crate) fn handle(&mut self, request: Request, reply: &dyn Fn(Msg)) {
         let screen = match &request {
             Request::Gpts { screen, .. }
             | Request::Rows { screen, .. }

@@ -15,6 +15,8 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
+#[cfg(test)]
+pub(crate) use detail::detail_lines;
 pub(crate) use table::tool_marks;
 
 const SPINNER: [&str; 4] = ["⠋", "⠙", "⠸", "⠴"];

@@ -1,0 +1,574 @@
+//! The explorer driven without a terminal: a real database (the bundled sample), the real worker
+//! answering synchronously, `update()` fed keys and messages, and screens drawn into ratatui's
+//! `TestBackend` (insta snapshots in `src/tui/snapshots/`).
+
+use super::msg::{Effect, Msg, Request};
+use super::state::{App, Popup, Screen};
+use super::update::{Event, start, update};
+use super::worker::State;
+use crate::store::Db;
+use crate::store::import::{ImportOptions, Input, import};
+use crate::store::query;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::time::Duration;
+
+struct Harness {
+    app: App,
+    worker: State,
+    /// Requests sent, for assertions.
+    sent: Vec<Request>,
+    _dir: tempfile::TempDir,
+}
+
+/// GPTs whose names try to break the terminal, or its layout.
+const HOSTILE: &str = r#"{"gizmo":{"id":"g-EvilName01","display":{"name":"\u001b[31mRED\u001b]0;pwned\u0007 Evil\u202eTPG \u001b[2J","description":"clears \u001b[H\u001b[2J the screen"},"author":{"user_id":"user-evil","display_name":"\u001b]8;;http://x\u001b\\link\u001b]8;;\u001b\\"},"vanity_metrics":{"num_conversations_str":"9M+"}},"tools":[]}
+{"gizmo":{"id":"g-Wide000001","display":{"name":"小红书爆款文案生成器 - 一键生成爆款笔记","categories":["writing"]},"author":{"user_id":"user-cjk","display_name":"小红书运营"},"vanity_metrics":{"num_conversations_str":"8M+"}},"tools":[{"type":"browser"}]}
+{"gizmo":{"id":"g-Emoji00001","display":{"name":"🧙‍♂️ Grimoire 👨‍👩‍👧 e\u0301e\u0301 zero\u200bwidth","categories":["programming"]},"author":{"user_id":"user-emoji","display_name":"타로 운세박사"},"vanity_metrics":{"num_conversations_str":"7M+"}},"tools":[{"type":"python"}]}
+"#;
+
+impl Harness {
+    fn new(width: u16, height: u16) -> Harness {
+        Self::with(width, height, None)
+    }
+
+    /// The sample, plus (when given) a second snapshot made of `extra` JSON Lines, opened.
+    fn with(width: u16, height: u16, extra: Option<&'static str>) -> Harness {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let mut db = Db::open(&path, Duration::from_secs(1)).unwrap();
+        crate::assets::import_sample(&mut db).unwrap();
+        if let Some(extra) = extra {
+            let inputs = [Input::Memory {
+                name: "hostile.jsonl",
+                bytes: extra.as_bytes(),
+            }];
+            let opts = ImportOptions {
+                taken_at: crate::time::parse_timestamp("2026-04-14"),
+                ..ImportOptions::default()
+            };
+            import(&mut db, &inputs, &opts, &|_| {}).unwrap();
+        }
+        let snapshot = query::snapshot(&db, Some(if extra.is_some() { 2 } else { 1 })).unwrap();
+        drop(db);
+        let worker = State::new(
+            Db::open(&path, Duration::from_secs(1)).unwrap(),
+            snapshot.clone(),
+        );
+        let mut h = Harness {
+            app: App::new(snapshot, (width, height)),
+            worker,
+            sent: Vec::new(),
+            _dir: dir,
+        };
+        let fx = start(&mut h.app);
+        h.run(fx);
+        h
+    }
+
+    /// Carries out effects, answering requests with the real worker, until nothing is left.
+    fn run(&mut self, effects: Vec<Effect>) {
+        let mut queue: VecDeque<Effect> = effects.into();
+        while let Some(effect) = queue.pop_front() {
+            let Effect::Send(request) = effect else {
+                continue;
+            };
+            self.sent.push(request.clone());
+            let msgs = RefCell::new(Vec::new());
+            self.worker.handle(request, &|m| msgs.borrow_mut().push(m));
+            for m in msgs.into_inner() {
+                queue.extend(update(&mut self.app, Event::Msg(m)));
+            }
+        }
+    }
+
+    fn press(&mut self, code: KeyCode) -> &mut Self {
+        let mods = match code {
+            KeyCode::Char(c) if c.is_ascii_uppercase() || "?<>".contains(c) => KeyModifiers::SHIFT,
+            _ => KeyModifiers::NONE,
+        };
+        self.key(KeyEvent::new(code, mods))
+    }
+
+    fn key(&mut self, key: KeyEvent) -> &mut Self {
+        let fx = update(&mut self.app, Event::Key(key));
+        self.run(fx);
+        self
+    }
+
+    fn keys(&mut self, s: &str) -> &mut Self {
+        for c in s.chars() {
+            self.press(KeyCode::Char(c));
+        }
+        self
+    }
+
+    fn screen(&self) -> String {
+        let (w, h) = self.app.size;
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+        terminal.draw(|f| super::ui::draw(f, &self.app)).unwrap();
+        let buf = terminal.backend().buffer().clone();
+        let mut out = String::new();
+        for y in 0..buf.area.height {
+            let mut line = String::new();
+            let mut skip = 0;
+            for x in 0..buf.area.width {
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                let sym = buf[(x, y)].symbol();
+                skip = crate::text::width(sym).saturating_sub(1);
+                line.push_str(sym);
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+
+    fn list(&self) -> &super::state::GptList {
+        match self.app.top() {
+            Some(Screen::Gpts(l)) => l,
+            Some(Screen::Author(p)) => &p.list,
+            _ => panic!("no list on top"),
+        }
+    }
+
+    fn selected_name(&self) -> String {
+        self.list()
+            .selected_row()
+            .map(|r| r.name.clone())
+            .unwrap_or_default()
+    }
+}
+
+#[test]
+fn opens_sorted_by_conversations_with_a_quick_first_page() {
+    let h = Harness::new(120, 40);
+    // The first order is the quick page, then the whole list, both for generation 1.
+    let list = h.list();
+    assert!(list.complete);
+    assert_eq!(list.len(), 397);
+    assert_eq!(h.selected_name(), "Scholar GPT");
+    assert!(matches!(h.sent[0], Request::Gpts { generation: 1, .. }));
+    let screen = h.screen();
+    assert!(screen.contains("1 of 397"), "{screen}");
+    assert!(screen.contains("by conversations ↓"));
+}
+
+#[test]
+fn moving_paging_and_jumping() {
+    let mut h = Harness::new(120, 40);
+    let page = h.app.page_rows();
+    h.press(KeyCode::Char('j')).press(KeyCode::Down);
+    assert_eq!(h.list().cursor.selected, 2);
+    h.press(KeyCode::PageDown);
+    assert_eq!(h.list().cursor.selected, 2 + page);
+    h.press(KeyCode::Char('G'));
+    assert_eq!(h.list().cursor.selected, 396);
+    assert!(h.screen().contains("397 of 397"));
+    // Rows at the end were fetched and drawn.
+    assert!(h.list().selected_row().is_some());
+    h.press(KeyCode::Char('g'));
+    assert_eq!(h.list().cursor, Default::default());
+    h.key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL));
+    assert_eq!(h.list().cursor.selected, page / 2);
+    h.press(KeyCode::Up).press(KeyCode::Home).press(KeyCode::Up);
+    assert_eq!(h.list().cursor.selected, 0, "no moving above the first row");
+}
+
+#[test]
+fn sorting_keeps_the_selected_gpt() {
+    let mut h = Harness::new(120, 40);
+    h.keys("jjj");
+    let chosen = h.list().selected_rowid();
+    let name = h.selected_name();
+    // Focus the name column, sort ascending by it.
+    for _ in 0..4 {
+        h.press(KeyCode::Left);
+    }
+    h.press(KeyCode::Char('['));
+    let l = h.list();
+    assert_eq!(l.sort.key, crate::store::view::SortKey::Name);
+    assert!(!l.sort.descending);
+    assert_eq!(l.selected_rowid(), chosen, "still on {name}");
+    assert_eq!(h.selected_name(), name);
+    // Same key again flips the direction, still on the same GPT.
+    h.press(KeyCode::Char('['));
+    assert!(h.list().sort.descending);
+    assert_eq!(h.list().selected_rowid(), chosen);
+    // Ascending by name really is ascending (case and leading emoji ignored).
+    h.press(KeyCode::Char('['));
+    let order = h.list().order.clone().unwrap();
+    h.press(KeyCode::Char('g'));
+    let first = h.selected_name();
+    h.press(KeyCode::Char('j'));
+    let second = h.selected_name();
+    assert!(
+        crate::store::writer::name_key(&first) <= crate::store::writer::name_key(&second),
+        "{first} / {second}"
+    );
+    assert_eq!(order.len(), 397);
+}
+
+#[test]
+fn stale_replies_are_dropped() {
+    let mut h = Harness::new(120, 40);
+    let list = h.list();
+    let (screen, generation) = (list.id, list.generation);
+    let before = list.order.clone();
+    let fx = update(
+        &mut h.app,
+        Event::Msg(Msg::Order {
+            screen,
+            generation: generation - 1,
+            order: vec![1u32, 2, 3].into(),
+            complete: true,
+            total: 3,
+            took: Duration::ZERO,
+        }),
+    );
+    assert!(fx.is_empty());
+    assert_eq!(
+        h.list().order,
+        before,
+        "an older generation does not overwrite the list"
+    );
+    // Replies to a screen that is gone are ignored too.
+    let fx = update(
+        &mut h.app,
+        Event::Msg(Msg::Rows {
+            screen: 999,
+            rows: Vec::new(),
+        }),
+    );
+    assert!(fx.is_empty());
+}
+
+#[test]
+fn filters_combine_show_counts_and_clear() {
+    let mut h = Harness::new(120, 40);
+    h.press(KeyCode::Char('f'));
+    let Some(Popup::Filter(form)) = &h.app.popup else {
+        panic!("the filter form opens")
+    };
+    let actions = form
+        .fields
+        .iter()
+        .position(|f| f.label == "Tool: actions")
+        .unwrap();
+    for _ in 0..actions {
+        h.press(KeyCode::Down);
+    }
+    h.press(KeyCode::Right); // has actions
+    h.press(KeyCode::Enter);
+    assert!(h.app.popup.is_none());
+    assert_eq!(h.list().len(), 43, "43 sample GPTs have Actions");
+    assert!(h.screen().contains("filters: has actions"));
+    assert_eq!(
+        h.selected_name(),
+        "Scholar GPT",
+        "it has Actions, so it stays selected"
+    );
+    // Combine with a category.
+    h.press(KeyCode::Char('f'));
+    h.press(KeyCode::Right); // first category in the list (the most common)
+    h.press(KeyCode::Enter);
+    let n = h.list().len();
+    assert!(n > 0 && n < 43, "{n}");
+    // An invalid value keeps the form open and says which field.
+    h.press(KeyCode::Char('f'));
+    let Some(Popup::Filter(form)) = &h.app.popup else {
+        panic!()
+    };
+    let rating = form
+        .fields
+        .iter()
+        .position(|f| f.label == "Minimum rating")
+        .unwrap();
+    for _ in 0..rating {
+        h.press(KeyCode::Down);
+    }
+    h.keys("abc");
+    h.press(KeyCode::Enter);
+    match &h.app.popup {
+        Some(Popup::Filter(form)) => assert!(
+            form.error
+                .as_deref()
+                .unwrap_or("")
+                .contains("Minimum rating")
+        ),
+        _ => panic!("the form stays open"),
+    }
+    h.press(KeyCode::Esc);
+    assert!(h.app.popup.is_none());
+    assert_eq!(h.list().len(), n, "Esc changes nothing");
+    h.press(KeyCode::Char('x'));
+    assert_eq!(h.list().len(), 397);
+}
+
+#[test]
+fn text_filter_matches_name_or_description_case_insensitively() {
+    let mut h = Harness::new(120, 40);
+    h.press(KeyCode::Char('f'));
+    let Some(Popup::Filter(form)) = &h.app.popup else {
+        panic!()
+    };
+    let text = form
+        .fields
+        .iter()
+        .position(|f| f.label.starts_with("Text"))
+        .unwrap();
+    for _ in 0..text {
+        h.press(KeyCode::Down);
+    }
+    h.keys("PUBMED");
+    h.press(KeyCode::Enter);
+    // "Access Google Scholar, PubMed, …" is in Scholar GPT's description, not its name.
+    assert!(!h.list().is_empty());
+    assert_eq!(h.selected_name(), "Scholar GPT");
+}
+
+#[test]
+fn no_match_shows_an_empty_state() {
+    let mut h = Harness::new(120, 40);
+    h.press(KeyCode::Char('f'));
+    let Some(Popup::Filter(form)) = &h.app.popup else {
+        panic!()
+    };
+    let text = form
+        .fields
+        .iter()
+        .position(|f| f.label.starts_with("Text"))
+        .unwrap();
+    for _ in 0..text {
+        h.press(KeyCode::Down);
+    }
+    h.keys("zzzqqqxxx-nothing");
+    h.press(KeyCode::Enter);
+    assert_eq!(h.list().len(), 0);
+    let screen = h.screen();
+    assert!(screen.contains("no GPT matches these filters"), "{screen}");
+    insta::assert_snapshot!("empty_result_120x40", screen);
+}
+
+#[test]
+fn detail_author_and_back_keep_positions() {
+    let mut h = Harness::new(120, 40);
+    h.keys("jj");
+    let name = h.selected_name();
+    h.press(KeyCode::Enter);
+    let Some(Screen::Detail(d)) = h.app.top() else {
+        panic!("detail opens")
+    };
+    assert_eq!(
+        d.view.as_ref().map(|v| v.record.name.clone()),
+        Some(name.clone())
+    );
+    h.press(KeyCode::Char('A'));
+    let Some(Screen::Author(p)) = h.app.top() else {
+        panic!("author page opens")
+    };
+    assert!(p.row.is_some());
+    assert!(!p.list.is_empty());
+    assert_eq!(h.app.screens.len(), 3);
+    h.press(KeyCode::Enter); // another (the first) of their GPTs
+    assert!(matches!(h.app.top(), Some(Screen::Detail(_))));
+    h.press(KeyCode::Esc)
+        .press(KeyCode::Esc)
+        .press(KeyCode::Char('q'));
+    assert_eq!(h.app.screens.len(), 1);
+    assert_eq!(h.list().cursor.selected, 2, "the table kept its position");
+    assert_eq!(h.selected_name(), name);
+    h.press(KeyCode::Esc);
+    assert_eq!(h.app.screens.len(), 1, "the first screen stays");
+    assert!(h.app.status.as_deref().unwrap_or("").contains("Q quits"));
+    h.press(KeyCode::Char('j'));
+    assert_eq!(h.app.status, None, "status clears on the next key");
+}
+
+#[test]
+fn authors_table_sorts_and_opens_an_author() {
+    let mut h = Harness::new(120, 40);
+    h.press(KeyCode::Char('a'));
+    let Some(Screen::Authors(a)) = h.app.top() else {
+        panic!()
+    };
+    assert_eq!(a.len(), 381);
+    let top = a.selected().unwrap().clone();
+    assert_eq!(top.gpts, 4, "sorted by GPT count, the most prolific first");
+    h.press(KeyCode::Enter);
+    let Some(Screen::Author(p)) = h.app.top() else {
+        panic!()
+    };
+    assert_eq!(p.user_id, top.user_id);
+    assert_eq!(p.list.len(), 4);
+    h.press(KeyCode::Esc);
+    // Sort by rating, biggest first.
+    for _ in 0..3 {
+        h.press(KeyCode::Right);
+    }
+    h.press(KeyCode::Char(']'));
+    let Some(Screen::Authors(a)) = h.app.top() else {
+        panic!()
+    };
+    let first = a.row_at(0).unwrap().rating.unwrap();
+    let second = a.row_at(1).unwrap().rating.unwrap();
+    assert!(first >= second);
+    assert_eq!(
+        a.selected().unwrap().user_id,
+        top.user_id,
+        "selection kept across the sort"
+    );
+}
+
+#[test]
+fn help_and_errors_are_dismissable_popups() {
+    let mut h = Harness::new(120, 40);
+    h.press(KeyCode::Char('?'));
+    assert!(matches!(h.app.popup, Some(Popup::Help { .. })));
+    let screen = h.screen();
+    assert!(
+        screen.contains("Quit gptscope") && screen.contains("Q, Ctrl-c"),
+        "{screen}"
+    );
+    h.press(KeyCode::Char('j'));
+    assert!(matches!(h.app.popup, Some(Popup::Help { scroll: 1 })));
+    h.press(KeyCode::Esc);
+    assert!(h.app.popup.is_none());
+    update(
+        &mut h.app,
+        Event::Msg(Msg::Failed {
+            screen: None,
+            message: "the database went away".into(),
+        }),
+    );
+    assert!(h.screen().contains("the database went away"));
+    h.press(KeyCode::Char('z'));
+    assert!(h.app.popup.is_none());
+}
+
+#[test]
+fn quit_keys() {
+    let mut h = Harness::new(120, 40);
+    let fx = update(
+        &mut h.app,
+        Event::Key(KeyEvent::new(KeyCode::Char('Q'), KeyModifiers::SHIFT)),
+    );
+    assert!(matches!(fx.as_slice(), [Effect::Quit]));
+    let fx = update(
+        &mut h.app,
+        Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+    );
+    assert!(matches!(fx.as_slice(), [Effect::Quit]));
+}
+
+#[test]
+fn resizing_keeps_the_selection_visible() {
+    let mut h = Harness::new(120, 40);
+    h.keys("G");
+    let fx = update(&mut h.app, Event::Resize(60, 15));
+    h.run(fx);
+    let l = h.list();
+    assert_eq!(l.cursor.selected, 396);
+    assert!(l.cursor.offset + h.app.page_rows() > 396);
+    assert!(h.screen().contains("397 of 397"));
+}
+
+#[test]
+fn screens_at_two_sizes() {
+    let mut big = Harness::new(120, 40);
+    insta::assert_snapshot!("list_120x40", big.screen());
+    let mut small = Harness::new(60, 15);
+    insta::assert_snapshot!("list_60x15", small.screen());
+    big.press(KeyCode::Enter);
+    insta::assert_snapshot!("detail_120x40", big.screen());
+    small.press(KeyCode::Enter);
+    insta::assert_snapshot!("detail_60x15", small.screen());
+    big.press(KeyCode::Char('A'));
+    insta::assert_snapshot!("author_120x40", big.screen());
+    small.press(KeyCode::Char('A'));
+    insta::assert_snapshot!("author_60x15", small.screen());
+    big.press(KeyCode::Esc)
+        .press(KeyCode::Esc)
+        .press(KeyCode::Char('a'));
+    insta::assert_snapshot!("authors_120x40", big.screen());
+    small
+        .press(KeyCode::Esc)
+        .press(KeyCode::Esc)
+        .press(KeyCode::Char('a'));
+    insta::assert_snapshot!("authors_60x15", small.screen());
+    big.press(KeyCode::Char('?'));
+    insta::assert_snapshot!("help_120x40", big.screen());
+    big.press(KeyCode::Esc)
+        .press(KeyCode::Esc)
+        .press(KeyCode::Char('f'));
+    insta::assert_snapshot!("filters_120x40", big.screen());
+}
+
+#[test]
+fn detail_beside_the_list_on_wide_terminals() {
+    let mut h = Harness::new(180, 40);
+    h.press(KeyCode::Enter);
+    let screen = h.screen();
+    // The list stays visible on the left.
+    assert!(screen.contains("Whimsical Diagrams"), "{screen}");
+    assert!(screen.contains("┌ GPT"));
+}
+
+#[test]
+fn tiny_terminals_do_not_panic() {
+    let mut h = Harness::new(10, 4);
+    let screen = h.screen();
+    assert!(screen.contains("terminal"), "{screen}");
+    insta::assert_snapshot!("tiny_10x4", screen);
+    for (w, h2) in [(1, 1), (0, 0), (2, 30), (300, 2), (39, 7), (40, 8)] {
+        h.app.size = (w, h2);
+        let _ = h.screen();
+        h.press(KeyCode::Char('G'))
+            .press(KeyCode::Enter)
+            .press(KeyCode::Esc);
+    }
+}
+
+#[test]
+fn hostile_and_wide_names_are_drawn_safely() {
+    let mut h = Harness::with(100, 12, Some(HOSTILE));
+    let screen = h.screen();
+    for bad in ['\u{1b}', '\u{7}', '\u{202e}'] {
+        assert!(
+            !screen.contains(bad),
+            "{bad:?} reached the screen:\n{screen}"
+        );
+    }
+    assert!(screen.contains("RED Evil"), "{screen}");
+    assert!(screen.contains("小红书爆款文案生成器"), "{screen}");
+    assert!(screen.contains("🧙‍♂️ Grimoire"), "{screen}");
+    insta::assert_snapshot!("hostile_names_100x12", screen);
+    h.press(KeyCode::Enter);
+    let screen = h.screen();
+    assert!(!screen.contains('\u{1b}'), "{screen}");
+    let Some(Screen::Detail(d)) = h.app.top() else {
+        panic!()
+    };
+    let lines = super::ui::detail_lines(d.view.as_ref().unwrap(), 0);
+    let text: String = lines
+        .iter()
+        .map(|l| l.to_string())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        text.contains("clears  the screen") && !text.contains('\u{1b}'),
+        "{text}"
+    );
+    // Every row of the list lines up: the right edge of the table is where it should be.
+    h.press(KeyCode::Esc);
+    let screen = h.screen();
+    for line in screen.lines().skip(3).take(3) {
+        assert!(crate::text::width(line) <= 100, "{line}");
+    }
+}

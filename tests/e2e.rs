@@ -1,0 +1,197 @@
+//! The real binary in a pseudo-terminal, typed at like a person, the screen read back through a
+//! terminal emulator (vt100): open, page, sort, filter, detail, author, back, help, quit, and
+//! the terminal is given back as it was.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+struct Session {
+    screen: Arc<Mutex<vt100::Parser>>,
+    raw: Arc<Mutex<Vec<u8>>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+}
+
+impl Session {
+    fn start(args: &[&str]) -> Session {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: 40,
+                cols: 120,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_gptscope"));
+        cmd.args(args);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("GPTSCOPE_DB");
+        let child = pty.slave.spawn_command(cmd).unwrap();
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().unwrap();
+        let writer = pty.master.take_writer().unwrap();
+        let size = |n: u16| std::num::NonZeroU16::new(n).unwrap();
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(size(40), size(120), 0)));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let (s, r) = (screen.clone(), raw.clone());
+        std::thread::spawn(move || {
+            let _master = pty.master; // keep the PTY open while reading
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                s.lock().unwrap().process(&buf[..n]);
+                r.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        Session {
+            screen,
+            raw,
+            writer,
+            child,
+        }
+    }
+
+    fn contents(&self) -> String {
+        self.screen.lock().unwrap().screen().contents()
+    }
+
+    /// Waits until the screen shows `text`.
+    fn wait_for(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let c = self.contents();
+            if c.contains(text) {
+                return c;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "waited for {text:?}; the screen shows:\n{c}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn send(&mut self, bytes: &str) -> &mut Self {
+        self.writer.write_all(bytes.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+        // A person types a little slower than a program.
+        std::thread::sleep(Duration::from_millis(60));
+        self
+    }
+}
+
+const DOWN: &str = "\x1b[B";
+const LEFT: &str = "\x1b[D";
+const RIGHT: &str = "\x1b[C";
+const PGDN: &str = "\x1b[6~";
+const ENTER: &str = "\r";
+const ESC: &str = "\x1b";
+
+#[test]
+fn a_person_explores_the_sample_and_quits() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e2e.db");
+    let mut s = Session::start(&["--db", db.to_str().unwrap()]);
+    let first = s.wait_for("1 of 397");
+    assert!(first.contains("Scholar GPT"));
+    assert!(first.contains("BeeTrove sample (2024-03)"));
+    assert!(first.contains("by conversations ↓"));
+
+    s.send("j").send(PGDN);
+    s.wait_for("38 of 397"); // j: row 2; PgDn: a page of 36 rows further
+
+    // Sort by name: focus the name column (four to the left of conversations), ascending.
+    s.send(LEFT).send(LEFT).send(LEFT).send(LEFT).send("[");
+    s.wait_for("by name ↑");
+    // …and back to conversations, biggest first.
+    s.send(RIGHT).send(RIGHT).send(RIGHT).send(RIGHT).send("]");
+    s.wait_for("by conversations ↓");
+
+    // Filter to GPTs with Actions.
+    s.send("f");
+    s.wait_for("Filters");
+    for _ in 0..4 {
+        s.send(DOWN);
+    }
+    s.send(RIGHT).send(ENTER);
+    s.wait_for("has actions");
+    s.wait_for("of 43");
+    s.send("x");
+    s.wait_for("no filters");
+
+    // Scholar GPT's detail, its author, back.
+    s.send("g").send(ENTER);
+    s.wait_for("actions.sider.ai");
+    s.send("A");
+    s.wait_for("┌ Author");
+    s.send(ESC);
+    s.wait_for("actions.sider.ai");
+    s.send(ESC);
+    let back = s.wait_for("1 of 397");
+    assert!(back.contains("Scholar GPT"));
+
+    s.send("?");
+    s.wait_for("Quit gptscope");
+    s.send(ESC);
+    s.send("Q");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = s.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "gptscope did not quit");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status:?}");
+    std::thread::sleep(Duration::from_millis(100));
+    // The terminal is back: main screen, cursor shown, alternate screen left.
+    let screen = s.screen.lock().unwrap();
+    assert!(
+        !screen.screen().alternate_screen(),
+        "still on the alternate screen"
+    );
+    assert!(!screen.screen().hide_cursor(), "cursor still hidden");
+    let raw = s.raw.lock().unwrap();
+    let text = String::from_utf8_lossy(&raw);
+    assert!(text.contains("\x1b[?1049l"), "left the alternate screen");
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e2e.db");
+    let mut s = Session::start(&["--db", db.to_str().unwrap()]);
+    s.wait_for("1 of 397");
+    let pid = s.child.process_id().unwrap();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while s.child.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline, "gptscope ignored SIGTERM");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(!s.screen.lock().unwrap().screen().alternate_screen());
+    let _ = s.send("");
+}
+
+#[test]
+fn without_a_terminal_it_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gptscope"))
+        .arg("--db")
+        .arg(dir.path().join("x.db"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("needs a terminal"), "{err}");
+}
