@@ -158,36 +158,43 @@ impl Filter {
 const NO_CATEGORY: u16 = u16::MAX;
 const NO_AUTHOR: u32 = u32::MAX;
 
-/// The sortable and filterable columns of one snapshot, by rowid (index = rowid − 1).
+/// The sortable and filterable columns of one snapshot, by rowid (index = rowid − 1). Kept
+/// compact (about 30 bytes a GPT): counts and times as `u32` with 0 for "not known" (so they sort
+/// last when biggest come first), and the name and author orders sorted once at load, so their
+/// strings need not stay in memory.
 pub struct Columns {
     pub snapshot_id: i64,
-    conv: Vec<i64>,
+    conv: Vec<u32>,
     rating: Vec<f32>,
     reviews: Vec<u32>,
-    created: Vec<i64>,
-    updated: Vec<i64>,
+    created: Vec<u32>,
+    updated: Vec<u32>,
     tools: Vec<u8>,
     available: Vec<bool>,
     category: Vec<u16>,
     categories: Vec<String>,
     author: Vec<u32>,
+    /// Authors by user id (sorted, for binary search).
     authors: Vec<AuthorKey>,
-    author_by_id: FxHashMap<String, u32>,
-    /// Sort keys of names, one buffer with offsets (`name_key` of the store).
-    names: String,
-    name_ends: Vec<u32>,
+    by_name: Vec<u32>,
+    by_author: Vec<u32>,
 }
 
-/// What the GPT columns need of an author.
 struct AuthorKey {
-    user_id: String,
+    user_id: Box<str>,
     verified: bool,
-    /// Lowercase display name (or user id) for sorting by author.
-    sort_name: String,
+}
+
+fn secs(t: Option<i64>) -> u32 {
+    t.map_or(0, |t| t.clamp(1, i64::from(u32::MAX)) as u32)
+}
+
+fn range_secs(r: (Option<i64>, Option<i64>)) -> (Option<u32>, Option<u32>) {
+    (r.0.map(|t| secs(Some(t))), r.1.map(|t| secs(Some(t))))
 }
 
 impl Columns {
-    /// Loads a snapshot's columns in one scan.
+    /// Loads a snapshot's columns in one scan (and the author table in another).
     pub fn load(db: &Db, snapshot_id: i64) -> Result<Columns> {
         let conn = db.conn();
         let e = |e| db.err(e);
@@ -200,72 +207,72 @@ impl Columns {
             .map_err(e)?
             .unwrap_or(0);
         let n = count as usize;
+        let mut authors: Vec<AuthorKey> = Vec::new();
+        let mut author_names: Vec<String> = Vec::new();
+        {
+            let mut st = conn
+                .prepare(
+                    "SELECT user_id, verified, lower(coalesce(display_name, user_id)) FROM author
+                     WHERE snapshot_id = ?1 ORDER BY user_id",
+                )
+                .map_err(e)?;
+            let mut rows = st.query([snapshot_id]).map_err(e)?;
+            while let Some(r) = rows.next().map_err(e)? {
+                authors.push(AuthorKey {
+                    user_id: r.get::<_, String>(0).map_err(e)?.into_boxed_str(),
+                    verified: r.get::<_, Option<bool>>(1).map_err(e)?.unwrap_or(false),
+                });
+                author_names.push(r.get(2).map_err(e)?);
+            }
+        }
         let mut c = Columns {
             snapshot_id,
-            conv: vec![-1; n],
+            conv: vec![0; n],
             rating: vec![f32::NAN; n],
             reviews: vec![0; n],
-            created: vec![i64::MIN; n],
-            updated: vec![i64::MIN; n],
+            created: vec![0; n],
+            updated: vec![0; n],
             tools: vec![0; n],
             available: vec![false; n],
             category: vec![NO_CATEGORY; n],
             categories: Vec::new(),
             author: vec![NO_AUTHOR; n],
-            authors: Vec::new(),
-            author_by_id: FxHashMap::default(),
-            names: String::new(),
-            name_ends: vec![0; n],
+            authors,
+            by_name: Vec::new(),
+            by_author: Vec::new(),
         };
-        {
-            let mut st = conn
-                .prepare(
-                    "SELECT user_id, verified, lower(coalesce(display_name, user_id)) FROM author
-                     WHERE snapshot_id = ?1",
-                )
-                .map_err(e)?;
-            let mut rows = st.query([snapshot_id]).map_err(e)?;
-            while let Some(r) = rows.next().map_err(e)? {
-                let user_id: String = r.get(0).map_err(e)?;
-                let idx = c.authors.len() as u32;
-                c.author_by_id.insert(user_id.clone(), idx);
-                c.authors.push(AuthorKey {
-                    user_id,
-                    verified: r.get::<_, Option<bool>>(1).map_err(e)?.unwrap_or(false),
-                    sort_name: r.get(2).map_err(e)?,
-                });
-            }
-        }
+        // Name sort keys, needed only until the name order is sorted.
+        let mut names = String::new();
+        let mut name_at: Vec<(u32, u32)> = vec![(0, 0); n];
         let mut category_ids: FxHashMap<String, u16> = FxHashMap::default();
         let mut st = conn
             .prepare(&format!(
                 "SELECT rowid, conv, rating, review_count, created_at, updated_at, tools,
                         available, category, author_id, name_key
-                 FROM {} ORDER BY rowid",
+                 FROM {}",
                 gpt_table(snapshot_id)
             ))
             .map_err(e)?;
         let mut rows = st.query([]).map_err(e)?;
-        let mut last_end = 0u32;
-        let mut next = 0usize;
         while let Some(r) = rows.next().map_err(e)? {
             let i = (r.get::<_, i64>(0).map_err(e)? - 1) as usize;
             if i >= n {
                 continue;
             }
-            // Rows deleted by a merge leave gaps: their names are empty.
-            while next < i {
-                c.name_ends[next] = last_end;
-                next += 1;
-            }
-            c.conv[i] = r.get::<_, Option<i64>>(1).map_err(e)?.unwrap_or(-1);
+            c.conv[i] = r
+                .get::<_, Option<i64>>(1)
+                .map_err(e)?
+                .map_or(0, |v| v.clamp(0, i64::from(u32::MAX)) as u32);
             c.rating[i] = r
                 .get::<_, Option<f64>>(2)
                 .map_err(e)?
                 .map_or(f32::NAN, |v| v as f32);
-            c.reviews[i] = r.get::<_, Option<i64>>(3).map_err(e)?.unwrap_or(0) as u32;
-            c.created[i] = r.get::<_, Option<i64>>(4).map_err(e)?.unwrap_or(i64::MIN);
-            c.updated[i] = r.get::<_, Option<i64>>(5).map_err(e)?.unwrap_or(i64::MIN);
+            c.reviews[i] = r
+                .get::<_, Option<i64>>(3)
+                .map_err(e)?
+                .map_or(0, |v| v.clamp(0, i64::from(u32::MAX)) as u32);
+            c.created[i] = secs(r.get(4).map_err(e)?);
+            c.updated[i] = secs(r.get(5).map_err(e)?);
             c.tools[i] = r.get::<_, u32>(6).map_err(e)? as u8;
             c.available[i] = r.get(7).map_err(e)?;
             if let Some(cat) = r.get_ref(8).map_err(e)?.as_str_or_null().ok().flatten() {
@@ -281,20 +288,44 @@ impl Columns {
                 c.category[i] = id;
             }
             if let Some(a) = r.get_ref(9).map_err(e)?.as_str_or_null().ok().flatten() {
-                c.author[i] = c.author_by_id.get(a).copied().unwrap_or(NO_AUTHOR);
+                c.author[i] = c.author_index(a).unwrap_or(NO_AUTHOR);
             }
             if let Ok(name) = r.get_ref(10).map_err(e)?.as_str() {
-                c.names.push_str(name);
+                let start = names.len() as u32;
+                names.push_str(name);
+                name_at[i] = (start, names.len() as u32);
             }
-            last_end = c.names.len() as u32;
-            c.name_ends[i] = last_end;
-            next = i + 1;
         }
-        while next < n {
-            c.name_ends[next] = last_end;
-            next += 1;
-        }
+        let name = |id: &u32| {
+            let (a, b) = name_at[(*id - 1) as usize];
+            names.get(a as usize..b as usize).unwrap_or("")
+        };
+        let mut by_name = c.available_ids();
+        by_name.sort_by(|a, b| name(a).cmp(name(b)).then(a.cmp(b)));
+        let author_name = |id: &u32| {
+            author_names
+                .get(c.author[(*id - 1) as usize] as usize)
+                .map_or("\u{10FFFF}", String::as_str)
+        };
+        let mut by_author = c.available_ids();
+        by_author.sort_by(|a, b| author_name(a).cmp(author_name(b)).then(a.cmp(b)));
+        c.by_name = by_name;
+        c.by_author = by_author;
         Ok(c)
+    }
+
+    fn author_index(&self, user_id: &str) -> Option<u32> {
+        self.authors
+            .binary_search_by(|a| (*a.user_id).cmp(user_id))
+            .ok()
+            .map(|i| i as u32)
+    }
+
+    fn available_ids(&self) -> Vec<u32> {
+        (0..self.len())
+            .filter(|&i| self.available[i])
+            .map(|i| i as u32 + 1)
+            .collect()
     }
 
     /// Number of rowids (including gaps left by merged duplicates).
@@ -306,24 +337,15 @@ impl Columns {
         self.conv.is_empty()
     }
 
-    fn name_key(&self, i: usize) -> &str {
-        let start = if i == 0 {
-            0
-        } else {
-            self.name_ends[i - 1] as usize
-        };
-        self.names
-            .get(start..self.name_ends[i] as usize)
-            .unwrap_or("")
-    }
-
     /// Every available GPT's rowid in ascending order of `key` (ties by rowid).
     pub fn ordering(&self, key: SortKey) -> Vec<u32> {
-        let mut ids: Vec<u32> = (0..self.len())
-            .filter(|&i| self.available[i])
-            .map(|i| i as u32 + 1)
-            .collect();
         let ix = |id: &u32| (*id - 1) as usize;
+        match key {
+            SortKey::Name => return self.by_name.clone(),
+            SortKey::Author => return self.by_author.clone(),
+            _ => {}
+        }
+        let mut ids = self.available_ids();
         match key {
             SortKey::Conversations => ids.sort_by_key(|id| (self.conv[ix(id)], *id)),
             SortKey::Reviews => ids.sort_by_key(|id| (self.reviews[ix(id)], *id)),
@@ -334,16 +356,11 @@ impl Columns {
             }
             SortKey::Rating => ids.sort_by(|a, b| {
                 // Unrated below every rating.
-                let ka = self.rating[ix(a)];
-                let kb = self.rating[ix(b)];
-                let ka = if ka.is_nan() { f32::NEG_INFINITY } else { ka };
-                let kb = if kb.is_nan() { f32::NEG_INFINITY } else { kb };
-                ka.total_cmp(&kb).then(a.cmp(b))
-            }),
-            SortKey::Name => ids.sort_by(|a, b| {
-                self.name_key(ix(a))
-                    .cmp(self.name_key(ix(b)))
-                    .then(a.cmp(b))
+                let key = |id: &u32| {
+                    let r = self.rating[ix(id)];
+                    if r.is_nan() { f32::NEG_INFINITY } else { r }
+                };
+                key(a).total_cmp(&key(b)).then(a.cmp(b))
             }),
             SortKey::Category => ids.sort_by(|a, b| {
                 let cat = |id: &u32| {
@@ -356,14 +373,7 @@ impl Columns {
                 };
                 cat(a).cmp(&cat(b)).then(a.cmp(b))
             }),
-            SortKey::Author => ids.sort_by(|a, b| {
-                let name = |id: &u32| {
-                    self.authors
-                        .get(self.author[ix(id)] as usize)
-                        .map_or("\u{10FFFF}", |a| a.sort_name.as_str())
-                };
-                name(a).cmp(name(b)).then(a.cmp(b))
-            }),
+            SortKey::Name | SortKey::Author => {}
         }
         ids
     }
@@ -402,15 +412,16 @@ impl Columns {
             return false;
         }
         if let Some(n) = f.min_conversations
-            && self.conv[i] < n as i64
+            && u64::from(self.conv[i]) < n
         {
             return false;
         }
-        let within = |t: i64, (a, b): (Option<i64>, Option<i64>)| {
+        let within = |t: u32, (a, b): (Option<u32>, Option<u32>)| {
             (a.is_none() && b.is_none())
-                || (t != i64::MIN && a.is_none_or(|a| t >= a) && b.is_none_or(|b| t <= b))
+                || (t != 0 && a.is_none_or(|a| t >= a) && b.is_none_or(|b| t <= b))
         };
-        within(self.created[i], f.created) && within(self.updated[i], f.updated)
+        within(self.created[i], range_secs(f.created))
+            && within(self.updated[i], range_secs(f.updated))
     }
 
     /// The rows of `ordering` that pass `filter`, in the same order. `text_hits`, when the
@@ -430,7 +441,7 @@ impl Columns {
         let author = filter
             .author
             .as_ref()
-            .map(|a| self.author_by_id.get(a).copied().unwrap_or(NO_AUTHOR - 1));
+            .map(|a| self.author_index(a).unwrap_or(NO_AUTHOR - 1));
         let only: Option<Vec<bool>> = filter.rowids.as_ref().map(|ids| {
             let mut keep = vec![false; self.len() + 1];
             for &id in ids.iter() {
@@ -467,7 +478,7 @@ impl Columns {
     /// The user id of the author of rowid `id`.
     pub fn author_of(&self, id: u32) -> Option<&str> {
         let a = *self.author.get((id as usize).checked_sub(1)?)?;
-        self.authors.get(a as usize).map(|a| a.user_id.as_str())
+        self.authors.get(a as usize).map(|a| &*a.user_id)
     }
 }
 

@@ -6,6 +6,7 @@
 //! something loads, applies it, and redraws only when something changed.
 
 pub mod action;
+pub mod driver;
 pub mod form;
 pub mod msg;
 pub mod state;

@@ -2,27 +2,14 @@
 //! answering synchronously, `update()` fed keys and messages, and screens drawn into ratatui's
 //! `TestBackend` (insta snapshots in `src/tui/snapshots/`).
 
+use super::driver::Driver;
 use super::msg::{Effect, Msg, Request};
-use super::state::{App, Popup, Screen};
-use super::update::{Event, start, update};
-use super::worker::State;
+use super::state::{Popup, Screen};
+use super::update::{Event, update};
 use crate::store::Db;
 use crate::store::import::{ImportOptions, Input, import};
-use crate::store::query;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use std::cell::RefCell;
-use std::collections::VecDeque;
 use std::time::Duration;
-
-struct Harness {
-    app: App,
-    worker: State,
-    /// Requests sent, for assertions.
-    sent: Vec<Request>,
-    _dir: tempfile::TempDir,
-}
 
 /// GPTs whose names try to break the terminal, or its layout.
 const HOSTILE: &str = r#"{"gizmo":{"id":"g-EvilName01","display":{"name":"\u001b[31mRED\u001b]0;pwned\u0007 Evil\u202eTPG \u001b[2J","description":"clears \u001b[H\u001b[2J the screen"},"author":{"user_id":"user-evil","display_name":"\u001b]8;;http://x\u001b\\link\u001b]8;;\u001b\\"},"vanity_metrics":{"num_conversations_str":"9M+"}},"tools":[]}
@@ -30,12 +17,31 @@ const HOSTILE: &str = r#"{"gizmo":{"id":"g-EvilName01","display":{"name":"\u001b
 {"gizmo":{"id":"g-Emoji00001","display":{"name":"🧙‍♂️ Grimoire 👨‍👩‍👧 e\u0301e\u0301 zero\u200bwidth","categories":["programming"]},"author":{"user_id":"user-emoji","display_name":"타로 운세박사"},"vanity_metrics":{"num_conversations_str":"7M+"}},"tools":[{"type":"python"}]}
 "#;
 
+/// A driver on a fresh database holding the sample (and, when given, a second snapshot made of
+/// `extra` JSON Lines, which is then the one opened).
+struct Harness {
+    driver: Driver,
+    _dir: tempfile::TempDir,
+}
+
+impl std::ops::Deref for Harness {
+    type Target = Driver;
+    fn deref(&self) -> &Driver {
+        &self.driver
+    }
+}
+
+impl std::ops::DerefMut for Harness {
+    fn deref_mut(&mut self) -> &mut Driver {
+        &mut self.driver
+    }
+}
+
 impl Harness {
     fn new(width: u16, height: u16) -> Harness {
         Self::with(width, height, None)
     }
 
-    /// The sample, plus (when given) a second snapshot made of `extra` JSON Lines, opened.
     fn with(width: u16, height: u16, extra: Option<&'static str>) -> Harness {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.db");
@@ -52,103 +58,22 @@ impl Harness {
             };
             import(&mut db, &inputs, &opts, &|_| {}).unwrap();
         }
-        let snapshot = query::snapshot(&db, Some(if extra.is_some() { 2 } else { 1 })).unwrap();
         drop(db);
-        let worker = State::new(
-            Db::open(&path, Duration::from_secs(1)).unwrap(),
-            snapshot.clone(),
-        );
-        let mut h = Harness {
-            app: App::new(snapshot, (width, height)),
-            worker,
-            sent: Vec::new(),
+        let snapshot = Some(if extra.is_some() { 2 } else { 1 });
+        Harness {
+            driver: Driver::open(&path, snapshot, (width, height)).unwrap(),
             _dir: dir,
-        };
-        let fx = start(&mut h.app);
-        h.run(fx);
-        h
-    }
-
-    /// Carries out effects, answering requests with the real worker, until nothing is left.
-    fn run(&mut self, effects: Vec<Effect>) {
-        let mut queue: VecDeque<Effect> = effects.into();
-        while let Some(effect) = queue.pop_front() {
-            let Effect::Send(request) = effect else {
-                continue;
-            };
-            self.sent.push(request.clone());
-            let msgs = RefCell::new(Vec::new());
-            self.worker.handle(request, &|m| msgs.borrow_mut().push(m));
-            for m in msgs.into_inner() {
-                queue.extend(update(&mut self.app, Event::Msg(m)));
-            }
         }
-    }
-
-    fn press(&mut self, code: KeyCode) -> &mut Self {
-        let mods = match code {
-            KeyCode::Char(c) if c.is_ascii_uppercase() || "?<>".contains(c) => KeyModifiers::SHIFT,
-            _ => KeyModifiers::NONE,
-        };
-        self.key(KeyEvent::new(code, mods))
-    }
-
-    fn key(&mut self, key: KeyEvent) -> &mut Self {
-        let fx = update(&mut self.app, Event::Key(key));
-        self.run(fx);
-        self
-    }
-
-    fn keys(&mut self, s: &str) -> &mut Self {
-        for c in s.chars() {
-            self.press(KeyCode::Char(c));
-        }
-        self
-    }
-
-    fn screen(&self) -> String {
-        let (w, h) = self.app.size;
-        let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-        terminal.draw(|f| super::ui::draw(f, &self.app)).unwrap();
-        let buf = terminal.backend().buffer().clone();
-        let mut out = String::new();
-        for y in 0..buf.area.height {
-            let mut line = String::new();
-            let mut skip = 0;
-            for x in 0..buf.area.width {
-                if skip > 0 {
-                    skip -= 1;
-                    continue;
-                }
-                let sym = buf[(x, y)].symbol();
-                skip = crate::text::width(sym).saturating_sub(1);
-                line.push_str(sym);
-            }
-            out.push_str(line.trim_end());
-            out.push('\n');
-        }
-        out
     }
 
     fn list(&self) -> &super::state::GptList {
-        match self.app.top() {
-            Some(Screen::Gpts(l)) => l,
-            Some(Screen::Author(p)) => &p.list,
-            _ => panic!("no list on top"),
-        }
-    }
-
-    fn selected_name(&self) -> String {
-        self.list()
-            .selected_row()
-            .map(|r| r.name.clone())
-            .unwrap_or_default()
+        self.driver.list().expect("a list on top")
     }
 }
 
 #[test]
 fn opens_sorted_by_conversations_with_a_quick_first_page() {
-    let h = Harness::new(120, 40);
+    let mut h = Harness::new(120, 40);
     // The first order is the quick page, then the whole list, both for generation 1.
     let list = h.list();
     assert!(list.complete);

@@ -3,8 +3,9 @@
 //!
 //! Requests queue up while it works; before each round it takes everything queued and keeps only
 //! the newest list/detail request per screen (an older one would be answered for nothing). The
-//! first list of a cold start gets a quick first page straight from SQLite (the conversations
-//! index) before the columns are loaded, so a million-GPT snapshot draws at once.
+//! first list of a cold start gets a quick first page (and its rows) straight from SQLite (the
+//! conversations index), and the columns load on a thread of their own meanwhile, so a
+//! million-GPT snapshot draws at once and rows, details and authors keep coming while they load.
 
 use super::msg::{AuthorFilter, AuthorKey, AuthorSort, Msg, Request, ScreenId};
 use crate::store::Db;
@@ -19,8 +20,26 @@ use std::time::{Duration, Instant};
 
 /// The UI's handle on the worker.
 pub struct Worker {
-    tx: Sender<Request>,
+    tx: Sender<Job>,
 }
+
+/// What the worker's thread receives.
+enum Job {
+    Request(Request),
+    /// The columns, loaded on the loader thread.
+    Columns(Result<Columns, String>),
+    /// The UI is gone.
+    Stop,
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        let _ = self.tx.send(Job::Stop);
+    }
+}
+
+/// Page cache of the worker's connection: rows and details read from a few pages at a time.
+const WORKER_CACHE_KIB: i64 = 16 * 1024;
 
 impl Worker {
     /// Starts the worker on its own connection to `path`; replies go through `reply`.
@@ -31,10 +50,22 @@ impl Worker {
         reply: impl Fn(Msg) + Send + 'static,
     ) -> std::io::Result<Worker> {
         let (tx, rx) = channel();
+        let jobs = tx.clone();
         std::thread::Builder::new()
             .name("gptscope-db".into())
             .spawn(move || match Db::open(&path, lock_timeout) {
-                Ok(db) => State::new(db, snapshot).run(&rx, &reply),
+                Ok(db) => {
+                    let _ = db
+                        .conn()
+                        .pragma_update(None, "cache_size", -WORKER_CACHE_KIB);
+                    let mut state = State::new(db, snapshot);
+                    state.loader = Some(Loader {
+                        path,
+                        lock_timeout,
+                        jobs: Some(jobs),
+                    });
+                    state.run(&rx, &reply)
+                }
                 Err(e) => reply(Msg::Failed {
                     screen: None,
                     message: e.to_string(),
@@ -44,12 +75,48 @@ impl Worker {
     }
 
     pub fn send(&self, request: Request) -> bool {
-        self.tx.send(request).is_ok()
+        self.tx.send(Job::Request(request)).is_ok()
     }
 }
 
-/// How many rows the quick first page holds.
+/// Loads the columns on a thread of its own, on its own connection.
+struct Loader {
+    path: PathBuf,
+    lock_timeout: Duration,
+    /// Taken by the loader thread when it starts (it loads once).
+    jobs: Option<Sender<Job>>,
+}
+
+impl Loader {
+    fn start(&mut self, snapshot_id: i64) {
+        let Some(jobs) = self.jobs.take() else {
+            return;
+        };
+        let (path, timeout) = (self.path.clone(), self.lock_timeout);
+        let failed = jobs.clone();
+        let spawned = std::thread::Builder::new()
+            .name("gptscope-columns".into())
+            .spawn(move || {
+                // One sequential scan: a small page cache is enough.
+                let loaded = Db::open(&path, timeout)
+                    .and_then(|db| {
+                        let _ = db.conn().pragma_update(None, "cache_size", -2048);
+                        Columns::load(&db, snapshot_id)
+                    })
+                    .map_err(|e| e.to_string());
+                let _ = jobs.send(Job::Columns(loaded));
+            });
+        if let Err(e) = spawned {
+            let _ = failed.send(Job::Columns(Err(format!(
+                "cannot start the loader thread: {e}"
+            ))));
+        }
+    }
+}
+
+/// How many rowids the quick first page holds, and how many of its rows come with it.
 const QUICK_PAGE: usize = 500;
+const QUICK_ROWS: usize = 150;
 
 pub(crate) struct State {
     db: Db,
@@ -58,6 +125,10 @@ pub(crate) struct State {
     orders: FxHashMap<SortKey, Arc<[u32]>>,
     text_hits: Option<(String, Arc<Vec<bool>>)>,
     authors: Option<Arc<Vec<AuthorRow>>>,
+    /// None: columns load on this thread (tests, benchmarks).
+    loader: Option<Loader>,
+    /// Requests that need the columns, while they load.
+    waiting: Vec<Request>,
 }
 
 impl State {
@@ -69,16 +140,66 @@ impl State {
             orders: FxHashMap::default(),
             text_hits: None,
             authors: None,
+            loader: None,
+            waiting: Vec::new(),
         }
     }
 
-    fn run(mut self, rx: &Receiver<Request>, reply: &dyn Fn(Msg)) {
-        while let Ok(first) = rx.recv() {
-            let mut batch = vec![first];
-            batch.extend(rx.try_iter());
-            for request in newest_only(batch) {
+    fn run(mut self, rx: &Receiver<Job>, reply: &dyn Fn(Msg)) {
+        loop {
+            // Between requests, sort the columns not sorted yet, one at a time, so that a later
+            // sort change is a lookup.
+            let first = if self.prepare_pending() {
+                match rx.try_recv() {
+                    Ok(job) => job,
+                    Err(std::sync::mpsc::TryRecvError::Empty) => {
+                        self.prepare_one();
+                        continue;
+                    }
+                    Err(std::sync::mpsc::TryRecvError::Disconnected) => return,
+                }
+            } else {
+                match rx.recv() {
+                    Ok(job) => job,
+                    Err(_) => return,
+                }
+            };
+            let mut requests = Vec::new();
+            for job in std::iter::once(first).chain(rx.try_iter()) {
+                match job {
+                    Job::Request(r) => requests.push(r),
+                    Job::Columns(Ok(columns)) => {
+                        self.columns = Some(columns);
+                        requests.splice(0..0, std::mem::take(&mut self.waiting));
+                    }
+                    Job::Stop => return,
+                    Job::Columns(Err(message)) => {
+                        for r in std::mem::take(&mut self.waiting) {
+                            reply(Msg::Failed {
+                                screen: r.tag().map(|(s, _)| s),
+                                message: message.clone(),
+                            });
+                        }
+                    }
+                }
+            }
+            for request in newest_only(requests) {
                 self.handle(request, reply);
             }
+        }
+    }
+
+    /// True while some column's ordering is still to be sorted (once the columns are loaded).
+    pub(crate) fn prepare_pending(&self) -> bool {
+        self.columns.is_some() && SortKey::ALL.iter().any(|k| !self.orders.contains_key(k))
+    }
+
+    /// Sorts one more column.
+    pub(crate) fn prepare_one(&mut self) {
+        let Some(columns) = &self.columns else { return };
+        if let Some(key) = SortKey::ALL.iter().find(|k| !self.orders.contains_key(k)) {
+            let order: Arc<[u32]> = columns.ordering(*key).into();
+            self.orders.insert(*key, order);
         }
     }
 
@@ -104,23 +225,31 @@ impl State {
             Request::Gpts {
                 screen,
                 generation,
-                filter,
+                ref filter,
                 sort,
             } => {
                 let started = Instant::now();
-                if self.columns.is_none()
-                    && let Some((order, total)) = self.quick_page(&filter, sort)?
-                {
-                    reply(Msg::Order {
-                        screen,
-                        generation,
-                        order,
-                        complete: false,
-                        total,
-                        took: started.elapsed(),
-                    });
+                if self.columns.is_none() {
+                    if let Some((order, total)) = self.quick_page(filter, sort)? {
+                        let first: Vec<u32> = order.iter().take(QUICK_ROWS).copied().collect();
+                        reply(Msg::Rows {
+                            screen,
+                            rows: view::rows(&self.db, self.snapshot.id, &first)?,
+                        });
+                        reply(Msg::Order {
+                            screen,
+                            generation,
+                            order,
+                            complete: false,
+                            total,
+                            took: started.elapsed(),
+                        });
+                    }
+                    if self.wait_for_columns(&request) {
+                        return Ok(());
+                    }
                 }
-                let order = self.order(&filter, sort)?;
+                let order = self.order(filter, sort)?;
                 reply(Msg::Order {
                     screen,
                     generation,
@@ -181,11 +310,27 @@ impl State {
                 });
             }
             Request::Categories => {
+                if self.columns.is_none() && self.wait_for_columns(&request) {
+                    return Ok(());
+                }
                 let categories = self.columns()?.categories();
                 reply(Msg::Categories(categories));
             }
         }
         Ok(())
+    }
+
+    /// With a loader: starts it (once) and parks the request until the columns arrive.
+    fn wait_for_columns(&mut self, request: &Request) -> bool {
+        let snapshot_id = self.snapshot.id;
+        match &mut self.loader {
+            Some(loader) => {
+                loader.start(snapshot_id);
+                self.waiting.push(request.clone());
+                true
+            }
+            None => false,
+        }
     }
 
     fn columns(&mut self) -> crate::store::db::Result<&Columns> {

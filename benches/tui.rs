@@ -1,0 +1,196 @@
+//! The explorer on a big snapshot: first frame, navigation keys, sort and filter changes, each
+//! measured from the key to the drawn frame (`update()`, the worker's answer, drawing into a
+//! 120x40 `TestBackend`), plus resident memory.
+//!
+//!     cargo bench --bench tui
+//!
+//! The snapshot: `GPTSCOPE_BENCH_DB` (an existing database), else `GPTSCOPE_BENCH_COUNT`
+//! synthetic GPTs (default 1,000,000, seed 42) imported once into `target/bench-data/`.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // A benchmark that cannot set up has nothing to measure.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use crossterm::event::KeyCode;
+use gptscope::store::Db;
+use gptscope::store::import::{ImportOptions, Input, import};
+use gptscope::store::query;
+use gptscope::tui::driver::Driver;
+use gptscope::tui::msg::{Effect, Msg};
+use gptscope::tui::state::App;
+use gptscope::tui::update::{Event, start, update};
+use gptscope::tui::worker::Worker;
+use std::path::PathBuf;
+use std::sync::mpsc::channel;
+use std::time::{Duration, Instant};
+
+const SIZE: (u16, u16) = (120, 40);
+
+fn bench_db() -> PathBuf {
+    if let Ok(p) = std::env::var("GPTSCOPE_BENCH_DB") {
+        return PathBuf::from(p);
+    }
+    let count: u64 = std::env::var("GPTSCOPE_BENCH_COUNT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+    std::fs::create_dir_all(&dir).expect("bench data dir");
+    let db_path = dir.join(format!("tui_{count}.db"));
+    if let Ok(db) = Db::open(&db_path, Duration::from_secs(5))
+        && query::snapshot(&db, None).is_ok_and(|s| s.gpts as u64 == count)
+    {
+        return db_path;
+    }
+    let _ = std::fs::remove_file(&db_path);
+    let jsonl = dir.join(format!("synth_{count}.jsonl"));
+    {
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&jsonl).expect("create"));
+        gptscope::synth::write_jsonl(&mut out, gptscope::synth::SynthOptions { count, seed: 42 })
+            .expect("write");
+    }
+    let mut db = Db::open(&db_path, Duration::from_secs(5)).expect("open");
+    let opts = ImportOptions {
+        label: Some(format!("synthetic {count}")),
+        ..ImportOptions::default()
+    };
+    import(&mut db, &[Input::Path(jsonl.clone())], &opts, &|_| {}).expect("import");
+    let _ = std::fs::remove_file(&jsonl);
+    db_path
+}
+
+fn rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// From nothing to the first full frame, as the terminal loop does it: open, start the worker
+/// thread, ask for the list, draw when its first page and rows arrive.
+fn first_frame(path: &std::path::Path) -> Duration {
+    let start_at = Instant::now();
+    let db = Db::open(path, Duration::from_secs(5)).expect("open");
+    let snapshot = query::snapshot(&db, None).expect("snapshot");
+    drop(db);
+    let (tx, rx) = channel::<Msg>();
+    let worker = Worker::spawn(
+        path.clone(),
+        Duration::from_secs(5),
+        snapshot.clone(),
+        move |m| {
+            let _ = tx.send(m);
+        },
+    )
+    .expect("worker");
+    let mut app = App::new(snapshot, SIZE);
+    let mut pending = start(&mut app);
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(SIZE.0, SIZE.1)).unwrap();
+    let mut drawn = None;
+    while drawn.is_none() || app.is_loading() {
+        for fx in pending.drain(..) {
+            if let Effect::Send(r) = fx {
+                worker.send(r);
+            }
+        }
+        let Ok(msg) = rx.recv() else { break };
+        pending = update(&mut app, Event::Msg(msg));
+        let ready = match app.top() {
+            Some(gptscope::tui::state::Screen::Gpts(l)) => l
+                .order
+                .as_ref()
+                .is_some_and(|o| o.iter().take(30).all(|id| l.rows.contains_key(id))),
+            _ => false,
+        };
+        if drawn.is_none() && ready {
+            terminal.draw(|f| gptscope::tui::ui::draw(f, &app)).unwrap();
+            drawn = Some(start_at.elapsed());
+        }
+    }
+    drawn.unwrap_or_default()
+}
+
+fn bench_tui(c: &mut Criterion) {
+    let path = bench_db();
+    let mut group = c.benchmark_group("tui");
+    group.sample_size(20);
+    group.bench_function("first_frame", |b| {
+        b.iter_custom(|iters| (0..iters).map(|_| first_frame(&path)).sum())
+    });
+
+    let before = rss_mb();
+    let mut d = Driver::open(&path, None, SIZE).expect("driver");
+    d.prepare_all();
+    d.draw();
+    eprintln!(
+        "resident memory: {:.0} MB with every column sorted ({:.0} MB before opening)",
+        rss_mb(),
+        before
+    );
+    d.keys("G");
+    let len = d.list().map_or(0, |l| l.len());
+    // Start from the middle.
+    for _ in 0..(len / 2 / usize::from(SIZE.1 - 4)) {
+        d.press(KeyCode::PageUp);
+    }
+    group.sample_size(100);
+    for (name, key) in [
+        ("key_j", KeyCode::Char('j')),
+        ("key_k", KeyCode::Char('k')),
+        ("key_pgdn", KeyCode::PageDown),
+        ("key_pgup", KeyCode::PageUp),
+        ("key_G", KeyCode::Char('G')),
+        ("key_g", KeyCode::Char('g')),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                d.press(key);
+                d.draw();
+            })
+        });
+    }
+    // Sort changes: flip between the columns' orders, from the middle of the list.
+    d.keys("G");
+    for _ in 0..(len / 2 / usize::from(SIZE.1 - 4)) {
+        d.press(KeyCode::PageUp);
+    }
+    group.bench_function("sort_change", |b| {
+        b.iter(|| {
+            d.press(KeyCode::Char(']'));
+            d.draw();
+        })
+    });
+    // Filter changes: has Actions and rated ≥ 4, applied with Enter in the form; then cleared.
+    group.sample_size(30);
+    group.bench_function("filter_change", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                d.press(KeyCode::Char('x'));
+                d.press(KeyCode::Char('f'));
+                for _ in 0..4 {
+                    d.press(KeyCode::Down);
+                }
+                d.press(KeyCode::Right);
+                for _ in 0..5 {
+                    d.press(KeyCode::Down);
+                }
+                d.keys("4");
+                let t = Instant::now();
+                d.press(KeyCode::Enter);
+                d.draw();
+                total += t.elapsed();
+            }
+            total
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_tui);
+criterion_main!(benches);

@@ -1,0 +1,141 @@
+//! The explorer without a terminal: the real worker answering synchronously, `update()` fed
+//! keys, the screen drawn into ratatui's `TestBackend`. Used by the tests and the benchmarks, so
+//! both exercise exactly what the terminal loop runs.
+
+use super::msg::{Effect, Request};
+use super::state::{App, GptList, Screen};
+use super::update::{Event, start, update};
+use super::worker::State;
+use crate::store::Db;
+use crate::store::query::{self, SnapshotInfo};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::path::Path;
+use std::time::Duration;
+
+pub struct Driver {
+    pub app: App,
+    worker: State,
+    /// Every request sent, in order.
+    pub sent: Vec<Request>,
+    terminal: Terminal<TestBackend>,
+}
+
+impl Driver {
+    /// Opens a snapshot (the newest when `None`) of the database at `path`, and runs the
+    /// explorer's start: the first list is loaded and drawn.
+    pub fn open(path: &Path, snapshot: Option<i64>, size: (u16, u16)) -> anyhow::Result<Driver> {
+        let db = Db::open(path, Duration::from_secs(5))?;
+        let snapshot: SnapshotInfo = query::snapshot(&db, snapshot)?;
+        let worker = State::new(db, snapshot.clone());
+        let mut d = Driver {
+            app: App::new(snapshot, size),
+            worker,
+            sent: Vec::new(),
+            terminal: Terminal::new(TestBackend::new(size.0, size.1))?,
+        };
+        let fx = start(&mut d.app);
+        d.run(fx);
+        Ok(d)
+    }
+
+    /// Carries out effects, answering requests with the worker, until nothing is left.
+    pub fn run(&mut self, effects: Vec<Effect>) {
+        let mut queue: VecDeque<Effect> = effects.into();
+        while let Some(effect) = queue.pop_front() {
+            let Effect::Send(request) = effect else {
+                continue;
+            };
+            self.sent.push(request.clone());
+            let msgs = RefCell::new(Vec::new());
+            self.worker.handle(request, &|m| msgs.borrow_mut().push(m));
+            for m in msgs.into_inner() {
+                queue.extend(update(&mut self.app, Event::Msg(m)));
+            }
+        }
+    }
+
+    /// Does the worker's idle work (sorting every column) now.
+    pub fn prepare_all(&mut self) {
+        while self.worker.prepare_pending() {
+            self.worker.prepare_one();
+        }
+    }
+
+    pub fn key(&mut self, key: KeyEvent) -> &mut Self {
+        let fx = update(&mut self.app, Event::Key(key));
+        self.run(fx);
+        self
+    }
+
+    /// A key as typed (capitals and `?<>` with shift).
+    pub fn press(&mut self, code: KeyCode) -> &mut Self {
+        let mods = match code {
+            KeyCode::Char(c) if c.is_ascii_uppercase() || "?<>".contains(c) => KeyModifiers::SHIFT,
+            _ => KeyModifiers::NONE,
+        };
+        self.key(KeyEvent::new(code, mods))
+    }
+
+    pub fn keys(&mut self, s: &str) -> &mut Self {
+        for c in s.chars() {
+            self.press(KeyCode::Char(c));
+        }
+        self
+    }
+
+    pub fn resize(&mut self, w: u16, h: u16) {
+        let fx = update(&mut self.app, Event::Resize(w, h));
+        self.run(fx);
+        self.terminal.backend_mut().resize(w, h);
+    }
+
+    /// Draws a frame; returns its buffer.
+    pub fn draw(&mut self) -> Buffer {
+        let app = &self.app;
+        let _ = self.terminal.draw(|f| super::ui::draw(f, app));
+        self.terminal.backend().buffer().clone()
+    }
+
+    /// The screen as text, one line per row, wide characters once.
+    pub fn screen(&mut self) -> String {
+        let buf = self.draw();
+        let mut out = String::new();
+        for y in 0..buf.area.height {
+            let mut line = String::new();
+            let mut skip = 0;
+            for x in 0..buf.area.width {
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                let sym = buf[(x, y)].symbol();
+                skip = crate::text::width(sym).saturating_sub(1);
+                line.push_str(sym);
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The GPT list on top (the main table or an author page's).
+    pub fn list(&self) -> Option<&GptList> {
+        match self.app.top()? {
+            Screen::Gpts(l) => Some(l),
+            Screen::Author(p) => Some(&p.list),
+            _ => None,
+        }
+    }
+
+    pub fn selected_name(&self) -> String {
+        self.list()
+            .and_then(|l| l.selected_row())
+            .map(|r| r.name.clone())
+            .unwrap_or_default()
+    }
+}
