@@ -79,7 +79,7 @@ fn first_frame(path: &std::path::Path) -> Duration {
     drop(db);
     let (tx, rx) = channel::<Msg>();
     let worker = Worker::spawn(
-        path.clone(),
+        path.to_path_buf(),
         Duration::from_secs(5),
         snapshot.clone(),
         move |m| {
