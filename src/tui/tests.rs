@@ -433,6 +433,10 @@ fn screens_at_two_sizes() {
         .press(KeyCode::Esc)
         .press(KeyCode::Char('f'));
     insta::assert_snapshot!("filters_120x40", big.screen());
+    small.press(KeyCode::Char('?'));
+    insta::assert_snapshot!("help_60x15", small.screen());
+    small.press(KeyCode::Esc).press(KeyCode::Char('f'));
+    insta::assert_snapshot!("filters_60x15", small.screen());
 }
 
 #[test]
