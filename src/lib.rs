@@ -7,6 +7,7 @@
 
 pub mod assets;
 pub mod cli;
+pub mod search;
 pub mod stats;
 pub mod store;
 pub mod synth;

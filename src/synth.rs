@@ -193,7 +193,8 @@ const LAUNCH: i64 = 1_699_228_800;
 /// 2026-04-14, the newest real data.
 const NEWEST: i64 = 1_776_124_800;
 
-fn name(rng: &mut Rng) -> String {
+/// A GPT name: Latin words mostly, CJK, Korean, emoji and mixed scripts as in the store.
+pub fn name(rng: &mut Rng) -> String {
     let roll = rng.unit();
     let latin = |rng: &mut Rng| format!("{} {}", rng.pick(LATIN), rng.pick(LATIN));
     if roll < 0.70 {
@@ -210,7 +211,7 @@ fn name(rng: &mut Rng) -> String {
 }
 
 /// A conversation count shaped like the store's (heavy tail), as the store's bucket string.
-fn conversations(rng: &mut Rng) -> String {
+pub fn conversations(rng: &mut Rng) -> String {
     let n = (3.0 * (1.0 / (1.0 - rng.unit()).max(1e-9)).powf(1.25)) as u64;
     let bucket = match n {
         0..=9 => return n.to_string(),

@@ -244,3 +244,55 @@ fn default_database_lives_in_the_xdg_data_dir() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(dir.path().join("gptscope/gptscope.db").exists());
 }
+
+#[test]
+fn search_ranks_scholar_gpt_first() {
+    let (_dir, db) = temp_db();
+    let hits = run_json(&db, &["search", "scholr", "--json"]);
+    let first = &hits[0];
+    assert_eq!(first["id"], "g-kZ0eYXlJe");
+    assert_eq!(first["name"], "Scholar GPT");
+    assert!(first["score"].as_i64().unwrap() > 0);
+    for key in ["id", "name", "score", "author", "conversations", "url"] {
+        assert!(first.get(key).is_some(), "search --json has {key}");
+    }
+    let scores: Vec<i64> = hits
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["score"].as_i64().unwrap())
+        .collect();
+    assert!(
+        scores.windows(2).all(|w| w[0] >= w[1]),
+        "best first: {scores:?}"
+    );
+    assert!(
+        hits.as_array().unwrap().len() <= 20,
+        "--limit defaults to 20"
+    );
+    let one = run_json(&db, &["search", "scholr", "--json", "--limit", "1"]);
+    assert_eq!(one.as_array().unwrap().len(), 1);
+    // Exact mode, Korean, nothing.
+    let exact = run_json(&db, &["search", "'Scholar", "--json"]);
+    assert!(
+        exact
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|h| h["name"].as_str().unwrap().contains("Scholar"))
+    );
+    let korean = run_json(&db, &["search", "사주", "--json"]);
+    assert!(korean[0]["name"].as_str().unwrap().contains("사주"));
+    assert_eq!(
+        run_json(&db, &["search", "zzqqxxyy", "--json"]),
+        serde_json::json!([])
+    );
+    let text = stdout(&run(&db, &["search", "scholr"]));
+    assert!(
+        text.lines().next().unwrap().contains("Scholar GPT"),
+        "{text}"
+    );
+    // Authors.
+    let authors = run_json(&db, &["search", "MV1EPMI8", "--authors", "--json"]);
+    assert_eq!(authors[0]["user_id"], "user-MV1EPMI80LBUBFXL3yqj7TxP");
+}

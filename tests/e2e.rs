@@ -135,6 +135,30 @@ fn a_person_explores_the_sample_and_quits() {
     let back = s.wait_for("1 of 397");
     assert!(back.contains("Scholar GPT"));
 
+    // Fuzzy search: the matched letters highlighted, Enter keeps it, Esc goes back.
+    s.send("/");
+    for c in "scholr".chars() {
+        s.send(&c.to_string());
+    }
+    let found = s.wait_for("/scholr");
+    let first_row = found.lines().nth(3).unwrap_or("");
+    assert!(first_row.starts_with("Scholar GPT"), "{found}");
+    {
+        let parser = s.screen.lock().unwrap();
+        let screen = parser.screen();
+        let marked: String = (0..20)
+            .filter_map(|col| screen.cell(3, col))
+            .filter(|c| c.bold() && c.underline())
+            .map(|c| c.contents().to_string())
+            .collect();
+        assert_eq!(marked, "Scholr", "highlighted letters");
+    }
+    s.send(ENTER);
+    s.wait_for("search \"scholr\"");
+    s.send("/").send(ESC);
+    s.wait_for("no filters");
+    s.wait_for("1 of 397");
+
     s.send("?");
     s.wait_for("Quit gptscope");
     s.send(ESC);

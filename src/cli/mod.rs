@@ -52,6 +52,25 @@ pub enum Command {
     Show(ShowArgs),
     /// Tools, categories, ratings and conversations of a snapshot
     Stats(StatsArgs),
+    /// Fuzzy search of GPT names (or authors'); a leading ' asks for the exact text
+    Search(SearchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// What to look for ("scholr", "cde copilot", "'exact text")
+    pub query: String,
+    /// Search authors instead of GPTs
+    #[arg(long)]
+    pub authors: bool,
+    /// How many matches to print
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    /// Snapshot id [default: the newest]
+    #[arg(long)]
+    pub snapshot: Option<i64>,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -179,6 +198,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Some(Command::Show(args)) => cmd_show(&cli.global, args, out),
+        Some(Command::Search(args)) => cmd_search(&cli.global, args, out),
         Some(Command::Stats(args)) => {
             let db = open_db(&cli.global)?;
             let snap = query::snapshot(&db, args.snapshot)?;
@@ -262,6 +282,61 @@ fn cmd_show(global: &GlobalArgs, args: ShowArgs, out: &mut dyn Write) -> anyhow:
         output::json(out, &view)
     } else {
         output::gpt(out, &view)
+    }
+}
+
+fn cmd_search(global: &GlobalArgs, args: SearchArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    use crate::search::{NameIndex, Query, search};
+    let db = open_db(global)?;
+    let snap = query::snapshot(&db, args.snapshot)?;
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let q = Query::parse(&args.query);
+    if args.authors {
+        let index = NameIndex::load_authors(&db, snap.id)?;
+        let hits = search(&index, &q, None, threads, &|| false).unwrap_or_default();
+        let rows = crate::store::view::authors(&db, snap.id)?;
+        let found: Vec<output::AuthorHit> = hits
+            .iter()
+            .take(args.limit)
+            .filter_map(|h| {
+                rows.get(index.id(h.pos) as usize)
+                    .map(|r| output::AuthorHit {
+                        user_id: r.user_id.clone(),
+                        name: r.name.clone(),
+                        gpts: r.gpts,
+                        conversations_total: r.conv_total,
+                        score: h.score,
+                    })
+            })
+            .collect();
+        return if args.json {
+            output::json(out, &found)
+        } else {
+            output::author_hits(out, &found, hits.len())
+        };
+    }
+    let index = NameIndex::load_gpts(&db, snap.id)?;
+    let hits = search(&index, &q, None, threads, &|| false).unwrap_or_default();
+    let top: Vec<&crate::search::Hit> = hits.iter().take(args.limit).collect();
+    let rowids: Vec<u32> = top.iter().map(|h| index.id(h.pos)).collect();
+    let rows = crate::store::view::rows(&db, snap.id, &rowids)?;
+    let found: Vec<output::GptHit> = rows
+        .into_iter()
+        .zip(top)
+        .map(|(r, h)| output::GptHit {
+            url: crate::store::record::gpt_url(&r.id),
+            id: r.id,
+            name: r.name,
+            author: r.author.or(r.author_id.clone()),
+            author_id: r.author_id,
+            conversations: r.conv_bucket,
+            score: h.score,
+        })
+        .collect();
+    if args.json {
+        output::json(out, &found)
+    } else {
+        output::gpt_hits(out, &found, hits.len())
     }
 }
 

@@ -329,3 +329,78 @@ pub fn overview(out: &mut dyn Write, o: &Overview) -> anyhow::Result<()> {
     )?;
     Ok(())
 }
+
+/// A GPT found by `gptscope search`.
+#[derive(Serialize)]
+pub struct GptHit {
+    pub id: String,
+    pub name: String,
+    pub author: Option<String>,
+    pub author_id: Option<String>,
+    pub conversations: Option<String>,
+    pub score: i64,
+    pub url: String,
+}
+
+/// An author found by `gptscope search --authors`.
+#[derive(Serialize)]
+pub struct AuthorHit {
+    pub user_id: String,
+    pub name: Option<String>,
+    pub gpts: i64,
+    pub conversations_total: i64,
+    pub score: i64,
+}
+
+pub fn gpt_hits(out: &mut dyn Write, hits: &[GptHit], total: usize) -> anyhow::Result<()> {
+    if hits.is_empty() {
+        writeln!(out, "no GPT name matches")?;
+        return Ok(());
+    }
+    for h in hits {
+        writeln!(
+            out,
+            "{:>10}  {:>6}  {}  ({})  {}",
+            h.score,
+            h.conversations.as_deref().unwrap_or("?"),
+            text::line(&h.name),
+            h.id,
+            text::line(h.author.as_deref().unwrap_or(""))
+        )?;
+    }
+    if total > hits.len() {
+        writeln!(
+            out,
+            "({} of {} matches; --limit shows more)",
+            hits.len(),
+            thousands(total as i64)
+        )?;
+    }
+    Ok(())
+}
+
+pub fn author_hits(out: &mut dyn Write, hits: &[AuthorHit], total: usize) -> anyhow::Result<()> {
+    if hits.is_empty() {
+        writeln!(out, "no author matches")?;
+        return Ok(());
+    }
+    for h in hits {
+        writeln!(
+            out,
+            "{:>10}  {:>4} GPTs  {}  ({})",
+            h.score,
+            h.gpts,
+            text::line(h.name.as_deref().unwrap_or(&h.user_id)),
+            h.user_id
+        )?;
+    }
+    if total > hits.len() {
+        writeln!(
+            out,
+            "({} of {} matches; --limit shows more)",
+            hits.len(),
+            thousands(total as i64)
+        )?;
+    }
+    Ok(())
+}

@@ -18,6 +18,8 @@ use std::sync::Arc;
 /// What a GPT list can be sorted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SortKey {
+    /// The order of a search's results (best first); only with [`Filter::rowids`].
+    Relevance,
     Conversations,
     Rating,
     Reviews,
@@ -44,6 +46,7 @@ impl SortKey {
 
     pub fn label(self) -> &'static str {
         match self {
+            SortKey::Relevance => "relevance",
             SortKey::Conversations => "conversations",
             SortKey::Rating => "rating",
             SortKey::Reviews => "reviews",
@@ -97,8 +100,10 @@ pub struct Filter {
     pub text: Option<String>,
     /// Only this author's GPTs (a user id).
     pub author: Option<String>,
-    /// Only these rowids (a search result kept as a filter).
+    /// Only these rowids (a search result kept as a filter), in the search's order.
     pub rowids: Option<Arc<[u32]>>,
+    /// The query those rowids answer, for showing.
+    pub search: Option<String>,
 }
 
 impl Filter {
@@ -149,7 +154,10 @@ impl Filter {
             out.push(format!("text~{t:?}"));
         }
         if let Some(ids) = &self.rowids {
-            out.push(format!("search ({} GPTs)", ids.len()));
+            match &self.search {
+                Some(q) => out.push(format!("search {q:?} ({})", ids.len())),
+                None => out.push(format!("search ({} GPTs)", ids.len())),
+            }
         }
         out
     }
@@ -373,7 +381,8 @@ impl Columns {
                 };
                 cat(a).cmp(&cat(b)).then(a.cmp(b))
             }),
-            SortKey::Name | SortKey::Author => {}
+            // Relevance is the order of a search's results, not of a column.
+            SortKey::Name | SortKey::Author | SortKey::Relevance => {}
         }
         ids
     }
@@ -638,12 +647,12 @@ pub fn author(db: &Db, snapshot_id: i64, user_id: &str) -> Result<Option<AuthorR
         .map_err(|e| db.err(e))
 }
 
-/// Every author of a snapshot.
+/// Every author of a snapshot, by user id (the order the search's author index uses).
 pub fn authors(db: &Db, snapshot_id: i64) -> Result<Vec<AuthorRow>> {
     let mut st = db
         .conn()
         .prepare(&format!(
-            "SELECT {AUTHOR_COLUMNS} FROM author WHERE snapshot_id = ?1"
+            "SELECT {AUTHOR_COLUMNS} FROM author WHERE snapshot_id = ?1 ORDER BY user_id"
         ))
         .map_err(|e| db.err(e))?;
     let rows = st

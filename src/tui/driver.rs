@@ -3,6 +3,7 @@
 //! both exercise exactly what the terminal loop runs.
 
 use super::msg::{Effect, Request};
+use super::searcher::SearchState;
 use super::state::{App, GptList, Screen};
 use super::update::{Event, start, update};
 use super::worker::State;
@@ -20,6 +21,7 @@ use std::time::Duration;
 pub struct Driver {
     pub app: App,
     worker: State,
+    searcher: SearchState,
     /// Every request sent, in order.
     pub sent: Vec<Request>,
     terminal: Terminal<TestBackend>,
@@ -32,27 +34,39 @@ impl Driver {
         let db = Db::open(path, Duration::from_secs(5))?;
         let snapshot: SnapshotInfo = query::snapshot(&db, snapshot)?;
         let worker = State::new(db, snapshot.clone());
+        let mut searcher =
+            SearchState::new(Db::open(path, Duration::from_secs(5))?, snapshot.clone());
+        searcher.load_now()?;
         let mut d = Driver {
             app: App::new(snapshot, size),
             worker,
+            searcher,
             sent: Vec::new(),
             terminal: Terminal::new(TestBackend::new(size.0, size.1))?,
         };
-        let fx = start(&mut d.app);
+        let mut fx = start(&mut d.app);
+        fx.extend(update(&mut d.app, Event::Msg(super::msg::Msg::SearchReady)));
         d.run(fx);
         Ok(d)
     }
 
-    /// Carries out effects, answering requests with the worker, until nothing is left.
+    /// Carries out effects, answering requests with the workers, until nothing is left.
     pub fn run(&mut self, effects: Vec<Effect>) {
         let mut queue: VecDeque<Effect> = effects.into();
         while let Some(effect) = queue.pop_front() {
-            let Effect::Send(request) = effect else {
-                continue;
-            };
-            self.sent.push(request.clone());
             let msgs = RefCell::new(Vec::new());
-            self.worker.handle(request, &|m| msgs.borrow_mut().push(m));
+            match effect {
+                Effect::Send(request) => {
+                    self.sent.push(request.clone());
+                    self.worker.handle(request, &|m| msgs.borrow_mut().push(m));
+                }
+                Effect::Search(request) => {
+                    if let Some(m) = self.searcher.handle(&request, &|| false) {
+                        msgs.borrow_mut().push(m);
+                    }
+                }
+                Effect::Quit => continue,
+            }
             for m in msgs.into_inner() {
                 queue.extend(update(&mut self.app, Event::Msg(m)));
             }

@@ -303,8 +303,11 @@ impl Form {
         Ok(f)
     }
 
-    pub fn author_filter(&self) -> Result<AuthorFilter, String> {
+    /// The authors filter the form describes, keeping a search's results (not in the form).
+    pub fn author_filter(&self, base: &AuthorFilter) -> Result<AuthorFilter, String> {
         Ok(AuthorFilter {
+            ids: base.ids.clone(),
+            search: base.search.clone(),
             verified: self.yes_no_of("Verified"),
             with_website: self.yes_no_of("Shows a website"),
             min_gpts: self.parsed("Minimum GPTs", |t| t.parse().ok(), "a number")?,

@@ -8,7 +8,9 @@
 pub mod action;
 pub mod driver;
 pub mod form;
+pub mod input;
 pub mod msg;
+pub mod searcher;
 pub mod state;
 pub mod ui;
 pub mod update;
@@ -53,12 +55,21 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
 async fn run_loop(opts: Options) -> anyhow::Result<()> {
     use tokio::signal::unix::{SignalKind, signal};
     let (msg_tx, mut msgs) = unbounded_channel::<Msg>();
+    let search_tx = msg_tx.clone();
     let worker = Worker::spawn(
-        opts.db_path,
+        opts.db_path.clone(),
         opts.lock_timeout,
         opts.snapshot.clone(),
         move |m| {
             let _ = msg_tx.send(m);
+        },
+    )?;
+    let searcher = searcher::Searcher::spawn(
+        opts.db_path,
+        opts.lock_timeout,
+        opts.snapshot.clone(),
+        move |m| {
+            let _ = search_tx.send(m);
         },
     )?;
     let mut sigterm = signal(SignalKind::terminate())?;
@@ -78,6 +89,11 @@ async fn run_loop(opts: Options) -> anyhow::Result<()> {
                 Effect::Send(request) => {
                     if !worker.send(request) {
                         anyhow::bail!("the database worker stopped");
+                    }
+                }
+                Effect::Search(request) => {
+                    if !searcher.send(request) {
+                        anyhow::bail!("the search worker stopped");
                     }
                 }
             }

@@ -15,6 +15,8 @@ pub type ScreenId = u64;
 /// Sorting the authors table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuthorKey {
+    /// The order of a search's results.
+    Relevance,
     Name,
     Website,
     Gpts,
@@ -52,6 +54,10 @@ pub struct AuthorFilter {
     pub with_website: Option<bool>,
     pub min_gpts: Option<i64>,
     pub text: Option<String>,
+    /// Only these authors (positions by user id: a search result), in the search's order.
+    pub ids: Option<Arc<[u32]>>,
+    /// The query those ids answer.
+    pub search: Option<String>,
 }
 
 impl AuthorFilter {
@@ -72,6 +78,9 @@ impl AuthorFilter {
         }
         if let Some(t) = &self.text {
             out.push(format!("name~{t:?}"));
+        }
+        if let (Some(ids), Some(q)) = (&self.ids, &self.search) {
+            out.push(format!("search {q:?} ({})", ids.len()));
         }
         out
     }
@@ -165,6 +174,18 @@ pub enum Msg {
         profile: Option<Author>,
     },
     Categories(Vec<(String, usize)>),
+    /// Ranked ids for a query: rowids of GPTs, or author positions.
+    SearchResults {
+        screen: ScreenId,
+        generation: u64,
+        query: String,
+        ids: Arc<[u32]>,
+        /// A substring match, because the index is still loading.
+        fallback: bool,
+        took: Duration,
+    },
+    /// The search index finished loading.
+    SearchReady,
     /// A request failed; `screen` is the screen that asked.
     Failed {
         screen: Option<ScreenId>,
@@ -178,5 +199,6 @@ pub enum Msg {
 #[allow(clippy::large_enum_variant)]
 pub enum Effect {
     Send(Request),
+    Search(super::searcher::SearchRequest),
     Quit,
 }

@@ -3,6 +3,7 @@
 
 use super::action::Keymap;
 use super::form::Form;
+use super::input::LineInput;
 use super::msg::{AuthorFilter, AuthorSort, ScreenId};
 use crate::store::query::{GptView, SnapshotInfo};
 use crate::store::record::Author;
@@ -31,6 +32,8 @@ pub struct App {
     pub categories: Vec<(String, usize)>,
     /// Advances while something loads (spinners).
     pub tick: u64,
+    /// The search index has loaded (until then searches are substring matches).
+    pub search_ready: bool,
     next_screen: ScreenId,
 }
 
@@ -45,6 +48,7 @@ impl App {
             size,
             categories: Vec::new(),
             tick: 0,
+            search_ready: false,
             next_screen: 1,
         };
         let id = app.new_screen_id();
@@ -250,6 +254,60 @@ pub struct GptList {
     pub requested: FxHashSet<u32>,
     /// How long the last order took to compute (shown in the filter bar).
     pub took: Option<Duration>,
+    pub search: Option<Search>,
+}
+
+/// A search over a list: what is typed, the newest results, and what to go back to on Esc.
+#[derive(Debug, Clone)]
+pub struct Search {
+    pub input: LineInput,
+    /// The prompt has the keys.
+    pub typing: bool,
+    /// Generation of the newest query sent.
+    pub generation: u64,
+    /// Matches of the newest results, and how long they took.
+    pub matches: Option<usize>,
+    pub took: Option<Duration>,
+    /// The results are a substring match (the index is still loading).
+    pub fallback: bool,
+    /// The list as it was when the search began.
+    pub before: Before,
+}
+
+/// Where a list was before a search: restored by Esc.
+#[derive(Debug, Clone)]
+pub enum Before {
+    Gpts {
+        rowids: Option<Arc<[u32]>>,
+        search: Option<String>,
+        sort: Sort,
+        selected: Option<u32>,
+    },
+    Authors {
+        ids: Option<Arc<[u32]>>,
+        search: Option<String>,
+        sort: AuthorSort,
+        selected: Option<String>,
+    },
+}
+
+impl Search {
+    pub fn new(before: Before, text: &str) -> Search {
+        Search {
+            input: LineInput::new(text),
+            typing: true,
+            generation: 0,
+            matches: None,
+            took: None,
+            fallback: false,
+            before,
+        }
+    }
+
+    /// The query to highlight: what the shown results answer.
+    pub fn query(&self) -> crate::search::Query {
+        crate::search::Query::parse(&self.input.text)
+    }
 }
 
 impl GptList {
@@ -269,6 +327,7 @@ impl GptList {
             rows: FxHashMap::default(),
             requested: FxHashSet::default(),
             took: None,
+            search: None,
         }
     }
 
@@ -354,6 +413,7 @@ pub struct AuthorList {
     pub column: usize,
     /// The user id to keep selected when the order changes.
     pub keep: Option<String>,
+    pub search: Option<Search>,
 }
 
 impl AuthorList {

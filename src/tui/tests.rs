@@ -501,3 +501,130 @@ fn hostile_and_wide_names_are_drawn_safely() {
         assert!(crate::text::width(line) <= 100, "{line}");
     }
 }
+
+fn type_search(h: &mut Harness, text: &str) {
+    h.press(KeyCode::Char('/'));
+    for c in text.chars() {
+        h.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+}
+
+/// The styled cells of row `y` that are bold and underlined (a search highlight), as text.
+fn highlighted_on_row(h: &mut Harness, needle: &str) -> String {
+    let buf = h.draw();
+    for y in 0..buf.area.height {
+        let line: String = (0..buf.area.width)
+            .map(|x| buf[(x, y)].symbol().to_owned())
+            .collect();
+        if line.contains(needle) {
+            return (0..buf.area.width)
+                .filter(|&x| {
+                    let m = buf[(x, y)].modifier;
+                    m.contains(ratatui::style::Modifier::BOLD)
+                        && m.contains(ratatui::style::Modifier::UNDERLINED)
+                })
+                .map(|x| buf[(x, y)].symbol().to_owned())
+                .collect();
+        }
+    }
+    panic!("no row shows {needle:?}")
+}
+
+#[test]
+fn search_narrows_highlights_keeps_and_restores() {
+    let mut h = Harness::new(120, 40);
+    h.keys("jjj");
+    let before = h.selected_name();
+    type_search(&mut h, "scholr");
+    assert_eq!(
+        h.selected_name(),
+        "Scholar GPT",
+        "best match first, selected"
+    );
+    let screen = h.screen();
+    assert!(screen.contains("/scholr▏"), "{screen}");
+    assert!(screen.contains("by relevance"), "{screen}");
+    assert_eq!(
+        highlighted_on_row(&mut h, "Scholar GPT"),
+        "Scholr",
+        "the matched letters"
+    );
+    // Enter keeps the matches as a filter.
+    h.press(KeyCode::Enter);
+    let n = h.list().len();
+    assert!(h.screen().contains("search \"scholr\""));
+    // It combines with filters and sorts.
+    for _ in 0..4 {
+        h.press(KeyCode::Left);
+    }
+    h.press(KeyCode::Char('['));
+    assert_eq!(h.list().len(), n);
+    assert_eq!(h.list().sort.key, crate::store::view::SortKey::Name);
+    // Esc in the prompt goes back to the list as it was before the search.
+    let mut h = Harness::new(120, 40);
+    h.keys("jjj");
+    type_search(&mut h, "scholr");
+    h.press(KeyCode::Esc);
+    assert!(h.list().search.is_none());
+    assert_eq!(h.list().len(), 397);
+    assert_eq!(h.selected_name(), before, "selection restored");
+    assert_eq!(h.list().sort, crate::store::view::Sort::default());
+}
+
+#[test]
+fn search_editing_no_match_and_stale_results() {
+    let mut h = Harness::new(120, 40);
+    type_search(&mut h, "zzqqxx");
+    assert_eq!(h.list().len(), 0);
+    assert!(h.screen().contains("no GPT matches"), "{}", h.screen());
+    // Ctrl-U clears the query: everything again, in the list's own order.
+    h.key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    assert_eq!(h.list().len(), 397);
+    assert_eq!(h.selected_name(), "Scholar GPT");
+    type_search(&mut h, "python");
+    let generation = h.list().search.as_ref().unwrap().generation;
+    let current = h.list().order.clone();
+    let screen = h.list().id;
+    let fx = update(
+        &mut h.app,
+        Event::Msg(Msg::SearchResults {
+            screen,
+            generation: generation - 1,
+            query: "pytho".into(),
+            ids: vec![1u32].into(),
+            fallback: false,
+            took: Duration::ZERO,
+        }),
+    );
+    assert!(fx.is_empty(), "an older query's results are dropped");
+    assert_eq!(h.list().order, current);
+}
+
+#[test]
+fn search_within_filters_cjk_and_authors() {
+    let mut h = Harness::new(120, 40);
+    // Only GPTs with Actions, then search among them.
+    h.press(KeyCode::Char('f'));
+    for _ in 0..4 {
+        h.press(KeyCode::Down);
+    }
+    h.press(KeyCode::Right).press(KeyCode::Enter);
+    type_search(&mut h, "gpt");
+    let with_actions = h.list().len();
+    assert!(with_actions > 0 && with_actions < 43);
+    h.press(KeyCode::Enter).press(KeyCode::Char('x'));
+    // Korean, in a name of the sample.
+    type_search(&mut h, "사주");
+    assert!(h.selected_name().contains("사주"), "{}", h.selected_name());
+    h.press(KeyCode::Esc);
+    // The authors screen searches authors.
+    h.press(KeyCode::Char('a'));
+    type_search(&mut h, "user-MV1E");
+    let Some(Screen::Authors(a)) = h.app.top() else {
+        panic!()
+    };
+    assert_eq!(
+        a.selected().unwrap().user_id,
+        "user-MV1EPMI80LBUBFXL3yqj7TxP"
+    );
+}

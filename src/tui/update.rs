@@ -4,11 +4,15 @@
 
 use super::action::Action;
 use super::form::{Form, FormOutcome, FormTarget};
+use super::input::Edit;
+use super::msg::AuthorKey;
 use super::msg::{AuthorSort, Effect, Msg, Request, ScreenId};
+use super::searcher::{SearchRequest, Target};
 use super::state::{
-    App, AuthorColumn, AuthorList, AuthorPage, Cursor, Detail, GptColumn, GptList, Popup, Screen,
+    App, AuthorColumn, AuthorList, AuthorPage, Before, Cursor, Detail, GptColumn, GptList, Popup,
+    Screen, Search,
 };
-use crate::store::view::{Filter, Sort};
+use crate::store::view::{Filter, Sort, SortKey};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 
 /// Everything that can happen to the app.
@@ -105,6 +109,9 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                 FormOutcome::Apply => apply_form(app),
             },
         };
+    }
+    if let Some(fx) = search_key(app, &key) {
+        return fx;
     }
     match app.keymap.action(&key) {
         Some(action) => on_action(app, action),
@@ -211,6 +218,10 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
                     author: list.filter.author.clone(),
                     ..Filter::default()
                 };
+                list.search = None;
+                if list.sort.key == SortKey::Relevance {
+                    list.sort = Sort::default();
+                }
                 if list.filter != kept {
                     list.filter = kept;
                     list.keep = list.selected_rowid();
@@ -218,16 +229,24 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
                 }
                 return Vec::new();
             }
-            if let Some(Screen::Authors(a)) = app.top_mut()
-                && a.filter != Default::default()
-            {
-                a.filter = Default::default();
-                a.keep = a.selected().map(|r| r.user_id.clone());
-                return vec![request_authors(a)];
+            if let Some(Screen::Authors(a)) = app.top_mut() {
+                a.search = None;
+                if a.sort.key == AuthorKey::Relevance {
+                    a.sort = AuthorSort::default();
+                }
+                if a.filter != Default::default() {
+                    a.filter = Default::default();
+                    a.keep = a.selected().map(|r| r.user_id.clone());
+                    return vec![request_authors(a)];
+                }
             }
             Vec::new()
         }
         Action::Open => open(app),
+        Action::Search => {
+            open_search(app);
+            Vec::new()
+        }
         Action::Authors => {
             if matches!(app.top(), Some(Screen::Authors(_))) {
                 return Vec::new();
@@ -244,6 +263,7 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
                 cursor: Cursor::default(),
                 column: 2,
                 keep: None,
+                search: None,
             };
             let fx = vec![request_authors(&mut list)];
             app.screens.push(Screen::Authors(list));
@@ -405,7 +425,11 @@ fn apply_form(app: &mut App) -> Vec<Effect> {
             vec![request_order(list)]
         }
         FormTarget::Authors(screen) => {
-            let filter = match form.author_filter() {
+            let base = match app.screens.iter().find(|s| s.id() == screen) {
+                Some(Screen::Authors(a)) => a.filter.clone(),
+                _ => Default::default(),
+            };
+            let filter = match form.author_filter(&base) {
                 Ok(f) => f,
                 Err(e) => {
                     form.error = Some(e);
@@ -423,6 +447,259 @@ fn apply_form(app: &mut App) -> Vec<Effect> {
             }
         }
     }
+}
+
+/// Opens the search prompt over the current list (again, if a search is kept).
+fn open_search(app: &mut App) {
+    match app.top_mut() {
+        Some(Screen::Gpts(list)) => open_gpt_search(list),
+        Some(Screen::Author(page)) => open_gpt_search(&mut page.list),
+        Some(Screen::Authors(a)) => match &mut a.search {
+            Some(s) => s.typing = true,
+            None => {
+                let before = Before::Authors {
+                    ids: a.filter.ids.clone(),
+                    search: a.filter.search.clone(),
+                    sort: a.sort,
+                    selected: a.selected().map(|r| r.user_id.clone()),
+                };
+                a.search = Some(Search::new(before, ""));
+            }
+        },
+        _ => {}
+    }
+}
+
+fn open_gpt_search(list: &mut GptList) {
+    match &mut list.search {
+        Some(s) => s.typing = true,
+        None => {
+            let before = Before::Gpts {
+                rowids: list.filter.rowids.clone(),
+                search: list.filter.search.clone(),
+                sort: list.sort,
+                selected: list.selected_rowid(),
+            };
+            list.search = Some(Search::new(before, ""));
+        }
+    }
+}
+
+/// Keys while the search prompt has them: editing, moving, Enter (keep), Esc (go back).
+/// `None` when no prompt is open.
+fn search_key(app: &mut App, key: &KeyEvent) -> Option<Vec<Effect>> {
+    let typing = match app.top()? {
+        Screen::Gpts(l) => l.search.as_ref().is_some_and(|s| s.typing),
+        Screen::Author(p) => p.list.search.as_ref().is_some_and(|s| s.typing),
+        Screen::Authors(a) => a.search.as_ref().is_some_and(|s| s.typing),
+        Screen::Detail(_) => false,
+    };
+    if !typing {
+        return None;
+    }
+    let ctrl = key
+        .modifiers
+        .contains(crossterm::event::KeyModifiers::CONTROL);
+    let moving = match key.code {
+        KeyCode::Up => Some(Action::Up),
+        KeyCode::Down => Some(Action::Down),
+        KeyCode::PageUp => Some(Action::PageUp),
+        KeyCode::PageDown => Some(Action::PageDown),
+        KeyCode::Char('p') if ctrl => Some(Action::Up),
+        KeyCode::Char('n') if ctrl => Some(Action::Down),
+        KeyCode::Char('c') if ctrl => return Some(vec![Effect::Quit]),
+        _ => None,
+    };
+    if let Some(action) = moving {
+        return Some(move_cursor(app, action));
+    }
+    let screen = app.top()?.id();
+    Some(match app.top_mut()? {
+        Screen::Gpts(list) => gpt_search_key(list, screen, key),
+        Screen::Author(page) => gpt_search_key(&mut page.list, screen, key),
+        Screen::Authors(a) => author_search_key(a, screen, key),
+        Screen::Detail(_) => Vec::new(),
+    })
+}
+
+fn gpt_search_key(list: &mut GptList, screen: ScreenId, key: &KeyEvent) -> Vec<Effect> {
+    let Some(search) = &mut list.search else {
+        return Vec::new();
+    };
+    match key.code {
+        KeyCode::Esc => {
+            if let Some(s) = list.search.take()
+                && let Before::Gpts {
+                    rowids,
+                    search,
+                    sort,
+                    selected,
+                } = s.before
+            {
+                list.filter.rowids = rowids;
+                list.filter.search = search;
+                list.sort = sort;
+                list.keep = selected;
+                return vec![request_order(list)];
+            }
+            Vec::new()
+        }
+        KeyCode::Enter => {
+            search.typing = false;
+            if search.input.text.is_empty() {
+                list.search = None;
+            }
+            Vec::new()
+        }
+        _ => match search.input.key(key) {
+            Edit::Changed => {
+                search.generation += 1;
+                vec![Effect::Search(SearchRequest {
+                    screen,
+                    generation: search.generation,
+                    target: Target::Gpts,
+                    query: search.input.text.clone(),
+                })]
+            }
+            Edit::Moved | Edit::Ignored => Vec::new(),
+        },
+    }
+}
+
+fn author_search_key(a: &mut AuthorList, screen: ScreenId, key: &KeyEvent) -> Vec<Effect> {
+    let Some(search) = &mut a.search else {
+        return Vec::new();
+    };
+    match key.code {
+        KeyCode::Esc => {
+            if let Some(s) = a.search.take()
+                && let Before::Authors {
+                    ids,
+                    search,
+                    sort,
+                    selected,
+                } = s.before
+            {
+                a.filter.ids = ids;
+                a.filter.search = search;
+                a.sort = sort;
+                a.keep = selected;
+                return vec![request_authors(a)];
+            }
+            Vec::new()
+        }
+        KeyCode::Enter => {
+            search.typing = false;
+            if search.input.text.is_empty() {
+                a.search = None;
+            }
+            Vec::new()
+        }
+        _ => match search.input.key(key) {
+            Edit::Changed => {
+                search.generation += 1;
+                vec![Effect::Search(SearchRequest {
+                    screen,
+                    generation: search.generation,
+                    target: Target::Authors,
+                    query: search.input.text.clone(),
+                })]
+            }
+            Edit::Moved | Edit::Ignored => Vec::new(),
+        },
+    }
+}
+
+/// New search results: the list shows them (within its other filters), best first.
+fn on_search_results(
+    app: &mut App,
+    screen: ScreenId,
+    generation: u64,
+    query: String,
+    ids: std::sync::Arc<[u32]>,
+    fallback: bool,
+    took: std::time::Duration,
+) -> Vec<Effect> {
+    let note = |s: &mut Search| {
+        s.matches = Some(ids.len());
+        s.took = Some(took);
+        s.fallback = fallback;
+    };
+    match app.screen_mut(screen) {
+        Some(Screen::Gpts(list)) => gpt_results(list, generation, query, ids.clone(), note),
+        Some(Screen::Author(page)) => {
+            gpt_results(&mut page.list, generation, query, ids.clone(), note)
+        }
+        Some(Screen::Authors(a)) => {
+            let Some(s) = &mut a.search else {
+                return Vec::new();
+            };
+            if s.generation != generation {
+                return Vec::new();
+            }
+            note(s);
+            if query.is_empty() {
+                if let Before::Authors {
+                    ids, search, sort, ..
+                } = &s.before
+                {
+                    a.filter.ids = ids.clone();
+                    a.filter.search = search.clone();
+                    a.sort = *sort;
+                }
+            } else {
+                a.filter.ids = Some(ids);
+                a.filter.search = Some(query);
+                a.sort = AuthorSort {
+                    key: AuthorKey::Relevance,
+                    descending: true,
+                };
+            }
+            a.keep = None;
+            a.cursor = Cursor::default();
+            vec![request_authors(a)]
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn gpt_results(
+    list: &mut GptList,
+    generation: u64,
+    query: String,
+    ids: std::sync::Arc<[u32]>,
+    note: impl Fn(&mut Search),
+) -> Vec<Effect> {
+    let Some(s) = &mut list.search else {
+        return Vec::new();
+    };
+    if s.generation != generation {
+        return Vec::new(); // a newer query is on its way
+    }
+    note(s);
+    if query.is_empty() {
+        if let Before::Gpts {
+            rowids,
+            search,
+            sort,
+            ..
+        } = &s.before
+        {
+            list.filter.rowids = rowids.clone();
+            list.filter.search = search.clone();
+            list.sort = *sort;
+        }
+    } else {
+        list.filter.rowids = Some(ids);
+        list.filter.search = Some(query);
+        list.sort = Sort {
+            key: SortKey::Relevance,
+            descending: true,
+        };
+    }
+    list.keep = None;
+    list.cursor = Cursor::default();
+    vec![request_order(list)]
 }
 
 /// A new generation of a list's order; replies to older ones will be dropped.
@@ -587,6 +864,18 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Categories(c) => {
             app.categories = c;
+            Vec::new()
+        }
+        Msg::SearchResults {
+            screen,
+            generation,
+            query,
+            ids,
+            fallback,
+            took,
+        } => on_search_results(app, screen, generation, query, ids, fallback, took),
+        Msg::SearchReady => {
+            app.search_ready = true;
             Vec::new()
         }
         Msg::Failed { screen, message } => {

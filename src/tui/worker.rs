@@ -386,6 +386,33 @@ impl State {
     /// The filtered, sorted rowids of a list.
     fn order(&mut self, filter: &Filter, sort: Sort) -> crate::store::db::Result<Arc<[u32]>> {
         self.columns()?;
+        if sort.key == SortKey::Relevance
+            && let Some(ranked) = &filter.rowids
+        {
+            // A search's results, in their order, within the list's other filters.
+            let rest = Filter {
+                rowids: None,
+                search: None,
+                ..filter.clone()
+            };
+            let hits = self.text_hits(&rest)?;
+            let kept: Vec<u32> = if rest.is_empty() {
+                ranked.to_vec()
+            } else {
+                self.columns()?
+                    .filter(ranked, &rest, hits.as_deref().map(Vec::as_slice))
+            };
+            return Ok(if sort.descending {
+                kept.into()
+            } else {
+                kept.into_iter().rev().collect()
+            });
+        }
+        let sort = if sort.key == SortKey::Relevance {
+            Sort::default()
+        } else {
+            sort
+        };
         let base = match self.orders.get(&sort.key) {
             Some(o) => o.clone(),
             None => {
@@ -394,17 +421,7 @@ impl State {
                 o
             }
         };
-        let hits = match &filter.text {
-            None => None,
-            Some(text) => match &self.text_hits {
-                Some((t, hits)) if t == text => Some(hits.clone()),
-                _ => {
-                    let hits = Arc::new(view::text_matches(&self.db, self.snapshot.id, text)?);
-                    self.text_hits = Some((text.clone(), hits.clone()));
-                    Some(hits)
-                }
-            },
-        };
+        let hits = self.text_hits(filter)?;
         let columns = self.columns()?;
         let ascending: Arc<[u32]> = if filter.is_empty() {
             base
@@ -418,6 +435,21 @@ impl State {
         } else {
             ascending
         })
+    }
+
+    /// The rowids whose name or description has the filter's text (cached for the last text).
+    fn text_hits(&mut self, filter: &Filter) -> crate::store::db::Result<Option<Arc<Vec<bool>>>> {
+        let Some(text) = &filter.text else {
+            return Ok(None);
+        };
+        if let Some((t, hits)) = &self.text_hits
+            && t == text
+        {
+            return Ok(Some(hits.clone()));
+        }
+        let hits = Arc::new(view::text_matches(&self.db, self.snapshot.id, text)?);
+        self.text_hits = Some((text.clone(), hits.clone()));
+        Ok(Some(hits))
     }
 }
 
@@ -448,34 +480,57 @@ fn newest_only(batch: Vec<Request>) -> Vec<Request> {
 /// The authors table's order: indexes into `rows`, filtered and sorted (ties by user id).
 pub fn author_order(rows: &[AuthorRow], filter: &AuthorFilter, sort: AuthorSort) -> Vec<u32> {
     let text = filter.text.as_ref().map(|t| t.to_lowercase());
+    let keep = |r: &AuthorRow| {
+        filter.verified.is_none_or(|v| r.verified == v)
+            && filter.with_website.is_none_or(|w| r.website.is_some() == w)
+            && filter.min_gpts.is_none_or(|n| r.gpts >= n)
+            && text.as_ref().is_none_or(|t| {
+                r.user_id.to_lowercase().contains(t)
+                    || r.name
+                        .as_ref()
+                        .is_some_and(|n| n.to_lowercase().contains(t))
+            })
+    };
+    if let Some(ranked) = &filter.ids {
+        let in_order = ranked
+            .iter()
+            .copied()
+            .filter(|&i| rows.get(i as usize).is_some_and(keep));
+        if sort.key == AuthorKey::Relevance {
+            let mut ids: Vec<u32> = in_order.collect();
+            if !sort.descending {
+                ids.reverse();
+            }
+            return ids;
+        }
+        let mut ids: Vec<u32> = in_order.collect();
+        sort_authors(rows, &mut ids, sort);
+        return ids;
+    }
     let mut ids: Vec<u32> = rows
         .iter()
         .enumerate()
-        .filter(|(_, r)| {
-            filter.verified.is_none_or(|v| r.verified == v)
-                && filter.with_website.is_none_or(|w| r.website.is_some() == w)
-                && filter.min_gpts.is_none_or(|n| r.gpts >= n)
-                && text.as_ref().is_none_or(|t| {
-                    r.user_id.to_lowercase().contains(t)
-                        || r.name
-                            .as_ref()
-                            .is_some_and(|n| n.to_lowercase().contains(t))
-                })
-        })
+        .filter(|(_, r)| keep(r))
         .map(|(i, _)| i as u32)
         .collect();
+    sort_authors(rows, &mut ids, sort);
+    ids
+}
+
+fn sort_authors(rows: &[AuthorRow], ids: &mut [u32], sort: AuthorSort) {
     let row = |i: &u32| &rows[*i as usize];
     let by_id = |a: &u32, b: &u32| row(a).user_id.cmp(&row(b).user_id);
     match sort.key {
-        AuthorKey::Name => ids.sort_by(|a, b| {
-            let name = |i: &u32| {
+        AuthorKey::Relevance => {}
+        AuthorKey::Name => ids.sort_by_cached_key(|i| {
+            (
                 row(i)
                     .name
                     .as_deref()
                     .unwrap_or(&row(i).user_id)
-                    .to_lowercase()
-            };
-            name(a).cmp(&name(b)).then_with(|| by_id(a, b))
+                    .to_lowercase(),
+                *i,
+            )
         }),
         AuthorKey::Website => ids.sort_by(|a, b| {
             (row(a).website.is_none(), &row(a).website)
@@ -507,10 +562,9 @@ pub fn author_order(rows: &[AuthorRow], filter: &AuthorFilter, sort: AuthorSort)
                 .then_with(|| by_id(a, b))
         }),
     }
-    if sort.descending {
+    if sort.descending && sort.key != AuthorKey::Relevance {
         ids.reverse();
     }
-    ids
 }
 
 #[cfg(test)]

@@ -72,6 +72,7 @@ fn render_screen(app: &App, screen: &Screen, area: Rect, buf: &mut Buffer) {
         Screen::Gpts(list) => table::GptListView {
             list,
             tick: app.tick,
+            search_ready: app.search_ready,
         }
         .render(area, buf),
         Screen::Authors(list) => table::AuthorListView {
@@ -89,6 +90,7 @@ fn render_screen(app: &App, screen: &Screen, area: Rect, buf: &mut Buffer) {
             table::GptListView {
                 list: &page.list,
                 tick: app.tick,
+                search_ready: app.search_ready,
             }
             .render(rest, buf);
         }
@@ -174,6 +176,7 @@ fn hints(app: &App) -> &'static [Action] {
     match app.top() {
         Some(Screen::Gpts(_)) => &[
             Action::Open,
+            Action::Search,
             Action::Filters,
             Action::SortDescending,
             Action::Authors,
@@ -190,6 +193,7 @@ fn hints(app: &App) -> &'static [Action] {
         ],
         Some(Screen::Authors(_)) => &[
             Action::Open,
+            Action::Search,
             Action::Filters,
             Action::SortDescending,
             Action::Back,

@@ -3,10 +3,11 @@
 //! fitted to its column by display width.
 
 use super::{spinner, thousands};
+use crate::search::Query;
 use crate::store::record::ToolMask;
 use crate::store::view::GptRow;
 use crate::text;
-use crate::tui::state::{AuthorColumn, AuthorList, GptColumn, GptList};
+use crate::tui::state::{AuthorColumn, AuthorList, GptColumn, GptList, Search};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
@@ -143,18 +144,52 @@ fn header_style(focused: bool) -> Style {
     }
 }
 
-fn filter_bar(buf: &mut Buffer, area: Rect, filters: &[String], sorted: String, position: String) {
-    let left = if filters.is_empty() {
-        "no filters (f: filter)".to_owned()
+/// The search prompt, when one is open: what is typed, with the cursor.
+fn prompt(search: &Search, ready: bool) -> Option<String> {
+    if !search.typing {
+        return None;
+    }
+    let i = &search.input;
+    let (before, after): (String, String) = (
+        i.text.chars().take(i.cursor).collect(),
+        i.text.chars().skip(i.cursor).collect(),
+    );
+    let mut p = format!("/{}▏{}", text::line(&before), text::line(&after));
+    if let Some(took) = search.took {
+        p.push_str(&format!("  ({} ms)", took.as_millis()));
+    }
+    if search.fallback || !ready {
+        p.push_str("  index loading: substring matches");
+    }
+    Some(p)
+}
+
+fn filter_bar(
+    buf: &mut Buffer,
+    area: Rect,
+    filters: &[String],
+    prompt: Option<String>,
+    sorted: String,
+    position: String,
+) {
+    let left = if let Some(p) = prompt {
+        p
+    } else if filters.is_empty() {
+        "no filters (f: filter, /: search)".to_owned()
     } else {
         format!("filters: {}", filters.join(" · "))
     };
     let right = format!("{sorted}  {position} ");
     let right_w = text::width(&right);
     let room = usize::from(area.width).saturating_sub(right_w + 1);
+    let style = if left.starts_with('/') {
+        Style::new().bold()
+    } else {
+        Style::new().italic()
+    };
     Line::from(vec![Span::styled(
         format!(" {}", text::fit(&text::line(&left), room.saturating_sub(1))),
-        Style::new().italic(),
+        style,
     )])
     .render(area, buf);
     let x = area.right().saturating_sub(right_w as u16);
@@ -176,10 +211,36 @@ fn position(selected: usize, len: usize, loading: bool, tick: u64) -> String {
     )
 }
 
+/// A name with the characters a query matched in bold and underlined.
+fn highlighted(
+    buf: &mut Buffer,
+    x: u16,
+    y: u16,
+    width: u16,
+    name: &str,
+    query: &Query,
+    style: Style,
+) {
+    let clean = text::line(name);
+    let fitted = text::fit(&clean, usize::from(width));
+    let hits = crate::search::positions(&clean, query);
+    let mark = style.add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
+    let spans: Vec<Span> = fitted
+        .chars()
+        .enumerate()
+        .map(|(i, c)| {
+            let on = hits.binary_search(&i).is_ok() && c != '…';
+            Span::styled(c.to_string(), if on { mark } else { style })
+        })
+        .collect();
+    Line::from(spans).render(Rect::new(x, y, width, 1), buf);
+}
+
 /// A list of GPTs.
 pub struct GptListView<'a> {
     pub list: &'a GptList,
     pub tick: u64,
+    pub search_ready: bool,
 }
 
 impl Widget for GptListView<'_> {
@@ -200,7 +261,16 @@ impl Widget for GptListView<'_> {
         if list.loading && !list.is_empty() {
             pos = format!("{} {pos}", spinner(self.tick));
         }
-        filter_bar(buf, bar, &list.filter.describe(), sort, pos);
+        let typed = list
+            .search
+            .as_ref()
+            .and_then(|s| prompt(s, self.search_ready));
+        filter_bar(buf, bar, &list.filter.describe(), typed, sort, pos);
+        let query = list
+            .search
+            .as_ref()
+            .map(Search::query)
+            .filter(|q| !q.is_empty());
         let layout = gpt_layout(area.width);
         let mut x = area.x;
         for &(idx, w) in &layout {
@@ -280,8 +350,14 @@ impl Widget for GptListView<'_> {
             };
             let mut x = body.x;
             for &(idx, w) in &layout {
-                let (content, align) = gpt_cell(row, GptColumn::ALL[idx]);
-                put(buf, x, y, w, &content, align, style);
+                let column = GptColumn::ALL[idx];
+                match (&query, column) {
+                    (Some(q), GptColumn::Name) => highlighted(buf, x, y, w, &row.name, q, style),
+                    _ => {
+                        let (content, align) = gpt_cell(row, column);
+                        put(buf, x, y, w, &content, align, style);
+                    }
+                }
                 x += w + 1;
             }
         }
@@ -340,12 +416,18 @@ impl Widget for AuthorListView<'_> {
         let col = AuthorColumn::ALL.iter().find(|c| c.key() == list.sort.key);
         let sort = format!(
             "by {} {}",
-            col.map_or("?", |c| c.title()).to_lowercase(),
+            col.map_or("relevance", |c| c.title()).to_lowercase(),
             if list.sort.descending { "↓" } else { "↑" }
         );
         let pos = position(list.cursor.selected, list.len(), list.loading, self.tick)
             .replace("GPTs", "authors");
-        filter_bar(buf, bar, &list.filter.describe(), sort, pos);
+        let typed = list.search.as_ref().and_then(|s| prompt(s, true));
+        filter_bar(buf, bar, &list.filter.describe(), typed, sort, pos);
+        let query = list
+            .search
+            .as_ref()
+            .map(Search::query)
+            .filter(|q| !q.is_empty());
         let layout = author_layout(area.width);
         let mut x = area.x;
         for &(idx, w) in &layout {
@@ -405,6 +487,16 @@ impl Widget for AuthorListView<'_> {
             }
             let mut x = body.x;
             for &(idx, w) in &layout {
+                if let (Some(q), AuthorColumn::Name) = (&query, AuthorColumn::ALL[idx]) {
+                    let name = row.name.as_deref().unwrap_or(&row.user_id);
+                    let mark = if row.verified { 2 } else { 0 };
+                    if mark > 0 {
+                        put(buf, x, y, 2, "✓ ", Align::Left, style);
+                    }
+                    highlighted(buf, x + mark, y, w.saturating_sub(mark), name, q, style);
+                    x += w + 1;
+                    continue;
+                }
                 let (content, align) = match AuthorColumn::ALL[idx] {
                     AuthorColumn::Name => (
                         format!(
