@@ -58,11 +58,6 @@ impl SortKey {
             SortKey::Updated => "updated",
         }
     }
-
-    /// The direction a first sort on this column takes: numbers and dates biggest first.
-    pub fn default_descending(self) -> bool {
-        !matches!(self, SortKey::Name | SortKey::Author | SortKey::Category)
-    }
 }
 
 /// A sort: a column and a direction.

@@ -26,12 +26,6 @@ pub enum AuthorKey {
     Tools,
 }
 
-impl AuthorKey {
-    pub fn default_descending(self) -> bool {
-        !matches!(self, AuthorKey::Name | AuthorKey::Website)
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AuthorSort {
     pub key: AuthorKey,

@@ -291,6 +291,35 @@ pub enum Before {
     },
 }
 
+impl Before {
+    /// Puts a GPT list's search filter and sort back (not its selection).
+    pub fn restore_gpts(&self, list: &mut GptList) {
+        if let Before::Gpts {
+            rowids,
+            search,
+            sort,
+            ..
+        } = self
+        {
+            list.filter.rowids = rowids.clone();
+            list.filter.search = search.clone();
+            list.sort = *sort;
+        }
+    }
+
+    /// Puts the authors table's search filter and sort back (not its selection).
+    pub fn restore_authors(&self, list: &mut AuthorList) {
+        if let Before::Authors {
+            ids, search, sort, ..
+        } = self
+        {
+            list.filter.ids = ids.clone();
+            list.filter.search = search.clone();
+            list.sort = *sort;
+        }
+    }
+}
+
 impl Search {
     pub fn new(before: Before, text: &str) -> Search {
         Search {

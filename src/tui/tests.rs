@@ -71,6 +71,21 @@ impl Harness {
     }
 }
 
+/// Moves the open filter form's focus to the field whose label starts with `label`.
+fn focus_field(h: &mut Harness, label: &str) {
+    let Some(Popup::Filter(form)) = &h.app.popup else {
+        panic!("the filter form is open")
+    };
+    let at = form
+        .fields
+        .iter()
+        .position(|f| f.label.starts_with(label))
+        .unwrap_or_else(|| panic!("no field {label}"));
+    for _ in 0..at {
+        h.press(KeyCode::Down);
+    }
+}
+
 #[test]
 fn opens_sorted_by_conversations_with_a_quick_first_page() {
     let mut h = Harness::new(120, 40);
@@ -178,17 +193,7 @@ fn stale_replies_are_dropped() {
 fn filters_combine_show_counts_and_clear() {
     let mut h = Harness::new(120, 40);
     h.press(KeyCode::Char('f'));
-    let Some(Popup::Filter(form)) = &h.app.popup else {
-        panic!("the filter form opens")
-    };
-    let actions = form
-        .fields
-        .iter()
-        .position(|f| f.label == "Tool: actions")
-        .unwrap();
-    for _ in 0..actions {
-        h.press(KeyCode::Down);
-    }
+    focus_field(&mut h, "Tool: actions");
     h.press(KeyCode::Right); // has actions
     h.press(KeyCode::Enter);
     assert!(h.app.popup.is_none());
@@ -207,17 +212,7 @@ fn filters_combine_show_counts_and_clear() {
     assert!(n > 0 && n < 43, "{n}");
     // An invalid value keeps the form open and says which field.
     h.press(KeyCode::Char('f'));
-    let Some(Popup::Filter(form)) = &h.app.popup else {
-        panic!()
-    };
-    let rating = form
-        .fields
-        .iter()
-        .position(|f| f.label == "Minimum rating")
-        .unwrap();
-    for _ in 0..rating {
-        h.press(KeyCode::Down);
-    }
+    focus_field(&mut h, "Minimum rating");
     h.keys("abc");
     h.press(KeyCode::Enter);
     match &h.app.popup {
@@ -240,17 +235,7 @@ fn filters_combine_show_counts_and_clear() {
 fn text_filter_matches_name_or_description_case_insensitively() {
     let mut h = Harness::new(120, 40);
     h.press(KeyCode::Char('f'));
-    let Some(Popup::Filter(form)) = &h.app.popup else {
-        panic!()
-    };
-    let text = form
-        .fields
-        .iter()
-        .position(|f| f.label.starts_with("Text"))
-        .unwrap();
-    for _ in 0..text {
-        h.press(KeyCode::Down);
-    }
+    focus_field(&mut h, "Text");
     h.keys("PUBMED");
     h.press(KeyCode::Enter);
     // "Access Google Scholar, PubMed, …" is in Scholar GPT's description, not its name.
@@ -262,17 +247,7 @@ fn text_filter_matches_name_or_description_case_insensitively() {
 fn no_match_shows_an_empty_state() {
     let mut h = Harness::new(120, 40);
     h.press(KeyCode::Char('f'));
-    let Some(Popup::Filter(form)) = &h.app.popup else {
-        panic!()
-    };
-    let text = form
-        .fields
-        .iter()
-        .position(|f| f.label.starts_with("Text"))
-        .unwrap();
-    for _ in 0..text {
-        h.press(KeyCode::Down);
-    }
+    focus_field(&mut h, "Text");
     h.keys("zzzqqqxxx-nothing");
     h.press(KeyCode::Enter);
     assert_eq!(h.list().len(), 0);

@@ -522,91 +522,76 @@ fn search_key(app: &mut App, key: &KeyEvent) -> Option<Vec<Effect>> {
     })
 }
 
-fn gpt_search_key(list: &mut GptList, screen: ScreenId, key: &KeyEvent) -> Vec<Effect> {
-    let Some(search) = &mut list.search else {
-        return Vec::new();
+/// What a key did in a search prompt.
+enum SearchKey {
+    /// Esc: the search is over; the list goes back to this.
+    Restore(Before),
+    /// A new query to send, with its generation.
+    Query(u64, String),
+    Nothing,
+}
+
+/// The part of a prompt key that is the same for every list.
+fn search_edit(slot: &mut Option<Search>, key: &KeyEvent) -> SearchKey {
+    let Some(search) = slot else {
+        return SearchKey::Nothing;
     };
     match key.code {
-        KeyCode::Esc => {
-            if let Some(s) = list.search.take()
-                && let Before::Gpts {
-                    rowids,
-                    search,
-                    sort,
-                    selected,
-                } = s.before
-            {
-                list.filter.rowids = rowids;
-                list.filter.search = search;
-                list.sort = sort;
-                list.keep = selected;
-                return vec![request_order(list)];
-            }
-            Vec::new()
-        }
+        KeyCode::Esc => slot
+            .take()
+            .map_or(SearchKey::Nothing, |s| SearchKey::Restore(s.before)),
         KeyCode::Enter => {
             search.typing = false;
             if search.input.text.is_empty() {
-                list.search = None;
+                *slot = None;
             }
-            Vec::new()
+            SearchKey::Nothing
         }
         _ => match search.input.key(key) {
             Edit::Changed => {
                 search.generation += 1;
-                vec![Effect::Search(SearchRequest {
-                    screen,
-                    generation: search.generation,
-                    target: Target::Gpts,
-                    query: search.input.text.clone(),
-                })]
+                SearchKey::Query(search.generation, search.input.text.clone())
             }
-            Edit::Moved | Edit::Ignored => Vec::new(),
+            Edit::Moved | Edit::Ignored => SearchKey::Nothing,
         },
     }
 }
 
+fn gpt_search_key(list: &mut GptList, screen: ScreenId, key: &KeyEvent) -> Vec<Effect> {
+    match search_edit(&mut list.search, key) {
+        SearchKey::Restore(before) => {
+            before.restore_gpts(list);
+            if let Before::Gpts { selected, .. } = before {
+                list.keep = selected;
+            }
+            vec![request_order(list)]
+        }
+        SearchKey::Query(generation, query) => vec![Effect::Search(SearchRequest {
+            screen,
+            generation,
+            target: Target::Gpts,
+            query,
+        })],
+        SearchKey::Nothing => Vec::new(),
+    }
+}
+
 fn author_search_key(a: &mut AuthorList, screen: ScreenId, key: &KeyEvent) -> Vec<Effect> {
-    let Some(search) = &mut a.search else {
-        return Vec::new();
-    };
-    match key.code {
-        KeyCode::Esc => {
-            if let Some(s) = a.search.take()
-                && let Before::Authors {
-                    ids,
-                    search,
-                    sort,
-                    selected,
-                } = s.before
-            {
-                a.filter.ids = ids;
-                a.filter.search = search;
-                a.sort = sort;
+    match search_edit(&mut a.search, key) {
+        SearchKey::Restore(before) => {
+            before.restore_authors(a);
+            if let Before::Authors { selected, .. } = before {
                 a.keep = selected;
-                return vec![request_authors(a)];
             }
-            Vec::new()
+            vec![request_authors(a)]
         }
-        KeyCode::Enter => {
-            search.typing = false;
-            if search.input.text.is_empty() {
-                a.search = None;
-            }
-            Vec::new()
-        }
-        _ => match search.input.key(key) {
-            Edit::Changed => {
-                search.generation += 1;
-                vec![Effect::Search(SearchRequest {
-                    screen,
-                    generation: search.generation,
-                    target: Target::Authors,
-                    query: search.input.text.clone(),
-                })]
-            }
-            Edit::Moved | Edit::Ignored => Vec::new(),
-        },
+        SearchKey::Query(generation, query) => vec![Effect::Search(SearchRequest {
+            screen,
+            generation,
+            target: Target::Authors,
+            query,
+        })],
+        SearchKey::Nothing => Vec::new(),
     }
 }
 

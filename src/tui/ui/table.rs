@@ -135,6 +135,39 @@ fn put(buf: &mut Buffer, x: u16, y: u16, width: u16, content: &str, align: Align
     buf.set_stringn(x, y, fitted, usize::from(width), style);
 }
 
+/// A column of a header row.
+struct HeaderCell {
+    title: &'static str,
+    width: u16,
+    right: bool,
+    focused: bool,
+    /// Some(descending) when the list is sorted by this column.
+    sorted: Option<bool>,
+}
+
+/// A header row: titles aligned like their columns, the sort column's direction marked, the
+/// focused column highlighted.
+fn draw_header(buf: &mut Buffer, area: Rect, cells: impl IntoIterator<Item = HeaderCell>) {
+    let mut x = area.x;
+    for c in cells {
+        let mut title = c.title.to_owned();
+        if let Some(descending) = c.sorted {
+            title.push(if descending { '↓' } else { '↑' });
+        }
+        let align = if c.right { Align::Right } else { Align::Left };
+        put(
+            buf,
+            x,
+            area.y,
+            c.width,
+            &title,
+            align,
+            header_style(c.focused),
+        );
+        x += c.width + 1;
+    }
+}
+
 fn header_style(focused: bool) -> Style {
     let s = Style::new().add_modifier(Modifier::BOLD);
     if focused {
@@ -272,32 +305,23 @@ impl Widget for GptListView<'_> {
             .map(Search::query)
             .filter(|q| !q.is_empty());
         let layout = gpt_layout(area.width);
-        let mut x = area.x;
-        for &(idx, w) in &layout {
-            let col = GptColumn::ALL[idx];
-            let mut title = col.title().to_owned();
-            if col.sort_key() == list.sort.key {
-                title.push(if list.sort.descending { '↓' } else { '↑' });
-            }
-            let align = if matches!(
-                col,
-                GptColumn::Conversations | GptColumn::Rating | GptColumn::Reviews
-            ) {
-                Align::Right
-            } else {
-                Align::Left
-            };
-            put(
-                buf,
-                x,
-                header.y,
-                w,
-                &title,
-                align,
-                header_style(idx == list.column),
-            );
-            x += w + 1;
-        }
+        draw_header(
+            buf,
+            header,
+            layout.iter().map(|&(idx, w)| {
+                let col = GptColumn::ALL[idx];
+                HeaderCell {
+                    title: col.title(),
+                    width: w,
+                    right: matches!(
+                        col,
+                        GptColumn::Conversations | GptColumn::Rating | GptColumn::Reviews
+                    ),
+                    focused: idx == list.column,
+                    sorted: (col.sort_key() == list.sort.key).then_some(list.sort.descending),
+                }
+            }),
+        );
         let Some(order) = &list.order else {
             if !list.loading {
                 put(
@@ -429,32 +453,23 @@ impl Widget for AuthorListView<'_> {
             .map(Search::query)
             .filter(|q| !q.is_empty());
         let layout = author_layout(area.width);
-        let mut x = area.x;
-        for &(idx, w) in &layout {
-            let c = AuthorColumn::ALL[idx];
-            let mut title = c.title().to_owned();
-            if c.key() == list.sort.key {
-                title.push(if list.sort.descending { '↓' } else { '↑' });
-            }
-            let align = if matches!(
-                c,
-                AuthorColumn::Name | AuthorColumn::Website | AuthorColumn::Tools
-            ) {
-                Align::Left
-            } else {
-                Align::Right
-            };
-            put(
-                buf,
-                x,
-                header.y,
-                w,
-                &title,
-                align,
-                header_style(idx == list.column),
-            );
-            x += w + 1;
-        }
+        draw_header(
+            buf,
+            header,
+            layout.iter().map(|&(idx, w)| {
+                let c = AuthorColumn::ALL[idx];
+                HeaderCell {
+                    title: c.title(),
+                    width: w,
+                    right: !matches!(
+                        c,
+                        AuthorColumn::Name | AuthorColumn::Website | AuthorColumn::Tools
+                    ),
+                    focused: idx == list.column,
+                    sorted: (c.key() == list.sort.key).then_some(list.sort.descending),
+                }
+            }),
+        );
         if list.is_empty() {
             let msg = if list.loading {
                 ""
