@@ -414,6 +414,37 @@ impl Sink for Reader<'_> {
     fn stopped(&self) -> bool {
         self.stop.load(Ordering::Relaxed)
     }
+    /// A block of JSON Lines becomes units as it is: spans into one string, no copy per line.
+    fn lines(&mut self, text: &str, first_line: u64) {
+        let mut spans = Vec::new();
+        let base = text.as_ptr() as usize;
+        crate::store::parse::for_each_line(text, first_line, &mut |value, line| {
+            let start = value.as_ptr() as usize - base;
+            spans.push((start, start + value.len(), line));
+        });
+        if spans.is_empty() {
+            return;
+        }
+        if self.held.is_none() {
+            self.flush_direct();
+        }
+        self.finish_unit();
+        let n = spans.len();
+        self.unit = Unit {
+            seq: 0,
+            file_no: self.file_no,
+            text: text.to_owned(),
+            spans,
+        };
+        self.finish_unit();
+        if self.held.is_some() {
+            self.samples += n;
+            if self.samples >= DICT_SAMPLES {
+                self.start_compressing();
+            }
+        }
+    }
+
     fn value(&mut self, text: &str, line: u64) {
         if self.held.is_none() {
             self.flush_direct();

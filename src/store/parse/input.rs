@@ -246,36 +246,65 @@ fn utf8_issue(bytes: &[u8], e: std::str::Utf8Error, first_line: u64) -> Issue {
     }
 }
 
-/// JSON Lines; `pending` is a first line already read.
+/// Bytes of JSON Lines handed over at once: whole lines, about this many bytes.
+const LINES_BLOCK: usize = 1 << 20;
+
+/// JSON Lines; `pending` is a first line already read. The file is read in blocks of whole
+/// lines, checked as UTF-8 once per block and given to the sink as one string
+/// ([`Sink::lines`]): no line is copied on its own. A block that is not valid UTF-8 is gone
+/// through line by line, so the bad line is named and the others kept.
 fn parse_lines(
     reader: &mut dyn BufRead,
     mut line: u64,
-    mut pending: Vec<u8>,
+    pending: Vec<u8>,
     sink: &mut dyn Sink,
 ) -> io::Result<()> {
-    let mut buf = Vec::with_capacity(64 * 1024);
-    loop {
+    let mut block = pending;
+    let mut eof = false;
+    while !eof {
         if sink.stopped() {
             return Ok(());
         }
-        if !pending.is_empty() {
-            std::mem::swap(&mut buf, &mut pending);
-            pending.clear();
+        // Read a block's worth, and on until it ends a line (a line may be longer than a block).
+        let mut searched = 0;
+        while block.len() < LINES_BLOCK || memchr::memchr(b'\n', &block[searched..]).is_none() {
+            searched = block.len();
+            let chunk = reader.fill_buf()?;
+            if chunk.is_empty() {
+                eof = true;
+                break;
+            }
+            let n = chunk.len();
+            block.extend_from_slice(chunk);
+            reader.consume(n);
+        }
+        // Up to the last newline (everything, at the end of the file).
+        let cut = if eof {
+            block.len()
         } else {
-            buf.clear();
-            if reader.read_until(b'\n', &mut buf)? == 0 {
-                return Ok(());
+            memchr::memrchr(b'\n', &block).map_or(block.len(), |i| i + 1)
+        };
+        let rest = block.split_off(cut);
+        let lines_here = memchr::memchr_iter(b'\n', &block).count() as u64;
+        match std::str::from_utf8(&block) {
+            Ok(text) => sink.lines(text, line),
+            Err(_) => {
+                for (i, raw) in block.split(|b| *b == b'\n').enumerate() {
+                    let trimmed = raw.trim_ascii();
+                    if trimmed.is_empty() {
+                        continue;
+                    }
+                    match std::str::from_utf8(trimmed) {
+                        Ok(text) => sink.value(text, line + i as u64),
+                        Err(e) => sink.issue(utf8_issue(trimmed, e, line + i as u64)),
+                    }
+                }
             }
         }
-        let trimmed = buf.trim_ascii();
-        if !trimmed.is_empty() {
-            match std::str::from_utf8(trimmed) {
-                Ok(text) => sink.value(text, line),
-                Err(e) => sink.issue(utf8_issue(trimmed, e, line)),
-            }
-        }
-        line += 1;
+        line += lines_here;
+        block = rest;
     }
+    Ok(())
 }
 
 /// A JSON array, element by element: each element is cut out by a small scanner (strings,

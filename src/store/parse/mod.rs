@@ -38,6 +38,20 @@ pub trait Sink {
     /// A top-level JSON value (a JSON Lines line, an element of a JSON array) starting at
     /// `line`: parse it now ([`parse_top_value`]), or hand it to another thread.
     fn value(&mut self, text: &str, line: u64);
+    /// Whole JSON Lines, the first on `first_line`: by default each non-empty line is a value.
+    fn lines(&mut self, text: &str, first_line: u64) {
+        for_each_line(text, first_line, &mut |value, line| self.value(value, line));
+    }
+}
+
+/// Calls `f(value, line)` for each non-empty line of a JSON Lines text.
+pub fn for_each_line(text: &str, first_line: u64, f: &mut dyn FnMut(&str, u64)) {
+    for (i, raw) in text.split('\n').enumerate() {
+        let value = raw.trim_ascii();
+        if !value.is_empty() {
+            f(value, first_line + i as u64);
+        }
+    }
 }
 
 /// Parses a top-level JSON value into the sink (what most sinks do with [`Sink::value`]).
