@@ -603,3 +603,17 @@ fn search_within_filters_cjk_and_authors() {
         "user-MV1EPMI80LBUBFXL3yqj7TxP"
     );
 }
+
+#[test]
+fn esc_then_a_key_typed_fast_arrives_as_alt_and_is_both() {
+    let mut h = Harness::new(120, 40);
+    h.press(KeyCode::Enter);
+    assert_eq!(h.app.screens.len(), 2);
+    // Esc + "/" in one read: the terminal's Alt-/.
+    h.key(KeyEvent::new(KeyCode::Char('/'), KeyModifiers::ALT));
+    assert_eq!(h.app.screens.len(), 1, "Esc went back");
+    assert!(
+        h.list().search.as_ref().is_some_and(|s| s.typing),
+        "and / opened the search"
+    );
+}

@@ -78,6 +78,20 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
 }
 
 fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    // Esc and a key typed quickly after it reach us as Alt+key (that is how terminals send
+    // Alt): unless Alt+key means something, take it as the two keys it was.
+    let alt = crossterm::event::KeyModifiers::ALT;
+    if key.modifiers.contains(alt) && app.keymap.action(&key).is_none() {
+        let mut fx = on_key(
+            app,
+            KeyEvent::new(KeyCode::Esc, crossterm::event::KeyModifiers::NONE),
+        );
+        let plain = KeyEvent::new(key.code, key.modifiers - alt);
+        if !fx.iter().any(|e| matches!(e, Effect::Quit)) {
+            fx.extend(on_key(app, plain));
+        }
+        return fx;
+    }
     app.status = None;
     if let Some(popup) = &mut app.popup {
         return match popup {
