@@ -8,6 +8,7 @@
 pub mod assets;
 pub mod cli;
 pub mod search;
+pub mod signals;
 pub mod stats;
 pub mod store;
 pub mod synth;

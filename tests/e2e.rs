@@ -105,11 +105,17 @@ fn a_person_explores_the_sample_and_quits() {
     s.send("j").send(PGDN);
     s.wait_for("38 of 397"); // j: row 2; PgDn: a page of 36 rows further
 
-    // Sort by name: focus the name column (four to the left of conversations), ascending.
-    s.send(LEFT).send(LEFT).send(LEFT).send(LEFT).send("[");
+    // Sort by name: focus the name column (five to the left of conversations), ascending.
+    for _ in 0..5 {
+        s.send(LEFT);
+    }
+    s.send("[");
     s.wait_for("by name ↑");
     // …and back to conversations, biggest first.
-    s.send(RIGHT).send(RIGHT).send(RIGHT).send(RIGHT).send("]");
+    for _ in 0..5 {
+        s.send(RIGHT);
+    }
+    s.send("]");
     s.wait_for("by conversations ↓");
 
     // Filter to GPTs with Actions.

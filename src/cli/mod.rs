@@ -252,6 +252,7 @@ fn cmd_import(global: &GlobalArgs, args: ImportArgs, out: &mut dyn Write) -> any
         format: args.format.as_deref().and_then(Format::parse),
         strict: args.strict,
         taken_at,
+        ..ImportOptions::default()
     };
     let bar = ProgressBar::new(std::io::stderr().is_terminal());
     let result = import::import(&mut db, &inputs, &opts, &|p| bar.update(p));

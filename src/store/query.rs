@@ -26,10 +26,12 @@ pub struct SnapshotInfo {
     pub shelves: i64,
     pub duplicates_merged: i64,
     pub skipped: i64,
+    /// The signal rules' version its signals were computed with (0: not computed).
+    pub signals_version: i64,
 }
 
 const SNAPSHOT_COLUMNS: &str = "id, label, source, taken_at, created_at, status, gpts, \
-                                unavailable, authors, shelves, merged, skipped";
+                                unavailable, authors, shelves, merged, skipped, signals_version";
 
 fn snapshot_from_row(r: &Row<'_>) -> rusqlite::Result<SnapshotInfo> {
     let taken: i64 = r.get(3)?;
@@ -48,6 +50,7 @@ fn snapshot_from_row(r: &Row<'_>) -> rusqlite::Result<SnapshotInfo> {
         shelves: r.get(9)?,
         duplicates_merged: r.get(10)?,
         skipped: r.get(11)?,
+        signals_version: r.get(12)?,
     })
 }
 
@@ -124,6 +127,10 @@ pub struct GptView {
     pub record: GptRecord,
     pub url: String,
     pub rating: Option<f64>,
+    /// Monetisation signals with their evidence (none computed: see `signals_computed`).
+    pub signals: Vec<crate::signals::Signal>,
+    /// False for a snapshot from before signals existed (`gptscope signals --recompute`).
+    pub signals_computed: bool,
     pub shelves: Vec<ShelfPosition>,
     pub provenance: Provenance,
 }
@@ -139,7 +146,7 @@ pub fn gpt(db: &Db, snapshot: &SnapshotInfo, id: &str) -> Result<Option<GptView>
                     g.observed_at, g.available, g.line,
                     d.hash, d.short_url, d.description, d.welcome_message, d.prompt_starters,
                     g.categories, d.tools, d.default_model, d.share_recipient, d.rating_by_star,
-                    f.path, f.format
+                    f.path, f.format, g.evidence
              FROM {} g JOIN detail d ON d.hash = g.detail
              LEFT JOIN source_file f ON f.snapshot_id = ?1 AND f.file_no = g.file_no
              WHERE g.id = ?2",
@@ -192,22 +199,26 @@ pub fn gpt(db: &Db, snapshot: &SnapshotInfo, id: &str) -> Result<Option<GptView>
                 };
                 let detail: Vec<u8> = r.get(14)?;
                 let line: i64 = r.get(13)?;
+                let evidence: Option<String> = r.get(26)?;
                 Ok((
                     rec,
                     detail,
                     line,
                     r.get::<_, Option<String>>(24)?,
                     r.get::<_, Option<String>>(25)?,
+                    evidence,
                 ))
             },
         )
         .optional()
         .map_err(|e| db.err(e))?;
-    let Some((mut rec, detail, line, file, format)) = row else {
+    let Some((mut rec, detail, line, file, format, evidence)) = row else {
         return Ok(None);
     };
-    // `tools` lists an Action once per Action; the stored list maps `actions` back.
     rec.actions = actions(db, &detail)?;
+    let signals = evidence
+        .and_then(|e| serde_json::from_str(&e).ok())
+        .unwrap_or_default();
     if let Some(user) = rec.author.user_id.clone() {
         rec.author = author_profile(db, snapshot.id, &user)?.unwrap_or(Author {
             user_id: Some(user),
@@ -219,6 +230,9 @@ pub fn gpt(db: &Db, snapshot: &SnapshotInfo, id: &str) -> Result<Option<GptView>
         url: rec.url(),
         rating: rec.rating(),
         record: rec,
+        signals,
+        signals_computed: snapshot.signals_version
+            >= i64::from(crate::store::schema::SIGNALS_VERSION),
         shelves,
         provenance: Provenance {
             snapshot: snapshot.id,

@@ -31,7 +31,11 @@ use rusqlite::Connection;
 pub const APPLICATION_ID: i32 = 0x4750_5453;
 
 /// The newest schema this build knows.
-pub const SCHEMA_VERSION: i32 = 1;
+pub const SCHEMA_VERSION: i32 = 2;
+
+/// The version of the monetisation-signal rules snapshots were computed with (see
+/// `snapshot.signals_version`); a snapshot below it needs `gptscope signals --recompute`.
+pub const SIGNALS_VERSION: i32 = 1;
 
 const V1: &str = r#"
 CREATE TABLE snapshot (
@@ -167,7 +171,9 @@ pub fn create_gpt_table(conn: &Connection, snapshot_id: i64) -> rusqlite::Result
             blob         BLOB NOT NULL,
             file_no      INTEGER NOT NULL,
             line         INTEGER NOT NULL,
-            name_key     TEXT NOT NULL
+            name_key     TEXT NOT NULL,
+            signals      INTEGER NOT NULL DEFAULT 0,
+            evidence     TEXT
         );"
     ))
 }
@@ -190,13 +196,43 @@ pub fn index_gpt_table(conn: &Connection, snapshot_id: i64) -> rusqlite::Result<
 }
 
 /// Brings a database to [`SCHEMA_VERSION`]. Each step runs in its own transaction.
+///
+/// - 1: the tables above.
+/// - 2: monetisation signals: `signals` (a bit set) and `evidence` (JSON) on every GPT table,
+///   `snapshot.signals_version`; snapshots from before have version 0 until
+///   `gptscope signals --recompute` fills them (a new database starts at 2 directly).
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     let version: i32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if version < 1 {
         let tx = conn.transaction()?;
         tx.execute_batch(V1)?;
+        tx.execute_batch(
+            "ALTER TABLE snapshot ADD COLUMN signals_version INTEGER NOT NULL DEFAULT 0;",
+        )?;
         tx.pragma_update(None, "application_id", APPLICATION_ID)?;
-        tx.pragma_update(None, "user_version", 1)?;
+        tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        tx.commit()?;
+        return Ok(());
+    }
+    if version < 2 {
+        let tx = conn.transaction()?;
+        tx.execute_batch(
+            "ALTER TABLE snapshot ADD COLUMN signals_version INTEGER NOT NULL DEFAULT 0;",
+        )?;
+        let tables: Vec<String> = {
+            let mut st = tx.prepare(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'gpt_[0-9]*'",
+            )?;
+            st.query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        for t in tables {
+            tx.execute_batch(&format!(
+                "ALTER TABLE {t} ADD COLUMN signals INTEGER NOT NULL DEFAULT 0;
+                 ALTER TABLE {t} ADD COLUMN evidence TEXT;"
+            ))?;
+        }
+        tx.pragma_update(None, "user_version", 2)?;
         tx.commit()?;
     }
     Ok(())

@@ -27,16 +27,18 @@ pub enum SortKey {
     Author,
     Category,
     Tools,
+    Signals,
     Created,
     Updated,
 }
 
 impl SortKey {
-    pub const ALL: [SortKey; 9] = [
+    pub const ALL: [SortKey; 10] = [
         SortKey::Name,
         SortKey::Author,
         SortKey::Category,
         SortKey::Tools,
+        SortKey::Signals,
         SortKey::Conversations,
         SortKey::Rating,
         SortKey::Reviews,
@@ -54,6 +56,7 @@ impl SortKey {
             SortKey::Author => "author",
             SortKey::Category => "category",
             SortKey::Tools => "tools",
+            SortKey::Signals => "signals",
             SortKey::Created => "created",
             SortKey::Updated => "updated",
         }
@@ -84,6 +87,10 @@ pub struct Filter {
     pub tools_has: u32,
     /// Tool bits the GPT must not have.
     pub tools_not: u32,
+    /// Monetisation-signal bits ([`crate::signals::SignalKind::bit`]) the GPT must have.
+    pub signals_has: u8,
+    /// Signal bits it must not have.
+    pub signals_not: u8,
     pub verified: Option<bool>,
     pub min_rating: Option<f32>,
     pub min_reviews: Option<u32>,
@@ -121,6 +128,14 @@ impl Filter {
             }
             if self.tools_not & bit != 0 {
                 out.push(format!("no {name}"));
+            }
+        }
+        for kind in crate::signals::SignalKind::ALL {
+            if self.signals_has & kind.bit() != 0 {
+                out.push(format!("signal {}", kind.name()));
+            }
+            if self.signals_not & kind.bit() != 0 {
+                out.push(format!("no signal {}", kind.name()));
             }
         }
         match self.verified {
@@ -173,6 +188,7 @@ pub struct Columns {
     created: Vec<u32>,
     updated: Vec<u32>,
     tools: Vec<u8>,
+    signals: Vec<u8>,
     available: Vec<bool>,
     category: Vec<u16>,
     categories: Vec<String>,
@@ -236,6 +252,7 @@ impl Columns {
             created: vec![0; n],
             updated: vec![0; n],
             tools: vec![0; n],
+            signals: vec![0; n],
             available: vec![false; n],
             category: vec![NO_CATEGORY; n],
             categories: Vec::new(),
@@ -251,7 +268,7 @@ impl Columns {
         let mut st = conn
             .prepare(&format!(
                 "SELECT rowid, conv, rating, review_count, created_at, updated_at, tools,
-                        available, category, author_id, name_key
+                        available, category, author_id, name_key, signals
                  FROM {}",
                 gpt_table(snapshot_id)
             ))
@@ -293,6 +310,7 @@ impl Columns {
             if let Some(a) = r.get_ref(9).map_err(e)?.as_str_or_null().ok().flatten() {
                 c.author[i] = c.author_index(a).unwrap_or(NO_AUTHOR);
             }
+            c.signals[i] = r.get::<_, u32>(11).map_err(e)? as u8;
             if let Ok(name) = r.get_ref(10).map_err(e)?.as_str() {
                 let start = names.len() as u32;
                 names.push_str(name);
@@ -357,6 +375,9 @@ impl Columns {
             SortKey::Tools => {
                 ids.sort_by_key(|id| (self.tools[ix(id)].count_ones(), self.tools[ix(id)], *id))
             }
+            SortKey::Signals => {
+                ids.sort_by_key(|id| (self.signals[ix(id)].count_ones(), self.signals[ix(id)], *id))
+            }
             SortKey::Rating => ids.sort_by(|a, b| {
                 // Unrated below every rating.
                 let key = |id: &u32| {
@@ -394,6 +415,10 @@ impl Columns {
         }
         let tools = u32::from(self.tools[i]);
         if tools & f.tools_has != f.tools_has || tools & f.tools_not != 0 {
+            return false;
+        }
+        let signals = self.signals[i];
+        if signals & f.signals_has != f.signals_has || signals & f.signals_not != 0 {
             return false;
         }
         if let Some(v) = f.verified {
@@ -542,6 +567,7 @@ pub struct GptRow {
     pub verified: bool,
     pub category: Option<String>,
     pub tools: ToolMask,
+    pub signals: u8,
     pub conv_bucket: Option<String>,
     pub rating: Option<f64>,
     pub reviews: Option<i64>,
@@ -557,7 +583,8 @@ pub fn rows(db: &Db, snapshot_id: i64, rowids: &[u32]) -> Result<Vec<GptRow>> {
     let placeholders = vec!["?"; rowids.len()].join(",");
     let sql = format!(
         "SELECT g.rowid, g.id, g.name, g.author_id, a.display_name, a.verified, g.category,
-                g.tools, g.conv_bucket, g.rating, g.review_count, g.created_at, g.updated_at
+                g.tools, g.conv_bucket, g.rating, g.review_count, g.created_at, g.updated_at,
+                g.signals
          FROM {} g LEFT JOIN author a ON a.snapshot_id = {snapshot_id} AND a.user_id = g.author_id
          WHERE g.rowid IN ({placeholders})",
         gpt_table(snapshot_id)
@@ -583,6 +610,7 @@ pub fn rows(db: &Db, snapshot_id: i64, rowids: &[u32]) -> Result<Vec<GptRow>> {
                 reviews: r.get(10)?,
                 created_at: r.get(11)?,
                 updated_at: r.get(12)?,
+                signals: r.get::<_, u32>(13)? as u8,
             })
         })()
         .map_err(|e| db.err(e))?;

@@ -21,6 +21,9 @@ pub struct PreparedGpt {
     pub detail: DetailRow,
     /// Derived columns, computed off the writer's thread.
     name_key: String,
+    /// Monetisation signals (bits) and their evidence (JSON), none when there are none.
+    signals: u8,
+    evidence: Option<String>,
     tools: u32,
     conv: Option<i64>,
     rating: Option<f64>,
@@ -47,7 +50,11 @@ pub fn prepare(
     file_no: u32,
     line: u64,
     compressor: &mut zstd::bulk::Compressor<'_>,
+    rules: &crate::signals::Rules,
 ) -> std::io::Result<PreparedGpt> {
+    let found = rules.evaluate(&record);
+    let signals = crate::signals::mask(&found);
+    let evidence = (!found.is_empty()).then(|| to_json(&found));
     let raw_hash = xxhash_rust::xxh3::xxh3_128(raw).to_le_bytes();
     let raw_z = compressor.compress(raw)?;
     let prompt_starters = to_json(&record.prompt_starters);
@@ -90,6 +97,8 @@ pub fn prepare(
     Ok(PreparedGpt {
         categories,
         name_key: name_key(&record.name),
+        signals,
+        evidence,
         tools: record.tool_mask().0,
         conv: record.conversations.as_ref().map(|c| c.lower_bound as i64),
         rating: record.rating(),
@@ -215,7 +224,7 @@ const DETAIL_COLUMNS: &str = "(hash, short_url, description, welcome_message, pr
 const GPT_COLUMNS: &str = "(rowid, id, name, author_id, category, categories, tools, actions, \
                            files, conv_bucket, conv, review_total, review_count, rating, \
                            created_at, created_from_id, updated_at, observed_at, available, \
-                           detail, blob, file_no, line, name_key)";
+                           detail, blob, file_no, line, name_key, signals, evidence)";
 
 /// `INSERT … VALUES (?1, ?2), (?3, ?4), …` for `rows` rows of `columns` columns.
 fn multi_insert(head: &str, columns: usize, rows: usize) -> String {
@@ -299,7 +308,7 @@ impl<'c> Statements<'c> {
                 &format!("INSERT OR IGNORE INTO detail {DETAIL_COLUMNS}"),
                 9,
             )?,
-            gpt: Insert::prepare(conn, &format!("INSERT INTO {t} {GPT_COLUMNS}"), 24)?,
+            gpt: Insert::prepare(conn, &format!("INSERT INTO {t} {GPT_COLUMNS}"), 26)?,
             action_insert: conn.prepare(
                 "INSERT OR IGNORE INTO detail_action (detail, pos, domain, auth,
                     privacy_policy_url)
@@ -389,7 +398,9 @@ fn bind_gpt(
     st.raw_bind_parameter(at + 20, &g.raw_hash[..])?;
     st.raw_bind_parameter(at + 21, g.file_no)?;
     st.raw_bind_parameter(at + 22, g.line as i64)?;
-    st.raw_bind_parameter(at + 23, &g.name_key)
+    st.raw_bind_parameter(at + 23, &g.name_key)?;
+    st.raw_bind_parameter(at + 24, g.signals)?;
+    st.raw_bind_parameter(at + 25, &g.evidence)
 }
 
 /// Writes one snapshot inside one transaction; dropped without [`SnapshotWriter::commit`], it
@@ -431,9 +442,14 @@ impl<'c> SnapshotWriter<'c> {
         conn.execute_batch("BEGIN IMMEDIATE").map_err(err)?;
         let started = (|| {
             conn.execute(
-                "INSERT INTO snapshot (label, source, taken_at, created_at, status)
-                 VALUES (?1, ?2, ?3, ?3, 'writing')",
-                params![meta.label, meta.source, crate::time::now()],
+                "INSERT INTO snapshot (label, source, taken_at, created_at, status, signals_version)
+                 VALUES (?1, ?2, ?3, ?3, 'writing', ?4)",
+                params![
+                    meta.label,
+                    meta.source,
+                    crate::time::now(),
+                    super::schema::SIGNALS_VERSION
+                ],
             )?;
             let snapshot_id = conn.last_insert_rowid();
             super::schema::create_gpt_table(conn, snapshot_id)?;

@@ -188,6 +188,7 @@ pub enum GptColumn {
     Author,
     Category,
     Tools,
+    Signals,
     Conversations,
     Rating,
     Reviews,
@@ -195,11 +196,12 @@ pub enum GptColumn {
 }
 
 impl GptColumn {
-    pub const ALL: [GptColumn; 8] = [
+    pub const ALL: [GptColumn; 9] = [
         GptColumn::Name,
         GptColumn::Author,
         GptColumn::Category,
         GptColumn::Tools,
+        GptColumn::Signals,
         GptColumn::Conversations,
         GptColumn::Rating,
         GptColumn::Reviews,
@@ -212,6 +214,7 @@ impl GptColumn {
             GptColumn::Author => "Author",
             GptColumn::Category => "Category",
             GptColumn::Tools => "Tools",
+            GptColumn::Signals => "Signals",
             GptColumn::Conversations => "Convs",
             GptColumn::Rating => "Rating",
             GptColumn::Reviews => "Reviews",
@@ -225,6 +228,7 @@ impl GptColumn {
             GptColumn::Author => SortKey::Author,
             GptColumn::Category => SortKey::Category,
             GptColumn::Tools => SortKey::Tools,
+            GptColumn::Signals => SortKey::Signals,
             GptColumn::Conversations => SortKey::Conversations,
             GptColumn::Rating => SortKey::Rating,
             GptColumn::Reviews => SortKey::Reviews,
@@ -351,7 +355,7 @@ impl GptList {
             total: 0,
             loading: true,
             cursor: Cursor::default(),
-            column: 4,
+            column: 5,
             keep: None,
             rows: FxHashMap::default(),
             requested: FxHashSet::default(),

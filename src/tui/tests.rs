@@ -4,7 +4,7 @@
 
 use super::driver::Driver;
 use super::msg::{Effect, Msg, Request};
-use super::state::{Popup, Screen};
+use super::state::{GptColumn, Popup, Screen};
 use super::update::{Event, update};
 use crate::store::Db;
 use crate::store::import::{ImportOptions, Input, import};
@@ -69,6 +69,21 @@ impl Harness {
     fn list(&self) -> &super::state::GptList {
         self.driver.list().expect("a list on top")
     }
+
+    /// Moves the GPT list's column focus to `column` with the arrow keys.
+    fn focus_column(&mut self, column: GptColumn) -> &mut Self {
+        let target = GptColumn::ALL
+            .iter()
+            .position(|c| *c == column)
+            .expect("a GPT column");
+        while self.list().column > target {
+            self.press(KeyCode::Left);
+        }
+        while self.list().column < target {
+            self.press(KeyCode::Right);
+        }
+        self
+    }
 }
 
 /// Moves the open filter form's focus to the field whose label starts with `label`.
@@ -128,9 +143,7 @@ fn sorting_keeps_the_selected_gpt() {
     let chosen = h.list().selected_rowid();
     let name = h.selected_name();
     // Focus the name column, sort ascending by it.
-    for _ in 0..4 {
-        h.press(KeyCode::Left);
-    }
+    h.focus_column(GptColumn::Name);
     h.press(KeyCode::Char('['));
     let l = h.list();
     assert_eq!(l.sort.key, crate::store::view::SortKey::Name);
@@ -529,9 +542,7 @@ fn search_narrows_highlights_keeps_and_restores() {
     let n = h.list().len();
     assert!(h.screen().contains("search \"scholr\""));
     // It combines with filters and sorts.
-    for _ in 0..4 {
-        h.press(KeyCode::Left);
-    }
+    h.focus_column(GptColumn::Name);
     h.press(KeyCode::Char('['));
     assert_eq!(h.list().len(), n);
     assert_eq!(h.list().sort.key, crate::store::view::SortKey::Name);

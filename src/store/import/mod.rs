@@ -51,6 +51,8 @@ pub struct ImportOptions {
     pub strict: bool,
     /// Overrides the snapshot time read off the data.
     pub taken_at: Option<i64>,
+    /// Monetisation-signal rules (the default funnel list when none).
+    pub rules: Option<std::sync::Arc<crate::signals::Rules>>,
 }
 
 /// How far an import is, for progress bars.
@@ -203,11 +205,14 @@ pub fn import(
     )?;
 
     let (tx, rx) = mpsc::sync_channel::<Ordered>(32);
+    let rules = opts.rules.clone().unwrap_or_default();
     let format = opts.format;
     let outcome = std::thread::scope(|scope| {
         let parsing = std::thread::Builder::new()
             .name("gptscope-read".into())
-            .spawn_scoped(scope, || pipeline::run(inputs, format, &counter, &stop, tx));
+            .spawn_scoped(scope, || {
+                pipeline::run(inputs, format, &counter, &stop, &rules, tx)
+            });
         let parsing = match parsing {
             Ok(p) => p,
             Err(e) => {

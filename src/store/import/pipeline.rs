@@ -8,6 +8,7 @@
 //! `schema`): until it exists the reader holds everything back, then replays it in order.
 
 use super::Input;
+use crate::signals::Rules;
 use crate::store::parse::input::{Format, parse_file, parse_reader};
 use crate::store::parse::{Issue, ShelfEntry, ShelfInfo, Sink, parse_top_value};
 use crate::store::record::GptRecord;
@@ -64,6 +65,7 @@ pub(super) fn run(
     format: Option<Format>,
     counter: &AtomicU64,
     stop: &AtomicBool,
+    rules: &Rules,
     out: SyncSender<Ordered>,
 ) {
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
@@ -76,7 +78,9 @@ pub(super) fn run(
             let (work_rx, dict) = (&work_rx, &dict);
             let spawned = std::thread::Builder::new()
                 .name(format!("gptscope-parse-{i}"))
-                .spawn_scoped(scope, move || worker(work_rx, dict, stop, worker_out));
+                .spawn_scoped(scope, move || {
+                    worker(work_rx, dict, stop, rules, worker_out)
+                });
             if let Err(e) = spawned {
                 let _ = out.send(Ordered {
                     seq: 0,
@@ -86,7 +90,7 @@ pub(super) fn run(
                 return;
             }
         }
-        let mut reader = Reader::new(out, work_tx, &dict, stop);
+        let mut reader = Reader::new(out, work_tx, &dict, stop, rules);
         for (i, input) in inputs.iter().enumerate() {
             if reader.stopped() {
                 break;
@@ -115,6 +119,7 @@ fn worker(
     units: &Mutex<Receiver<Unit>>,
     dict: &OnceLock<Option<Vec<u8>>>,
     stop: &AtomicBool,
+    rules: &Rules,
     out: SyncSender<Ordered>,
 ) {
     let mut compressor: Option<zstd::bulk::Compressor<'static>> = None;
@@ -144,6 +149,7 @@ fn worker(
             msgs: Vec::with_capacity(unit.spans.len()),
             file_no: unit.file_no,
             compressor,
+            rules,
         };
         for &(start, end, line) in &unit.spans {
             parse_top_value(&unit.text[start..end], line, &mut sink);
@@ -176,8 +182,9 @@ fn prepared(
     file_no: u32,
     line: u64,
     compressor: &mut zstd::bulk::Compressor<'static>,
+    rules: &Rules,
 ) -> Msg {
-    match prepare(gpt, raw, file_no, line, compressor) {
+    match prepare(gpt, raw, file_no, line, compressor, rules) {
         Ok(p) => Msg::Gpt(Box::new(p)),
         Err(e) => Msg::Failed(format!("compressing a record failed: {e}")),
     }
@@ -188,11 +195,12 @@ struct WorkerSink<'a> {
     msgs: Vec<Msg>,
     file_no: u32,
     compressor: &'a mut zstd::bulk::Compressor<'static>,
+    rules: &'a Rules,
 }
 
 impl Sink for WorkerSink<'_> {
     fn gpt(&mut self, gpt: GptRecord, raw: &[u8], line: u64) {
-        let msg = prepared(gpt, raw, self.file_no, line, self.compressor);
+        let msg = prepared(gpt, raw, self.file_no, line, self.compressor, self.rules);
         self.msgs.push(msg);
     }
     fn shelf(&mut self, shelf: ShelfInfo) {
@@ -223,6 +231,7 @@ struct Reader<'a> {
     work: Option<SyncSender<Unit>>,
     dict: &'a OnceLock<Option<Vec<u8>>>,
     stop: &'a AtomicBool,
+    rules: &'a Rules,
     seq: u64,
     file_no: u32,
     unit: Unit,
@@ -239,12 +248,14 @@ impl<'a> Reader<'a> {
         work: SyncSender<Unit>,
         dict: &'a OnceLock<Option<Vec<u8>>>,
         stop: &'a AtomicBool,
+        rules: &'a Rules,
     ) -> Self {
         Reader {
             out,
             work: Some(work),
             dict,
             stop,
+            rules,
             seq: 0,
             file_no: 0,
             unit: Self::empty_unit(0),
@@ -375,7 +386,7 @@ impl<'a> Reader<'a> {
     fn direct_gpt(&mut self, gpt: GptRecord, raw: &[u8], line: u64, file_no: u32) {
         match &mut self.compressor {
             Some(c) => {
-                let msg = prepared(gpt, raw, file_no, line, c);
+                let msg = prepared(gpt, raw, file_no, line, c, self.rules);
                 self.direct(msg);
             }
             None => {

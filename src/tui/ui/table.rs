@@ -31,6 +31,21 @@ pub fn tool_marks(tools: ToolMask) -> String {
     .collect()
 }
 
+/// One mark per monetisation-signal kind, `·` when absent: A (third-party Action),
+/// B (business author), L (external link), $ (pricing language), F (funnel domain).
+pub fn signal_marks(signals: u8) -> String {
+    crate::signals::SignalKind::ALL
+        .iter()
+        .map(|k| {
+            if signals & k.bit() != 0 {
+                k.mark()
+            } else {
+                '·'
+            }
+        })
+        .collect()
+}
+
 #[derive(Clone, Copy)]
 enum Align {
     Left,
@@ -46,6 +61,7 @@ fn gpt_layout(width: u16) -> Vec<(usize, u16)> {
             GptColumn::Author => 18,
             GptColumn::Category => 12,
             GptColumn::Tools => 7,
+            GptColumn::Signals => 7,
             GptColumn::Conversations => 6,
             GptColumn::Rating => 6,
             GptColumn::Reviews => 8,
@@ -55,6 +71,7 @@ fn gpt_layout(width: u16) -> Vec<(usize, u16)> {
     // Dropped in this order when space runs out.
     let drop_order = [
         GptColumn::Updated,
+        GptColumn::Signals,
         GptColumn::Reviews,
         GptColumn::Category,
         GptColumn::Tools,
@@ -62,7 +79,7 @@ fn gpt_layout(width: u16) -> Vec<(usize, u16)> {
         GptColumn::Rating,
     ];
     let mut shown: Vec<GptColumn> = GptColumn::ALL.to_vec();
-    let min_name = 16u16;
+    let min_name = 22u16;
     let need =
         |cols: &[GptColumn]| -> u16 { cols.iter().map(|c| fixed(*c) + 1).sum::<u16>() + min_name };
     for d in drop_order {
@@ -108,6 +125,7 @@ fn gpt_cell(row: &GptRow, column: GptColumn) -> (String, Align) {
             Align::Left,
         ),
         GptColumn::Tools => (tool_marks(row.tools), Align::Left),
+        GptColumn::Signals => (signal_marks(row.signals), Align::Left),
         GptColumn::Conversations => (row.conv_bucket.clone().unwrap_or_default(), Align::Right),
         GptColumn::Rating => (
             row.rating
@@ -397,7 +415,7 @@ fn author_layout(width: u16) -> Vec<(usize, u16)> {
     ];
     let mut shown: Vec<AuthorColumn> = AuthorColumn::ALL.to_vec();
     let idx = |c: &AuthorColumn| AuthorColumn::ALL.iter().position(|x| x == c).unwrap_or(0);
-    let min_name = 16u16;
+    let min_name = 22u16;
     let need =
         |cols: &[AuthorColumn]| cols.iter().map(|c| fixed[idx(c)] + 1).sum::<u16>() + min_name;
     for d in drop_order {
@@ -557,8 +575,8 @@ mod tests {
             assert!(used <= width, "{width}: {used}");
             assert!(l.iter().any(|(i, _)| *i == 0), "the name always shows");
         }
-        assert_eq!(gpt_layout(200).len(), 8);
-        assert!(gpt_layout(60).len() < 8);
+        assert_eq!(gpt_layout(200).len(), 9);
+        assert!(gpt_layout(60).len() < 9);
     }
 
     #[test]
