@@ -76,6 +76,31 @@ pub struct Signal {
     pub evidence: Vec<String>,
 }
 
+impl Signal {
+    /// The evidence as one line (`premium, $9.99`).
+    pub fn evidence_text(&self) -> String {
+        self.evidence.join(", ")
+    }
+}
+
+/// What to say of a GPT's signals, one `(kind name, evidence)` pair a line; a snapshot from
+/// before signals existed says so instead of showing none.
+pub fn summary_lines(signals: &[Signal], computed: bool) -> Vec<(String, String)> {
+    if !computed {
+        return vec![(
+            "not computed".to_owned(),
+            "run `gptscope signals --recompute`".to_owned(),
+        )];
+    }
+    if signals.is_empty() {
+        return vec![("none".to_owned(), String::new())];
+    }
+    signals
+        .iter()
+        .map(|s| (s.kind.name().to_owned(), s.evidence_text()))
+        .collect()
+}
+
 /// The signal kinds of a set of signals, as bits.
 pub fn mask(signals: &[Signal]) -> u8 {
     signals.iter().fold(0, |m, s| m | s.kind.bit())

@@ -129,6 +129,28 @@ pub fn format_month(secs: i64) -> String {
     format!("{y:04}-{m:02}")
 }
 
+/// Months since year 0 (`year * 12 + month - 1`), for grouping by month.
+pub fn month_index(secs: i64) -> i64 {
+    let (y, m, _) = civil_from_days(secs.div_euclid(86_400));
+    y * 12 + i64::from(m) - 1
+}
+
+/// `2024-03` for a [`month_index`].
+pub fn month_label(index: i64) -> String {
+    format!(
+        "{:04}-{:02}",
+        index.div_euclid(12),
+        index.rem_euclid(12) + 1
+    )
+}
+
+/// The first second of a [`month_index`] and of the month after it.
+pub fn month_range(index: i64) -> (i64, i64) {
+    let start =
+        |i: i64| days_from_civil(i.div_euclid(12), (i.rem_euclid(12) + 1) as u32, 1) * 86_400;
+    (start(index), start(index + 1))
+}
+
 /// `2024-03-01T09:47:39Z`.
 pub fn format_datetime(secs: i64) -> String {
     let rem = secs.rem_euclid(86_400);

@@ -2,6 +2,7 @@
 //! sample when it does not exist), and the subcommands, each printing text or `--json`.
 //! Errors are one line on stderr; exit codes are 0 success, 1 failure, 2 usage.
 
+mod filter;
 mod output;
 
 use crate::store::Db;
@@ -123,6 +124,8 @@ pub struct StatsArgs {
     pub snapshot: Option<i64>,
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub filter: filter::FilterArgs,
 }
 
 /// Entry point of the binary.
@@ -143,6 +146,10 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
         c.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            // JSON written to a closed pipe fails inside serde_json.
+            || c.downcast_ref::<serde_json::Error>()
+                .and_then(serde_json::Error::io_error_kind)
+                == Some(std::io::ErrorKind::BrokenPipe)
     })
 }
 
@@ -199,16 +206,25 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Some(Command::Show(args)) => cmd_show(&cli.global, args, out),
         Some(Command::Search(args)) => cmd_search(&cli.global, args, out),
-        Some(Command::Stats(args)) => {
-            let db = open_db(&cli.global)?;
-            let snap = query::snapshot(&db, args.snapshot)?;
-            let overview = crate::stats::overview(&db, &snap)?;
-            if args.json {
-                output::json(out, &overview)
-            } else {
-                output::overview(out, &overview)
-            }
-        }
+        Some(Command::Stats(args)) => cmd_stats(&cli.global, args, out),
+    }
+}
+
+fn cmd_stats(global: &GlobalArgs, args: StatsArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let filter = args.filter.to_filter()?;
+    let db = open_db(global)?;
+    let snap = query::snapshot(&db, args.snapshot)?;
+    let columns = crate::store::view::Columns::load(&db, snap.id)?;
+    let hits = match &filter.text {
+        Some(t) => Some(crate::store::view::text_matches(&db, snap.id, t)?),
+        None => None,
+    };
+    let ids = columns.filter(&columns.all_ids(), &filter, hits.as_deref());
+    let landscape = crate::stats::Landscape::of(&columns, &ids, &snap, filter.describe());
+    if args.json {
+        output::json(out, &landscape.to_json())
+    } else {
+        output::landscape(out, &landscape)
     }
 }
 

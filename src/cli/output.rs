@@ -1,7 +1,8 @@
 //! Text and JSON renderings of the CLI's results. Text from the data goes through
 //! [`crate::text`] first: it came from the internet.
 
-use crate::stats::Overview;
+use crate::stats::Landscape;
+use crate::stats::charts::Chart;
 use crate::store::import::{ImportReport, Input};
 use crate::store::query::{GptView, SnapshotInfo};
 use crate::text;
@@ -183,6 +184,18 @@ pub fn gpt(out: &mut dyn Write, v: &GptView) -> anyhow::Result<()> {
         )?;
     }
     writeln!(out, "  knowledge      {} files", r.file_count)?;
+    for (i, (kind, evidence)) in crate::signals::summary_lines(&v.signals, v.signals_computed)
+        .iter()
+        .enumerate()
+    {
+        writeln!(
+            out,
+            "  {:<13}  {kind}{}{}",
+            if i == 0 { "monetisation" } else { "" },
+            if evidence.is_empty() { "" } else { ": " },
+            text::line(evidence)
+        )?;
+    }
     writeln!(
         out,
         "  conversations  {}",
@@ -256,76 +269,105 @@ fn bar(n: i64, max: i64, width: usize) -> String {
     "█".repeat(cells.min(width))
 }
 
-fn histogram(
-    out: &mut dyn Write,
-    title: &str,
-    entries: &serde_json::Map<String, serde_json::Value>,
-    total: i64,
-) -> anyhow::Result<()> {
-    writeln!(out, "\n{title}")?;
-    let max = entries
-        .values()
-        .filter_map(|v| v.as_i64())
+/// A chart as text: label, count, percentage, bar.
+fn chart(out: &mut dyn Write, c: &Chart) -> anyhow::Result<()> {
+    writeln!(out, "\n{}", c.id.title())?;
+    if c.bars.is_empty() {
+        writeln!(out, "  (none)")?;
+        return Ok(());
+    }
+    let max = c.bars.iter().map(|b| b.count).max().unwrap_or(0) as i64;
+    let width = c
+        .bars
+        .iter()
+        .map(|b| text::width(&text::line(&b.label)))
         .max()
-        .unwrap_or(0);
-    let width = entries.keys().map(|k| k.chars().count()).max().unwrap_or(0);
-    for (k, v) in entries {
-        let n = v.as_i64().unwrap_or(0);
-        let pct = if total > 0 {
-            n as f64 * 100.0 / total as f64
-        } else {
-            0.0
-        };
+        .unwrap_or(0)
+        .min(40);
+    for b in &c.bars {
+        let label = text::cell(&b.label, width);
+        let pad = " ".repeat(width.saturating_sub(text::width(&label)));
         writeln!(
             out,
-            "  {:<width$}  {:>9}  {:>5.1}%  {}",
-            text::line(k),
-            thousands(n),
-            pct,
-            bar(n, max, 30)
+            "  {label}{pad}  {:>9}  {:>5.1}%  {}",
+            thousands(b.count as i64),
+            c.pct(b.count),
+            bar(b.count as i64, max, 30)
         )?;
     }
     Ok(())
 }
 
-pub fn overview(out: &mut dyn Write, o: &Overview) -> anyhow::Result<()> {
+fn number(v: Option<f64>) -> String {
+    match v {
+        None => "-".to_owned(),
+        Some(v) if v.fract() == 0.0 && v.abs() < 1e15 => thousands(v as i64),
+        Some(v) => format!("{v:.2}"),
+    }
+}
+
+pub fn landscape(out: &mut dyn Write, l: &Landscape) -> anyhow::Result<()> {
     writeln!(
         out,
         "snapshot #{} \"{}\" (data of {})",
-        o.snapshot.id,
-        text::line(&o.snapshot.label),
-        &o.snapshot.taken_at[..10.min(o.snapshot.taken_at.len())]
+        l.snapshot.id,
+        text::line(&l.snapshot.label),
+        &l.snapshot.taken_at[..10.min(l.snapshot.taken_at.len())]
     )?;
+    if !l.filter.is_empty() {
+        writeln!(out, "filtered: {}", text::line(&l.filter.join(", ")))?;
+    }
     writeln!(
         out,
         "{} GPTs by {} authors{}",
-        thousands(o.gpts),
-        thousands(o.authors),
-        if o.unavailable > 0 {
-            format!(" ({} more unavailable)", thousands(o.unavailable))
+        thousands(l.gpts as i64),
+        thousands(l.authors as i64),
+        if l.unavailable > 0 && l.filter.is_empty() {
+            format!(" ({} more unavailable)", thousands(l.unavailable))
         } else {
             String::new()
         }
     )?;
-    histogram(out, "tools (GPTs with at least one)", &o.tools, o.gpts)?;
-    histogram(out, "categories", &o.categories, o.gpts)?;
-    let r = &o.ratings;
     writeln!(
         out,
-        "\nratings: {} rated, {} unrated; mean {} (per GPT), weighted {} ({} ratings)",
-        thousands(r.rated),
-        thousands(r.unrated),
-        r.mean.map_or("-".to_owned(), |m| format!("{m:.3}")),
-        r.weighted_mean
+        "ratings: {} rated, {} unrated; mean {} (per GPT), weighted {} ({} ratings)",
+        thousands(l.rated as i64),
+        thousands((l.gpts - l.rated) as i64),
+        l.mean.map_or("-".to_owned(), |m| format!("{m:.3}")),
+        l.weighted_mean
             .map_or("-".to_owned(), |m| format!("{m:.3}")),
-        thousands(r.total_ratings)
+        thousands(l.total_ratings as i64)
     )?;
-    histogram(out, "rating (half-star bins)", &r.histogram, r.rated)?;
-    histogram(
+    for c in &l.charts {
+        chart(out, c)?;
+    }
+    writeln!(
         out,
-        "conversations (the store's buckets)",
-        &o.conversations.histogram,
-        o.gpts,
+        "\ndescribe          count        min     median        p90        p99        max"
+    )?;
+    for (name, d) in &l.describe {
+        writeln!(
+            out,
+            "  {name:<15} {:>7} {:>10} {:>10} {:>10} {:>10} {:>10}",
+            thousands(d.count as i64),
+            number(d.min),
+            number(d.median),
+            number(d.p90),
+            number(d.p99),
+            number(d.max)
+        )?;
+    }
+    let c = &l.concentration;
+    writeln!(
+        out,
+        "\nconcentration of {} conversations (lower bounds): top GPT {:.1}%, top 10 {:.1}%, \
+         top 100 {:.1}%; top 1% of authors {:.1}%, top 10% {:.1}%",
+        thousands(c.total as i64),
+        c.top_1_gpt * 100.0,
+        c.top_10_gpts * 100.0,
+        c.top_100_gpts * 100.0,
+        c.top_1pct_authors * 100.0,
+        c.top_10pct_authors * 100.0
     )?;
     Ok(())
 }

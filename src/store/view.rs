@@ -106,6 +106,79 @@ pub struct Filter {
     pub rowids: Option<Arc<[u32]>>,
     /// The query those rowids answer, for showing.
     pub search: Option<String>,
+    /// Only the GPTs one bar of a chart counts (a drill-down from the histogram screen).
+    pub bin: Option<Bin>,
+}
+
+/// One bar of a chart as a filter: its key, and its label for the filter bar.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bin {
+    pub key: BinKey,
+    /// `tools: browser`, `rating: 4.0–4.5`.
+    pub label: String,
+}
+
+/// What a bar counts (see `crate::stats`, which makes them); every variant is a test on one
+/// GPT, except [`BinKey::AuthorGpts`], which counts within the list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BinKey {
+    /// Has this tool ([`ToolMask`] bit).
+    Tool(u8),
+    /// No tool at all (knowledge files are not a tool).
+    NoTool,
+    /// Exactly this set of tool bits.
+    ToolSet(u8),
+    /// Any of its categories is this one.
+    Category(String),
+    Uncategorized,
+    /// The half-star bin of [`rating_bin`].
+    Rating(u8),
+    Unrated,
+    /// Conversations (lower bound) in `lo..hi`.
+    Conversations {
+        lo: u32,
+        hi: u32,
+    },
+    ConversationsUnknown,
+    /// Reviews in `lo..hi`.
+    Reviews {
+        lo: u32,
+        hi: u32,
+    },
+    /// Its author has `lo..=hi` GPTs in the list.
+    AuthorGpts {
+        lo: u32,
+        hi: u32,
+    },
+    Author(String),
+    /// Created (or updated) in this [`crate::time::month_index`].
+    CreatedMonth(i64),
+    CreatedUnknown,
+    UpdatedMonth(i64),
+    UpdatedUnknown,
+    /// Has this monetisation signal ([`crate::signals::SignalKind::bit`]).
+    Signal(u8),
+    NoSignal,
+    /// Exactly this set of signal bits.
+    SignalSet(u8),
+    /// Has an Action with this auth kind.
+    ActionAuth(String),
+    /// Has an Action calling this domain.
+    ActionDomain(String),
+}
+
+/// The half-star bin of a rating: 2 (1.0–1.5) … 10 (5.0).
+pub fn rating_bin(r: f32) -> u8 {
+    ((r * 2.0).floor() as i32).clamp(2, 10) as u8
+}
+
+/// A [`BinKey`] with its strings looked up in the columns once per filter.
+enum Resolved<'a> {
+    Key(&'a BinKey),
+    Category(Option<u16>),
+    Author(Option<u32>),
+    ActionAuth(Option<u8>),
+    ActionDomain(Option<u32>),
 }
 
 impl Filter {
@@ -163,6 +236,9 @@ impl Filter {
         if let Some(t) = &self.text {
             out.push(format!("text~{t:?}"));
         }
+        if let Some(b) = &self.bin {
+            out.push(b.label.clone());
+        }
         if let Some(ids) = &self.rowids {
             match &self.search {
                 Some(q) => out.push(format!("search {q:?} ({})", ids.len())),
@@ -180,28 +256,50 @@ const NO_AUTHOR: u32 = u32::MAX;
 /// compact (about 30 bytes a GPT): counts and times as `u32` with 0 for "not known" (so they sort
 /// last when biggest come first), and the name and author orders sorted once at load, so their
 /// strings need not stay in memory.
+///
+/// `crate::stats` reads them directly (its charts are passes over these arrays).
 pub struct Columns {
     pub snapshot_id: i64,
-    conv: Vec<u32>,
-    rating: Vec<f32>,
-    reviews: Vec<u32>,
-    created: Vec<u32>,
-    updated: Vec<u32>,
-    tools: Vec<u8>,
-    signals: Vec<u8>,
-    available: Vec<bool>,
-    category: Vec<u16>,
-    categories: Vec<String>,
-    author: Vec<u32>,
+    pub(crate) conv: Vec<u32>,
+    /// False where the source gave no conversation count.
+    pub(crate) conv_known: Vec<bool>,
+    pub(crate) rating: Vec<f32>,
+    pub(crate) reviews: Vec<u32>,
+    /// Sum of stars, for the weighted mean.
+    pub(crate) review_total: Vec<u32>,
+    pub(crate) created: Vec<u32>,
+    pub(crate) updated: Vec<u32>,
+    pub(crate) tools: Vec<u8>,
+    pub(crate) signals: Vec<u8>,
+    pub(crate) available: Vec<bool>,
+    /// The first category (an index into `categories`).
+    pub(crate) category: Vec<u16>,
+    /// The other categories of the few GPTs with more than one, by rowid.
+    pub(crate) more_categories: FxHashMap<u32, Vec<u16>>,
+    pub(crate) categories: Vec<String>,
+    pub(crate) author: Vec<u32>,
     /// Authors by user id (sorted, for binary search).
-    authors: Vec<AuthorKey>,
+    pub(crate) authors: Vec<AuthorKey>,
+    /// Actions by rowid: GPT `i`'s are `actions[action_start[i]..action_start[i + 1]]`.
+    pub(crate) action_start: Vec<u32>,
+    pub(crate) actions: Vec<ActionKey>,
+    pub(crate) action_domains: Vec<String>,
+    pub(crate) action_auths: Vec<String>,
     by_name: Vec<u32>,
     by_author: Vec<u32>,
 }
 
-struct AuthorKey {
-    user_id: Box<str>,
+pub(crate) struct AuthorKey {
+    pub(crate) user_id: Box<str>,
     verified: bool,
+}
+
+/// One Action: its domain and auth kind, as indexes into the columns' lists.
+#[derive(Clone, Copy)]
+pub(crate) struct ActionKey {
+    /// `u32::MAX` when the source does not give the domain.
+    pub(crate) domain: u32,
+    pub(crate) auth: u8,
 }
 
 fn secs(t: Option<i64>) -> u32 {
@@ -247,17 +345,24 @@ impl Columns {
         let mut c = Columns {
             snapshot_id,
             conv: vec![0; n],
+            conv_known: vec![false; n],
             rating: vec![f32::NAN; n],
             reviews: vec![0; n],
+            review_total: vec![0; n],
             created: vec![0; n],
             updated: vec![0; n],
             tools: vec![0; n],
             signals: vec![0; n],
             available: vec![false; n],
             category: vec![NO_CATEGORY; n],
+            more_categories: FxHashMap::default(),
             categories: Vec::new(),
             author: vec![NO_AUTHOR; n],
             authors,
+            action_start: Vec::new(),
+            actions: Vec::new(),
+            action_domains: Vec::new(),
+            action_auths: Vec::new(),
             by_name: Vec::new(),
             by_author: Vec::new(),
         };
@@ -268,7 +373,8 @@ impl Columns {
         let mut st = conn
             .prepare(&format!(
                 "SELECT rowid, conv, rating, review_count, created_at, updated_at, tools,
-                        available, category, author_id, name_key, signals
+                        available, category, author_id, name_key, signals,
+                        CASE WHEN categories LIKE '%,%' THEN categories END, review_total
                  FROM {}",
                 gpt_table(snapshot_id)
             ))
@@ -279,8 +385,11 @@ impl Columns {
             if i >= n {
                 continue;
             }
-            c.conv[i] = r
-                .get::<_, Option<i64>>(1)
+            let conv = r.get::<_, Option<i64>>(1).map_err(e)?;
+            c.conv_known[i] = conv.is_some();
+            c.conv[i] = conv.map_or(0, |v| v.clamp(0, i64::from(u32::MAX)) as u32);
+            c.review_total[i] = r
+                .get::<_, Option<i64>>(13)
                 .map_err(e)?
                 .map_or(0, |v| v.clamp(0, i64::from(u32::MAX)) as u32);
             c.rating[i] = r
@@ -295,17 +404,29 @@ impl Columns {
             c.updated[i] = secs(r.get(5).map_err(e)?);
             c.tools[i] = r.get::<_, u32>(6).map_err(e)? as u8;
             c.available[i] = r.get(7).map_err(e)?;
+            let mut intern = |cat: &str| match category_ids.get(cat) {
+                Some(id) => *id,
+                None => {
+                    let id = c.categories.len() as u16;
+                    c.categories.push(cat.to_owned());
+                    category_ids.insert(cat.to_owned(), id);
+                    id
+                }
+            };
             if let Some(cat) = r.get_ref(8).map_err(e)?.as_str_or_null().ok().flatten() {
-                let id = match category_ids.get(cat) {
-                    Some(id) => *id,
-                    None => {
-                        let id = c.categories.len() as u16;
-                        c.categories.push(cat.to_owned());
-                        category_ids.insert(cat.to_owned(), id);
-                        id
-                    }
-                };
-                c.category[i] = id;
+                c.category[i] = intern(cat);
+            }
+            if let Some(list) = r.get_ref(12).map_err(e)?.as_str_or_null().ok().flatten() {
+                let all: Vec<String> = serde_json::from_str(list).unwrap_or_default();
+                let first = c.category[i];
+                let more: Vec<u16> = all
+                    .iter()
+                    .map(|cat| intern(cat))
+                    .filter(|id| *id != first)
+                    .collect();
+                if !more.is_empty() {
+                    c.more_categories.insert(i as u32 + 1, more);
+                }
             }
             if let Some(a) = r.get_ref(9).map_err(e)?.as_str_or_null().ok().flatten() {
                 c.author[i] = c.author_index(a).unwrap_or(NO_AUTHOR);
@@ -317,6 +438,9 @@ impl Columns {
                 name_at[i] = (start, names.len() as u32);
             }
         }
+        drop(rows);
+        drop(st);
+        c.load_actions(db)?;
         let name = |id: &u32| {
             let (a, b) = name_at[(*id - 1) as usize];
             names.get(a as usize..b as usize).unwrap_or("")
@@ -335,11 +459,96 @@ impl Columns {
         Ok(c)
     }
 
-    fn author_index(&self, user_id: &str) -> Option<u32> {
+    /// Every GPT's Actions (domain and auth kind), in rowid order.
+    fn load_actions(&mut self, db: &Db) -> Result<()> {
+        let e = |e| db.err(e);
+        let mut st = db
+            .conn()
+            .prepare(&format!(
+                "SELECT g.rowid, a.domain, a.auth FROM {} g
+                 JOIN detail_action a ON a.detail = g.detail
+                 WHERE g.actions > 0 ORDER BY g.rowid, a.pos",
+                gpt_table(self.snapshot_id)
+            ))
+            .map_err(e)?;
+        let mut domains: FxHashMap<String, u32> = FxHashMap::default();
+        let mut start = vec![0u32; self.len() + 1];
+        let mut rows = st.query([]).map_err(e)?;
+        let mut last = 0usize;
+        while let Some(r) = rows.next().map_err(e)? {
+            let i = (r.get::<_, i64>(0).map_err(e)? - 1) as usize;
+            if i >= self.len() || i < last {
+                continue;
+            }
+            // GPTs between the last one with Actions and this one have none.
+            for s in &mut start[last + 1..=i] {
+                *s = self.actions.len() as u32;
+            }
+            last = i;
+            let domain = match r.get_ref(1).map_err(e)?.as_str_or_null().ok().flatten() {
+                Some(d) => match domains.get(d) {
+                    Some(id) => *id,
+                    None => {
+                        let id = self.action_domains.len() as u32;
+                        self.action_domains.push(d.to_owned());
+                        domains.insert(d.to_owned(), id);
+                        id
+                    }
+                },
+                None => u32::MAX,
+            };
+            let auth: String = r.get(2).map_err(e)?;
+            let auth = match self.action_auths.iter().position(|a| *a == auth) {
+                Some(p) => p as u8,
+                None => {
+                    self.action_auths.push(auth);
+                    (self.action_auths.len() - 1).min(255) as u8
+                }
+            };
+            self.actions.push(ActionKey { domain, auth });
+        }
+        let end = self.actions.len() as u32;
+        for s in &mut start[last + 1..] {
+            *s = end;
+        }
+        self.action_start = start;
+        Ok(())
+    }
+
+    /// The Actions of the GPT at index `i` (rowid − 1).
+    pub(crate) fn actions_of(&self, i: usize) -> &[ActionKey] {
+        match (self.action_start.get(i), self.action_start.get(i + 1)) {
+            (Some(&a), Some(&b)) => self.actions.get(a as usize..b as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+
+    /// Whether the GPT at index `i` is in category `id` (first or any other).
+    pub(crate) fn in_category(&self, i: usize, id: u16) -> bool {
+        self.category[i] == id
+            || self
+                .more_categories
+                .get(&(i as u32 + 1))
+                .is_some_and(|m| m.contains(&id))
+    }
+
+    fn category_index(&self, name: &str) -> Option<u16> {
+        self.categories
+            .iter()
+            .position(|x| x == name)
+            .map(|p| p as u16)
+    }
+
+    pub(crate) fn author_index(&self, user_id: &str) -> Option<u32> {
         self.authors
             .binary_search_by(|a| (*a.user_id).cmp(user_id))
             .ok()
             .map(|i| i as u32)
+    }
+
+    /// Every available GPT's rowid, ascending.
+    pub fn all_ids(&self) -> Vec<u32> {
+        self.available_ids()
     }
 
     fn available_ids(&self) -> Vec<u32> {
@@ -405,9 +614,23 @@ impl Columns {
 
     /// Whether the GPT at rowid `id` passes the filter (the text filter excepted: see
     /// [`text_matches`]).
-    fn keeps(&self, id: u32, f: &Filter, category: Option<u16>, author: Option<u32>) -> bool {
+    fn keeps(
+        &self,
+        id: u32,
+        f: &Filter,
+        category: Option<u16>,
+        author: Option<u32>,
+        bin: Option<&Resolved<'_>>,
+    ) -> bool {
         let i = (id - 1) as usize;
-        if f.category.is_some() && Some(self.category[i]) != category {
+        if let Some(c) = category
+            && !self.in_category(i, c)
+        {
+            return false;
+        }
+        if let Some(b) = bin
+            && !self.in_bin(i, b)
+        {
             return false;
         }
         if f.author.is_some() && Some(self.author[i]) != author {
@@ -461,12 +684,10 @@ impl Columns {
         filter: &Filter,
         text_hits: Option<&[bool]>,
     ) -> Vec<u32> {
-        let category = filter.category.as_ref().map(|c| {
-            self.categories
-                .iter()
-                .position(|x| x == c)
-                .map_or(u16::MAX - 1, |p| p as u16)
-        });
+        let category = filter
+            .category
+            .as_ref()
+            .map(|c| self.category_index(c).unwrap_or(NO_CATEGORY - 1));
         let author = filter
             .author
             .as_ref()
@@ -480,15 +701,112 @@ impl Columns {
             }
             keep
         });
-        ordering
+        let bin = filter.bin.as_ref().map(|b| self.resolve(&b.key));
+        let kept: Vec<u32> = ordering
             .iter()
             .copied()
             .filter(|&id| {
                 only.as_ref().is_none_or(|k| k[id as usize])
                     && text_hits.is_none_or(|h| h.get(id as usize).copied().unwrap_or(false))
-                    && self.keeps(id, filter, category, author)
+                    && self.keeps(id, filter, category, author, bin.as_ref())
+            })
+            .collect();
+        match filter.bin.as_ref().map(|b| &b.key) {
+            Some(BinKey::AuthorGpts { lo, hi }) => self.by_author_gpts(kept, *lo, *hi),
+            _ => kept,
+        }
+    }
+
+    /// Keeps the GPTs of `ids` whose author has `lo..=hi` GPTs among `ids` (GPTs without an
+    /// author count as one author each).
+    fn by_author_gpts(&self, ids: Vec<u32>, lo: u32, hi: u32) -> Vec<u32> {
+        let counts = self.gpts_per_author(&ids);
+        ids.into_iter()
+            .filter(|&id| {
+                let a = self.author[(id - 1) as usize];
+                let n = if a == NO_AUTHOR {
+                    1
+                } else {
+                    counts[a as usize]
+                };
+                (lo..=hi).contains(&n)
             })
             .collect()
+    }
+
+    /// GPTs of each author (by author index) among `ids`.
+    pub(crate) fn gpts_per_author(&self, ids: &[u32]) -> Vec<u32> {
+        let mut counts = vec![0u32; self.authors.len()];
+        for &id in ids {
+            if let Some(n) = counts.get_mut(self.author[(id - 1) as usize] as usize) {
+                *n += 1;
+            }
+        }
+        counts
+    }
+
+    fn resolve<'a>(&self, key: &'a BinKey) -> Resolved<'a> {
+        match key {
+            BinKey::Category(c) => Resolved::Category(self.category_index(c)),
+            BinKey::Author(a) => Resolved::Author(self.author_index(a)),
+            BinKey::ActionAuth(a) => Resolved::ActionAuth(
+                self.action_auths
+                    .iter()
+                    .position(|x| x == a)
+                    .map(|p| p as u8),
+            ),
+            BinKey::ActionDomain(d) => Resolved::ActionDomain(
+                self.action_domains
+                    .iter()
+                    .position(|x| x == d)
+                    .map(|p| p as u32),
+            ),
+            other => Resolved::Key(other),
+        }
+    }
+
+    /// Whether the GPT at index `i` is counted by the bar `bin` (an author-count bar always
+    /// passes here: [`Columns::filter`] applies it to the whole list).
+    fn in_bin(&self, i: usize, bin: &Resolved<'_>) -> bool {
+        let month = |t: u32| crate::time::month_index(i64::from(t));
+        match bin {
+            Resolved::Category(c) => c.is_some_and(|c| self.in_category(i, c)),
+            Resolved::Author(a) => a.is_some_and(|a| self.author[i] == a),
+            Resolved::ActionAuth(a) => {
+                a.is_some_and(|a| self.actions_of(i).iter().any(|x| x.auth == a))
+            }
+            Resolved::ActionDomain(d) => {
+                d.is_some_and(|d| self.actions_of(i).iter().any(|x| x.domain == d))
+            }
+            Resolved::Key(key) => match key {
+                BinKey::Tool(bit) => self.tools[i] & bit != 0,
+                BinKey::NoTool => u32::from(self.tools[i]) & ToolMask::TOOLS == 0,
+                BinKey::ToolSet(set) => self.tools[i] == *set,
+                BinKey::Uncategorized => self.category[i] == NO_CATEGORY,
+                BinKey::Rating(half) => {
+                    !self.rating[i].is_nan() && rating_bin(self.rating[i]) == *half
+                }
+                BinKey::Unrated => self.rating[i].is_nan(),
+                BinKey::Conversations { lo, hi } => {
+                    self.conv_known[i] && (*lo..*hi).contains(&self.conv[i])
+                }
+                BinKey::ConversationsUnknown => !self.conv_known[i],
+                BinKey::Reviews { lo, hi } => (*lo..*hi).contains(&self.reviews[i]),
+                BinKey::CreatedMonth(m) => self.created[i] != 0 && month(self.created[i]) == *m,
+                BinKey::CreatedUnknown => self.created[i] == 0,
+                BinKey::UpdatedMonth(m) => self.updated[i] != 0 && month(self.updated[i]) == *m,
+                BinKey::UpdatedUnknown => self.updated[i] == 0,
+                BinKey::Signal(bit) => self.signals[i] & bit != 0,
+                BinKey::NoSignal => self.signals[i] == 0,
+                BinKey::SignalSet(set) => self.signals[i] == *set,
+                BinKey::AuthorGpts { .. } => true,
+                // Resolved above.
+                BinKey::Category(_)
+                | BinKey::Author(_)
+                | BinKey::ActionAuth(_)
+                | BinKey::ActionDomain(_) => false,
+            },
+        }
     }
 
     /// The categories present, most common first.
@@ -497,6 +815,13 @@ impl Columns {
         for (i, &c) in self.category.iter().enumerate() {
             if c != NO_CATEGORY && self.available[i] {
                 counts[c as usize] += 1;
+            }
+        }
+        for (id, more) in &self.more_categories {
+            if self.available[(*id - 1) as usize] {
+                for &c in more {
+                    counts[c as usize] += 1;
+                }
             }
         }
         let mut out: Vec<(String, usize)> = self.categories.iter().cloned().zip(counts).collect();

@@ -106,6 +106,17 @@ const FORM_TOOLS: [&str; 7] = [
     "knowledge",
 ];
 
+/// The index in [`TRI`] of "must have" / "must not have".
+fn tri_index(has: bool, not: bool) -> usize {
+    if has {
+        1
+    } else if not {
+        2
+    } else {
+        0
+    }
+}
+
 fn yes_no(v: Option<bool>) -> usize {
     match v {
         None => 0,
@@ -137,14 +148,19 @@ impl Form {
         }];
         for name in FORM_TOOLS {
             let bit = ToolMask::bit_of(name).unwrap_or(0);
-            let index = if filter.tools_has & bit != 0 {
-                1
-            } else if filter.tools_not & bit != 0 {
-                2
-            } else {
-                0
-            };
+            let index = tri_index(filter.tools_has & bit != 0, filter.tools_not & bit != 0);
             fields.push(Field::choice(&format!("Tool: {name}"), &TRI, index));
+        }
+        for kind in crate::signals::SignalKind::ALL {
+            let index = tri_index(
+                filter.signals_has & kind.bit() != 0,
+                filter.signals_not & kind.bit() != 0,
+            );
+            fields.push(Field::choice(
+                &format!("Signal: {}", kind.name()),
+                &TRI,
+                index,
+            ));
         }
         fields.push(Field::choice(
             "Verified author",
@@ -260,13 +276,17 @@ impl Form {
             .map(|v| v.rsplit_once(" (").map_or(v, |(c, _)| c).to_owned());
         for name in FORM_TOOLS {
             let bit = ToolMask::bit_of(name).unwrap_or(0);
-            match self
-                .field(&format!("Tool: {name}"))
-                .map(Field::choice_index)
-            {
-                Some(1) => f.tools_has |= bit,
-                Some(2) => f.tools_not |= bit,
-                _ => {}
+            match self.yes_no_of(&format!("Tool: {name}")) {
+                Some(true) => f.tools_has |= bit,
+                Some(false) => f.tools_not |= bit,
+                None => {}
+            }
+        }
+        for kind in crate::signals::SignalKind::ALL {
+            match self.yes_no_of(&format!("Signal: {}", kind.name())) {
+                Some(true) => f.signals_has |= kind.bit(),
+                Some(false) => f.signals_not |= kind.bit(),
+                None => {}
             }
         }
         f.verified = self.yes_no_of("Verified author");

@@ -24,10 +24,12 @@ pub struct Worker {
 }
 
 /// What the worker's thread receives.
+// One at a time in a channel; boxing requests would buy nothing.
+#[allow(clippy::large_enum_variant)]
 enum Job {
     Request(Request),
     /// The columns, loaded on the loader thread.
-    Columns(Result<Columns, String>),
+    Columns(Result<Box<Columns>, String>),
     /// The UI is gone.
     Stop,
 }
@@ -101,7 +103,7 @@ impl Loader {
                 let loaded = Db::open(&path, timeout)
                     .and_then(|db| {
                         let _ = db.conn().pragma_update(None, "cache_size", -2048);
-                        Columns::load(&db, snapshot_id)
+                        Columns::load(&db, snapshot_id).map(Box::new)
                     })
                     .map_err(|e| e.to_string());
                 let _ = jobs.send(Job::Columns(loaded));
@@ -169,7 +171,7 @@ impl State {
                 match job {
                     Job::Request(r) => requests.push(r),
                     Job::Columns(Ok(columns)) => {
-                        self.columns = Some(columns);
+                        self.columns = Some(*columns);
                         requests.splice(0..0, std::mem::take(&mut self.waiting));
                     }
                     Job::Stop => return,

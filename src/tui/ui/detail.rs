@@ -2,7 +2,7 @@
 //! the snapshot's date (not today's: a snapshot describes its own moment, and drawing stays a
 //! pure function of state).
 
-use super::{thousands, tool_marks};
+use super::{signal_marks, thousands, tool_marks};
 use crate::store::query::GptView;
 use crate::text;
 use crate::time::format_date;
@@ -115,6 +115,31 @@ pub fn detail_lines(v: &GptView, snapshot_time: i64) -> Vec<Line<'static>> {
         push(&mut lines, "  action", s);
     }
     push(&mut lines, "knowledge", format!("{} files", r.file_count));
+    // Monetisation signals: the kinds' marks, then each kind with what set it.
+    if v.signals_computed && !v.signals.is_empty() {
+        push(
+            &mut lines,
+            "monetisation",
+            format!(
+                "{}  signals",
+                signal_marks(crate::signals::mask(&v.signals))
+            ),
+        );
+        for s in &v.signals {
+            push(
+                &mut lines,
+                "  signal",
+                format!("{}: {}", s.kind.name(), text::line(&s.evidence_text())),
+            );
+        }
+    } else {
+        let what = if v.signals_computed {
+            "no signals"
+        } else {
+            "signals not computed (gptscope signals --recompute)"
+        };
+        push(&mut lines, "monetisation", what.to_owned());
+    }
     push(
         &mut lines,
         "conversations",

@@ -17,7 +17,7 @@ use ratatui::widgets::{Paragraph, Widget};
 
 #[cfg(test)]
 pub(crate) use detail::detail_lines;
-pub(crate) use table::tool_marks;
+pub(crate) use table::{signal_marks, tool_marks};
 
 const SPINNER: [&str; 4] = ["⠋", "⠙", "⠸", "⠴"];
 
