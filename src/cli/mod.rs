@@ -220,7 +220,13 @@ fn cmd_stats(global: &GlobalArgs, args: StatsArgs, out: &mut dyn Write) -> anyho
         None => None,
     };
     let ids = columns.filter(&columns.all_ids(), &filter, hits.as_deref());
-    let landscape = crate::stats::Landscape::of(&columns, &ids, &snap, filter.describe());
+    let landscape = crate::stats::Landscape::of(
+        &columns,
+        &ids,
+        &snap,
+        filter.describe(),
+        &crate::stats::ChartId::SCREEN,
+    );
     if args.json {
         output::json(out, &landscape.to_json())
     } else {

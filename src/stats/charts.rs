@@ -38,6 +38,22 @@ impl ChartId {
         ChartId::ActionDomains,
     ];
 
+    /// The chart's name in a drill-down's filter phrase (`tools: browser`).
+    pub fn short(self) -> &'static str {
+        match self {
+            ChartId::Tools => "tools",
+            ChartId::Ratings => "rating",
+            ChartId::Conversations => "conversations",
+            ChartId::Categories => "category",
+            ChartId::AuthorsByGpts => "GPTs per author",
+            ChartId::CreatedMonth => "created",
+            ChartId::Signals => "signal",
+            ChartId::ActionAuth => "action auth",
+            ChartId::ActionDomains => "action domain",
+            ChartId::Frequency(c) => c.label(),
+        }
+    }
+
     pub fn title(self) -> String {
         match self {
             ChartId::Tools => "Tools (GPTs with at least one)".into(),
@@ -566,7 +582,10 @@ pub fn frequency(c: &Columns, ids: &[u32], column: FreqColumn) -> Chart {
         .map(|(k, n)| {
             let (label, key) = match column {
                 FreqColumn::Author => match c.authors.get(k as usize) {
-                    Some(a) => (a.user_id.to_string(), BinKey::Author(a.user_id.to_string())),
+                    Some(a) => (
+                        a.name.as_deref().unwrap_or(&a.user_id).to_owned(),
+                        BinKey::Author(a.user_id.to_string()),
+                    ),
                     None => ("no author".into(), BinKey::Author(String::new())),
                 },
                 FreqColumn::Category => match c.categories.get(k as usize) {

@@ -19,12 +19,12 @@ pub mod numbers;
 
 use crate::store::query::SnapshotInfo;
 use crate::store::view::Columns;
-use charts::{Chart, ChartId, Tally};
+use charts::Tally;
 use numbers::{Concentration, Describe};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-pub use charts::{Bar, FreqColumn, frequency};
+pub use charts::{Bar, Chart, ChartId, FreqColumn, frequency};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SnapshotRef {
@@ -43,7 +43,7 @@ pub struct Landscape {
     pub authors: u64,
     /// GPTs of the snapshot no longer public (not in any list).
     pub unavailable: i64,
-    /// In [`ChartId::SCREEN`] order.
+    /// The charts asked for, in that order.
     pub charts: Vec<Chart>,
     pub rated: u64,
     pub mean: Option<f64>,
@@ -54,13 +54,17 @@ pub struct Landscape {
 }
 
 impl Landscape {
-    /// The landscape of the GPTs `ids` (rowids) of `snapshot`.
-    pub fn of(c: &Columns, ids: &[u32], snapshot: &SnapshotInfo, filter: Vec<String>) -> Self {
+    /// The landscape of the GPTs `ids` (rowids) of `snapshot`, with the charts `which`
+    /// ([`ChartId::SCREEN`] for the histogram screen).
+    pub fn of(
+        c: &Columns,
+        ids: &[u32],
+        snapshot: &SnapshotInfo,
+        filter: Vec<String>,
+        which: &[ChartId],
+    ) -> Self {
         let tally = Tally::count(c, ids);
-        let charts = ChartId::SCREEN
-            .iter()
-            .map(|id| tally.chart(c, *id))
-            .collect();
+        let charts = which.iter().map(|id| tally.chart(c, *id)).collect();
         let (mut rated, mut sum, mut stars, mut ratings) = (0u64, 0f64, 0u64, 0u64);
         for id in ids {
             let i = (*id - 1) as usize;

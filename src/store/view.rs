@@ -106,8 +106,9 @@ pub struct Filter {
     pub rowids: Option<Arc<[u32]>>,
     /// The query those rowids answer, for showing.
     pub search: Option<String>,
-    /// Only the GPTs one bar of a chart counts (a drill-down from the histogram screen).
-    pub bin: Option<Bin>,
+    /// Only the GPTs the bars of charts count (drill-downs from the histogram screen); each
+    /// must hold.
+    pub bins: Vec<Bin>,
 }
 
 /// One bar of a chart as a filter: its key, and its label for the filter bar.
@@ -236,7 +237,7 @@ impl Filter {
         if let Some(t) = &self.text {
             out.push(format!("text~{t:?}"));
         }
-        if let Some(b) = &self.bin {
+        for b in &self.bins {
             out.push(b.label.clone());
         }
         if let Some(ids) = &self.rowids {
@@ -291,6 +292,7 @@ pub struct Columns {
 
 pub(crate) struct AuthorKey {
     pub(crate) user_id: Box<str>,
+    pub(crate) name: Option<Box<str>>,
     verified: bool,
 }
 
@@ -329,7 +331,8 @@ impl Columns {
         {
             let mut st = conn
                 .prepare(
-                    "SELECT user_id, verified, lower(coalesce(display_name, user_id)) FROM author
+                    "SELECT user_id, verified, lower(coalesce(display_name, user_id)), display_name
+                     FROM author
                      WHERE snapshot_id = ?1 ORDER BY user_id",
                 )
                 .map_err(e)?;
@@ -338,6 +341,10 @@ impl Columns {
                 authors.push(AuthorKey {
                     user_id: r.get::<_, String>(0).map_err(e)?.into_boxed_str(),
                     verified: r.get::<_, Option<bool>>(1).map_err(e)?.unwrap_or(false),
+                    name: r
+                        .get::<_, Option<String>>(3)
+                        .map_err(e)?
+                        .map(String::into_boxed_str),
                 });
                 author_names.push(r.get(2).map_err(e)?);
             }
@@ -620,7 +627,7 @@ impl Columns {
         f: &Filter,
         category: Option<u16>,
         author: Option<u32>,
-        bin: Option<&Resolved<'_>>,
+        bins: &[Resolved<'_>],
     ) -> bool {
         let i = (id - 1) as usize;
         if let Some(c) = category
@@ -628,9 +635,7 @@ impl Columns {
         {
             return false;
         }
-        if let Some(b) = bin
-            && !self.in_bin(i, b)
-        {
+        if !bins.iter().all(|b| self.in_bin(i, b)) {
             return false;
         }
         if f.author.is_some() && Some(self.author[i]) != author {
@@ -701,20 +706,23 @@ impl Columns {
             }
             keep
         });
-        let bin = filter.bin.as_ref().map(|b| self.resolve(&b.key));
-        let kept: Vec<u32> = ordering
+        let bins: Vec<Resolved<'_>> = filter.bins.iter().map(|b| self.resolve(&b.key)).collect();
+        let mut kept: Vec<u32> = ordering
             .iter()
             .copied()
             .filter(|&id| {
                 only.as_ref().is_none_or(|k| k[id as usize])
                     && text_hits.is_none_or(|h| h.get(id as usize).copied().unwrap_or(false))
-                    && self.keeps(id, filter, category, author, bin.as_ref())
+                    && self.keeps(id, filter, category, author, &bins)
             })
             .collect();
-        match filter.bin.as_ref().map(|b| &b.key) {
-            Some(BinKey::AuthorGpts { lo, hi }) => self.by_author_gpts(kept, *lo, *hi),
-            _ => kept,
+        // Author-count bars count within the list, so they apply last, in order.
+        for b in &filter.bins {
+            if let BinKey::AuthorGpts { lo, hi } = b.key {
+                kept = self.by_author_gpts(kept, lo, hi);
+            }
         }
+        kept
     }
 
     /// Keeps the GPTs of `ids` whose author has `lo..=hi` GPTs among `ids` (GPTs without an

@@ -28,6 +28,8 @@ pub enum Action {
     Search,
     Authors,
     AuthorOfGpt,
+    Histograms,
+    Frequency,
     Help,
 }
 
@@ -139,7 +141,7 @@ pub const ACTIONS: &[ActionInfo] = &[
     ActionInfo {
         action: Action::ColumnLeft,
         name: "column_left",
-        description: "Focus the column to the left",
+        description: "Focus the column to the left (histograms: previous chart)",
         section: Section::Table,
         keys: &["left", "<"],
         hint: "column",
@@ -147,7 +149,7 @@ pub const ACTIONS: &[ActionInfo] = &[
     ActionInfo {
         action: Action::ColumnRight,
         name: "column_right",
-        description: "Focus the column to the right",
+        description: "Focus the column to the right (histograms: next chart)",
         section: Section::Table,
         keys: &["right", ">"],
         hint: "column",
@@ -215,6 +217,22 @@ pub const ACTIONS: &[ActionInfo] = &[
         section: Section::Screens,
         keys: &["A"],
         hint: "author",
+    },
+    ActionInfo {
+        action: Action::Histograms,
+        name: "histograms",
+        description: "Histograms of the list (filters and search included); Enter on a bar lists its GPTs",
+        section: Section::Screens,
+        keys: &["h"],
+        hint: "histograms",
+    },
+    ActionInfo {
+        action: Action::Frequency,
+        name: "frequency",
+        description: "Frequency table of the focused column; Enter on a row lists its GPTs",
+        section: Section::Screens,
+        keys: &["F"],
+        hint: "frequency",
     },
     ActionInfo {
         action: Action::Back,
@@ -425,6 +443,8 @@ mod tests {
             Action::Search,
             Action::Authors,
             Action::AuthorOfGpt,
+            Action::Histograms,
+            Action::Frequency,
             Action::Help,
         ];
         for a in all {

@@ -262,11 +262,14 @@ impl Form {
         }
     }
 
-    /// The GPT filter the form describes, keeping what the form does not show (author, search).
+    /// The GPT filter the form describes, keeping what the form does not show (author, search,
+    /// chart drill-downs).
     pub fn gpt_filter(&self, base: &Filter) -> Result<Filter, String> {
         let mut f = Filter {
             author: base.author.clone(),
             rowids: base.rowids.clone(),
+            search: base.search.clone(),
+            bins: base.bins.clone(),
             ..Filter::default()
         };
         f.category = self

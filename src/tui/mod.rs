@@ -6,6 +6,7 @@
 //! something loads, applies it, and redraws only when something changed.
 
 pub mod action;
+pub mod charts;
 pub mod driver;
 pub mod form;
 pub mod input;
@@ -18,6 +19,8 @@ pub mod worker;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_charts;
 
 use crate::store::query::SnapshotInfo;
 use msg::{Effect, Msg};

@@ -2,6 +2,7 @@
 //! asked and that screen's generation), facts back, and the effects `update()` returns instead
 //! of doing I/O itself.
 
+use crate::stats::{ChartId, Landscape};
 use crate::store::query::GptView;
 use crate::store::record::Author;
 use crate::store::view::{AuthorRow, Filter, GptRow, Sort};
@@ -111,6 +112,13 @@ pub enum Request {
         user_id: String,
     },
     Categories,
+    /// Charts of the GPTs a filter keeps.
+    Charts {
+        screen: ScreenId,
+        generation: u64,
+        filter: Filter,
+        charts: Vec<ChartId>,
+    },
 }
 
 impl Request {
@@ -125,6 +133,9 @@ impl Request {
                 screen, generation, ..
             }
             | Request::Authors {
+                screen, generation, ..
+            }
+            | Request::Charts {
                 screen, generation, ..
             } => Some((*screen, *generation)),
             _ => None,
@@ -180,6 +191,12 @@ pub enum Msg {
     },
     /// The search index finished loading.
     SearchReady,
+    Charts {
+        screen: ScreenId,
+        generation: u64,
+        landscape: Arc<Landscape>,
+        took: Duration,
+    },
     /// A request failed; `screen` is the screen that asked.
     Failed {
         screen: Option<ScreenId>,

@@ -2,6 +2,7 @@
 //! and where its cursor is. Plain data; changed only by `update()`, read by drawing.
 
 use super::action::Keymap;
+pub use super::charts::ChartsScreen;
 use super::form::Form;
 use super::input::LineInput;
 use super::msg::{AuthorFilter, AuthorSort, ScreenId};
@@ -83,11 +84,13 @@ impl App {
     pub fn page_rows(&self) -> usize {
         let h = self.size.1;
         let chrome = 4; // title, filter bar, footer, table header
-        let extra = match self.top() {
-            Some(Screen::Author(_)) => PROFILE_LINES,
-            _ => 0,
+        let chrome = match self.top() {
+            Some(Screen::Author(_)) => chrome + PROFILE_LINES,
+            // Title, the line saying what the charts are of, footer.
+            Some(Screen::Charts(_)) => 3,
+            _ => chrome,
         };
-        usize::from(h.saturating_sub(chrome + extra)).max(1)
+        usize::from(h.saturating_sub(chrome)).max(1)
     }
 }
 
@@ -98,6 +101,7 @@ pub enum Screen {
     Detail(Detail),
     Authors(AuthorList),
     Author(AuthorPage),
+    Charts(ChartsScreen),
 }
 
 impl Screen {
@@ -107,6 +111,7 @@ impl Screen {
             Screen::Detail(d) => d.id,
             Screen::Authors(a) => a.id,
             Screen::Author(p) => p.list.id,
+            Screen::Charts(c) => c.id,
         }
     }
 
@@ -116,6 +121,7 @@ impl Screen {
             Screen::Detail(d) => d.view.is_none() && d.error.is_none(),
             Screen::Authors(a) => a.loading,
             Screen::Author(p) => p.list.loading || p.row.is_none(),
+            Screen::Charts(c) => c.landscape.is_none() && c.error.is_none(),
         }
     }
 
@@ -134,6 +140,7 @@ impl Screen {
                 .and_then(|r| r.name.clone())
                 .map(|n| crate::text::line(&n).into_owned())
                 .unwrap_or_else(|| p.user_id.clone()),
+            Screen::Charts(c) => c.title(),
         }
     }
 }

@@ -19,8 +19,10 @@ const HOSTILE: &str = r#"{"gizmo":{"id":"g-EvilName01","display":{"name":"\u001b
 
 /// A driver on a fresh database holding the sample (and, when given, a second snapshot made of
 /// `extra` JSON Lines, which is then the one opened).
-struct Harness {
+pub(super) struct Harness {
     driver: Driver,
+    /// The database file.
+    pub path: std::path::PathBuf,
     _dir: tempfile::TempDir,
 }
 
@@ -38,7 +40,7 @@ impl std::ops::DerefMut for Harness {
 }
 
 impl Harness {
-    fn new(width: u16, height: u16) -> Harness {
+    pub(super) fn new(width: u16, height: u16) -> Harness {
         Self::with(width, height, None)
     }
 
@@ -62,16 +64,17 @@ impl Harness {
         let snapshot = Some(if extra.is_some() { 2 } else { 1 });
         Harness {
             driver: Driver::open(&path, snapshot, (width, height)).unwrap(),
+            path,
             _dir: dir,
         }
     }
 
-    fn list(&self) -> &super::state::GptList {
+    pub(super) fn list(&self) -> &super::state::GptList {
         self.driver.list().expect("a list on top")
     }
 
     /// Moves the GPT list's column focus to `column` with the arrow keys.
-    fn focus_column(&mut self, column: GptColumn) -> &mut Self {
+    pub(super) fn focus_column(&mut self, column: GptColumn) -> &mut Self {
         let target = GptColumn::ALL
             .iter()
             .position(|c| *c == column)
@@ -87,7 +90,7 @@ impl Harness {
 }
 
 /// Moves the open filter form's focus to the field whose label starts with `label`.
-fn focus_field(h: &mut Harness, label: &str) {
+pub(super) fn focus_field(h: &mut Harness, label: &str) {
     let Some(Popup::Filter(form)) = &h.app.popup else {
         panic!("the filter form is open")
     };

@@ -64,6 +64,7 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
                         fx.extend(fetch_rows(&mut p.list, page));
                     }
                     Screen::Authors(a) => a.cursor.select(a.cursor.selected, a.len(), page),
+                    Screen::Charts(c) => c.select(c.cursor.selected, page + 1),
                     Screen::Detail(_) => {}
                 }
             }
@@ -178,6 +179,7 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Bottom => move_cursor(app, action),
         Action::ColumnLeft | Action::ColumnRight => {
             let step = if action == Action::ColumnLeft { -1 } else { 1 };
+            let page = app.page_rows();
             let cycle = |c: usize, n: usize| (c as isize + step).rem_euclid(n as isize) as usize;
             match app.top_mut() {
                 Some(Screen::Gpts(l)) => l.column = cycle(l.column, GptColumn::ALL.len()),
@@ -185,9 +187,34 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
                     p.list.column = cycle(p.list.column, GptColumn::ALL.len())
                 }
                 Some(Screen::Authors(a)) => a.column = cycle(a.column, AuthorColumn::ALL.len()),
+                // On charts, ←/→ go to the previous or next chart.
+                Some(Screen::Charts(c)) => c.jump_chart(step, page),
                 _ => {}
             }
             Vec::new()
+        }
+        Action::Histograms => open_charts(app, None),
+        Action::Frequency => {
+            let column = match app.top() {
+                Some(Screen::Gpts(l)) => Some(GptColumn::ALL[l.column]),
+                Some(Screen::Author(p)) => Some(GptColumn::ALL[p.list.column]),
+                _ => None,
+            };
+            match column.map(|c| (c, super::charts::freq_column(c))) {
+                Some((_, Some(f))) => open_charts(app, Some(f)),
+                Some((c, None)) => {
+                    app.status = Some(format!(
+                        "no frequency table of {}: / searches them",
+                        c.title().to_lowercase()
+                    ));
+                    Vec::new()
+                }
+                None => {
+                    app.status =
+                        Some("F counts a column of a GPT table: focus one with ←/→".to_owned());
+                    Vec::new()
+                }
+            }
         }
         Action::SortAscending | Action::SortDescending => {
             let descending = action == Action::SortDescending;
@@ -334,6 +361,29 @@ fn move_cursor(app: &mut App, action: Action) -> Vec<Effect> {
             apply(&mut a.cursor, len, page);
             Vec::new()
         }
+        Some(Screen::Charts(c)) => {
+            let page = page + 1;
+            let bars = c.bars();
+            match action {
+                Action::Up => c.move_by(-1, page),
+                Action::Down => c.move_by(1, page),
+                Action::PageUp => c.move_by(-(page as isize), page),
+                Action::PageDown => c.move_by(page as isize, page),
+                Action::HalfPageUp => c.move_by(-((page / 2).max(1) as isize), page),
+                Action::HalfPageDown => c.move_by((page / 2).max(1) as isize, page),
+                Action::Top => {
+                    c.cursor.offset = 0;
+                    c.select(0, page);
+                }
+                Action::Bottom => {
+                    // The last bar, and below it whatever follows the charts.
+                    c.select(bars, page);
+                    c.cursor.offset = c.lines().saturating_sub(page);
+                }
+                _ => {}
+            }
+            Vec::new()
+        }
         Some(Screen::Detail(d)) => {
             let s = &mut d.scroll;
             match action {
@@ -351,7 +401,41 @@ fn move_cursor(app: &mut App, action: Action) -> Vec<Effect> {
     }
 }
 
+/// Opens the histogram screen (or, with a column, its frequency table) over the current GPT
+/// list.
+fn open_charts(app: &mut App, column: Option<crate::stats::FreqColumn>) -> Vec<Effect> {
+    let filter = match app.top() {
+        Some(Screen::Gpts(l)) => l.filter.clone(),
+        Some(Screen::Author(p)) => p.list.filter.clone(),
+        Some(Screen::Charts(_)) => return Vec::new(),
+        _ => {
+            app.status = Some("histograms are of GPT lists: open one first".to_owned());
+            return Vec::new();
+        }
+    };
+    let which = match column {
+        Some(c) => vec![crate::stats::ChartId::Frequency(c)],
+        None => crate::stats::ChartId::SCREEN.to_vec(),
+    };
+    let id = app.new_screen_id();
+    let mut screen = super::charts::ChartsScreen::new(id, filter, which);
+    let fx = vec![Effect::Send(screen.request())];
+    app.screens.push(Screen::Charts(screen));
+    fx
+}
+
 fn open(app: &mut App) -> Vec<Effect> {
+    if let Some(Screen::Charts(c)) = app.top() {
+        // A bar: the GPTs it counts, as a new list.
+        let Some(filter) = c.drill() else {
+            return Vec::new();
+        };
+        let id = app.new_screen_id();
+        let mut list = GptList::new(id, filter);
+        let fx = vec![request_order(&mut list)];
+        app.screens.push(Screen::Gpts(list));
+        return fx;
+    }
     let gpt = match app.top() {
         Some(Screen::Gpts(l)) => l.selected_row().map(|r| r.id.clone()),
         Some(Screen::Author(p)) => p.list.selected_row().map(|r| r.id.clone()),
@@ -506,7 +590,7 @@ fn search_key(app: &mut App, key: &KeyEvent) -> Option<Vec<Effect>> {
         Screen::Gpts(l) => l.search.as_ref().is_some_and(|s| s.typing),
         Screen::Author(p) => p.list.search.as_ref().is_some_and(|s| s.typing),
         Screen::Authors(a) => a.search.as_ref().is_some_and(|s| s.typing),
-        Screen::Detail(_) => false,
+        Screen::Detail(_) | Screen::Charts(_) => false,
     };
     if !typing {
         return None;
@@ -532,7 +616,7 @@ fn search_key(app: &mut App, key: &KeyEvent) -> Option<Vec<Effect>> {
         Screen::Gpts(list) => gpt_search_key(list, screen, key),
         Screen::Author(page) => gpt_search_key(&mut page.list, screen, key),
         Screen::Authors(a) => author_search_key(a, screen, key),
-        Screen::Detail(_) => Vec::new(),
+        Screen::Detail(_) | Screen::Charts(_) => Vec::new(),
     })
 }
 
@@ -873,6 +957,22 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
             fallback,
             took,
         } => on_search_results(app, screen, generation, query, ids, fallback, took),
+        Msg::Charts {
+            screen,
+            generation,
+            landscape,
+            took,
+        } => {
+            let page = app.page_rows() + 1;
+            if is_current(app, screen, generation)
+                && let Some(Screen::Charts(c)) = app.screen_mut(screen)
+            {
+                c.landscape = Some(landscape);
+                c.took = Some(took);
+                c.select(c.cursor.selected, page);
+            }
+            Vec::new()
+        }
         Msg::SearchReady => {
             app.search_ready = true;
             Vec::new()
@@ -884,6 +984,7 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
                     Some(Screen::Author(p)) => p.list.loading = false,
                     Some(Screen::Authors(a)) => a.loading = false,
                     Some(Screen::Detail(d)) => d.error = Some(message.clone()),
+                    Some(Screen::Charts(c)) => c.error = Some(message.clone()),
                     None => return Vec::new(), // the screen is gone: nobody is waiting
                 }
             }
@@ -902,6 +1003,7 @@ pub fn is_current(app: &App, screen: ScreenId, generation: u64) -> bool {
                 Screen::Author(p) => p.list.generation == generation,
                 Screen::Authors(a) => a.generation == generation,
                 Screen::Detail(d) => d.generation == generation,
+                Screen::Charts(c) => c.generation == generation,
             }
     })
 }

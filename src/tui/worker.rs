@@ -211,7 +211,8 @@ impl State {
             | Request::Rows { screen, .. }
             | Request::Detail { screen, .. }
             | Request::Authors { screen, .. }
-            | Request::AuthorProfile { screen, .. } => Some(*screen),
+            | Request::AuthorProfile { screen, .. }
+            | Request::Charts { screen, .. } => Some(*screen),
             Request::Categories => None,
         };
         if let Err(e) = self.answer(request, reply) {
@@ -310,6 +311,34 @@ impl State {
                     row,
                     profile,
                 });
+            }
+            Request::Charts {
+                screen,
+                generation,
+                ref filter,
+                ref charts,
+            } => {
+                if self.columns.is_none() && self.wait_for_columns(&request) {
+                    return Ok(());
+                }
+                let started = Instant::now();
+                let ids = self.order(filter, Sort::default())?;
+                // `order` loaded the columns.
+                if let Some(columns) = &self.columns {
+                    let landscape = crate::stats::Landscape::of(
+                        columns,
+                        &ids,
+                        &self.snapshot,
+                        filter.describe(),
+                        charts,
+                    );
+                    reply(Msg::Charts {
+                        screen,
+                        generation,
+                        landscape: Arc::new(landscape),
+                        took: started.elapsed(),
+                    });
+                }
             }
             Request::Categories => {
                 if self.columns.is_none() && self.wait_for_columns(&request) {
@@ -462,7 +491,8 @@ fn newest_only(batch: Vec<Request>) -> Vec<Request> {
         Request::Gpts { .. } => 0u8,
         Request::Detail { .. } => 1,
         Request::Authors { .. } => 2,
-        _ => 3,
+        Request::Charts { .. } => 3,
+        _ => 4,
     };
     for r in &batch {
         if let Some((screen, generation)) = r.tag() {

@@ -2,6 +2,7 @@
 //! (`Widget for &T`-style structs), laid out in named areas; lists draw only their visible rows.
 //! All text from the data goes through [`crate::text`] (sanitised, fitted by display width).
 
+mod charts;
 mod detail;
 mod popup;
 mod table;
@@ -95,6 +96,11 @@ fn render_screen(app: &App, screen: &Screen, area: Rect, buf: &mut Buffer) {
             .render(rest, buf);
         }
         Screen::Detail(d) => detail::DetailView { detail: d }.render(area, buf),
+        Screen::Charts(c) => charts::ChartsView {
+            screen: c,
+            tick: app.tick,
+        }
+        .render(area, buf),
     }
 }
 
@@ -179,6 +185,8 @@ fn hints(app: &App) -> &'static [Action] {
             Action::Search,
             Action::Filters,
             Action::SortDescending,
+            Action::Histograms,
+            Action::Frequency,
             Action::Authors,
             Action::AuthorOfGpt,
             Action::Help,
@@ -188,9 +196,11 @@ fn hints(app: &App) -> &'static [Action] {
             Action::Open,
             Action::Filters,
             Action::SortDescending,
+            Action::Histograms,
             Action::Back,
             Action::Help,
         ],
+        Some(Screen::Charts(_)) => &[Action::Open, Action::Down, Action::Back, Action::Help],
         Some(Screen::Authors(_)) => &[
             Action::Open,
             Action::Search,

@@ -57,6 +57,19 @@ pub fn help_lines(app: &App) -> Vec<Line<'static>> {
         "  B browser  P python  D dalle  A actions  C canvas  I image_gen  K knowledge files",
     ));
     lines.push(Line::raw("  ✓ verified author"));
+    lines.push(Line::raw(""));
+    lines.push(Line::from(Span::styled(
+        "Monetisation signal marks",
+        Style::new().bold().underlined(),
+    )));
+    lines.push(Line::raw(format!(
+        "  {}",
+        crate::signals::SignalKind::ALL
+            .iter()
+            .map(|k| format!("{} {}", k.mark(), k.name()))
+            .collect::<Vec<_>>()
+            .join("  ")
+    )));
     lines
 }
 

@@ -1,0 +1,190 @@
+//! The histogram screen (`h`) and frequency tables (`F`): what they describe (a list's filter,
+//! search included), the computed landscape, and the cursor over their bars. The screen is one
+//! scrolling column of charts — a title line, a line per bar, a blank line — and the cursor
+//! moves over bars only; Enter on a bar opens the GPT list the bar counts.
+
+use super::msg::{Request, ScreenId};
+use super::state::{Cursor, GptColumn};
+use crate::stats::{Bar, Chart, ChartId, FreqColumn, Landscape};
+use crate::store::view::{Bin, Filter};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The frequency table of a GPT-table column (none for names: they are searched, not counted).
+pub fn freq_column(c: GptColumn) -> Option<FreqColumn> {
+    match c {
+        GptColumn::Name => None,
+        GptColumn::Author => Some(FreqColumn::Author),
+        GptColumn::Category => Some(FreqColumn::Category),
+        GptColumn::Tools => Some(FreqColumn::Tools),
+        GptColumn::Signals => Some(FreqColumn::Signals),
+        GptColumn::Conversations => Some(FreqColumn::Conversations),
+        GptColumn::Rating => Some(FreqColumn::Rating),
+        GptColumn::Reviews => Some(FreqColumn::Reviews),
+        GptColumn::Updated => Some(FreqColumn::Updated),
+    }
+}
+
+pub struct ChartsScreen {
+    pub id: ScreenId,
+    pub generation: u64,
+    /// The list the charts describe.
+    pub filter: Filter,
+    pub which: Vec<ChartId>,
+    pub landscape: Option<Arc<Landscape>>,
+    pub took: Option<Duration>,
+    /// Why the charts could not be computed.
+    pub error: Option<String>,
+    /// `selected` is a bar (counted across charts), `offset` the first line on screen.
+    pub cursor: Cursor,
+}
+
+/// Lines of the numbers (describe lines, concentration, ratings) under the histograms.
+pub const NUMBER_LINES: usize = 14;
+
+/// Lines a chart takes: its title, its bars (or a "none" line), a blank line.
+fn chart_lines(c: &Chart) -> usize {
+    c.bars.len().max(1) + 2
+}
+
+impl ChartsScreen {
+    pub fn new(id: ScreenId, filter: Filter, which: Vec<ChartId>) -> ChartsScreen {
+        ChartsScreen {
+            id,
+            generation: 0,
+            filter,
+            which,
+            landscape: None,
+            took: None,
+            error: None,
+            cursor: Cursor::default(),
+        }
+    }
+
+    /// The request for the charts (a new generation: older replies will be dropped).
+    pub fn request(&mut self) -> Request {
+        self.generation += 1;
+        Request::Charts {
+            screen: self.id,
+            generation: self.generation,
+            filter: self.filter.clone(),
+            charts: self.which.clone(),
+        }
+    }
+
+    pub fn title(&self) -> String {
+        match self.which.as_slice() {
+            [ChartId::Frequency(c)] => format!("Frequency of {}", c.label()),
+            _ => "Histograms".to_owned(),
+        }
+    }
+
+    fn charts(&self) -> &[Chart] {
+        self.landscape.as_ref().map_or(&[], |l| l.charts.as_slice())
+    }
+
+    /// Bars across all charts.
+    pub fn bars(&self) -> usize {
+        self.charts().iter().map(|c| c.bars.len()).sum()
+    }
+
+    /// The chart and bar of bar number `k`.
+    pub fn bar(&self, k: usize) -> Option<(&Chart, &Bar)> {
+        let mut k = k;
+        for c in self.charts() {
+            if k < c.bars.len() {
+                return Some((c, &c.bars[k]));
+            }
+            k -= c.bars.len();
+        }
+        None
+    }
+
+    /// Lines of all the charts, and of the numbers drawn below them on narrow terminals.
+    pub fn lines(&self) -> usize {
+        let numbers = if self.charts().len() > 1 {
+            NUMBER_LINES
+        } else {
+            0
+        };
+        self.charts().iter().map(chart_lines).sum::<usize>() + numbers
+    }
+
+    /// The line bar `k` is drawn on.
+    pub fn line_of(&self, k: usize) -> usize {
+        let (mut line, mut k) = (0, k);
+        for c in self.charts() {
+            if k < c.bars.len() {
+                return line + 1 + k;
+            }
+            k -= c.bars.len();
+            line += chart_lines(c);
+        }
+        line
+    }
+
+    /// Selects bar `k` (clamped), scrolling just enough to show it and its chart's title.
+    pub fn select(&mut self, k: usize, page: usize) {
+        let page = page.max(1);
+        let bars = self.bars();
+        self.cursor.selected = k.min(bars.saturating_sub(1));
+        let line = self.line_of(self.cursor.selected);
+        let first_bar = self
+            .bar(self.cursor.selected)
+            .is_some_and(|(c, b)| std::ptr::eq(b, &c.bars[0]));
+        // Show the title above a chart's first bar.
+        let top = if first_bar {
+            line.saturating_sub(1)
+        } else {
+            line
+        };
+        if top < self.cursor.offset {
+            self.cursor.offset = top;
+        } else if line >= self.cursor.offset + page {
+            self.cursor.offset = line + 1 - page;
+        }
+        self.cursor.offset = self.cursor.offset.min(self.lines().saturating_sub(page));
+    }
+
+    pub fn move_by(&mut self, delta: isize, page: usize) {
+        self.select(self.cursor.selected.saturating_add_signed(delta), page);
+    }
+
+    /// Selects the first bar of the next (`step` 1) or previous (`-1`) chart with bars.
+    pub fn jump_chart(&mut self, step: isize, page: usize) {
+        let charts = self.charts();
+        let mut starts = Vec::new();
+        let mut k = 0;
+        for c in charts {
+            if !c.bars.is_empty() {
+                starts.push(k);
+            }
+            k += c.bars.len();
+        }
+        let current = starts
+            .iter()
+            .rposition(|s| *s <= self.cursor.selected)
+            .unwrap_or(0);
+        let target = if step > 0 {
+            starts.get(current + 1).copied()
+        } else if starts.get(current) == Some(&self.cursor.selected) {
+            current.checked_sub(1).and_then(|i| starts.get(i)).copied()
+        } else {
+            starts.get(current).copied()
+        };
+        if let Some(t) = target {
+            self.select(t, page);
+        }
+    }
+
+    /// The filter of the GPTs the selected bar counts: the screen's list narrowed to the bar.
+    pub fn drill(&self) -> Option<Filter> {
+        let (chart, bar) = self.bar(self.cursor.selected)?;
+        let mut filter = self.filter.clone();
+        filter.bins.push(Bin {
+            key: bar.key.clone(),
+            label: format!("{}: {}", chart.id.short(), bar.label),
+        });
+        Some(filter)
+    }
+}
