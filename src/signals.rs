@@ -101,6 +101,12 @@ pub fn summary_lines(signals: &[Signal], computed: bool) -> Vec<(String, String)
         .collect()
 }
 
+/// Signals as stored: their bits, and their evidence as JSON (none when there are none).
+pub fn encode(found: &[Signal]) -> (u8, Option<String>) {
+    let evidence = (!found.is_empty()).then(|| serde_json::to_string(found).unwrap_or_default());
+    (mask(found), evidence)
+}
+
 /// The signal kinds of a set of signals, as bits.
 pub fn mask(signals: &[Signal]) -> u8 {
     signals.iter().fold(0, |m, s| m | s.kind.bit())
@@ -219,6 +225,48 @@ impl std::fmt::Debug for Rules {
     }
 }
 
+/// The funnel-domain list the rules use: the shipped defaults, changed by the user's file when
+/// there is one: a line `example.com` adds a domain, `-example.com` drops a default, `#` starts a
+/// comment. A line that is not a domain is an error naming the file and line.
+pub fn funnel_domains(user_file: Option<&std::path::Path>) -> Result<Vec<String>, String> {
+    let mut list = parse_domain_list(DEFAULT_FUNNEL_DOMAINS);
+    let Some(path) = user_file else {
+        return Ok(list);
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        format!(
+            "{}: cannot read the funnel-domain list: {e}",
+            path.display()
+        )
+    })?;
+    for (n, raw) in text.lines().enumerate() {
+        let line = raw.split('#').next().unwrap_or("").trim().to_lowercase();
+        if line.is_empty() {
+            continue;
+        }
+        let (drop, domain) = match line.strip_prefix('-') {
+            Some(d) => (true, d.trim().to_owned()),
+            None => (false, line),
+        };
+        let valid = domain.contains('.')
+            && domain
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '.' || c == '-');
+        if !valid {
+            return Err(format!(
+                "{}:{}: {raw:?} is not a domain (like gumroad.com, or -gumroad.com to drop one)",
+                path.display(),
+                n + 1
+            ));
+        }
+        list.retain(|d| *d != domain);
+        if !drop {
+            list.push(domain);
+        }
+    }
+    Ok(list)
+}
+
 impl Default for Rules {
     fn default() -> Self {
         Rules::new(&parse_domain_list(DEFAULT_FUNNEL_DOMAINS))
@@ -299,7 +347,7 @@ impl Rules {
             if STORE_DOMAINS.iter().any(|s| within(domain, s)) {
                 continue;
             }
-            let ev = format!("{domain} ({})", a.auth.as_str());
+            let ev = format!("{domain} (auth: {})", a.auth.as_str());
             if !action_domains.contains(&ev) {
                 action_domains.push(ev);
             }
@@ -597,7 +645,7 @@ mod tests {
         let s = rules.evaluate(&r);
         assert_eq!(
             evidence(&s, SignalKind::ActionThirdParty),
-            ["api.gumroad.com (oauth)"]
+            ["api.gumroad.com (auth: oauth)"]
         );
         assert_eq!(evidence(&s, SignalKind::BusinessAuthor), ["https://hix.ai"]);
         assert_eq!(

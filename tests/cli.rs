@@ -296,3 +296,187 @@ fn search_ranks_scholar_gpt_first() {
     let authors = run_json(&db, &["search", "MV1EPMI8", "--authors", "--json"]);
     assert_eq!(authors[0]["user_id"], "user-MV1EPMI80LBUBFXL3yqj7TxP");
 }
+
+/// Counts one SQL query gives on the database file, for comparing with what the CLI prints.
+fn sql_count(db: &std::path::Path, sql: &str) -> i64 {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn stats_takes_the_filters_and_reports_signals_and_concentration() {
+    let (_dir, db) = temp_db();
+    let all = run_json(&db, &["stats", "--json"]);
+    let signals = &all["signals"];
+    assert_eq!(
+        signals["action_third_party"], 43,
+        "every sample Action calls out"
+    );
+    assert_eq!(signals["pricing_language"], 7);
+    for kind in ["business_author", "external_link", "funnel_domain"] {
+        assert!(signals[kind].is_i64(), "signals.{kind}");
+    }
+    let c = &all["concentration"];
+    let (one, ten, hundred) = (
+        c["top_1_gpt"].as_f64().unwrap(),
+        c["top_10_gpts"].as_f64().unwrap(),
+        c["top_100_gpts"].as_f64().unwrap(),
+    );
+    assert!(0.0 < one && one <= ten && ten <= hundred && hundred <= 1.0);
+    // Scholar GPT's 800K+ of the sample's 2,195,300 (lower bounds).
+    assert_eq!(c["total"], 2_195_300);
+    assert!((one - 800_000.0 / 2_195_300.0).abs() < 1e-9);
+    let d = &all["describe"]["conversations"];
+    assert_eq!(
+        (d["count"].as_i64(), d["max"].as_f64()),
+        (Some(397), Some(800_000.0))
+    );
+    assert_eq!(
+        all["authors_by_gpts"]["1"].as_i64().unwrap()
+            + all["authors_by_gpts"]["2–5"].as_i64().unwrap(),
+        381
+    );
+
+    // Filters: each count against one made in SQL.
+    let s = run_json(&db, &["stats", "--json", "--signal", "pricing_language"]);
+    assert_eq!(
+        s["gpts"],
+        sql_count(&db, "SELECT count(*) FROM gpt_1 WHERE signals & 8")
+    );
+    assert_eq!(s["filter"][0], "signal pricing_language");
+    let s = run_json(
+        &db,
+        &[
+            "stats",
+            "--json",
+            "--category",
+            "productivity",
+            "--tool",
+            "actions",
+        ],
+    );
+    let expected = sql_count(
+        &db,
+        "SELECT count(*) FROM gpt_1 WHERE category = 'productivity' AND tools & 8",
+    );
+    assert_eq!(s["gpts"], expected);
+    assert_eq!(s["tools"]["actions"], expected);
+    let s = run_json(
+        &db,
+        &[
+            "stats",
+            "--json",
+            "--tool",
+            "no-dalle",
+            "--min-rating",
+            "4.5",
+        ],
+    );
+    assert_eq!(
+        s["gpts"],
+        sql_count(
+            &db,
+            "SELECT count(*) FROM gpt_1 WHERE tools & 4 = 0 AND rating >= 4.5"
+        )
+    );
+    let s = run_json(&db, &["stats", "--json", "--min-conversations", "10K"]);
+    assert_eq!(
+        s["gpts"],
+        sql_count(&db, "SELECT count(*) FROM gpt_1 WHERE conv >= 10000")
+    );
+    let s = run_json(&db, &["stats", "--json", "--text", "PUBMED"]);
+    assert_eq!(s["gpts"], 1, "Scholar GPT's description");
+    let s = run_json(
+        &db,
+        &[
+            "stats",
+            "--json",
+            "--author",
+            "user-MV1EPMI80LBUBFXL3yqj7TxP",
+        ],
+    );
+    assert_eq!(s["gpts"], 1);
+
+    // The text form says which list it describes.
+    let text = stdout(&run(&db, &["stats", "--signal", "pricing_language"]));
+    assert!(text.contains("filtered: signal pricing_language"), "{text}");
+    assert!(text.contains("Monetisation signals"), "{text}");
+    assert!(text.contains("concentration"), "{text}");
+
+    // Bad filter values are one clear line each.
+    for (args, says) in [
+        (
+            &["stats", "--tool", "toaster"][..],
+            "--tool \"toaster\": not a tool",
+        ),
+        (&["stats", "--signal", "paywalled"][..], "not a signal kind"),
+        (
+            &["stats", "--min-conversations", "lots"][..],
+            "--min-conversations",
+        ),
+        (&["stats", "--min-rating", "7"][..], "from 0 to 5"),
+    ] {
+        let o = run(&db, args);
+        assert!(!o.status.success());
+        let err = stderr(&o);
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+    }
+}
+
+#[test]
+fn signals_recompute_restores_what_an_old_snapshot_lacks() {
+    let (dir, db) = temp_db();
+    let before = run_json(&db, &["stats", "--json"])["signals"].clone();
+    // A snapshot from before signals existed: none stored, rules version 0.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(
+        "UPDATE gpt_1 SET signals = 0, evidence = NULL; UPDATE snapshot SET signals_version = 0;",
+    )
+    .unwrap();
+    drop(conn);
+    let state = run_json(&db, &["signals", "--json"]);
+    assert_eq!(state[0]["current"], false);
+    assert_eq!(state[0]["signals"]["pricing_language"], 0);
+    let text = stdout(&run(&db, &["show", "g-kZ0eYXlJe"]));
+    assert!(text.contains("not computed"), "{text}");
+
+    let done = run_json(&db, &["signals", "--recompute", "--json"]);
+    assert_eq!(done[0]["gpts"], 397);
+    assert_eq!(run_json(&db, &["stats", "--json"])["signals"], before);
+    assert_eq!(run_json(&db, &["signals", "--json"])[0]["current"], true);
+    let text = stdout(&run(&db, &["show", "g-kZ0eYXlJe"]));
+    assert!(
+        text.contains("action_third_party: actions.sider.ai (auth: unknown)"),
+        "{text}"
+    );
+
+    // The user's funnel list: one more domain; a bad line names file and line, and changes
+    // nothing.
+    let list = write(dir.path(), "funnels.txt", "# mine\nsider.ai\n");
+    let list = list.to_str().unwrap();
+    let done = run_json(
+        &db,
+        &["--funnel-domains", list, "signals", "--recompute", "--json"],
+    );
+    assert_eq!(
+        done[0]["signals"]["funnel_domain"],
+        before["funnel_domain"].as_i64().unwrap() + 1
+    );
+    let bad = write(dir.path(), "bad.txt", "ok.com\nnot a domain\n");
+    let o = run(
+        &db,
+        &[
+            "--funnel-domains",
+            bad.to_str().unwrap(),
+            "signals",
+            "--recompute",
+        ],
+    );
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("bad.txt:2:"), "{}", stderr(&o));
+    assert_eq!(
+        run_json(&db, &["stats", "--json"])["signals"]["funnel_domain"],
+        before["funnel_domain"].as_i64().unwrap() + 1
+    );
+}

@@ -5,6 +5,7 @@
 mod filter;
 mod output;
 
+use crate::signals::Rules;
 use crate::store::Db;
 use crate::store::db::{DEFAULT_LOCK_TIMEOUT, StoreError};
 use crate::store::import::{self, ImportError, ImportOptions};
@@ -41,6 +42,15 @@ pub struct GlobalArgs {
     /// Seconds to wait for another process holding the database's write lock
     #[arg(long, global = true, value_name = "SECS", default_value_t = DEFAULT_LOCK_TIMEOUT.as_secs_f64())]
     pub lock_timeout: f64,
+    /// Your funnel-domain list (adds to, or with `-domain` drops from, the shipped one)
+    /// [default: $XDG_CONFIG_HOME/gptscope/funnel_domains.txt when it exists]
+    #[arg(
+        long,
+        global = true,
+        env = "GPTSCOPE_FUNNEL_DOMAINS",
+        value_name = "PATH"
+    )]
+    pub funnel_domains: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -55,6 +65,23 @@ pub enum Command {
     Stats(StatsArgs),
     /// Fuzzy search of GPT names (or authors'); a leading ' asks for the exact text
     Search(SearchArgs),
+    /// Monetisation signals of the snapshots; --recompute computes them again
+    Signals(SignalsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SignalsArgs {
+    /// Compute the signals again with the current rules and funnel-domain list
+    #[arg(long)]
+    pub recompute: bool,
+    /// The snapshot to recompute [default: the newest]
+    #[arg(long, conflicts_with = "all")]
+    pub snapshot: Option<i64>,
+    /// Recompute every snapshot
+    #[arg(long, requires = "recompute")]
+    pub all: bool,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -170,6 +197,29 @@ pub fn default_db_path() -> anyhow::Result<PathBuf> {
     Ok(base.join("gptscope").join("gptscope.db"))
 }
 
+/// The user's funnel-domain list: `--funnel-domains`, else the config directory's file.
+fn funnel_file(global: &GlobalArgs) -> Option<PathBuf> {
+    if let Some(p) = &global.funnel_domains {
+        return Some(p.clone());
+    }
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|v| !v.is_empty())
+                .map(|h| PathBuf::from(h).join(".config"))
+        })?;
+    Some(base.join("gptscope").join("funnel_domains.txt")).filter(|p| p.exists())
+}
+
+/// The monetisation-signal rules with the user's funnel-domain list.
+pub fn signal_rules(global: &GlobalArgs) -> anyhow::Result<std::sync::Arc<Rules>> {
+    let domains = crate::signals::funnel_domains(funnel_file(global).as_deref())
+        .map_err(anyhow::Error::msg)?;
+    Ok(std::sync::Arc::new(Rules::new(&domains)))
+}
+
 /// Opens the database; a new one gets the bundled sample as snapshot 1.
 pub fn open_db(global: &GlobalArgs) -> anyhow::Result<Db> {
     let path = match &global.db {
@@ -181,6 +231,7 @@ pub fn open_db(global: &GlobalArgs) -> anyhow::Result<Db> {
         let opts = ImportOptions {
             label: Some(crate::assets::SAMPLE_LABEL.to_owned()),
             source: Some(crate::assets::SAMPLE_SOURCE.to_owned()),
+            rules: Some(signal_rules(global)?),
             ..ImportOptions::default()
         };
         import::import(&mut db, &crate::assets::sample_inputs(), &opts, &|_| {}).map_err(|e| {
@@ -207,6 +258,61 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Show(args)) => cmd_show(&cli.global, args, out),
         Some(Command::Search(args)) => cmd_search(&cli.global, args, out),
         Some(Command::Stats(args)) => cmd_stats(&cli.global, args, out),
+        Some(Command::Signals(args)) => cmd_signals(&cli.global, args, out),
+    }
+}
+
+fn cmd_signals(global: &GlobalArgs, args: SignalsArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let rules = signal_rules(global)?;
+    let mut db = open_db(global)?;
+    let targets: Vec<i64> = if args.all {
+        query::snapshots(&db)?.iter().map(|s| s.id).collect()
+    } else {
+        vec![query::snapshot(&db, args.snapshot)?.id]
+    };
+    if !args.recompute {
+        // The state of the signals: per snapshot, the rules' version and the counts.
+        let mut report = Vec::new();
+        for snap in query::snapshots(&db)? {
+            let columns = crate::store::view::Columns::load(&db, snap.id)?;
+            let ids = columns.all_ids();
+            let l = crate::stats::Landscape::of(
+                &columns,
+                &ids,
+                &snap,
+                Vec::new(),
+                &[crate::stats::ChartId::Signals],
+            );
+            report.push(output::SignalState::new(&snap, &l));
+        }
+        return if args.json {
+            output::json(out, &report)
+        } else {
+            output::signal_states(out, &report)
+        };
+    }
+    let mut done = Vec::new();
+    for id in targets {
+        done.push(crate::store::resignal::recompute(&mut db, id, &rules)?);
+    }
+    if args.json {
+        output::json(out, &done)
+    } else {
+        for r in &done {
+            writeln!(
+                out,
+                "snapshot #{}: {} GPTs, {} changed; {}",
+                r.snapshot,
+                r.gpts,
+                r.changed,
+                r.signals
+                    .iter()
+                    .map(|(k, n)| format!("{k} {n}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -274,7 +380,7 @@ fn cmd_import(global: &GlobalArgs, args: ImportArgs, out: &mut dyn Write) -> any
         format: args.format.as_deref().and_then(Format::parse),
         strict: args.strict,
         taken_at,
-        ..ImportOptions::default()
+        rules: Some(signal_rules(global)?),
     };
     let bar = ProgressBar::new(std::io::stderr().is_terminal());
     let result = import::import(&mut db, &inputs, &opts, &|p| bar.update(p));

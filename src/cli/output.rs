@@ -372,6 +372,65 @@ pub fn landscape(out: &mut dyn Write, l: &Landscape) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Where a snapshot's signals stand (`gptscope signals`).
+#[derive(Serialize)]
+pub struct SignalState {
+    pub snapshot: i64,
+    pub label: String,
+    pub gpts: u64,
+    /// False when computed with older rules (or never): `--recompute` brings them up to date.
+    pub current: bool,
+    pub signals: serde_json::Map<String, serde_json::Value>,
+}
+
+impl SignalState {
+    pub fn new(snap: &SnapshotInfo, l: &Landscape) -> SignalState {
+        let mut signals = l
+            .chart(crate::stats::ChartId::Signals)
+            .map(Chart::counts)
+            .unwrap_or_default();
+        signals.remove("none");
+        SignalState {
+            snapshot: snap.id,
+            label: snap.label.clone(),
+            gpts: l.gpts,
+            current: snap.signals_version >= i64::from(crate::store::schema::SIGNALS_VERSION),
+            signals,
+        }
+    }
+}
+
+pub fn signal_states(out: &mut dyn Write, states: &[SignalState]) -> anyhow::Result<()> {
+    for s in states {
+        writeln!(
+            out,
+            "#{} \"{}\" · {} GPTs{}",
+            s.snapshot,
+            text::line(&s.label),
+            thousands(s.gpts as i64),
+            if s.current {
+                ""
+            } else {
+                " · not computed with the current rules: gptscope signals --recompute"
+            }
+        )?;
+        for (k, v) in &s.signals {
+            let n = v.as_i64().unwrap_or(0);
+            writeln!(
+                out,
+                "  {k:<20} {:>9}  {:>5.1}%",
+                thousands(n),
+                if s.gpts > 0 {
+                    n as f64 * 100.0 / s.gpts as f64
+                } else {
+                    0.0
+                }
+            )?;
+        }
+    }
+    Ok(())
+}
+
 /// A GPT found by `gptscope search`.
 #[derive(Serialize)]
 pub struct GptHit {

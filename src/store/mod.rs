@@ -7,6 +7,7 @@ pub mod import;
 pub mod parse;
 pub mod query;
 pub mod record;
+pub mod resignal;
 pub mod schema;
 pub mod view;
 pub mod writer;

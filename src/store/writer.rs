@@ -52,9 +52,7 @@ pub fn prepare(
     compressor: &mut zstd::bulk::Compressor<'_>,
     rules: &crate::signals::Rules,
 ) -> std::io::Result<PreparedGpt> {
-    let found = rules.evaluate(&record);
-    let signals = crate::signals::mask(&found);
-    let evidence = (!found.is_empty()).then(|| to_json(&found));
+    let (signals, evidence) = crate::signals::encode(&rules.evaluate(&record));
     let raw_hash = xxhash_rust::xxh3::xxh3_128(raw).to_le_bytes();
     let raw_z = compressor.compress(raw)?;
     let prompt_starters = to_json(&record.prompt_starters);

@@ -1,0 +1,122 @@
+//! `gptscope signals --recompute`: the monetisation signals of a stored snapshot computed again
+//! with the current rules (a snapshot from before signals existed, or after the rules or the
+//! funnel-domain list changed). The fields the rules read are rebuilt from the stored columns
+//! (name, description, starters, welcome message, Actions, the author's website), evaluated by
+//! the same [`Rules`] the import uses, and written back in one transaction: a failure leaves the
+//! snapshot as it was.
+
+use super::db::{Db, Result};
+use super::record::{Action, AuthKind, GptRecord};
+use super::schema::{SIGNALS_VERSION, gpt_table};
+use crate::signals::Rules;
+use rusqlite::params;
+use rustc_hash::FxHashMap;
+
+/// What a recompute changed.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Recomputed {
+    pub snapshot: i64,
+    pub gpts: u64,
+    /// GPTs whose signals differ from what was stored.
+    pub changed: u64,
+    /// GPTs with at least one signal, by kind name.
+    pub signals: std::collections::BTreeMap<String, u64>,
+}
+
+/// Recomputes the signals of snapshot `snapshot_id`.
+pub fn recompute(db: &mut Db, snapshot_id: i64, rules: &Rules) -> Result<Recomputed> {
+    let path = db.path().to_path_buf();
+    let err = move |e| super::StoreError::from_sqlite(&path, e);
+    let t = gpt_table(snapshot_id);
+    let tx = db
+        .conn_mut()
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(&err)?;
+    // Actions by detail hash.
+    let mut actions: FxHashMap<Vec<u8>, Vec<Action>> = FxHashMap::default();
+    {
+        let mut st = tx
+            .prepare(&format!(
+                "SELECT a.detail, a.domain, a.auth FROM detail_action a
+                 WHERE a.detail IN (SELECT detail FROM {t} WHERE actions > 0)
+                 ORDER BY a.detail, a.pos"
+            ))
+            .map_err(&err)?;
+        let mut rows = st.query([]).map_err(&err)?;
+        while let Some(r) = rows.next().map_err(&err)? {
+            actions
+                .entry(r.get(0).map_err(&err)?)
+                .or_default()
+                .push(Action {
+                    domain: r.get(1).map_err(&err)?,
+                    auth: AuthKind::parse(&r.get::<_, String>(2).map_err(&err)?),
+                    privacy_policy_url: None,
+                });
+        }
+    }
+    let mut out = Recomputed {
+        snapshot: snapshot_id,
+        ..Recomputed::default()
+    };
+    let mut updates: Vec<(i64, u8, Option<String>)> = Vec::new();
+    {
+        let mut st = tx
+            .prepare(&format!(
+                "SELECT g.rowid, g.name, d.description, d.welcome_message, d.prompt_starters,
+                        a.link_to, a.selected_display, g.detail, g.signals, g.evidence
+                 FROM {t} g JOIN detail d ON d.hash = g.detail
+                 LEFT JOIN author a ON a.snapshot_id = ?1 AND a.user_id = g.author_id"
+            ))
+            .map_err(&err)?;
+        let mut rows = st.query([snapshot_id]).map_err(&err)?;
+        while let Some(r) = rows.next().map_err(&err)? {
+            let mut record = GptRecord {
+                name: r.get(1).map_err(&err)?,
+                description: r.get(2).map_err(&err)?,
+                welcome_message: r.get(3).map_err(&err)?,
+                prompt_starters: serde_json::from_str(&r.get::<_, String>(4).map_err(&err)?)
+                    .unwrap_or_default(),
+                ..GptRecord::default()
+            };
+            record.author.link_to = r.get(5).map_err(&err)?;
+            record.author.selected_display = r.get(6).map_err(&err)?;
+            let detail: Vec<u8> = r.get(7).map_err(&err)?;
+            if let Some(a) = actions.get(&detail) {
+                record.actions = a.clone();
+            }
+            let (signals, evidence) = crate::signals::encode(&rules.evaluate(&record));
+            out.gpts += 1;
+            for kind in crate::signals::SignalKind::ALL {
+                if signals & kind.bit() != 0 {
+                    *out.signals.entry(kind.name().to_owned()).or_default() += 1;
+                }
+            }
+            let old: (u8, Option<String>) = (
+                r.get::<_, u32>(8).map_err(&err)? as u8,
+                r.get(9).map_err(&err)?,
+            );
+            if old != (signals, evidence.clone()) {
+                out.changed += 1;
+                updates.push((r.get(0).map_err(&err)?, signals, evidence));
+            }
+        }
+    }
+    {
+        let mut st = tx
+            .prepare(&format!(
+                "UPDATE {t} SET signals = ?2, evidence = ?3 WHERE rowid = ?1"
+            ))
+            .map_err(&err)?;
+        for (rowid, signals, evidence) in &updates {
+            st.execute(params![rowid, signals, evidence])
+                .map_err(&err)?;
+        }
+    }
+    tx.execute(
+        "UPDATE snapshot SET signals_version = ?2 WHERE id = ?1",
+        params![snapshot_id, SIGNALS_VERSION],
+    )
+    .map_err(&err)?;
+    tx.commit().map_err(&err)?;
+    Ok(out)
+}
