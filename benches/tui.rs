@@ -192,5 +192,68 @@ fn bench_tui(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_tui);
+/// The histogram screen: every chart of the screen, describe lines and concentration, over the
+/// whole snapshot and over a filtered subset of about 100k GPTs; both as the computation alone
+/// (`Landscape::of` on the loaded columns) and from the key `h` to the drawn frame.
+fn bench_charts(c: &mut Criterion) {
+    use gptscope::stats::{ChartId, Landscape};
+    use gptscope::store::view::{Columns, Filter};
+    let path = bench_db();
+    let db = Db::open(&path, Duration::from_secs(5)).expect("open");
+    let snapshot = query::snapshot(&db, None).expect("snapshot");
+    let columns = Columns::load(&db, snapshot.id).expect("columns");
+    let all = columns.all_ids();
+    // The category whose GPTs come closest to 100k.
+    let categories = columns.categories();
+    let (pick, (category, n)) = categories
+        .iter()
+        .enumerate()
+        .min_by_key(|(_, (_, n))| n.abs_diff(100_000))
+        .expect("a category");
+    let filter = Filter {
+        category: Some(category.clone()),
+        ..Filter::default()
+    };
+    let subset = columns.filter(&all, &filter, None);
+    eprintln!(
+        "charts over {} GPTs, and over category {category:?}: {n} GPTs",
+        all.len()
+    );
+    let mut group = c.benchmark_group("charts");
+    group.sample_size(20);
+    group.bench_function("landscape_all", |b| {
+        b.iter(|| Landscape::of(&columns, &all, &snapshot, Vec::new(), &ChartId::SCREEN))
+    });
+    group.bench_function("landscape_subset", |b| {
+        b.iter(|| Landscape::of(&columns, &subset, &snapshot, Vec::new(), &ChartId::SCREEN))
+    });
+    drop(columns);
+
+    let mut d = Driver::open(&path, None, SIZE).expect("driver");
+    d.prepare_all();
+    group.bench_function("key_h_all", |b| {
+        b.iter(|| {
+            d.press(KeyCode::Char('h'));
+            d.draw();
+            d.press(KeyCode::Esc);
+        })
+    });
+    // The same category chosen in the filter form (categories are offered most common first).
+    d.press(KeyCode::Char('f'));
+    for _ in 0..=pick {
+        d.press(KeyCode::Right);
+    }
+    d.press(KeyCode::Enter);
+    assert_eq!(d.list().map(|l| l.len()), Some(*n));
+    group.bench_function("key_h_subset", |b| {
+        b.iter(|| {
+            d.press(KeyCode::Char('h'));
+            d.draw();
+            d.press(KeyCode::Esc);
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_tui, bench_charts);
 criterion_main!(benches);

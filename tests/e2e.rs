@@ -165,6 +165,28 @@ fn a_person_explores_the_sample_and_quits() {
     s.wait_for("no filters");
     s.wait_for("1 of 397");
 
+    // The histogram screen: the sample's tool counts, and a bar opened as a list.
+    s.send("h");
+    let charts = s.wait_for("Tools (GPTs with at least one)");
+    for (tool, n) in [
+        ("browser", "342"),
+        ("python", "223"),
+        ("dalle", "296"),
+        ("actions", "43"),
+    ] {
+        let line = charts
+            .lines()
+            .find(|l| l.trim_start().starts_with(tool))
+            .unwrap_or_else(|| panic!("a {tool} bar:\n{charts}"));
+        assert!(line.contains(n), "{line}");
+    }
+    assert!(charts.contains("397 GPTs by 381 authors"), "{charts}");
+    s.send("j").send("j").send("j").send(ENTER); // the fourth bar: actions
+    s.wait_for("tools: actions");
+    s.wait_for("of 43");
+    s.send(ESC).send(ESC);
+    s.wait_for("1 of 397");
+
     s.send("?");
     s.wait_for("Quit gptscope");
     s.send(ESC);

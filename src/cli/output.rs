@@ -343,12 +343,13 @@ pub fn landscape(out: &mut dyn Write, l: &Landscape) -> anyhow::Result<()> {
     }
     writeln!(
         out,
-        "\ndescribe          count        min     median        p90        p99        max"
+        "\n{:<17} {:>9} {:>10} {:>10} {:>10} {:>10} {:>10}",
+        "describe", "count", "min", "median", "p90", "p99", "max"
     )?;
     for (name, d) in &l.describe {
         writeln!(
             out,
-            "  {name:<15} {:>7} {:>10} {:>10} {:>10} {:>10} {:>10}",
+            "  {name:<15} {:>9} {:>10} {:>10} {:>10} {:>10} {:>10}",
             thousands(d.count as i64),
             number(d.min),
             number(d.median),
