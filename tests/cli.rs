@@ -480,3 +480,30 @@ fn signals_recompute_restores_what_an_old_snapshot_lacks() {
         before["funnel_domain"].as_i64().unwrap() + 1
     );
 }
+
+#[test]
+fn a_schema_1_database_is_migrated_and_its_signals_recomputed() {
+    let (_dir, db) = temp_db();
+    let before = run_json(&db, &["stats", "--json"])["signals"].clone();
+    // Take the database back to schema 1, as the first release wrote it.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(
+        "ALTER TABLE gpt_1 DROP COLUMN signals;
+         ALTER TABLE gpt_1 DROP COLUMN evidence;
+         ALTER TABLE snapshot DROP COLUMN signals_version;
+         PRAGMA user_version = 1;",
+    )
+    .unwrap();
+    drop(conn);
+    let state = run_json(&db, &["signals", "--json"]);
+    assert_eq!(state[0]["current"], false, "{state}");
+    assert_eq!(state[0]["gpts"], 397, "the migration kept every GPT");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 2);
+    drop(conn);
+    run_json(&db, &["signals", "--recompute", "--json"]);
+    assert_eq!(run_json(&db, &["stats", "--json"])["signals"], before);
+}

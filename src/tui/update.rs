@@ -37,6 +37,12 @@ pub fn start(app: &mut App) -> Vec<Effect> {
     }
     // After the list: the worker answers in order, and the first page must not wait.
     fx.push(Effect::Send(Request::Categories));
+    if app.snapshot.signals_version < i64::from(crate::store::schema::SIGNALS_VERSION) {
+        app.status = Some(
+            "this snapshot's monetisation signals are not computed: gptscope signals --recompute"
+                .to_owned(),
+        );
+    }
     fx
 }
 
