@@ -5,7 +5,7 @@
 
 use crate::signals::SignalKind;
 use crate::store::record::{ToolMask, bucket_label};
-use crate::store::view::{BinKey, Columns, rating_bin};
+use crate::store::view::{AuthorBinKey, AuthorRow, BinKey, Columns, rating_bin};
 use crate::time::{month_index, month_label};
 use rustc_hash::FxHashMap;
 
@@ -23,6 +23,8 @@ pub enum ChartId {
     ActionDomains,
     /// A frequency table of one column of a GPT table.
     Frequency(FreqColumn),
+    /// A frequency table of one column of the authors table.
+    AuthorFrequency(AuthorFreqColumn),
 }
 
 impl ChartId {
@@ -51,6 +53,7 @@ impl ChartId {
             ChartId::ActionAuth => "action auth",
             ChartId::ActionDomains => "action domain",
             ChartId::Frequency(c) => c.label(),
+            ChartId::AuthorFrequency(c) => c.label(),
         }
     }
 
@@ -66,6 +69,7 @@ impl ChartId {
             ChartId::ActionAuth => "Action auth kinds (GPTs with an Action of the kind)".into(),
             ChartId::ActionDomains => format!("Top {TOP_DOMAINS} Action domains (GPTs)"),
             ChartId::Frequency(c) => format!("Frequency of {}", c.label()),
+            ChartId::AuthorFrequency(c) => format!("Frequency of authors' {}", c.label()),
         }
     }
 }
@@ -100,18 +104,49 @@ impl FreqColumn {
     }
 }
 
+/// The authors-table columns a frequency table can count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AuthorFreqColumn {
+    Website,
+    Gpts,
+    ConvTotal,
+    ConvMedian,
+    Rating,
+    Tools,
+}
+
+impl AuthorFreqColumn {
+    pub fn label(self) -> &'static str {
+        match self {
+            AuthorFreqColumn::Website => "website",
+            AuthorFreqColumn::Gpts => "GPT count",
+            AuthorFreqColumn::ConvTotal => "conversations in all",
+            AuthorFreqColumn::ConvMedian => "median conversations",
+            AuthorFreqColumn::Rating => "rating",
+            AuthorFreqColumn::Tools => "tool mix",
+        }
+    }
+}
+
 /// How many Action domains the domains chart shows.
 pub const TOP_DOMAINS: usize = 20;
 
 /// How many authors a frequency table of the author column lists.
 pub const TOP_AUTHORS: usize = 200;
 
-/// One bar: what it is called, how many it counts, and which GPTs those are.
+/// One bar: what it is called, how many it counts, and which GPTs (or authors) those are.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bar {
     pub label: String,
     pub count: u64,
-    pub key: BinKey,
+    pub key: Drill,
+}
+
+/// What a bar opens: GPTs (a filter of a GPT list) or authors (of the authors table).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Drill {
+    Gpts(BinKey),
+    Authors(AuthorBinKey),
 }
 
 /// A chart: bars, and what their percentages are of.
@@ -300,7 +335,7 @@ impl<'a> Tally<'a> {
         let bar = |label: &str, count: u64, key: BinKey| Bar {
             label: label.to_owned(),
             count,
-            key,
+            key: Drill::Gpts(key),
         };
         match id {
             ChartId::Tools => {
@@ -462,6 +497,13 @@ impl<'a> Tally<'a> {
                 )
             }
             ChartId::Frequency(col) => frequency(c, self.ids, col),
+            // Made from the authors table, not from GPTs: see [`author_frequency`].
+            ChartId::AuthorFrequency(_) => Chart {
+                id,
+                unit: "authors",
+                total: 0,
+                bars: Vec::new(),
+            },
         }
     }
 }
@@ -485,7 +527,7 @@ fn decades(values: &[(u32, u64)]) -> Vec<Bar> {
         .map(|(lo, hi, n)| Bar {
             label: bucket_label(u64::from(lo)),
             count: n,
-            key: BinKey::Conversations { lo, hi },
+            key: Drill::Gpts(BinKey::Conversations { lo, hi }),
         })
         .collect()
 }
@@ -586,7 +628,7 @@ pub fn frequency(c: &Columns, ids: &[u32], column: FreqColumn) -> Chart {
                         a.name.as_deref().unwrap_or(&a.user_id).to_owned(),
                         BinKey::Author(a.user_id.to_string()),
                     ),
-                    None => ("no author".into(), BinKey::Author(String::new())),
+                    None => ("no author".into(), BinKey::NoAuthor),
                 },
                 FreqColumn::Category => match c.categories.get(k as usize) {
                     Some(name) => (name.clone(), BinKey::Category(name.clone())),
@@ -628,7 +670,7 @@ pub fn frequency(c: &Columns, ids: &[u32], column: FreqColumn) -> Chart {
             Bar {
                 label,
                 count: n,
-                key,
+                key: Drill::Gpts(key),
             }
         })
         .collect();
@@ -637,5 +679,115 @@ pub fn frequency(c: &Columns, ids: &[u32], column: FreqColumn) -> Chart {
         unit: "GPTs",
         total: ids.len() as u64,
         bars,
+    }
+}
+
+/// `lo..hi` of the power of ten `n` is in (`0..1` for 0).
+fn decade(n: i64) -> (i64, i64) {
+    if n <= 0 {
+        (0, 1)
+    } else {
+        let lo = 10i64.pow(n.ilog10());
+        (lo, lo.saturating_mul(10))
+    }
+}
+
+/// A frequency table of one column of the authors table over the authors `ids` (indexes into
+/// `rows`), most common first (ordered values in their order).
+pub fn author_frequency(rows: &[AuthorRow], ids: &[u32], column: AuthorFreqColumn) -> Chart {
+    let mut counts: FxHashMap<String, (u64, AuthorBinKey, i64)> = FxHashMap::default();
+    for r in ids.iter().filter_map(|i| rows.get(*i as usize)) {
+        // (label, key, order: where ordered values sort)
+        let (label, key, order) = match column {
+            AuthorFreqColumn::Website => (
+                r.website.clone().unwrap_or_else(|| "no website".to_owned()),
+                AuthorBinKey::Website(r.website.clone()),
+                0,
+            ),
+            AuthorFreqColumn::Gpts => {
+                let (lo, hi, label) = AUTHOR_BINS
+                    .iter()
+                    .find(|(lo, hi, _)| (i64::from(*lo)..=i64::from(*hi)).contains(&r.gpts))
+                    .copied()
+                    .unwrap_or((0, 0, "0"));
+                (
+                    label.to_owned(),
+                    AuthorBinKey::Gpts {
+                        lo: i64::from(lo),
+                        hi: i64::from(hi),
+                    },
+                    i64::from(lo),
+                )
+            }
+            AuthorFreqColumn::ConvTotal => {
+                let (lo, hi) = decade(r.conv_total);
+                (
+                    bucket_label(lo as u64),
+                    AuthorBinKey::ConvTotal { lo, hi },
+                    lo,
+                )
+            }
+            AuthorFreqColumn::ConvMedian => match r.conv_median {
+                Some(m) => {
+                    let (lo, hi) = decade(m);
+                    (
+                        bucket_label(lo as u64),
+                        AuthorBinKey::ConvMedian(Some((lo, hi))),
+                        lo,
+                    )
+                }
+                None => (
+                    "unknown".to_owned(),
+                    AuthorBinKey::ConvMedian(None),
+                    i64::MAX,
+                ),
+            },
+            AuthorFreqColumn::Rating => match r.rating {
+                Some(x) => {
+                    let bin = rating_bin(x as f32);
+                    (
+                        format!("{:.1}", f64::from(bin) / 2.0),
+                        AuthorBinKey::Rating(Some(bin)),
+                        i64::from(bin),
+                    )
+                }
+                None => ("unrated".to_owned(), AuthorBinKey::Rating(None), i64::MAX),
+            },
+            AuthorFreqColumn::Tools => {
+                let names: Vec<&str> = ToolMask::NAMED
+                    .iter()
+                    .filter(|(_, b)| r.tools.0 & b != 0)
+                    .map(|(n, _)| *n)
+                    .collect();
+                let label = if names.is_empty() {
+                    "none".to_owned()
+                } else {
+                    names.join("+")
+                };
+                (label, AuthorBinKey::Tools(r.tools.0), 0)
+            }
+        };
+        counts.entry(label).or_insert((0, key, order)).0 += 1;
+    }
+    let mut entries: Vec<(String, (u64, AuthorBinKey, i64))> = counts.into_iter().collect();
+    let ordered = !matches!(column, AuthorFreqColumn::Website | AuthorFreqColumn::Tools);
+    if ordered {
+        entries.sort_by(|a, b| a.1.2.cmp(&b.1.2).then_with(|| a.0.cmp(&b.0)));
+    } else {
+        entries.sort_by(|a, b| b.1.0.cmp(&a.1.0).then_with(|| a.0.cmp(&b.0)));
+        entries.truncate(TOP_AUTHORS);
+    }
+    Chart {
+        id: ChartId::AuthorFrequency(column),
+        unit: "authors",
+        total: ids.len() as u64,
+        bars: entries
+            .into_iter()
+            .map(|(label, (count, key, _))| Bar {
+                label,
+                count,
+                key: Drill::Authors(key),
+            })
+            .collect(),
     }
 }

@@ -24,7 +24,9 @@ use numbers::{Concentration, Describe};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-pub use charts::{Bar, Chart, ChartId, FreqColumn, frequency};
+pub use charts::{
+    AuthorFreqColumn, Bar, Chart, ChartId, Drill, FreqColumn, author_frequency, frequency,
+};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SnapshotRef {
@@ -93,6 +95,29 @@ impl Landscape {
             total_ratings: ratings,
             describe: numbers::describe(c, ids, &tally.per_author, tally.authorless),
             concentration: numbers::concentration(c, ids),
+        }
+    }
+
+    /// A landscape of one chart of authors (a frequency table of the authors table): no GPT
+    /// numbers beside it.
+    pub fn of_authors(snapshot: &SnapshotInfo, filter: Vec<String>, chart: Chart) -> Self {
+        Landscape {
+            snapshot: SnapshotRef {
+                id: snapshot.id,
+                label: snapshot.label.clone(),
+                taken_at: snapshot.taken_at.clone(),
+            },
+            filter,
+            gpts: 0,
+            authors: chart.total,
+            unavailable: snapshot.unavailable,
+            charts: vec![chart],
+            rated: 0,
+            mean: None,
+            weighted_mean: None,
+            total_ratings: 0,
+            describe: Vec::new(),
+            concentration: Concentration::default(),
         }
     }
 

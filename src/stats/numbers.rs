@@ -95,7 +95,7 @@ pub fn describe(
 }
 
 /// Shares of all conversations (lower bounds) held by the biggest GPTs and authors.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Concentration {
     /// Sum of the lower bounds over the list.
     pub total: u64,

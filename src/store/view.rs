@@ -152,6 +152,8 @@ pub enum BinKey {
         hi: u32,
     },
     Author(String),
+    /// No author given.
+    NoAuthor,
     /// Created (or updated) in this [`crate::time::month_index`].
     CreatedMonth(i64),
     CreatedUnknown,
@@ -166,6 +168,40 @@ pub enum BinKey {
     ActionAuth(String),
     /// Has an Action calling this domain.
     ActionDomain(String),
+}
+
+/// What a bar of an authors-table frequency table counts: a test on one author's row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AuthorBinKey {
+    /// The website's domain; `None`: no website.
+    Website(Option<String>),
+    /// GPTs in `lo..=hi`.
+    Gpts { lo: i64, hi: i64 },
+    /// Conversations in all in `lo..hi`.
+    ConvTotal { lo: i64, hi: i64 },
+    /// Median conversations in `lo..hi`; `None`: not known.
+    ConvMedian(Option<(i64, i64)>),
+    /// The half-star bin of the review-weighted rating; `None`: unrated.
+    Rating(Option<u8>),
+    /// Exactly this tool mix.
+    Tools(u32),
+}
+
+impl AuthorBinKey {
+    pub fn matches(&self, r: &AuthorRow) -> bool {
+        match self {
+            AuthorBinKey::Website(w) => r.website == *w,
+            AuthorBinKey::Gpts { lo, hi } => (*lo..=*hi).contains(&r.gpts),
+            AuthorBinKey::ConvTotal { lo, hi } => (*lo..*hi).contains(&r.conv_total),
+            AuthorBinKey::ConvMedian(range) => match (range, r.conv_median) {
+                (Some((lo, hi)), Some(m)) => (*lo..*hi).contains(&m),
+                (None, None) => true,
+                _ => false,
+            },
+            AuthorBinKey::Rating(bin) => *bin == r.rating.map(|x| rating_bin(x as f32)),
+            AuthorBinKey::Tools(t) => r.tools.0 == *t,
+        }
+    }
 }
 
 /// The half-star bin of a rating: 2 (1.0–1.5) … 10 (5.0).
@@ -808,6 +844,7 @@ impl Columns {
                 BinKey::NoSignal => self.signals[i] == 0,
                 BinKey::SignalSet(set) => self.signals[i] == *set,
                 BinKey::AuthorGpts { .. } => true,
+                BinKey::NoAuthor => self.author[i] == NO_AUTHOR,
                 // Resolved above.
                 BinKey::Category(_)
                 | BinKey::Author(_)

@@ -3,9 +3,9 @@
 //! scrolling column of charts — a title line, a line per bar, a blank line — and the cursor
 //! moves over bars only; Enter on a bar opens the GPT list the bar counts.
 
-use super::msg::{Request, ScreenId};
-use super::state::{Cursor, GptColumn};
-use crate::stats::{Bar, Chart, ChartId, FreqColumn, Landscape};
+use super::msg::{AuthorFilter, Request, ScreenId};
+use super::state::{AuthorColumn, Cursor, GptColumn};
+use crate::stats::{AuthorFreqColumn, Bar, Chart, ChartId, Drill, FreqColumn, Landscape};
 use crate::store::view::{Bin, Filter};
 use std::sync::Arc;
 use std::time::Duration;
@@ -25,11 +25,40 @@ pub fn freq_column(c: GptColumn) -> Option<FreqColumn> {
     }
 }
 
+/// The list a charts screen describes (and what a bar opens).
+#[derive(Debug, Clone)]
+pub enum Of {
+    Gpts(Filter),
+    Authors(AuthorFilter),
+}
+
+impl Of {
+    pub fn describe(&self) -> Vec<String> {
+        match self {
+            Of::Gpts(f) => f.describe(),
+            Of::Authors(f) => f.describe(),
+        }
+    }
+}
+
+/// The frequency table of an authors-table column (none for names: they are searched).
+pub fn author_freq_column(c: AuthorColumn) -> Option<AuthorFreqColumn> {
+    match c {
+        AuthorColumn::Name => None,
+        AuthorColumn::Website => Some(AuthorFreqColumn::Website),
+        AuthorColumn::Gpts => Some(AuthorFreqColumn::Gpts),
+        AuthorColumn::ConvTotal => Some(AuthorFreqColumn::ConvTotal),
+        AuthorColumn::ConvMedian => Some(AuthorFreqColumn::ConvMedian),
+        AuthorColumn::Rating => Some(AuthorFreqColumn::Rating),
+        AuthorColumn::Tools => Some(AuthorFreqColumn::Tools),
+    }
+}
+
 pub struct ChartsScreen {
     pub id: ScreenId,
     pub generation: u64,
     /// The list the charts describe.
-    pub filter: Filter,
+    pub of: Of,
     pub which: Vec<ChartId>,
     pub landscape: Option<Arc<Landscape>>,
     pub took: Option<Duration>,
@@ -48,11 +77,11 @@ fn chart_lines(c: &Chart) -> usize {
 }
 
 impl ChartsScreen {
-    pub fn new(id: ScreenId, filter: Filter, which: Vec<ChartId>) -> ChartsScreen {
+    pub fn new(id: ScreenId, of: Of, which: Vec<ChartId>) -> ChartsScreen {
         ChartsScreen {
             id,
             generation: 0,
-            filter,
+            of,
             which,
             landscape: None,
             took: None,
@@ -64,17 +93,32 @@ impl ChartsScreen {
     /// The request for the charts (a new generation: older replies will be dropped).
     pub fn request(&mut self) -> Request {
         self.generation += 1;
-        Request::Charts {
-            screen: self.id,
-            generation: self.generation,
-            filter: self.filter.clone(),
-            charts: self.which.clone(),
+        match (&self.of, self.which.as_slice()) {
+            (Of::Authors(filter), [ChartId::AuthorFrequency(column)]) => Request::AuthorCharts {
+                screen: self.id,
+                generation: self.generation,
+                filter: filter.clone(),
+                column: *column,
+            },
+            (Of::Authors(filter), _) => Request::AuthorCharts {
+                screen: self.id,
+                generation: self.generation,
+                filter: filter.clone(),
+                column: crate::stats::AuthorFreqColumn::Gpts,
+            },
+            (Of::Gpts(filter), _) => Request::Charts {
+                screen: self.id,
+                generation: self.generation,
+                filter: filter.clone(),
+                charts: self.which.clone(),
+            },
         }
     }
 
     pub fn title(&self) -> String {
         match self.which.as_slice() {
             [ChartId::Frequency(c)] => format!("Frequency of {}", c.label()),
+            [ChartId::AuthorFrequency(c)] => format!("Frequency of {}", c.label()),
             _ => "Histograms".to_owned(),
         }
     }
@@ -177,14 +221,26 @@ impl ChartsScreen {
         }
     }
 
-    /// The filter of the GPTs the selected bar counts: the screen's list narrowed to the bar.
-    pub fn drill(&self) -> Option<Filter> {
+    /// The list the selected bar counts: the screen's list narrowed to the bar.
+    pub fn drill(&self) -> Option<Of> {
         let (chart, bar) = self.bar(self.cursor.selected)?;
-        let mut filter = self.filter.clone();
-        filter.bins.push(Bin {
-            key: bar.key.clone(),
-            label: format!("{}: {}", chart.id.short(), bar.label),
-        });
-        Some(filter)
+        let label = format!("{}: {}", chart.id.short(), bar.label);
+        Some(match (&self.of, &bar.key) {
+            (Of::Gpts(f), Drill::Gpts(key)) => {
+                let mut f = f.clone();
+                f.bins.push(Bin {
+                    key: key.clone(),
+                    label,
+                });
+                Of::Gpts(f)
+            }
+            (Of::Authors(f), Drill::Authors(key)) => {
+                let mut f = f.clone();
+                f.bins.push((key.clone(), label));
+                Of::Authors(f)
+            }
+            // A bar of one kind of list on the other's screen: nothing to open.
+            _ => return None,
+        })
     }
 }

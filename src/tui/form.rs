@@ -331,6 +331,7 @@ impl Form {
         Ok(AuthorFilter {
             ids: base.ids.clone(),
             search: base.search.clone(),
+            bins: base.bins.clone(),
             verified: self.yes_no_of("Verified"),
             with_website: self.yes_no_of("Shows a website"),
             min_gpts: self.parsed("Minimum GPTs", |t| t.parse().ok(), "a number")?,

@@ -2,10 +2,10 @@
 //! asked and that screen's generation), facts back, and the effects `update()` returns instead
 //! of doing I/O itself.
 
-use crate::stats::{ChartId, Landscape};
+use crate::stats::{AuthorFreqColumn, ChartId, Landscape};
 use crate::store::query::GptView;
 use crate::store::record::Author;
-use crate::store::view::{AuthorRow, Filter, GptRow, Sort};
+use crate::store::view::{AuthorBinKey, AuthorRow, Filter, GptRow, Sort};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -53,6 +53,8 @@ pub struct AuthorFilter {
     pub ids: Option<Arc<[u32]>>,
     /// The query those ids answer.
     pub search: Option<String>,
+    /// Drill-downs from frequency tables, with their labels; each must hold.
+    pub bins: Vec<(AuthorBinKey, String)>,
 }
 
 impl AuthorFilter {
@@ -77,6 +79,7 @@ impl AuthorFilter {
         if let (Some(ids), Some(q)) = (&self.ids, &self.search) {
             out.push(format!("search {q:?} ({})", ids.len()));
         }
+        out.extend(self.bins.iter().map(|(_, label)| label.clone()));
         out
     }
 }
@@ -112,6 +115,13 @@ pub enum Request {
         user_id: String,
     },
     Categories,
+    /// A frequency table of the authors a filter keeps.
+    AuthorCharts {
+        screen: ScreenId,
+        generation: u64,
+        filter: AuthorFilter,
+        column: AuthorFreqColumn,
+    },
     /// Charts of the GPTs a filter keeps.
     Charts {
         screen: ScreenId,
@@ -136,6 +146,9 @@ impl Request {
                 screen, generation, ..
             }
             | Request::Charts {
+                screen, generation, ..
+            }
+            | Request::AuthorCharts {
                 screen, generation, ..
             } => Some((*screen, *generation)),
             _ => None,

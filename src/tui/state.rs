@@ -457,6 +457,23 @@ pub struct AuthorList {
 }
 
 impl AuthorList {
+    /// A new authors table (sorted by GPTs, most first), waiting for its rows.
+    pub fn new(id: ScreenId, filter: AuthorFilter) -> AuthorList {
+        AuthorList {
+            id,
+            generation: 0,
+            filter,
+            sort: AuthorSort::default(),
+            rows: None,
+            order: None,
+            loading: true,
+            cursor: Cursor::default(),
+            column: 2,
+            keep: None,
+            search: None,
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.order.as_ref().map_or(0, |o| o.len())
     }

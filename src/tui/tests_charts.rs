@@ -252,3 +252,30 @@ fn pricing_language_filter_and_the_words_that_set_it() {
         }
     }
 }
+
+#[test]
+fn frequency_table_of_the_authors_table() {
+    let mut h = Harness::new(120, 40);
+    h.press(KeyCode::Char('a'));
+    // The authors table opens with its GPTs column focused.
+    h.press(KeyCode::Char('F'));
+    let c = charts(&h);
+    let bars: Vec<(&str, u64)> = c.landscape.as_ref().unwrap().charts[0]
+        .bars
+        .iter()
+        .map(|b| (b.label.as_str(), b.count))
+        .collect();
+    assert_eq!(bars, [("1", 369), ("2–5", 12)], "ordered by GPT count");
+    let screen = h.screen();
+    assert!(screen.contains("381 authors"), "{screen}");
+    assert!(
+        screen.contains("Frequency of authors' GPT count"),
+        "{screen}"
+    );
+    h.press(KeyCode::Down).press(KeyCode::Enter);
+    let Some(Screen::Authors(a)) = h.app.top() else {
+        panic!("an authors table")
+    };
+    assert_eq!(a.len(), 12);
+    assert!(h.screen().contains("GPT count: 2–5"), "{}", h.screen());
+}

@@ -199,29 +199,8 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Action::Histograms => open_charts(app, None),
-        Action::Frequency => {
-            let column = match app.top() {
-                Some(Screen::Gpts(l)) => Some(GptColumn::ALL[l.column]),
-                Some(Screen::Author(p)) => Some(GptColumn::ALL[p.list.column]),
-                _ => None,
-            };
-            match column.map(|c| (c, super::charts::freq_column(c))) {
-                Some((_, Some(f))) => open_charts(app, Some(f)),
-                Some((c, None)) => {
-                    app.status = Some(format!(
-                        "no frequency table of {}: / searches them",
-                        c.title().to_lowercase()
-                    ));
-                    Vec::new()
-                }
-                None => {
-                    app.status =
-                        Some("F counts a column of a GPT table: focus one with ←/→".to_owned());
-                    Vec::new()
-                }
-            }
-        }
+        Action::Histograms => open_charts(app, false),
+        Action::Frequency => open_charts(app, true),
         Action::SortAscending | Action::SortDescending => {
             let descending = action == Action::SortDescending;
             if let Some((list, _)) = gpt_list(app) {
@@ -299,19 +278,7 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
                 return Vec::new();
             }
             let id = app.new_screen_id();
-            let mut list = AuthorList {
-                id,
-                generation: 0,
-                filter: Default::default(),
-                sort: AuthorSort::default(),
-                rows: None,
-                order: None,
-                loading: true,
-                cursor: Cursor::default(),
-                column: 2,
-                keep: None,
-                search: None,
-            };
+            let mut list = AuthorList::new(id, Default::default());
             let fx = vec![request_authors(&mut list)];
             app.screens.push(Screen::Authors(list));
             fx
@@ -407,40 +374,77 @@ fn move_cursor(app: &mut App, action: Action) -> Vec<Effect> {
     }
 }
 
-/// Opens the histogram screen (or, with a column, its frequency table) over the current GPT
-/// list.
-fn open_charts(app: &mut App, column: Option<crate::stats::FreqColumn>) -> Vec<Effect> {
-    let filter = match app.top() {
-        Some(Screen::Gpts(l)) => l.filter.clone(),
-        Some(Screen::Author(p)) => p.list.filter.clone(),
-        Some(Screen::Charts(_)) => return Vec::new(),
-        _ => {
-            app.status = Some("histograms are of GPT lists: open one first".to_owned());
-            return Vec::new();
+/// Opens the histogram screen over the current GPT list or, with `frequency`, the frequency
+/// table of the focused column of the current table.
+fn open_charts(app: &mut App, frequency: bool) -> Vec<Effect> {
+    use super::charts::{Of, author_freq_column, freq_column};
+    use crate::stats::ChartId;
+    let gpts = |filter: &Filter, column: usize| -> Result<(Of, Vec<ChartId>), String> {
+        if !frequency {
+            return Ok((Of::Gpts(filter.clone()), ChartId::SCREEN.to_vec()));
+        }
+        let c = GptColumn::ALL[column];
+        match freq_column(c) {
+            Some(f) => Ok((Of::Gpts(filter.clone()), vec![ChartId::Frequency(f)])),
+            None => Err(format!(
+                "no frequency table of {}: / searches them",
+                c.title().to_lowercase()
+            )),
         }
     };
-    let which = match column {
-        Some(c) => vec![crate::stats::ChartId::Frequency(c)],
-        None => crate::stats::ChartId::SCREEN.to_vec(),
+    let opened = match app.top() {
+        Some(Screen::Gpts(l)) => gpts(&l.filter, l.column),
+        Some(Screen::Author(p)) => gpts(&p.list.filter, p.list.column),
+        Some(Screen::Authors(a)) if frequency => {
+            let c = AuthorColumn::ALL[a.column];
+            match author_freq_column(c) {
+                Some(f) => Ok((
+                    Of::Authors(a.filter.clone()),
+                    vec![ChartId::AuthorFrequency(f)],
+                )),
+                None => Err("no frequency table of names: / searches them".to_owned()),
+            }
+        }
+        Some(Screen::Charts(_)) => return Vec::new(),
+        _ if frequency => Err("F counts a column of a table: focus one with ←/→".to_owned()),
+        _ => Err("histograms are of GPT lists: open one first".to_owned()),
     };
-    let id = app.new_screen_id();
-    let mut screen = super::charts::ChartsScreen::new(id, filter, which);
-    let fx = vec![Effect::Send(screen.request())];
-    app.screens.push(Screen::Charts(screen));
-    fx
+    match opened {
+        Ok((of, which)) => {
+            let id = app.new_screen_id();
+            let mut screen = super::charts::ChartsScreen::new(id, of, which);
+            let fx = vec![Effect::Send(screen.request())];
+            app.screens.push(Screen::Charts(screen));
+            fx
+        }
+        Err(message) => {
+            app.status = Some(message);
+            Vec::new()
+        }
+    }
 }
 
 fn open(app: &mut App) -> Vec<Effect> {
     if let Some(Screen::Charts(c)) = app.top() {
-        // A bar: the GPTs it counts, as a new list.
-        let Some(filter) = c.drill() else {
+        // A bar: the GPTs (or authors) it counts, as a new list.
+        let Some(of) = c.drill() else {
             return Vec::new();
         };
         let id = app.new_screen_id();
-        let mut list = GptList::new(id, filter);
-        let fx = vec![request_order(&mut list)];
-        app.screens.push(Screen::Gpts(list));
-        return fx;
+        return match of {
+            super::charts::Of::Gpts(filter) => {
+                let mut list = GptList::new(id, filter);
+                let fx = vec![request_order(&mut list)];
+                app.screens.push(Screen::Gpts(list));
+                fx
+            }
+            super::charts::Of::Authors(filter) => {
+                let mut list = AuthorList::new(id, filter);
+                let fx = vec![request_authors(&mut list)];
+                app.screens.push(Screen::Authors(list));
+                fx
+            }
+        };
     }
     let gpt = match app.top() {
         Some(Screen::Gpts(l)) => l.selected_row().map(|r| r.id.clone()),

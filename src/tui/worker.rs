@@ -212,7 +212,8 @@ impl State {
             | Request::Detail { screen, .. }
             | Request::Authors { screen, .. }
             | Request::AuthorProfile { screen, .. }
-            | Request::Charts { screen, .. } => Some(*screen),
+            | Request::Charts { screen, .. }
+            | Request::AuthorCharts { screen, .. } => Some(*screen),
             Request::Categories => None,
         };
         if let Err(e) = self.answer(request, reply) {
@@ -287,14 +288,7 @@ impl State {
                 filter,
                 sort,
             } => {
-                let rows = match &self.authors {
-                    Some(rows) => rows.clone(),
-                    None => {
-                        let rows = Arc::new(view::authors(&self.db, self.snapshot.id)?);
-                        self.authors = Some(rows.clone());
-                        rows
-                    }
-                };
+                let rows = self.author_rows()?;
                 let order = author_order(&rows, &filter, sort);
                 reply(Msg::Authors {
                     screen,
@@ -340,6 +334,27 @@ impl State {
                     });
                 }
             }
+            Request::AuthorCharts {
+                screen,
+                generation,
+                filter,
+                column,
+            } => {
+                let started = Instant::now();
+                let rows = self.author_rows()?;
+                let ids = author_order(&rows, &filter, AuthorSort::default());
+                let chart = crate::stats::author_frequency(&rows, &ids, column);
+                reply(Msg::Charts {
+                    screen,
+                    generation,
+                    landscape: Arc::new(crate::stats::Landscape::of_authors(
+                        &self.snapshot,
+                        filter.describe(),
+                        chart,
+                    )),
+                    took: started.elapsed(),
+                });
+            }
             Request::Categories => {
                 if self.columns.is_none() && self.wait_for_columns(&request) {
                     return Ok(());
@@ -349,6 +364,16 @@ impl State {
             }
         }
         Ok(())
+    }
+
+    /// Every author of the snapshot (read once).
+    fn author_rows(&mut self) -> crate::store::db::Result<Arc<Vec<AuthorRow>>> {
+        if let Some(rows) = &self.authors {
+            return Ok(rows.clone());
+        }
+        let rows = Arc::new(view::authors(&self.db, self.snapshot.id)?);
+        self.authors = Some(rows.clone());
+        Ok(rows)
     }
 
     /// With a loader: starts it (once) and parks the request until the columns arrive.
@@ -491,7 +516,7 @@ fn newest_only(batch: Vec<Request>) -> Vec<Request> {
         Request::Gpts { .. } => 0u8,
         Request::Detail { .. } => 1,
         Request::Authors { .. } => 2,
-        Request::Charts { .. } => 3,
+        Request::Charts { .. } | Request::AuthorCharts { .. } => 3,
         _ => 4,
     };
     for r in &batch {
@@ -516,6 +541,7 @@ pub fn author_order(rows: &[AuthorRow], filter: &AuthorFilter, sort: AuthorSort)
         filter.verified.is_none_or(|v| r.verified == v)
             && filter.with_website.is_none_or(|w| r.website.is_some() == w)
             && filter.min_gpts.is_none_or(|n| r.gpts >= n)
+            && filter.bins.iter().all(|(b, _)| b.matches(r))
             && text.as_ref().is_none_or(|t| {
                 r.user_id.to_lowercase().contains(t)
                     || r.name

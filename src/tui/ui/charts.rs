@@ -95,17 +95,25 @@ struct Header<'a> {
 impl Widget for Header<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let s = self.screen;
-        let filters = s.filter.describe();
-        let of = if filters.is_empty() {
-            "all GPTs of the snapshot (no filter)".to_owned()
-        } else {
-            format!("filtered: {}", filters.join(", "))
+        let filters = s.of.describe();
+        let authors = matches!(s.of, crate::tui::charts::Of::Authors(_));
+        let of = match (filters.is_empty(), authors) {
+            (true, false) => "all GPTs of the snapshot (no filter)".to_owned(),
+            (true, true) => "all authors of the snapshot (no filter)".to_owned(),
+            (false, _) => format!("filtered: {}", filters.join(", ")),
         };
         let text = match &s.landscape {
             Some(l) => format!(
-                " {} GPTs by {} authors · {of}{}",
-                thousands(l.gpts as i64),
-                thousands(l.authors as i64),
+                " {} · {of}{}",
+                if authors {
+                    format!("{} authors", thousands(l.authors as i64))
+                } else {
+                    format!(
+                        "{} GPTs by {} authors",
+                        thousands(l.gpts as i64),
+                        thousands(l.authors as i64)
+                    )
+                },
                 s.took
                     .filter(|t| *t >= SHOW_TOOK_FROM)
                     .map(|t| format!(" · {} ms", t.as_millis()))
