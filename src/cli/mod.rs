@@ -3,6 +3,7 @@
 //! Errors are one line on stderr; exit codes are 0 success, 1 failure, 2 usage.
 
 mod filter;
+mod live;
 mod output;
 
 use crate::signals::Rules;
@@ -67,6 +68,13 @@ pub enum Command {
     Search(SearchArgs),
     /// Monetisation signals of the snapshots; --recompute computes them again
     Signals(SignalsArgs),
+    /// What the store shows now (read-only): a GPT, an author's GPTs, the store front
+    Live {
+        #[command(flatten)]
+        live: live::LiveArgs,
+        #[command(subcommand)]
+        what: live::LiveCommand,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -259,6 +267,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Search(args)) => cmd_search(&cli.global, args, out),
         Some(Command::Stats(args)) => cmd_stats(&cli.global, args, out),
         Some(Command::Signals(args)) => cmd_signals(&cli.global, args, out),
+        Some(Command::Live { live, what }) => live::run(&cli.global, &live, what, out),
     }
 }
 

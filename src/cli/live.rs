@@ -1,0 +1,297 @@
+//! `gptscope live …`: what the store shows now, read-only, beside what the newest snapshot
+//! has. Runs the live client on a tokio runtime of its own for the one command.
+
+use super::{GlobalArgs, open_db, output};
+use crate::live::api::{self, Found};
+use crate::live::compare::compare;
+use crate::live::{Client, LiveConfig, Token};
+use crate::store::query;
+use crate::text;
+use clap::{Args, Subcommand};
+use serde::Serialize;
+use std::collections::HashSet;
+use std::io::Write;
+
+#[derive(Debug, Args, Clone)]
+pub struct LiveArgs {
+    /// The store's address
+    #[arg(long, global = true, env = "GPTSCOPE_BASE_URL", default_value = crate::live::client::DEFAULT_BASE_URL)]
+    pub base_url: String,
+    /// Requests per second at most (0: no limit)
+    #[arg(long, global = true, default_value_t = crate::live::client::DEFAULT_RATE)]
+    pub rate: f64,
+    /// Requests in flight at most
+    #[arg(long, global = true, default_value_t = crate::live::client::DEFAULT_CONCURRENCY)]
+    pub concurrency: usize,
+}
+
+impl LiveArgs {
+    /// The client's configuration; the token comes from `GPTSCOPE_TOKEN` only.
+    pub fn config(&self) -> anyhow::Result<LiveConfig> {
+        if !(self.base_url.starts_with("http://") || self.base_url.starts_with("https://")) {
+            anyhow::bail!("--base-url {:?}: not an http(s) address", self.base_url);
+        }
+        if !(self.rate >= 0.0 && self.rate.is_finite()) {
+            anyhow::bail!("--rate {}: requests per second, 0 or more", self.rate);
+        }
+        Ok(LiveConfig {
+            base_url: self.base_url.clone(),
+            token: std::env::var("GPTSCOPE_TOKEN")
+                .ok()
+                .and_then(|t| Token::new(&t)),
+            rate: self.rate,
+            concurrency: self.concurrency.max(1),
+            ..LiveConfig::default()
+        })
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LiveCommand {
+    /// One GPT now, beside the newest snapshot's
+    Gpt {
+        /// A GPT id (g-…) or store URL
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// An author's GPTs now (needs GPTSCOPE_TOKEN); new and vanished ones marked
+    Author {
+        user_id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The store front now: every shelf and who is on it
+    Shelves {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?)
+}
+
+#[derive(Serialize)]
+struct LiveGptOut<'a> {
+    id: &'a str,
+    fetched_at: String,
+    snapshot: Option<i64>,
+    changes: Vec<crate::live::compare::Field>,
+    signals: Vec<crate::signals::Signal>,
+    record: &'a crate::store::GptRecord,
+}
+
+#[derive(Serialize)]
+struct ListedGpt {
+    id: String,
+    name: String,
+    conversations: Option<String>,
+    /// Not in the snapshot.
+    new: bool,
+}
+
+#[derive(Serialize)]
+struct AuthorOut {
+    user_id: String,
+    snapshot: i64,
+    gpts: Vec<ListedGpt>,
+    /// In the snapshot, not in the store now.
+    vanished: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct ShelfOut {
+    id: String,
+    title: Option<String>,
+    gpts: Vec<(u32, ListedGpt)>,
+}
+
+pub fn run(
+    global: &GlobalArgs,
+    live: &LiveArgs,
+    cmd: LiveCommand,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let client = Client::new(live.config()?)?;
+    let rt = runtime()?;
+    let db = open_db(global)?;
+    let snap = query::snapshot(&db, None)?;
+    match cmd {
+        LiveCommand::Gpt { id, json } => {
+            let id = crate::store::record::id_from_short_url(&id).unwrap_or(id);
+            let got = rt.block_on(api::gpt(&client, &id))?;
+            let then = query::gpt(&db, &snap, &id)?;
+            let changes = compare(then.as_ref().map(|v| &v.record), &got.record);
+            let rules = super::signal_rules(global)?;
+            let o = LiveGptOut {
+                id: &got.record.id,
+                fetched_at: crate::time::format_datetime(got.fetched_at),
+                snapshot: then.as_ref().map(|_| snap.id),
+                changes,
+                signals: rules.evaluate(&got.record),
+                record: &got.record,
+            };
+            if json {
+                return output::json(out, &o);
+            }
+            writeln!(
+                out,
+                "{}  ({}) live at {}, against snapshot #{} \"{}\"",
+                text::line(&got.record.name),
+                o.id,
+                o.fetched_at,
+                snap.id,
+                text::line(&snap.label)
+            )?;
+            for f in &o.changes {
+                writeln!(
+                    out,
+                    "{} {:<14} {}{}",
+                    if f.changed { "*" } else { " " },
+                    f.name,
+                    text::cell(&f.live, 70),
+                    if f.changed {
+                        format!("   (was {})", text::cell(&f.snapshot, 40))
+                    } else {
+                        String::new()
+                    }
+                )?;
+            }
+            for (kind, evidence) in crate::signals::summary_lines(&o.signals, true) {
+                writeln!(out, "  signal         {kind} {}", text::line(&evidence))?;
+            }
+            Ok(())
+        }
+        LiveCommand::Author { user_id, json } => {
+            let found = rt.block_on(api::author_gpts(&client, &user_id, |_| {}))?;
+            let known: HashSet<String> = known_ids(&db, snap.id, Some(&user_id))?;
+            let now: HashSet<String> = found.gpts.iter().map(|g| g.record.id.clone()).collect();
+            let mut vanished: Vec<String> = known.difference(&now).cloned().collect();
+            vanished.sort();
+            let o = AuthorOut {
+                user_id,
+                snapshot: snap.id,
+                gpts: listed(&found, &known),
+                vanished,
+            };
+            if json {
+                return output::json(out, &o);
+            }
+            writeln!(out, "{}: {} GPTs now", o.user_id, o.gpts.len())?;
+            for g in &o.gpts {
+                writeln!(
+                    out,
+                    "{} {:>6}  {}  ({})",
+                    if g.new { "+" } else { " " },
+                    g.conversations.as_deref().unwrap_or("?"),
+                    text::line(&g.name),
+                    g.id
+                )?;
+            }
+            for id in &o.vanished {
+                writeln!(
+                    out,
+                    "- {id} (in snapshot #{}, not in the store now)",
+                    o.snapshot
+                )?;
+            }
+            Ok(())
+        }
+        LiveCommand::Shelves { json } => {
+            let found = rt.block_on(api::store_front(&client))?;
+            let known = known_ids(&db, snap.id, None)?;
+            let shelves: Vec<ShelfOut> = shelves_of(&found, &known);
+            if json {
+                return output::json(out, &shelves);
+            }
+            for s in &shelves {
+                writeln!(
+                    out,
+                    "{} ({})",
+                    text::line(s.title.as_deref().unwrap_or(&s.id)),
+                    s.id
+                )?;
+                for (pos, g) in &s.gpts {
+                    writeln!(
+                        out,
+                        "  {pos:>3}. {}{}  ({})",
+                        text::line(&g.name),
+                        if g.new { "  [not in the snapshot]" } else { "" },
+                        g.id
+                    )?;
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+/// GPT ids of a snapshot (an author's only, when given).
+fn known_ids(
+    db: &crate::store::Db,
+    snapshot: i64,
+    author: Option<&str>,
+) -> anyhow::Result<HashSet<String>> {
+    let t = crate::store::schema::gpt_table(snapshot);
+    let conn = db.conn();
+    let (sql, args): (String, Vec<String>) = match author {
+        Some(a) => (
+            format!("SELECT id FROM {t} WHERE author_id = ?1"),
+            vec![a.to_owned()],
+        ),
+        None => (format!("SELECT id FROM {t}"), Vec::new()),
+    };
+    let mut st = conn.prepare(&sql)?;
+    let ids = st
+        .query_map(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?
+        .collect::<rusqlite::Result<HashSet<String>>>()?;
+    Ok(ids)
+}
+
+fn listed(found: &Found, known: &HashSet<String>) -> Vec<ListedGpt> {
+    found
+        .gpts
+        .iter()
+        .map(|g| ListedGpt {
+            id: g.record.id.clone(),
+            name: g.record.name.clone(),
+            conversations: g.record.conversations.as_ref().map(|c| c.bucket.clone()),
+            new: !known.contains(&g.record.id),
+        })
+        .collect()
+}
+
+fn shelves_of(found: &Found, known: &HashSet<String>) -> Vec<ShelfOut> {
+    found
+        .shelves
+        .iter()
+        .map(|s| ShelfOut {
+            id: s.id.clone(),
+            title: s.title.clone(),
+            gpts: found
+                .entries
+                .iter()
+                .filter(|e| e.shelf_id == s.id)
+                .map(|e| {
+                    let id = e.gpt_id.clone().unwrap_or_default();
+                    let g = found.gpts.iter().find(|g| g.record.id == id);
+                    (
+                        e.position,
+                        ListedGpt {
+                            name: e.name.clone().unwrap_or_default(),
+                            conversations: g
+                                .and_then(|g| g.record.conversations.as_ref())
+                                .map(|c| c.bucket.clone()),
+                            new: !known.contains(&id),
+                            id,
+                        },
+                    )
+                })
+                .collect(),
+        })
+        .collect()
+}

@@ -1,0 +1,280 @@
+//! The store's endpoints (DESIGN §3), fetched with [`Client`] and parsed by the import parsers
+//! (one code path: a live answer is read exactly like the same answer saved to a file). Paged
+//! endpoints are followed to their end; shelf positions come from the offsets we asked for.
+
+use super::client::{Client, LiveError};
+use crate::store::GptRecord;
+use crate::store::parse::{Collected, ShelfEntry, ShelfInfo, parse_top_value};
+use serde::Deserialize;
+
+/// Items asked for per page of a shelf.
+pub const SHELF_PAGE: usize = 24;
+/// Pages followed at most (a cursor that never ends is a store bug, not a reason to loop).
+pub const MAX_PAGES: usize = 10_000;
+
+/// One GPT as the store shows it now.
+#[derive(Debug, Clone)]
+pub struct LiveGpt {
+    pub record: GptRecord,
+    /// The answer's bytes for this GPT, kept for provenance.
+    pub raw: Vec<u8>,
+    /// Unix seconds.
+    pub fetched_at: i64,
+}
+
+/// What a set of answers held: GPTs, shelves and who was where.
+#[derive(Debug, Clone, Default)]
+pub struct Found {
+    pub gpts: Vec<LiveGpt>,
+    pub shelves: Vec<ShelfInfo>,
+    pub entries: Vec<ShelfEntry>,
+    /// Requests made.
+    pub pages: usize,
+}
+
+/// Parses one answer with the import parsers.
+fn parse(body: &[u8], what: &str) -> Result<Collected, LiveError> {
+    let text = std::str::from_utf8(body).map_err(|_| LiveError::unexpected(what, body))?;
+    let trimmed = text.trim_start();
+    if !(trimmed.starts_with('{') || trimmed.starts_with('[')) {
+        return Err(LiveError::unexpected(format!("{what}: not JSON"), body));
+    }
+    if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+        let what = if e.is_eof() {
+            format!("{what}: the answer was cut short")
+        } else {
+            format!("{what}: not valid JSON")
+        };
+        return Err(LiveError::unexpected(what, body));
+    }
+    let mut sink = Collected::default();
+    parse_top_value(text, 1, &mut sink);
+    Ok(sink)
+}
+
+/// The cursor of the next page, wherever the answer keeps it (`list.cursor`, `cursor`,
+/// `hits.cursor`); none at the end.
+fn next_cursor(body: &[u8]) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Inner {
+        cursor: Option<serde_json::Value>,
+    }
+    #[derive(Deserialize)]
+    struct Outer {
+        cursor: Option<serde_json::Value>,
+        list: Option<Inner>,
+        hits: Option<Inner>,
+    }
+    let o: Outer = serde_json::from_slice(body).ok()?;
+    let c = o
+        .list
+        .and_then(|l| l.cursor)
+        .or_else(|| o.hits.and_then(|h| h.cursor))
+        .or(o.cursor)?;
+    match c {
+        serde_json::Value::String(s) if !s.is_empty() => Some(s),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn gpts_of(c: Collected, fetched_at: i64) -> Vec<LiveGpt> {
+    c.gpts
+        .into_iter()
+        .map(|(record, raw, _)| LiveGpt {
+            record,
+            raw,
+            fetched_at,
+        })
+        .collect()
+}
+
+/// Percent-encodes a path segment or query value.
+pub fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// One GPT: `/backend-api/gizmos/{id}` with a token (it has the conversation counts), else
+/// `/public-api/gizmos/{id}`.
+pub async fn gpt(client: &Client, id: &str) -> Result<LiveGpt, LiveError> {
+    let path = if client.has_token() {
+        format!("/backend-api/gizmos/{}", encode(id))
+    } else {
+        format!("/public-api/gizmos/{}", encode(id))
+    };
+    let body = client.get(&path, "this GPT is no longer public").await?;
+    let fetched_at = crate::time::now();
+    let found = parse(&body, "a GPT")?;
+    let mut gpts = gpts_of(found, fetched_at);
+    let at = gpts.iter().position(|g| g.record.id == id).unwrap_or(0);
+    if gpts.is_empty() {
+        return Err(LiveError::unexpected("no GPT in the answer", &body));
+    }
+    Ok(gpts.swap_remove(at))
+}
+
+/// Follows a paged endpoint to its end; `page(cursor)` makes the path of a page.
+async fn paged(
+    client: &Client,
+    what: &str,
+    not_found: &str,
+    page: impl Fn(Option<&str>) -> String,
+    mut on_page: impl FnMut(&Found),
+) -> Result<Found, LiveError> {
+    let mut out = Found::default();
+    let mut cursor: Option<String> = None;
+    for _ in 0..MAX_PAGES {
+        let path = page(cursor.as_deref());
+        let body = client.get(&path, not_found).await?;
+        let fetched_at = crate::time::now();
+        let offset: usize = cursor.as_deref().and_then(|c| c.parse().ok()).unwrap_or(0);
+        let mut found = parse(&body, what)?;
+        let n = found.gpts.len();
+        // Positions from the offset we asked for (the last page's cursor is null).
+        for (i, e) in found.entries.iter_mut().enumerate() {
+            e.position = u32::try_from(offset + i + 1).unwrap_or(u32::MAX);
+        }
+        out.pages += 1;
+        out.entries.append(&mut found.entries);
+        for s in found.shelves.drain(..) {
+            if !out.shelves.iter().any(|x| x.id == s.id) {
+                out.shelves.push(s);
+            }
+        }
+        out.gpts.extend(gpts_of(found, fetched_at));
+        on_page(&out);
+        match next_cursor(&body) {
+            Some(next) if n > 0 && Some(&next) != cursor.as_ref() => cursor = Some(next),
+            _ => break,
+        }
+    }
+    Ok(out)
+}
+
+/// The store front: every shelf with its first items.
+pub async fn store_front(client: &Client) -> Result<Found, LiveError> {
+    let body = client
+        .get(
+            "/public-api/gizmos/discovery?locale=global",
+            "the store front is not there",
+        )
+        .await?;
+    let fetched_at = crate::time::now();
+    let found = parse(&body, "the store front")?;
+    let shelves = found.shelves.clone();
+    let entries = found.entries.clone();
+    Ok(Found {
+        gpts: gpts_of(found, fetched_at),
+        shelves,
+        entries,
+        pages: 1,
+    })
+}
+
+/// One shelf, paged to its end.
+pub async fn shelf(
+    client: &Client,
+    cut: &str,
+    on_page: impl FnMut(&Found),
+) -> Result<Found, LiveError> {
+    let cut_path = encode(cut);
+    paged(
+        client,
+        "a shelf",
+        "this shelf is not in the store",
+        |cursor| {
+            format!(
+                "/public-api/gizmos/discovery/{cut_path}?cursor={}&limit={SHELF_PAGE}&locale=global",
+                cursor.unwrap_or("0")
+            )
+        },
+        on_page,
+    )
+    .await
+}
+
+/// An author's GPTs (needs a token), paged to the end.
+pub async fn author_gpts(
+    client: &Client,
+    user_id: &str,
+    on_page: impl FnMut(&Found),
+) -> Result<Found, LiveError> {
+    let user = encode(user_id);
+    paged(
+        client,
+        "an author's GPTs",
+        "this author is not in the store",
+        |cursor| match cursor {
+            Some(c) => format!(
+                "/backend-api/gizmo_creators/{user}/gizmos?cursor={}",
+                encode(c)
+            ),
+            None => format!("/backend-api/gizmo_creators/{user}/gizmos"),
+        },
+        on_page,
+    )
+    .await
+}
+
+/// Search results for `query` (needs a token), paged to the end.
+pub async fn search(
+    client: &Client,
+    query: &str,
+    on_page: impl FnMut(&Found),
+) -> Result<Found, LiveError> {
+    let q = encode(query);
+    paged(
+        client,
+        "search results",
+        "search is not available",
+        |cursor| match cursor {
+            Some(c) => format!("/backend-api/gizmos/search?q={q}&cursor={}", encode(c)),
+            None => format!("/backend-api/gizmos/search?q={q}"),
+        },
+        on_page,
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_wherever_they_are() {
+        assert_eq!(
+            next_cursor(br#"{"info":{},"list":{"items":[],"cursor":"12"}}"#).as_deref(),
+            Some("12")
+        );
+        assert_eq!(
+            next_cursor(br#"{"items":[],"cursor":7}"#).as_deref(),
+            Some("7")
+        );
+        assert_eq!(
+            next_cursor(br#"{"hits":{"items":[],"cursor":"abc"}}"#).as_deref(),
+            Some("abc")
+        );
+        assert_eq!(next_cursor(br#"{"list":{"items":[],"cursor":null}}"#), None);
+        assert_eq!(next_cursor(b"not json"), None);
+    }
+
+    #[test]
+    fn bodies_that_are_not_answers() {
+        let e = parse(b"<html>Just a moment...</html>", "a GPT").unwrap_err();
+        assert!(
+            e.to_string().contains("first bytes: \"<html>Just a moment"),
+            "{e}"
+        );
+        let e = parse(br#"{"gizmo":{"id":"g-abc"#, "a GPT").unwrap_err();
+        assert!(e.to_string().contains("cut short"), "{e}");
+        assert_eq!(encode("a b/é"), "a%20b%2F%C3%A9");
+    }
+}

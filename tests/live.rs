@@ -1,0 +1,306 @@
+//! The live client against the mock store over real HTTP on loopback: each fault gives its
+//! message, Retry-After is honoured, the rate limit holds (counted at the mock), cursor paging
+//! reaches the end, and the token goes only to `/backend-api/` and never into output.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::*;
+use gptscope::live::api;
+use gptscope::live::mock::{Fault, FaultRule, MockConfig, MockStore};
+use gptscope::live::{Client, LiveConfig, LiveError, Token};
+use std::time::Duration;
+
+const SECRET: &str = "eyJhbGciOiJSUzI1NiJ9.test-secret-token.sig";
+
+fn mock(config: MockConfig) -> MockStore {
+    MockStore::start(&fixture("discovery_2026-04-14_global.json"), config).unwrap()
+}
+
+fn client(store: &MockStore, token: bool) -> Client {
+    Client::new(LiveConfig {
+        base_url: store.url(),
+        token: token.then(|| Token::new(SECRET).unwrap()),
+        rate: 0.0,
+        concurrency: 4,
+        backoff: Duration::from_millis(20),
+        max_retries: 3,
+        timeout: Duration::from_secs(5),
+        ..LiveConfig::default()
+    })
+    .unwrap()
+}
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn rule(fault: Fault, path: &str, times: Option<u32>) -> FaultRule {
+    FaultRule {
+        path: path.to_owned(),
+        fault,
+        times,
+    }
+}
+
+#[test]
+fn each_fault_says_what_to_do() {
+    let store = mock(MockConfig::default());
+    let c = client(&store, false);
+    let rt = rt();
+    let id = "g-kZ0eYXlJe";
+    assert_eq!(
+        rt.block_on(api::gpt(&c, id)).unwrap().record.name,
+        "Scholar GPT"
+    );
+    let cases: [(Fault, &str); 6] = [
+        (Fault::Status(401), "token missing or expired"),
+        (Fault::Status(403), "blocked by the store's bot protection"),
+        (Fault::Status(404), "this GPT is no longer public"),
+        (Fault::Status(500), "the store failed (HTTP 500) 3 times"),
+        (Fault::Malformed, "something unexpected"),
+        (Fault::Truncated, "something unexpected"),
+    ];
+    for (fault, says) in cases {
+        store.clear_faults();
+        store.fault(rule(fault.clone(), "/gizmos/", None));
+        let e = rt.block_on(api::gpt(&c, id)).unwrap_err();
+        assert!(e.to_string().contains(says), "{fault:?}: {e}");
+    }
+    store.clear_faults();
+    store.fault(rule(Fault::Malformed, "/gizmos/", None));
+    let e = rt.block_on(api::gpt(&c, id)).unwrap_err().to_string();
+    assert!(e.contains("first bytes: \"<!DOCTYPE html>"), "{e}");
+    // Nobody listening: says so, at once.
+    let port = store.addr.port();
+    drop(store);
+    let gone = Client::new(LiveConfig {
+        base_url: format!("http://127.0.0.1:{port}"),
+        ..LiveConfig::default()
+    })
+    .unwrap();
+    let e = rt.block_on(api::gpt(&gone, id)).unwrap_err();
+    assert!(matches!(e, LiveError::Unreachable { .. }), "{e}");
+    assert!(e.to_string().starts_with("cannot reach 127.0.0.1:"), "{e}");
+}
+
+#[test]
+fn retry_after_is_honoured() {
+    let store = mock(MockConfig::default());
+    store.fault(rule(
+        Fault::RateLimit { retry_after: 1 },
+        "/gizmos/",
+        Some(1),
+    ));
+    let events = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = events.clone();
+    let c = client(&store, false).with_events(move |e| seen.lock().unwrap().push(e));
+    let got = rt().block_on(api::gpt(&c, "g-kZ0eYXlJe")).unwrap();
+    assert_eq!(got.record.name, "Scholar GPT");
+    let hits = store.hits();
+    assert_eq!(hits.len(), 2);
+    let waited = hits[1].at - hits[0].at;
+    assert!(waited >= Duration::from_millis(950), "waited {waited:?}");
+    let events = events.lock().unwrap();
+    assert_eq!(events.len(), 1);
+    let gptscope::live::LiveEvent::Retrying { why, .. } = &events[0];
+    assert_eq!(why, "rate limited, retrying in 1 s");
+    assert_eq!(
+        c.counters
+            .retries
+            .load(std::sync::atomic::Ordering::Relaxed),
+        1
+    );
+}
+
+#[test]
+fn the_rate_limit_holds() {
+    let store = mock(MockConfig::default());
+    let c = Client::new(LiveConfig {
+        base_url: store.url(),
+        rate: 20.0,
+        concurrency: 8,
+        ..LiveConfig::default()
+    })
+    .unwrap();
+    let ids = store.gpt_ids();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let tasks: Vec<_> = ids
+            .iter()
+            .take(30)
+            .map(|id| {
+                let c = c.clone();
+                let id = id.clone();
+                tokio::spawn(async move { api::gpt(&c, &id).await })
+            })
+            .collect();
+        for t in tasks {
+            t.await.unwrap().unwrap();
+        }
+    });
+    let hits = store.hits();
+    assert_eq!(hits.len(), 30);
+    // However the eight concurrent tasks interleave, no second holds more than 20 starts
+    // (plus one at the window's edge).
+    for (i, h) in hits.iter().enumerate() {
+        let in_window = hits[i..]
+            .iter()
+            .filter(|x| x.at.duration_since(h.at) < Duration::from_secs(1))
+            .count();
+        assert!(in_window <= 21, "{in_window} requests within a second");
+    }
+    let span = hits.last().unwrap().at - hits[0].at;
+    assert!(
+        span >= Duration::from_millis(1400),
+        "30 requests at 20/s took {span:?}"
+    );
+}
+
+#[test]
+fn cursor_paging_reaches_the_end_with_positions() {
+    let store = mock(MockConfig {
+        extra_per_shelf: 100,
+        ..MockConfig::default()
+    });
+    let c = client(&store, false);
+    let mut pages_seen = 0;
+    let found = rt()
+        .block_on(api::shelf(&c, "trending", |f| pages_seen = f.pages))
+        .unwrap();
+    let expected = store.shelf_ids("trending");
+    assert_eq!(expected.len(), 106);
+    let got: Vec<String> = found
+        .entries
+        .iter()
+        .map(|e| e.gpt_id.clone().unwrap())
+        .collect();
+    assert_eq!(got, expected);
+    let positions: Vec<u32> = found.entries.iter().map(|e| e.position).collect();
+    assert_eq!(positions, (1..=106).collect::<Vec<u32>>());
+    assert_eq!(found.pages, 106usize.div_ceil(api::SHELF_PAGE));
+    assert_eq!(pages_seen, found.pages);
+    assert_eq!(found.gpts.len(), 106);
+}
+
+#[test]
+fn the_token_goes_only_to_the_backend_and_never_into_output() {
+    let store = mock(MockConfig {
+        token: Some(SECRET.to_owned()),
+        ..MockConfig::default()
+    });
+    let c = client(&store, true);
+    let rt = rt();
+    rt.block_on(api::gpt(&c, "g-kZ0eYXlJe")).unwrap();
+    rt.block_on(api::store_front(&c)).unwrap();
+    let found = rt
+        .block_on(api::author_gpts(
+            &c,
+            "user-MV1EPMI80LBUBFXL3yqj7TxP",
+            |_| {},
+        ))
+        .unwrap();
+    assert!(!found.gpts.is_empty());
+    for h in store.hits() {
+        let backend = h.path.starts_with("/backend-api/");
+        assert_eq!(
+            h.authorization.is_some(),
+            backend,
+            "{}: token sent only to /backend-api/",
+            h.path
+        );
+    }
+    // A wrong token: 401, and the message has no token in it.
+    let wrong = Client::new(LiveConfig {
+        base_url: store.url(),
+        token: Token::new("wrong-token-value"),
+        ..LiveConfig::default()
+    })
+    .unwrap();
+    let e = rt.block_on(api::gpt(&wrong, "g-kZ0eYXlJe")).unwrap_err();
+    assert_eq!(e, LiveError::Unauthorized);
+
+    // The real binary: output, errors and the database never hold the token.
+    let (_dir, db) = temp_db();
+    for args in [
+        &[
+            "live",
+            "--base-url",
+            &store.url(),
+            "--rate",
+            "0",
+            "gpt",
+            "g-kZ0eYXlJe",
+            "--json",
+        ][..],
+        &[
+            "live",
+            "--base-url",
+            &store.url(),
+            "--rate",
+            "0",
+            "author",
+            "user-nobody",
+        ][..],
+    ] {
+        let o = bin()
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .env("GPTSCOPE_TOKEN", SECRET)
+            .output()
+            .unwrap();
+        assert!(!stdout(&o).contains("test-secret-token"), "{}", stdout(&o));
+        assert!(!stderr(&o).contains("test-secret-token"), "{}", stderr(&o));
+    }
+    let bytes = std::fs::read(&db).unwrap();
+    assert!(!bytes.windows(17).any(|w| w == b"test-secret-token"));
+}
+
+#[test]
+fn live_gpt_from_the_command_line_against_the_snapshot() {
+    let store = mock(MockConfig::default());
+    let (_dir, db) = temp_db();
+    let v = run_json(
+        &db,
+        &[
+            "live",
+            "--base-url",
+            &store.url(),
+            "--rate",
+            "0",
+            "gpt",
+            "g-kZ0eYXlJe",
+            "--json",
+        ],
+    );
+    assert_eq!(v["snapshot"], 1);
+    let changes = v["changes"].as_array().unwrap();
+    let tools = changes.iter().find(|c| c["name"] == "tools").unwrap();
+    // The sample (2024) and the store front of 2026 differ: dalle gave way to image_gen.
+    assert_eq!(tools["changed"], true);
+    assert_eq!(tools["snapshot"], "actions, browser, dalle, python");
+    let conv = changes
+        .iter()
+        .find(|c| c["name"] == "conversations")
+        .unwrap();
+    assert_eq!(
+        conv["changed"], false,
+        "the public endpoint does not show counts"
+    );
+
+    store.fault(rule(Fault::Status(404), "/gizmos/", None));
+    let o = run(
+        &db,
+        &["live", "--base-url", &store.url(), "gpt", "g-kZ0eYXlJe"],
+    );
+    assert!(!o.status.success());
+    assert_eq!(stderr(&o).trim(), "gptscope: this GPT is no longer public");
+}
