@@ -304,3 +304,185 @@ fn live_gpt_from_the_command_line_against_the_snapshot() {
     assert!(!o.status.success());
     assert_eq!(stderr(&o).trim(), "gptscope: this GPT is no longer public");
 }
+
+fn snapshot_count(db: &std::path::Path) -> usize {
+    run_json(db, &["snapshots", "--json"])
+        .as_array()
+        .unwrap()
+        .len()
+}
+
+#[test]
+fn a_shelves_refresh_is_a_snapshot_of_the_shelves() {
+    let store = mock(MockConfig {
+        extra_per_shelf: 30,
+        ..MockConfig::default()
+    });
+    let (_dir, db) = temp_db();
+    let s = run_json(
+        &db,
+        &[
+            "refresh",
+            "--base-url",
+            &store.url(),
+            "--rate",
+            "0",
+            "shelves",
+            "--json",
+        ],
+    );
+    assert_eq!(s["snapshot"], 2);
+    assert_eq!(s["shelves"], 10);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    // Exactly the GPTs on the shelves, at the mock's positions.
+    let mut all: Vec<String> = Vec::new();
+    for cut in ["trending", "writing", "featured_store"] {
+        let ids = store.shelf_ids(cut);
+        let mut st = conn
+            .prepare(
+                "SELECT gpt_id FROM shelf_entry WHERE snapshot_id = 2 AND shelf_id = ?1 ORDER BY position",
+            )
+            .unwrap();
+        let got: Vec<String> = st
+            .query_map([cut], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(got, ids, "{cut}");
+        all.extend(ids);
+    }
+    all.sort();
+    all.dedup();
+    let in_snapshot: i64 = conn
+        .query_row("SELECT count(*) FROM gpt_2", [], |r| r.get(0))
+        .unwrap();
+    let on_shelves: i64 = conn
+        .query_row(
+            "SELECT count(DISTINCT gpt_id) FROM shelf_entry WHERE snapshot_id = 2",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(in_snapshot, on_shelves);
+    // The work directory is gone once the snapshot is written.
+    assert!(!std::path::Path::new(&format!("{}.refresh-shelves", db.display())).exists());
+}
+
+#[test]
+fn a_refresh_that_cannot_fetch_writes_nothing_and_says_why() {
+    let store = mock(MockConfig::default());
+    store.fault(rule(Fault::Status(403), "", None));
+    let (_dir, db) = temp_db();
+    let o = run(
+        &db,
+        &[
+            "refresh",
+            "--base-url",
+            &store.url(),
+            "--rate",
+            "0",
+            "shelves",
+        ],
+    );
+    assert!(!o.status.success());
+    assert_eq!(
+        stderr(&o).trim(),
+        "gptscope: blocked by the store's bot protection (HTTP 403)"
+    );
+    assert_eq!(snapshot_count(&db), 1);
+    drop(store);
+    let o = run(
+        &db,
+        &["refresh", "--base-url", "http://127.0.0.1:9", "shelves"],
+    );
+    assert!(
+        stderr(&o).contains("cannot reach 127.0.0.1:9"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(snapshot_count(&db), 1);
+}
+
+#[test]
+fn a_killed_refresh_leaves_no_snapshot_and_resumes_without_refetching() {
+    let store = mock(MockConfig {
+        extra_per_shelf: 60,
+        ..MockConfig::default()
+    });
+    let (_dir, db) = temp_db();
+    let checkpoint =
+        std::path::PathBuf::from(format!("{}.refresh-shelves/checkpoint.json", db.display()));
+    let mut child = bin()
+        .arg("--db")
+        .arg(&db)
+        .args([
+            "refresh",
+            "--base-url",
+            &store.url(),
+            "--rate",
+            "8",
+            "shelves",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until a few pages are checkpointed, then kill it.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let pages = std::fs::read(&checkpoint)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+            .and_then(|v| v["pages"].as_u64())
+            .unwrap_or(0);
+        if pages >= 4 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "no progress");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(
+        snapshot_count(&db),
+        1,
+        "a killed refresh leaves no snapshot"
+    );
+    let first: Vec<String> = store.hits().iter().map(|h| h.path.clone()).collect();
+    let cut = first.len();
+
+    let s = run_json(
+        &db,
+        &[
+            "refresh",
+            "--base-url",
+            &store.url(),
+            "--rate",
+            "0",
+            "shelves",
+            "--resume",
+            "--json",
+        ],
+    );
+    assert!(s["resumed_pages"].as_u64().unwrap() >= 4);
+    let second: Vec<String> = store.hits()[cut..].iter().map(|h| h.path.clone()).collect();
+    assert!(
+        !second
+            .iter()
+            .any(|p| p.starts_with("/public-api/gizmos/discovery?")),
+        "the store front is not fetched again"
+    );
+    // At most the page in flight when it was killed is fetched twice.
+    let again = second.iter().filter(|p| first.contains(p)).count();
+    assert!(again <= 1, "{again} pages fetched again: {second:?}");
+    // And the snapshot is whole: every shelf to its end.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let n: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM shelf_entry WHERE snapshot_id = 2 AND shelf_id = 'trending'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(n as usize, store.shelf_ids("trending").len());
+}

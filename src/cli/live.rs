@@ -295,3 +295,115 @@ fn shelves_of(found: &Found, known: &HashSet<String>) -> Vec<ShelfOut> {
         })
         .collect()
 }
+
+#[derive(Debug, Subcommand)]
+pub enum RefreshCommand {
+    /// The store front and every shelf paged to its end, as a new snapshot of exactly the GPTs
+    /// on the shelves, with their positions
+    Shelves {
+        #[command(flatten)]
+        common: RefreshArgs,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct RefreshArgs {
+    /// The new snapshot's label [default: "<kind> refresh <time>"]
+    #[arg(long)]
+    pub label: Option<String>,
+    /// Continue the unfinished refresh of this kind without refetching what it has
+    #[arg(long)]
+    pub resume: bool,
+    /// Print the summary as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn refresh(
+    global: &GlobalArgs,
+    live: &LiveArgs,
+    cmd: RefreshCommand,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    use crate::live::refresh::{self, Plan};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let (plan, args) = match cmd {
+        RefreshCommand::Shelves { common } => (Plan::Shelves, common),
+    };
+    let config = live.config()?;
+    let base_url = config.base_url.clone();
+    let client = Client::new(config)?;
+    let rules = super::signal_rules(global)?;
+    let mut db = open_db(global)?;
+    if db.is_read_only() {
+        anyhow::bail!(
+            "{}: read-only: a refresh writes a new snapshot",
+            db.path().display()
+        );
+    }
+    let work = refresh::work_dir(db.path(), &plan);
+    let rt = runtime()?;
+    let cancel = Arc::new(AtomicBool::new(false));
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(0),
+        if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+            indicatif::ProgressDrawTarget::stderr()
+        } else {
+            indicatif::ProgressDrawTarget::hidden()
+        },
+    );
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} refreshing {msg} [{bar:30}] {pos}/{len} ({eta})",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    let progress = {
+        let bar = bar.clone();
+        let plan = plan.name();
+        move |p: &refresh::Progress| {
+            bar.set_length(p.total);
+            bar.set_position(p.done);
+            bar.set_message(format!("{plan}: {} GPTs, {:.0}/s", p.gpts, p.rate()));
+        }
+    };
+    let fetched = rt.block_on(async {
+        let stop = cancel.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                stop.store(true, Ordering::Relaxed);
+            }
+        });
+        refresh::run(&client, &plan, &work, args.resume, &progress, &cancel).await
+    });
+    bar.finish_and_clear();
+    let (_, summary) = fetched?;
+    let (_, summary) = refresh::finish(
+        &mut db,
+        &work,
+        &plan,
+        &base_url,
+        args.label,
+        summary,
+        Some(rules),
+    )?;
+    if args.json {
+        return output::json(out, &summary);
+    }
+    writeln!(
+        out,
+        "snapshot #{} \"{}\": {} GPTs fetched from {} shelves ({} requests, {} retries{})",
+        summary.snapshot,
+        text::line(&summary.label),
+        summary.fetched,
+        summary.shelves,
+        summary.requests,
+        summary.retries,
+        if summary.resumed_pages > 0 {
+            format!(", {} pages from the earlier run", summary.resumed_pages)
+        } else {
+            String::new()
+        }
+    )?;
+    Ok(())
+}

@@ -75,6 +75,13 @@ pub enum Command {
         #[command(subcommand)]
         what: live::LiveCommand,
     },
+    /// Fetch the live store into a new snapshot (checkpointed: --resume continues)
+    Refresh {
+        #[command(flatten)]
+        live: live::LiveArgs,
+        #[command(subcommand)]
+        what: live::RefreshCommand,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -268,6 +275,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Stats(args)) => cmd_stats(&cli.global, args, out),
         Some(Command::Signals(args)) => cmd_signals(&cli.global, args, out),
         Some(Command::Live { live, what }) => live::run(&cli.global, &live, what, out),
+        Some(Command::Refresh { live, what }) => live::refresh(&cli.global, &live, what, out),
     }
 }
 

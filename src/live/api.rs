@@ -121,6 +121,32 @@ pub async fn gpt(client: &Client, id: &str) -> Result<LiveGpt, LiveError> {
     Ok(gpts.swap_remove(at))
 }
 
+/// One page of a paged endpoint: what it held (shelf positions from `offset`, where the page
+/// starts) and the cursor of the next page.
+async fn fetch_page(
+    client: &Client,
+    path: &str,
+    what: &str,
+    not_found: &str,
+    offset: usize,
+) -> Result<(Found, Option<String>), LiveError> {
+    let body = client.get(path, not_found).await?;
+    let fetched_at = crate::time::now();
+    let mut found = parse(&body, what)?;
+    // Positions from the offset we asked for (the last page's cursor is null).
+    for (i, e) in found.entries.iter_mut().enumerate() {
+        e.position = u32::try_from(offset + i + 1).unwrap_or(u32::MAX);
+    }
+    let next = next_cursor(&body);
+    let page = Found {
+        shelves: std::mem::take(&mut found.shelves),
+        entries: std::mem::take(&mut found.entries),
+        gpts: gpts_of(found, fetched_at),
+        pages: 1,
+    };
+    Ok((page, next))
+}
+
 /// Follows a paged endpoint to its end; `page(cursor)` makes the path of a page.
 async fn paged(
     client: &Client,
@@ -132,16 +158,10 @@ async fn paged(
     let mut out = Found::default();
     let mut cursor: Option<String> = None;
     for _ in 0..MAX_PAGES {
-        let path = page(cursor.as_deref());
-        let body = client.get(&path, not_found).await?;
-        let fetched_at = crate::time::now();
         let offset: usize = cursor.as_deref().and_then(|c| c.parse().ok()).unwrap_or(0);
-        let mut found = parse(&body, what)?;
+        let (mut found, next) =
+            fetch_page(client, &page(cursor.as_deref()), what, not_found, offset).await?;
         let n = found.gpts.len();
-        // Positions from the offset we asked for (the last page's cursor is null).
-        for (i, e) in found.entries.iter_mut().enumerate() {
-            e.position = u32::try_from(offset + i + 1).unwrap_or(u32::MAX);
-        }
         out.pages += 1;
         out.entries.append(&mut found.entries);
         for s in found.shelves.drain(..) {
@@ -149,9 +169,9 @@ async fn paged(
                 out.shelves.push(s);
             }
         }
-        out.gpts.extend(gpts_of(found, fetched_at));
+        out.gpts.append(&mut found.gpts);
         on_page(&out);
-        match next_cursor(&body) {
+        match next {
             Some(next) if n > 0 && Some(&next) != cursor.as_ref() => cursor = Some(next),
             _ => break,
         }
@@ -179,24 +199,38 @@ pub async fn store_front(client: &Client) -> Result<Found, LiveError> {
     })
 }
 
+fn shelf_path(cut: &str, cursor: Option<&str>) -> String {
+    format!(
+        "/public-api/gizmos/discovery/{}?cursor={}&limit={SHELF_PAGE}&locale=global",
+        encode(cut),
+        encode(cursor.unwrap_or("0"))
+    )
+}
+
+const NO_SHELF: &str = "this shelf is not in the store";
+
 /// One shelf, paged to its end.
 pub async fn shelf(
     client: &Client,
     cut: &str,
     on_page: impl FnMut(&Found),
 ) -> Result<Found, LiveError> {
-    let cut_path = encode(cut);
-    paged(
+    paged(client, "a shelf", NO_SHELF, |c| shelf_path(cut, c), on_page).await
+}
+
+/// One page of a shelf from `cursor` (an offset), and the cursor of the next page.
+pub async fn shelf_page(
+    client: &Client,
+    cut: &str,
+    cursor: &str,
+) -> Result<(Found, Option<String>), LiveError> {
+    let offset = cursor.parse().unwrap_or(0);
+    fetch_page(
         client,
+        &shelf_path(cut, Some(cursor)),
         "a shelf",
-        "this shelf is not in the store",
-        |cursor| {
-            format!(
-                "/public-api/gizmos/discovery/{cut_path}?cursor={}&limit={SHELF_PAGE}&locale=global",
-                cursor.unwrap_or("0")
-            )
-        },
-        on_page,
+        NO_SHELF,
+        offset,
     )
     .await
 }

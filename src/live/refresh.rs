@@ -1,0 +1,364 @@
+//! Refresh on demand: fetch the live store into a new snapshot.
+//!
+//! Answers are appended, as fetched, to a spool (JSON Lines in a work directory beside the
+//! database) and a checkpoint records after every page what is done; only when everything is
+//! fetched is the spool imported, by the ordinary importer, as one snapshot in one transaction.
+//! So a refresh killed or cancelled leaves no visible snapshot, `--resume` continues from the
+//! checkpoint without refetching what the spool holds, and a refresh is read by exactly the
+//! code that reads the same answers saved to files.
+
+use super::api::{self, Found};
+use super::client::{Client, LiveError};
+use crate::store::Db;
+use crate::store::import::{ImportOptions, ImportReport, Input, import};
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// What a refresh fetches.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Plan {
+    /// The store front and every shelf paged to its end.
+    Shelves,
+}
+
+impl Plan {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Plan::Shelves => "shelves",
+        }
+    }
+}
+
+/// Where a refresh stands, for a progress bar or gauge.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Progress {
+    /// Units done and in all (shelves for a shelves refresh); `total` 0 while unknown.
+    pub done: u64,
+    pub total: u64,
+    pub gpts: u64,
+    pub elapsed: Duration,
+}
+
+impl Progress {
+    /// GPTs a second so far.
+    pub fn rate(&self) -> f64 {
+        let s = self.elapsed.as_secs_f64();
+        if s > 0.0 { self.gpts as f64 / s } else { 0.0 }
+    }
+
+    /// Time left, from the pace of the units done so far.
+    pub fn eta(&self) -> Option<Duration> {
+        (self.done > 0 && self.total >= self.done).then(|| {
+            self.elapsed
+                .mul_f64((self.total - self.done) as f64 / self.done as f64)
+        })
+    }
+}
+
+/// What a refresh did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub snapshot: i64,
+    pub label: String,
+    pub fetched: u64,
+    pub unavailable: u64,
+    pub stale: u64,
+    pub requests: u64,
+    pub retries: u64,
+    /// Pages already in the spool from an earlier run (`--resume`).
+    pub resumed_pages: u64,
+    pub shelves: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RefreshError {
+    #[error(transparent)]
+    Live(#[from] LiveError),
+    #[error("refresh work directory {path}: {reason}")]
+    Spool { path: PathBuf, reason: String },
+    #[error(transparent)]
+    Import(#[from] crate::store::import::ImportError),
+    #[error("cancelled; the work so far is kept: --resume continues it")]
+    Cancelled,
+}
+
+/// A shelf's state in the checkpoint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+enum Step {
+    /// The next page starts at this cursor.
+    Next(String),
+    Done,
+}
+
+/// The checkpoint: what the spool holds.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Checkpoint {
+    plan: String,
+    base_url: String,
+    started_at: i64,
+    /// Bytes of the spool that are complete; anything after is from a killed write.
+    bytes: u64,
+    pages: u64,
+    gpts: u64,
+    store_front: bool,
+    /// Shelf ids in store-front order, with where each stands.
+    shelves: Vec<(String, Step)>,
+}
+
+/// The spool and its checkpoint in a work directory.
+struct Spool {
+    dir: PathBuf,
+    file: std::fs::File,
+    state: Checkpoint,
+}
+
+impl Spool {
+    fn data(dir: &Path) -> PathBuf {
+        dir.join("answers.jsonl")
+    }
+
+    fn checkpoint(dir: &Path) -> PathBuf {
+        dir.join("checkpoint.json")
+    }
+
+    fn err(dir: &Path, e: impl std::fmt::Display) -> RefreshError {
+        RefreshError::Spool {
+            path: dir.to_path_buf(),
+            reason: e.to_string(),
+        }
+    }
+
+    /// Opens the work directory: continuing its checkpoint when `resume`, else starting over.
+    fn open(dir: &Path, plan: &Plan, base_url: &str, resume: bool) -> Result<Spool, RefreshError> {
+        let mut state = None;
+        if resume {
+            match std::fs::read(Self::checkpoint(dir)) {
+                Ok(bytes) => {
+                    let c: Checkpoint = serde_json::from_slice(&bytes)
+                        .map_err(|e| Self::err(dir, format!("unreadable checkpoint: {e}")))?;
+                    if c.plan != plan.name() || c.base_url != base_url {
+                        return Err(Self::err(
+                            dir,
+                            format!(
+                                "the unfinished refresh there is a {} refresh of {}",
+                                c.plan, c.base_url
+                            ),
+                        ));
+                    }
+                    state = Some(c);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(Self::err(dir, e)),
+            }
+        } else {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+        std::fs::create_dir_all(dir).map_err(|e| Self::err(dir, e))?;
+        let state = state.unwrap_or_else(|| Checkpoint {
+            plan: plan.name().to_owned(),
+            base_url: base_url.to_owned(),
+            started_at: crate::time::now(),
+            ..Checkpoint::default()
+        });
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .read(true)
+            .write(true)
+            .open(Self::data(dir))
+            .map_err(|e| Self::err(dir, e))?;
+        // Drop what a killed run wrote after its last checkpoint.
+        file.set_len(state.bytes).map_err(|e| Self::err(dir, e))?;
+        let mut spool = Spool {
+            dir: dir.to_path_buf(),
+            file,
+            state,
+        };
+        use std::io::Seek;
+        spool
+            .file
+            .seek(std::io::SeekFrom::End(0))
+            .map_err(|e| Self::err(dir, e))?;
+        Ok(spool)
+    }
+
+    /// Appends answers (one JSON text a line) and checkpoints.
+    fn append(&mut self, lines: &[String], gpts: u64) -> Result<(), RefreshError> {
+        let mut buf = Vec::new();
+        for l in lines {
+            buf.extend_from_slice(l.as_bytes());
+            buf.push(b'\n');
+        }
+        self.file
+            .write_all(&buf)
+            .and_then(|_| self.file.sync_data())
+            .map_err(|e| Self::err(&self.dir, e))?;
+        self.state.bytes += buf.len() as u64;
+        self.state.pages += 1;
+        self.state.gpts += gpts;
+        self.save()
+    }
+
+    fn save(&self) -> Result<(), RefreshError> {
+        let tmp = self.dir.join("checkpoint.json.tmp");
+        let text = serde_json::to_vec(&self.state).map_err(|e| Self::err(&self.dir, e))?;
+        std::fs::write(&tmp, text)
+            .and_then(|_| std::fs::rename(&tmp, Self::checkpoint(&self.dir)))
+            .map_err(|e| Self::err(&self.dir, e))
+    }
+}
+
+/// The work directory of a plan's refresh for the database at `db`.
+pub fn work_dir(db: &Path, plan: &Plan) -> PathBuf {
+    let mut name = db.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(format!(".refresh-{}", plan.name()));
+    db.with_file_name(name)
+}
+
+/// A shelf page as a line of the spool: the cursor set to where the page ends, so the importer
+/// places its GPTs at the positions we asked for (the store's last page has a null cursor).
+fn page_line(body_items: &Found, shelf: &crate::store::parse::ShelfInfo, start: usize) -> String {
+    let items: Vec<serde_json::Value> = body_items
+        .gpts
+        .iter()
+        .map(|g| {
+            serde_json::from_slice::<serde_json::Value>(&g.raw)
+                .map(|r| serde_json::json!({"resource": r}))
+                .unwrap_or_default()
+        })
+        .collect();
+    let end = start + items.len();
+    serde_json::json!({
+        "info": {
+            "id": shelf.id,
+            "title": shelf.title,
+            "description": shelf.description,
+            "display_type": shelf.display_type,
+            "display_group": shelf.display_group,
+        },
+        "list": {"items": items, "cursor": end.to_string()},
+    })
+    .to_string()
+}
+
+/// Runs a refresh: fetches into the spool (continuing it with `resume`), then imports it as a
+/// new snapshot. `progress` hears after every page; `cancel` stops between pages.
+pub async fn run(
+    client: &Client,
+    plan: &Plan,
+    work: &Path,
+    resume: bool,
+    progress: &(dyn Fn(&Progress) + Send + Sync),
+    cancel: &AtomicBool,
+) -> Result<(PathBuf, Summary), RefreshError> {
+    let mut spool = Spool::open(work, plan, &client.config().base_url, resume)?;
+    let resumed_pages = spool.state.pages;
+    let started = Instant::now();
+    let report = |s: &Spool| {
+        let done = s
+            .state
+            .shelves
+            .iter()
+            .filter(|(_, st)| *st == Step::Done)
+            .count() as u64;
+        progress(&Progress {
+            done,
+            total: s.state.shelves.len() as u64,
+            gpts: s.state.gpts,
+            elapsed: started.elapsed(),
+        });
+    };
+    match plan {
+        Plan::Shelves => {
+            if !spool.state.store_front {
+                let front = api::store_front(client).await?;
+                spool.state.shelves = front
+                    .shelves
+                    .iter()
+                    .map(|s| (s.id.clone(), Step::Next("0".to_owned())))
+                    .collect();
+                spool.state.store_front = true;
+                spool.save()?;
+            }
+            report(&spool);
+            for i in 0..spool.state.shelves.len() {
+                let (cut, step) = spool.state.shelves[i].clone();
+                let Step::Next(mut cursor) = step else {
+                    continue;
+                };
+                loop {
+                    if cancel.load(Ordering::Relaxed) {
+                        return Err(RefreshError::Cancelled);
+                    }
+                    let start: usize = cursor.parse().unwrap_or(0);
+                    let (page, next) = api::shelf_page(client, &cut, &cursor).await?;
+                    let Some(info) = page.shelves.first().cloned() else {
+                        // An empty answer: the shelf is over.
+                        spool.state.shelves[i].1 = Step::Done;
+                        spool.save()?;
+                        break;
+                    };
+                    let line = page_line(&page, &info, start);
+                    spool.state.shelves[i].1 = match &next {
+                        Some(n) if !page.gpts.is_empty() => Step::Next(n.clone()),
+                        _ => Step::Done,
+                    };
+                    spool.append(&[line], page.gpts.len() as u64)?;
+                    report(&spool);
+                    match next {
+                        Some(n) if !page.gpts.is_empty() => cursor = n,
+                        _ => break,
+                    }
+                }
+            }
+        }
+    }
+    let counters = &client.counters;
+    let summary = Summary {
+        snapshot: 0,
+        label: String::new(),
+        fetched: spool.state.gpts,
+        unavailable: 0,
+        stale: 0,
+        requests: counters.requests.load(Ordering::Relaxed),
+        retries: counters.retries.load(Ordering::Relaxed),
+        resumed_pages,
+        shelves: spool.state.shelves.len() as u64,
+    };
+    Ok((Spool::data(work), summary))
+}
+
+/// Imports a finished spool as one snapshot and removes the work directory.
+pub fn finish(
+    db: &mut Db,
+    work: &Path,
+    plan: &Plan,
+    base_url: &str,
+    label: Option<String>,
+    mut summary: Summary,
+    rules: Option<std::sync::Arc<crate::signals::Rules>>,
+) -> Result<(ImportReport, Summary), RefreshError> {
+    let now = crate::time::now();
+    let opts = ImportOptions {
+        label: Some(label.unwrap_or_else(|| {
+            format!(
+                "{} refresh {}",
+                plan.name(),
+                crate::time::format_datetime(now)
+            )
+        })),
+        source: Some(format!("live {base_url} ({} refresh)", plan.name())),
+        taken_at: Some(now),
+        rules,
+        ..ImportOptions::default()
+    };
+    let report = import(db, &[Input::Path(Spool::data(work))], &opts, &|_| {})?;
+    let _ = std::fs::remove_dir_all(work);
+    summary.snapshot = report.snapshot;
+    summary.label = report.label.clone();
+    summary.unavailable = report.unavailable;
+    Ok((report, summary))
+}
