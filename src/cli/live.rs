@@ -168,7 +168,9 @@ pub fn run(
         }
         LiveCommand::Author { user_id, json } => {
             let found = rt.block_on(api::author_gpts(&client, &user_id, |_| {}))?;
-            let known: HashSet<String> = known_ids(&db, snap.id, Some(&user_id))?;
+            let known: HashSet<String> = query::known_ids(&db, snap.id, Some(&user_id), &[])?
+                .into_iter()
+                .collect();
             let now: HashSet<String> = found.gpts.iter().map(|g| g.record.id.clone()).collect();
             let mut vanished: Vec<String> = known.difference(&now).cloned().collect();
             vanished.sort();
@@ -203,7 +205,14 @@ pub fn run(
         }
         LiveCommand::Shelves { json } => {
             let found = rt.block_on(api::store_front(&client))?;
-            let known = known_ids(&db, snap.id, None)?;
+            let on_shelves: Vec<String> = found
+                .entries
+                .iter()
+                .filter_map(|e| e.gpt_id.clone())
+                .collect();
+            let known: HashSet<String> = query::known_ids(&db, snap.id, None, &on_shelves)?
+                .into_iter()
+                .collect();
             let shelves: Vec<ShelfOut> = shelves_of(&found, &known);
             if json {
                 return output::json(out, &shelves);
@@ -228,28 +237,6 @@ pub fn run(
             Ok(())
         }
     }
-}
-
-/// GPT ids of a snapshot (an author's only, when given).
-fn known_ids(
-    db: &crate::store::Db,
-    snapshot: i64,
-    author: Option<&str>,
-) -> anyhow::Result<HashSet<String>> {
-    let t = crate::store::schema::gpt_table(snapshot);
-    let conn = db.conn();
-    let (sql, args): (String, Vec<String>) = match author {
-        Some(a) => (
-            format!("SELECT id FROM {t} WHERE author_id = ?1"),
-            vec![a.to_owned()],
-        ),
-        None => (format!("SELECT id FROM {t}"), Vec::new()),
-    };
-    let mut st = conn.prepare(&sql)?;
-    let ids = st
-        .query_map(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?
-        .collect::<rusqlite::Result<HashSet<String>>>()?;
-    Ok(ids)
 }
 
 fn listed(found: &Found, known: &HashSet<String>) -> Vec<ListedGpt> {

@@ -28,6 +28,8 @@ use std::time::Duration;
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
+    #[command(flatten)]
+    pub live: live::LiveArgs,
     /// The snapshot the explorer opens [default: the newest]
     #[arg(long)]
     pub snapshot: Option<i64>,
@@ -70,15 +72,11 @@ pub enum Command {
     Signals(SignalsArgs),
     /// What the store shows now (read-only): a GPT, an author's GPTs, the store front
     Live {
-        #[command(flatten)]
-        live: live::LiveArgs,
         #[command(subcommand)]
         what: live::LiveCommand,
     },
     /// Fetch the live store into a new snapshot (checkpointed: --resume continues)
     Refresh {
-        #[command(flatten)]
-        live: live::LiveArgs,
         #[command(subcommand)]
         what: live::RefreshCommand,
     },
@@ -259,7 +257,7 @@ pub fn open_db(global: &GlobalArgs) -> anyhow::Result<Db> {
 fn run(cli: Cli) -> anyhow::Result<()> {
     let out = &mut std::io::stdout().lock();
     match cli.command {
-        None => explore(&cli.global, cli.snapshot),
+        None => explore(&cli.global, &cli.live, cli.snapshot),
         Some(Command::Import(args)) => cmd_import(&cli.global, args, out),
         Some(Command::Snapshots(args)) => {
             let db = open_db(&cli.global)?;
@@ -274,8 +272,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Search(args)) => cmd_search(&cli.global, args, out),
         Some(Command::Stats(args)) => cmd_stats(&cli.global, args, out),
         Some(Command::Signals(args)) => cmd_signals(&cli.global, args, out),
-        Some(Command::Live { live, what }) => live::run(&cli.global, &live, what, out),
-        Some(Command::Refresh { live, what }) => live::refresh(&cli.global, &live, what, out),
+        Some(Command::Live { what }) => live::run(&cli.global, &cli.live, what, out),
+        Some(Command::Refresh { what }) => live::refresh(&cli.global, &cli.live, what, out),
     }
 }
 
@@ -359,12 +357,17 @@ fn cmd_stats(global: &GlobalArgs, args: StatsArgs, out: &mut dyn Write) -> anyho
 
 /// Opens the explorer; everything that can fail before the terminal is taken over is checked
 /// first, so errors read as plain lines.
-fn explore(global: &GlobalArgs, snapshot: Option<i64>) -> anyhow::Result<()> {
+fn explore(
+    global: &GlobalArgs,
+    live: &live::LiveArgs,
+    snapshot: Option<i64>,
+) -> anyhow::Result<()> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         anyhow::bail!(
             "the explorer needs a terminal; for scripts use a subcommand (gptscope --help)"
         );
     }
+    let live = live.config()?;
     let db = open_db(global)?;
     let snapshot = query::snapshot(&db, snapshot)?;
     let db_path = db.path().to_path_buf();
@@ -373,6 +376,7 @@ fn explore(global: &GlobalArgs, snapshot: Option<i64>) -> anyhow::Result<()> {
         db_path,
         lock_timeout: lock_timeout(global)?,
         snapshot,
+        live,
     })
 }
 

@@ -363,3 +363,37 @@ pub fn raw_source(db: &Db, snapshot_id: i64, id: &str) -> Result<Option<String>>
     std::io::Read::read_to_end(&mut decoder, &mut bytes).map_err(damaged)?;
     Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
 }
+
+/// The GPT ids snapshot `snapshot_id` has: every one of `author`'s when given, else those of
+/// `among` it holds.
+pub fn known_ids(
+    db: &Db,
+    snapshot_id: i64,
+    author: Option<&str>,
+    among: &[String],
+) -> Result<rustc_hash::FxHashSet<String>> {
+    let t = super::schema::gpt_table(snapshot_id);
+    let e = |e| db.err(e);
+    let mut out = rustc_hash::FxHashSet::default();
+    if let Some(a) = author {
+        let mut st = db
+            .conn()
+            .prepare(&format!("SELECT id FROM {t} WHERE author_id = ?1"))
+            .map_err(e)?;
+        let mut rows = st.query([a]).map_err(e)?;
+        while let Some(r) = rows.next().map_err(e)? {
+            out.insert(r.get(0).map_err(e)?);
+        }
+        return Ok(out);
+    }
+    let mut st = db
+        .conn()
+        .prepare_cached(&format!("SELECT 1 FROM {t} WHERE id = ?1"))
+        .map_err(e)?;
+    for id in among {
+        if st.exists([id]).map_err(e)? {
+            out.insert(id.clone());
+        }
+    }
+    Ok(out)
+}

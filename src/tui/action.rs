@@ -30,6 +30,8 @@ pub enum Action {
     AuthorOfGpt,
     Histograms,
     Frequency,
+    Live,
+    StoreFront,
     Help,
 }
 
@@ -39,14 +41,16 @@ pub enum Section {
     Move,
     Table,
     Screens,
+    Live,
     General,
 }
 
 impl Section {
-    pub const ALL: [Section; 4] = [
+    pub const ALL: [Section; 5] = [
         Section::Move,
         Section::Table,
         Section::Screens,
+        Section::Live,
         Section::General,
     ];
 
@@ -55,6 +59,7 @@ impl Section {
             Section::Move => "Moving",
             Section::Table => "Sorting and filtering",
             Section::Screens => "Screens",
+            Section::Live => "The live store",
             Section::General => "General",
         }
     }
@@ -233,6 +238,22 @@ pub const ACTIONS: &[ActionInfo] = &[
         section: Section::Screens,
         keys: &["F"],
         hint: "frequency",
+    },
+    ActionInfo {
+        action: Action::Live,
+        name: "live",
+        description: "The store now: a GPT beside the snapshot's, or (on an author page) the author's GPTs",
+        section: Section::Live,
+        keys: &["l"],
+        hint: "live",
+    },
+    ActionInfo {
+        action: Action::StoreFront,
+        name: "store_front",
+        description: "The store front now: every shelf, GPTs not in the snapshot marked",
+        section: Section::Live,
+        keys: &["S"],
+        hint: "store front",
     },
     ActionInfo {
         action: Action::Back,
@@ -445,6 +466,8 @@ mod tests {
             Action::AuthorOfGpt,
             Action::Histograms,
             Action::Frequency,
+            Action::Live,
+            Action::StoreFront,
             Action::Help,
         ];
         for a in all {

@@ -22,6 +22,8 @@ pub struct Driver {
     pub app: App,
     worker: State,
     searcher: SearchState,
+    /// Live panes' store, answered synchronously on a runtime of its own (none: not set up).
+    live: Option<(tokio::runtime::Runtime, crate::live::Client)>,
     /// Every request sent, in order.
     pub sent: Vec<Request>,
     terminal: Terminal<TestBackend>,
@@ -41,6 +43,7 @@ impl Driver {
             app: App::new(snapshot, size),
             worker,
             searcher,
+            live: None,
             sent: Vec::new(),
             terminal: Terminal::new(TestBackend::new(size.0, size.1))?,
         };
@@ -48,6 +51,15 @@ impl Driver {
         fx.extend(update(&mut d.app, Event::Msg(super::msg::Msg::SearchReady)));
         d.run(fx);
         Ok(d)
+    }
+
+    /// Answers live panes from the store `config` points at.
+    pub fn with_live(mut self, config: crate::live::LiveConfig) -> anyhow::Result<Driver> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        self.live = Some((rt, crate::live::Client::new(config)?));
+        Ok(self)
     }
 
     /// Carries out effects, answering requests with the workers, until nothing is left.
@@ -65,7 +77,22 @@ impl Driver {
                         msgs.borrow_mut().push(m);
                     }
                 }
-                Effect::Quit => continue,
+                Effect::Live(request) => {
+                    let result = match &self.live {
+                        Some((rt, client)) => rt
+                            .block_on(super::live::fetch(client, &request.kind))
+                            .map(std::sync::Arc::new)
+                            .map_err(|e| e.to_string()),
+                        None => Err("no live store set up".to_owned()),
+                    };
+                    msgs.borrow_mut().push(super::msg::Msg::Live {
+                        screen: request.screen,
+                        generation: request.generation,
+                        result,
+                        at: crate::time::now(),
+                    });
+                }
+                Effect::CancelLive(_) | Effect::Quit => continue,
             }
             for m in msgs.into_inner() {
                 queue.extend(update(&mut self.app, Event::Msg(m)));

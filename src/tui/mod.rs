@@ -10,6 +10,7 @@ pub mod charts;
 pub mod driver;
 pub mod form;
 pub mod input;
+pub mod live;
 pub mod msg;
 pub mod searcher;
 pub mod state;
@@ -21,6 +22,8 @@ pub mod worker;
 mod tests;
 #[cfg(test)]
 mod tests_charts;
+#[cfg(test)]
+mod tests_live;
 
 use crate::store::query::SnapshotInfo;
 use msg::{Effect, Msg};
@@ -36,6 +39,8 @@ pub struct Options {
     pub db_path: PathBuf,
     pub lock_timeout: Duration,
     pub snapshot: SnapshotInfo,
+    /// How live panes reach the store.
+    pub live: crate::live::LiveConfig,
 }
 
 /// Restores the terminal however the explorer ends (return, error, panic unwinding).
@@ -59,6 +64,7 @@ async fn run_loop(opts: Options) -> anyhow::Result<()> {
     use tokio::signal::unix::{SignalKind, signal};
     let (msg_tx, mut msgs) = unbounded_channel::<Msg>();
     let search_tx = msg_tx.clone();
+    let live_tx = msg_tx.clone();
     let worker = Worker::spawn(
         opts.db_path.clone(),
         opts.lock_timeout,
@@ -75,6 +81,9 @@ async fn run_loop(opts: Options) -> anyhow::Result<()> {
             let _ = search_tx.send(m);
         },
     )?;
+    let mut live = live::LiveWorker::new(crate::live::Client::new(opts.live.clone())?, move |m| {
+        let _ = live_tx.send(m);
+    });
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
     let mut terminal = ratatui::try_init()?;
@@ -99,6 +108,8 @@ async fn run_loop(opts: Options) -> anyhow::Result<()> {
                         anyhow::bail!("the search worker stopped");
                     }
                 }
+                Effect::Live(request) => live.send(request),
+                Effect::CancelLive(screen) => live.cancel(screen),
             }
         }
         terminal.draw(|frame| ui::draw(frame, &app))?;

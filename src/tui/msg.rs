@@ -2,6 +2,7 @@
 //! asked and that screen's generation), facts back, and the effects `update()` returns instead
 //! of doing I/O itself.
 
+use super::live::{LiveAnswer, LiveRequest};
 use crate::stats::{AuthorFreqColumn, ChartId, Landscape};
 use crate::store::query::GptView;
 use crate::store::record::Author;
@@ -122,6 +123,13 @@ pub enum Request {
         filter: AuthorFilter,
         column: AuthorFreqColumn,
     },
+    /// Which GPT ids the snapshot has: of `among`, or every one of `author`'s.
+    SnapshotIds {
+        screen: ScreenId,
+        generation: u64,
+        author: Option<String>,
+        among: Vec<String>,
+    },
     /// Charts of the GPTs a filter keeps.
     Charts {
         screen: ScreenId,
@@ -149,6 +157,9 @@ impl Request {
                 screen, generation, ..
             }
             | Request::AuthorCharts {
+                screen, generation, ..
+            }
+            | Request::SnapshotIds {
                 screen, generation, ..
             } => Some((*screen, *generation)),
             _ => None,
@@ -210,6 +221,25 @@ pub enum Msg {
         landscape: Arc<Landscape>,
         took: Duration,
     },
+    /// A live pane's answer (or why there is none).
+    Live {
+        screen: ScreenId,
+        generation: u64,
+        result: Result<Arc<LiveAnswer>, String>,
+        /// Unix seconds.
+        at: i64,
+    },
+    /// A live pane's request is being retried.
+    LiveNote {
+        screen: ScreenId,
+        note: String,
+    },
+    /// GPT ids the snapshot has (see [`Request::SnapshotIds`]).
+    SnapshotIds {
+        screen: ScreenId,
+        generation: u64,
+        ids: rustc_hash::FxHashSet<String>,
+    },
     /// A request failed; `screen` is the screen that asked.
     Failed {
         screen: Option<ScreenId>,
@@ -224,5 +254,8 @@ pub enum Msg {
 pub enum Effect {
     Send(Request),
     Search(super::searcher::SearchRequest),
+    Live(LiveRequest),
+    /// A live pane closed: stop its fetch.
+    CancelLive(ScreenId),
     Quit,
 }

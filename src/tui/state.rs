@@ -5,6 +5,7 @@ use super::action::Keymap;
 pub use super::charts::ChartsScreen;
 use super::form::Form;
 use super::input::LineInput;
+pub use super::live::LivePane;
 use super::msg::{AuthorFilter, AuthorSort, ScreenId};
 use crate::store::query::{GptView, SnapshotInfo};
 use crate::store::record::Author;
@@ -102,6 +103,7 @@ pub enum Screen {
     Authors(AuthorList),
     Author(AuthorPage),
     Charts(ChartsScreen),
+    Live(LivePane),
 }
 
 impl Screen {
@@ -112,6 +114,7 @@ impl Screen {
             Screen::Authors(a) => a.id,
             Screen::Author(p) => p.list.id,
             Screen::Charts(c) => c.id,
+            Screen::Live(l) => l.id,
         }
     }
 
@@ -122,6 +125,7 @@ impl Screen {
             Screen::Authors(a) => a.loading,
             Screen::Author(p) => p.list.loading || p.row.is_none(),
             Screen::Charts(c) => c.landscape.is_none() && c.error.is_none(),
+            Screen::Live(l) => l.is_loading(),
         }
     }
 
@@ -141,6 +145,7 @@ impl Screen {
                 .map(|n| crate::text::line(&n).into_owned())
                 .unwrap_or_else(|| p.user_id.clone()),
             Screen::Charts(c) => c.title(),
+            Screen::Live(l) => l.title(),
         }
     }
 }

@@ -69,6 +69,15 @@ impl Harness {
         }
     }
 
+    /// Live panes ask the store `config` points at.
+    pub(super) fn with_live(self, config: crate::live::LiveConfig) -> Harness {
+        Harness {
+            driver: self.driver.with_live(config).unwrap(),
+            path: self.path,
+            _dir: self._dir,
+        }
+    }
+
     pub(super) fn list(&self) -> &super::state::GptList {
         self.driver.list().expect("a list on top")
     }

@@ -71,7 +71,7 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
                     }
                     Screen::Authors(a) => a.cursor.select(a.cursor.selected, a.len(), page),
                     Screen::Charts(c) => c.select(c.cursor.selected, page + 1),
-                    Screen::Detail(_) => {}
+                    Screen::Detail(_) | Screen::Live(_) => {}
                 }
             }
             fx
@@ -164,12 +164,15 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Back => {
             if app.screens.len() > 1 {
-                app.screens.pop();
-                // The screen below kept its position; fetch its rows in case the size changed.
-                match gpt_list(app) {
-                    Some((list, page)) => fetch_rows(list, page),
-                    None => Vec::new(),
+                let mut fx = Vec::new();
+                if let Some(Screen::Live(l)) = app.screens.pop() {
+                    fx.push(Effect::CancelLive(l.id));
                 }
+                // The screen below kept its position; fetch its rows in case the size changed.
+                if let Some((list, page)) = gpt_list(app) {
+                    fx.extend(fetch_rows(list, page));
+                }
+                fx
             } else {
                 app.status = Some("this is the first screen: Q quits".to_owned());
                 Vec::new()
@@ -200,6 +203,18 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Histograms => open_charts(app, false),
+        Action::Live => open_live(app),
+        Action::StoreFront => {
+            if matches!(app.top(), Some(Screen::Live(l)) if l.kind == super::live::LiveKind::StoreFront)
+            {
+                return Vec::new();
+            }
+            let id = app.new_screen_id();
+            let mut pane = super::live::LivePane::new(id, super::live::LiveKind::StoreFront, None);
+            let fx = vec![Effect::Live(pane.request())];
+            app.screens.push(Screen::Live(pane));
+            fx
+        }
         Action::Frequency => open_charts(app, true),
         Action::SortAscending | Action::SortDescending => {
             let descending = action == Action::SortDescending;
@@ -357,6 +372,10 @@ fn move_cursor(app: &mut App, action: Action) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Some(Screen::Live(l)) => {
+            scroll(&mut l.scroll, action, page);
+            Vec::new()
+        }
         Some(Screen::Detail(d)) => {
             let s = &mut d.scroll;
             match action {
@@ -372,6 +391,61 @@ fn move_cursor(app: &mut App, action: Action) -> Vec<Effect> {
         }
         None => Vec::new(),
     }
+}
+
+/// Scrolls a text pane.
+fn scroll(s: &mut u16, action: Action, page: usize) {
+    match action {
+        Action::Up => *s = s.saturating_sub(1),
+        Action::Down => *s = s.saturating_add(1),
+        Action::PageUp | Action::HalfPageUp => *s = s.saturating_sub(page as u16 / 2),
+        Action::PageDown | Action::HalfPageDown => *s = s.saturating_add(page as u16 / 2),
+        Action::Top => *s = 0,
+        Action::Bottom => *s = u16::MAX / 2,
+        _ => {}
+    }
+}
+
+/// Opens the live pane of what is on screen: the GPT of a detail or a list row (beside the
+/// snapshot's record), or the author of an author page.
+fn open_live(app: &mut App) -> Vec<Effect> {
+    use super::live::{LiveKind, LivePane};
+    let (kind, record) = match app.top() {
+        Some(Screen::Detail(d)) => (
+            LiveKind::Gpt(d.gpt_id.clone()),
+            d.view.as_ref().map(|v| Box::new(v.record.clone())),
+        ),
+        Some(Screen::Author(p)) => (LiveKind::Author(p.user_id.clone()), None),
+        Some(Screen::Gpts(l)) => match l.selected_row() {
+            Some(r) => (LiveKind::Gpt(r.id.clone()), None),
+            None => return Vec::new(),
+        },
+        Some(Screen::Live(l)) => {
+            // Again on a live pane: fetch anew.
+            let id = l.id;
+            if let Some(Screen::Live(l)) = app.screen_mut(id) {
+                return vec![Effect::CancelLive(id), Effect::Live(l.request())];
+            }
+            return Vec::new();
+        }
+        _ => {
+            app.status = Some("l shows a GPT or an author as the store has it now".to_owned());
+            return Vec::new();
+        }
+    };
+    let id = app.new_screen_id();
+    let mut pane = LivePane::new(id, kind.clone(), record);
+    let mut fx = vec![Effect::Live(pane.request())];
+    // From a list: the snapshot's record to compare with, from the database.
+    if let (LiveKind::Gpt(gpt), None) = (&kind, &pane.snapshot) {
+        fx.push(Effect::Send(Request::Detail {
+            screen: id,
+            generation: pane.generation,
+            id: gpt.clone(),
+        }));
+    }
+    app.screens.push(Screen::Live(pane));
+    fx
 }
 
 /// Opens the histogram screen over the current GPT list or, with `frequency`, the frequency
@@ -600,7 +674,7 @@ fn search_key(app: &mut App, key: &KeyEvent) -> Option<Vec<Effect>> {
         Screen::Gpts(l) => l.search.as_ref().is_some_and(|s| s.typing),
         Screen::Author(p) => p.list.search.as_ref().is_some_and(|s| s.typing),
         Screen::Authors(a) => a.search.as_ref().is_some_and(|s| s.typing),
-        Screen::Detail(_) | Screen::Charts(_) => false,
+        Screen::Detail(_) | Screen::Charts(_) | Screen::Live(_) => false,
     };
     if !typing {
         return None;
@@ -626,7 +700,7 @@ fn search_key(app: &mut App, key: &KeyEvent) -> Option<Vec<Effect>> {
         Screen::Gpts(list) => gpt_search_key(list, screen, key),
         Screen::Author(page) => gpt_search_key(&mut page.list, screen, key),
         Screen::Authors(a) => author_search_key(a, screen, key),
-        Screen::Detail(_) | Screen::Charts(_) => Vec::new(),
+        Screen::Detail(_) | Screen::Charts(_) | Screen::Live(_) => Vec::new(),
     })
 }
 
@@ -905,13 +979,70 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
             generation,
             view,
         } => {
-            if let Some(Screen::Detail(d)) = app.screen_mut(screen)
-                && d.generation == generation
-            {
-                match view {
+            match app.screen_mut(screen) {
+                Some(Screen::Detail(d)) if d.generation == generation => match view {
                     Ok(v) => d.view = Some(v),
                     Err(e) => d.error = Some(e),
+                },
+                // A live pane's snapshot record (none when the snapshot lacks the GPT).
+                Some(Screen::Live(l)) if l.generation == generation => {
+                    l.snapshot = view.ok().map(|v| Box::new(v.record));
                 }
+                _ => {}
+            }
+            Vec::new()
+        }
+        Msg::Live {
+            screen,
+            generation,
+            result,
+            at,
+        } => {
+            let Some(Screen::Live(l)) = app.screen_mut(screen) else {
+                return Vec::new();
+            };
+            if l.generation != generation {
+                return Vec::new();
+            }
+            l.note = None;
+            match result {
+                Ok(answer) => {
+                    let ask = match &l.kind {
+                        super::live::LiveKind::Gpt(_) => None,
+                        super::live::LiveKind::Author(u) => Some((Some(u.clone()), Vec::new())),
+                        super::live::LiveKind::StoreFront => Some((None, answer.ids())),
+                    };
+                    l.state = super::live::LiveState::Loaded { answer, at };
+                    if let Some((author, among)) = ask {
+                        return vec![Effect::Send(Request::SnapshotIds {
+                            screen,
+                            generation,
+                            author,
+                            among,
+                        })];
+                    }
+                }
+                Err(e) => l.state = super::live::LiveState::Error(e),
+            }
+            Vec::new()
+        }
+        Msg::LiveNote { screen, note } => {
+            if let Some(Screen::Live(l)) = app.screen_mut(screen)
+                && l.is_loading()
+            {
+                l.note = Some(note);
+            }
+            Vec::new()
+        }
+        Msg::SnapshotIds {
+            screen,
+            generation,
+            ids,
+        } => {
+            if let Some(Screen::Live(l)) = app.screen_mut(screen)
+                && l.generation == generation
+            {
+                l.known = Some(ids);
             }
             Vec::new()
         }
@@ -995,6 +1126,8 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
                     Some(Screen::Authors(a)) => a.loading = false,
                     Some(Screen::Detail(d)) => d.error = Some(message.clone()),
                     Some(Screen::Charts(c)) => c.error = Some(message.clone()),
+                    // The snapshot side of a live pane failed: the live side still shows.
+                    Some(Screen::Live(_)) => return Vec::new(),
                     None => return Vec::new(), // the screen is gone: nobody is waiting
                 }
             }
@@ -1014,6 +1147,7 @@ pub fn is_current(app: &App, screen: ScreenId, generation: u64) -> bool {
                 Screen::Authors(a) => a.generation == generation,
                 Screen::Detail(d) => d.generation == generation,
                 Screen::Charts(c) => c.generation == generation,
+                Screen::Live(l) => l.generation == generation,
             }
     })
 }

@@ -213,7 +213,8 @@ impl State {
             | Request::Authors { screen, .. }
             | Request::AuthorProfile { screen, .. }
             | Request::Charts { screen, .. }
-            | Request::AuthorCharts { screen, .. } => Some(*screen),
+            | Request::AuthorCharts { screen, .. }
+            | Request::SnapshotIds { screen, .. } => Some(*screen),
             Request::Categories => None,
         };
         if let Err(e) = self.answer(request, reply) {
@@ -333,6 +334,19 @@ impl State {
                         took: started.elapsed(),
                     });
                 }
+            }
+            Request::SnapshotIds {
+                screen,
+                generation,
+                author,
+                among,
+            } => {
+                let ids = query::known_ids(&self.db, self.snapshot.id, author.as_deref(), &among)?;
+                reply(Msg::SnapshotIds {
+                    screen,
+                    generation,
+                    ids,
+                });
             }
             Request::AuthorCharts {
                 screen,

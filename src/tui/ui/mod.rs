@@ -4,6 +4,7 @@
 
 mod charts;
 mod detail;
+mod live;
 mod popup;
 mod table;
 
@@ -101,6 +102,12 @@ fn render_screen(app: &App, screen: &Screen, area: Rect, buf: &mut Buffer) {
             tick: app.tick,
         }
         .render(area, buf),
+        Screen::Live(pane) => live::LiveView {
+            pane,
+            tick: app.tick,
+            snapshot_id: app.snapshot.id,
+        }
+        .render(area, buf),
     }
 }
 
@@ -189,6 +196,7 @@ fn hints(app: &App) -> &'static [Action] {
             Action::Frequency,
             Action::Authors,
             Action::AuthorOfGpt,
+            Action::StoreFront,
             Action::Help,
             Action::Quit,
         ],
@@ -197,10 +205,12 @@ fn hints(app: &App) -> &'static [Action] {
             Action::Filters,
             Action::SortDescending,
             Action::Histograms,
+            Action::Live,
             Action::Back,
             Action::Help,
         ],
         Some(Screen::Charts(_)) => &[Action::Open, Action::Down, Action::Back, Action::Help],
+        Some(Screen::Live(_)) => &[Action::Down, Action::Live, Action::Back, Action::Help],
         Some(Screen::Authors(_)) => &[
             Action::Open,
             Action::Search,
@@ -212,6 +222,7 @@ fn hints(app: &App) -> &'static [Action] {
         Some(Screen::Detail(_)) => &[
             Action::Down,
             Action::AuthorOfGpt,
+            Action::Live,
             Action::Back,
             Action::Help,
         ],

@@ -1,0 +1,158 @@
+//! Live panes against the mock store over loopback HTTP: loading, loaded with changes, error,
+//! the store front with GPTs not in the snapshot marked, stale replies dropped, and an
+//! unreachable store that leaves the snapshot browsing as it was.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use super::live::{LiveKind, LiveState};
+use super::msg::Msg;
+use super::state::Screen;
+use super::tests::Harness;
+use super::update::{Event, update};
+use crate::live::mock::{Fault, FaultRule, MockConfig, MockStore};
+use crate::live::LiveConfig;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::time::Duration;
+
+fn mock() -> MockStore {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/discovery_2026-04-14_global.json");
+    MockStore::start(&path, MockConfig::default()).unwrap()
+}
+
+fn config(url: String) -> LiveConfig {
+    LiveConfig {
+        base_url: url,
+        rate: 0.0,
+        backoff: Duration::from_millis(10),
+        max_retries: 1,
+        ..LiveConfig::default()
+    }
+}
+
+fn pane(h: &Harness) -> &super::live::LivePane {
+    match h.app.top() {
+        Some(Screen::Live(l)) => l,
+        _ => panic!("a live pane on top"),
+    }
+}
+
+#[test]
+fn a_gpts_live_pane_beside_the_snapshot() {
+    let store = mock();
+    let mut h = Harness::new(120, 40).with_live(config(store.url()));
+    // Loading: the key, before the store answers.
+    h.press(KeyCode::Enter);
+    let fx = update(
+        &mut h.app,
+        Event::Key(KeyEvent::new(KeyCode::Char('l'), KeyModifiers::NONE)),
+    );
+    assert!(matches!(pane(&h).state, LiveState::Loading));
+    let screen = pane(&h).id;
+    let _ = update(
+        &mut h.app,
+        Event::Msg(Msg::LiveNote {
+            screen,
+            note: "rate limited, retrying in 2 s".into(),
+        }),
+    );
+    insta::assert_snapshot!("live_loading_120x40", h.screen());
+    h.run(fx);
+    let l = pane(&h);
+    assert!(matches!(l.state, LiveState::Loaded { .. }));
+    let changed: Vec<&str> = l
+        .changes()
+        .unwrap()
+        .iter()
+        .filter(|f| f.changed)
+        .map(|f| f.name)
+        .collect();
+    // The sample (2024) against the store front of 2026.
+    assert!(changed.contains(&"tools"), "{changed:?}");
+    let screen = h.screen();
+    assert!(screen.contains("changed since snapshot #1"), "{screen}");
+    assert!(screen.contains("* tools"), "{screen}");
+    let screen = screen
+        .lines()
+        .map(|l| match l.find("loaded at") {
+            Some(i) => format!("{}loaded at HH:MM:SS UTC", &l[..i]),
+            None => l.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    insta::assert_snapshot!("live_loaded_120x40", screen);
+    // Esc back to the detail, where the snapshot's values are as they were.
+    h.press(KeyCode::Esc);
+    assert!(matches!(h.app.top(), Some(Screen::Detail(_))));
+}
+
+#[test]
+fn errors_are_said_calmly_and_the_snapshot_still_browses() {
+    let store = mock();
+    store.fault(FaultRule {
+        path: "/gizmos/".into(),
+        fault: Fault::Status(404),
+        times: None,
+    });
+    let mut h = Harness::new(120, 40).with_live(config(store.url()));
+    h.press(KeyCode::Char('l'));
+    let screen = h.screen();
+    assert!(screen.contains("this GPT is no longer public"), "{screen}");
+    insta::assert_snapshot!("live_error_120x40", screen);
+
+    // Nobody listening at all.
+    let port = store.addr.port();
+    drop(store);
+    let mut h = Harness::new(120, 40).with_live(config(format!("http://127.0.0.1:{port}")));
+    h.press(KeyCode::Char('S'));
+    let screen = h.screen();
+    assert!(screen.contains("cannot reach 127.0.0.1"), "{screen}");
+    h.press(KeyCode::Esc);
+    h.keys("jj");
+    assert_eq!(h.list().cursor.selected, 2, "browsing goes on");
+}
+
+#[test]
+fn the_store_front_marks_gpts_not_in_the_snapshot() {
+    let store = mock();
+    let mut h = Harness::new(120, 40).with_live(config(store.url()));
+    h.press(KeyCode::Char('S'));
+    let l = pane(&h);
+    assert_eq!(l.kind, LiveKind::StoreFront);
+    let known = l.known.as_ref().expect("the snapshot was asked");
+    // Scholar GPT is in the bundled sample; most of 2026's front is not.
+    assert!(known.contains("g-kZ0eYXlJe"));
+    let screen = h.screen();
+    let scholar = screen.lines().find(|l| l.contains("Scholar GPT")).unwrap();
+    assert!(!scholar.contains("not in the snapshot"), "{scholar}");
+    assert!(screen.contains("not in the snapshot"), "{screen}");
+    assert!(screen.contains("Trending (trending)"), "{screen}");
+}
+
+#[test]
+fn stale_live_replies_are_dropped() {
+    let store = mock();
+    let mut h = Harness::new(120, 40).with_live(config(store.url()));
+    h.press(KeyCode::Char('S'));
+    let id = pane(&h).id;
+    let generation = pane(&h).generation;
+    let fx = update(
+        &mut h.app,
+        Event::Msg(Msg::Live {
+            screen: id,
+            generation: generation - 1,
+            result: Err("old news".into()),
+            at: 0,
+        }),
+    );
+    assert!(fx.is_empty());
+    assert!(matches!(pane(&h).state, LiveState::Loaded { .. }));
+    // Closing the pane cancels its fetch.
+    let fx = update(
+        &mut h.app,
+        Event::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
+    );
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, super::msg::Effect::CancelLive(s) if *s == id))
+    );
+}
