@@ -377,6 +377,7 @@ fn explore(
         lock_timeout: lock_timeout(global)?,
         snapshot,
         live,
+        rules: signal_rules(global)?,
     })
 }
 

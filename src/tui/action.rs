@@ -32,6 +32,7 @@ pub enum Action {
     Frequency,
     Live,
     StoreFront,
+    Refresh,
     Help,
 }
 
@@ -256,6 +257,14 @@ pub const ACTIONS: &[ActionInfo] = &[
         hint: "store front",
     },
     ActionInfo {
+        action: Action::Refresh,
+        name: "refresh",
+        description: "Refresh: fetch the live store into a new snapshot (Esc cancels, r resumes)",
+        section: Section::Live,
+        keys: &["r"],
+        hint: "refresh",
+    },
+    ActionInfo {
         action: Action::Back,
         name: "back",
         description: "Back to the previous screen",
@@ -468,6 +477,7 @@ mod tests {
             Action::Frequency,
             Action::Live,
             Action::StoreFront,
+            Action::Refresh,
             Action::Help,
         ];
         for a in all {

@@ -27,6 +27,15 @@ pub struct Driver {
     /// Every request sent, in order.
     pub sent: Vec<Request>,
     terminal: Terminal<TestBackend>,
+    path: std::path::PathBuf,
+}
+
+/// The workers of one snapshot, answering synchronously.
+fn workers(path: &Path, snapshot: &SnapshotInfo) -> anyhow::Result<(State, SearchState)> {
+    let worker = State::new(Db::open(path, Duration::from_secs(5))?, snapshot.clone());
+    let mut searcher = SearchState::new(Db::open(path, Duration::from_secs(5))?, snapshot.clone());
+    searcher.load_now()?;
+    Ok((worker, searcher))
 }
 
 impl Driver {
@@ -35,11 +44,10 @@ impl Driver {
     pub fn open(path: &Path, snapshot: Option<i64>, size: (u16, u16)) -> anyhow::Result<Driver> {
         let db = Db::open(path, Duration::from_secs(5))?;
         let snapshot: SnapshotInfo = query::snapshot(&db, snapshot)?;
-        let worker = State::new(db, snapshot.clone());
-        let mut searcher =
-            SearchState::new(Db::open(path, Duration::from_secs(5))?, snapshot.clone());
-        searcher.load_now()?;
+        drop(db);
+        let (worker, searcher) = workers(path, &snapshot)?;
         let mut d = Driver {
+            path: path.to_path_buf(),
             app: App::new(snapshot, size),
             worker,
             searcher,
@@ -58,6 +66,7 @@ impl Driver {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?;
+        self.app.store_url = config.base_url.clone();
         self.live = Some((rt, crate::live::Client::new(config)?));
         Ok(self)
     }
@@ -92,7 +101,56 @@ impl Driver {
                         at: crate::time::now(),
                     });
                 }
-                Effect::CancelLive(_) | Effect::Quit => continue,
+                Effect::Refresh(plan) => {
+                    let Some((rt, client)) = &self.live else {
+                        msgs.borrow_mut().push(super::msg::Msg::RefreshDone(Err(
+                            "no live store set up".into(),
+                        )));
+                        continue;
+                    };
+                    let setup = super::refresh::Setup {
+                        db_path: self.path.clone(),
+                        lock_timeout: Duration::from_secs(5),
+                        client: client.clone(),
+                        rules: std::sync::Arc::new(crate::signals::Rules::default()),
+                    };
+                    let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+                    let sink = got.clone();
+                    rt.block_on(super::refresh::run(
+                        setup,
+                        plan,
+                        std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
+                        std::sync::Arc::new(move |m| {
+                            if let Ok(mut v) = sink.lock() {
+                                v.push(m);
+                            }
+                        }),
+                    ));
+                    if let Ok(mut v) = got.lock() {
+                        msgs.borrow_mut().append(&mut v);
+                    }
+                }
+                Effect::Reopen(snapshot) => {
+                    match workers(&self.path, &snapshot) {
+                        Ok((w, s)) => {
+                            self.worker = w;
+                            self.searcher = s;
+                        }
+                        Err(e) => {
+                            msgs.borrow_mut().push(super::msg::Msg::Failed {
+                                screen: None,
+                                message: e.to_string(),
+                            });
+                            continue;
+                        }
+                    }
+                    queue.extend(self.app.reopen(*snapshot));
+                    queue.extend(update(
+                        &mut self.app,
+                        Event::Msg(super::msg::Msg::SearchReady),
+                    ));
+                }
+                Effect::CancelRefresh | Effect::CancelLive(_) | Effect::Quit => continue,
             }
             for m in msgs.into_inner() {
                 queue.extend(update(&mut self.app, Event::Msg(m)));

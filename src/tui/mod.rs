@@ -12,6 +12,7 @@ pub mod form;
 pub mod input;
 pub mod live;
 pub mod msg;
+pub mod refresh;
 pub mod searcher;
 pub mod state;
 pub mod ui;
@@ -41,6 +42,8 @@ pub struct Options {
     pub snapshot: SnapshotInfo,
     /// How live panes reach the store.
     pub live: crate::live::LiveConfig,
+    /// Monetisation-signal rules for the snapshots a refresh writes.
+    pub rules: std::sync::Arc<crate::signals::Rules>,
 }
 
 /// Restores the terminal however the explorer ends (return, error, panic unwinding).
@@ -63,38 +66,50 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
 async fn run_loop(opts: Options) -> anyhow::Result<()> {
     use tokio::signal::unix::{SignalKind, signal};
     let (msg_tx, mut msgs) = unbounded_channel::<Msg>();
-    let search_tx = msg_tx.clone();
-    let live_tx = msg_tx.clone();
-    let worker = Worker::spawn(
-        opts.db_path.clone(),
-        opts.lock_timeout,
-        opts.snapshot.clone(),
+    let reply = |tx: tokio::sync::mpsc::UnboundedSender<Msg>| {
         move |m| {
-            let _ = msg_tx.send(m);
-        },
-    )?;
-    let searcher = searcher::Searcher::spawn(
-        opts.db_path,
-        opts.lock_timeout,
-        opts.snapshot.clone(),
-        move |m| {
-            let _ = search_tx.send(m);
-        },
-    )?;
-    let mut live = live::LiveWorker::new(crate::live::Client::new(opts.live.clone())?, move |m| {
-        let _ = live_tx.send(m);
-    });
+            let _ = tx.send(m);
+        }
+    };
+    // The database worker and the searcher work on one snapshot: a new one gets new workers.
+    let spawn_workers = |snapshot: &SnapshotInfo| -> anyhow::Result<(Worker, searcher::Searcher)> {
+        let worker = Worker::spawn(
+            opts.db_path.clone(),
+            opts.lock_timeout,
+            snapshot.clone(),
+            reply(msg_tx.clone()),
+        )?;
+        let searcher = searcher::Searcher::spawn(
+            opts.db_path.clone(),
+            opts.lock_timeout,
+            snapshot.clone(),
+            reply(msg_tx.clone()),
+        )?;
+        Ok((worker, searcher))
+    };
+    let (mut worker, mut searcher) = spawn_workers(&opts.snapshot)?;
+    let client = crate::live::Client::new(opts.live.clone())?;
+    let mut live = live::LiveWorker::new(client.clone(), reply(msg_tx.clone()));
+    let setup = refresh::Setup {
+        db_path: opts.db_path.clone(),
+        lock_timeout: opts.lock_timeout,
+        client,
+        rules: opts.rules.clone(),
+    };
+    let mut refresh_cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>> = None;
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
     let mut terminal = ratatui::try_init()?;
     let _restore = Restore;
     let mut input = spawn_input();
     let size = terminal.size()?;
-    let mut app = App::new(opts.snapshot, (size.width, size.height));
+    let mut app = App::new(opts.snapshot.clone(), (size.width, size.height));
+    app.store_url = opts.live.base_url.clone();
     let mut effects = update::start(&mut app);
     let mut ticker = tokio::time::interval(Duration::from_millis(120));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
+        let mut effects_after = Vec::new();
         for effect in effects.drain(..) {
             match effect {
                 Effect::Quit => return Ok(()),
@@ -110,7 +125,34 @@ async fn run_loop(opts: Options) -> anyhow::Result<()> {
                 }
                 Effect::Live(request) => live.send(request),
                 Effect::CancelLive(screen) => live.cancel(screen),
+                Effect::Refresh(plan) => {
+                    let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+                    refresh_cancel = Some(cancel.clone());
+                    let tx = msg_tx.clone();
+                    tokio::spawn(refresh::run(
+                        setup.clone(),
+                        plan,
+                        cancel,
+                        std::sync::Arc::new(move |m| {
+                            let _ = tx.send(m);
+                        }),
+                    ));
+                }
+                Effect::CancelRefresh => {
+                    if let Some(c) = &refresh_cancel {
+                        c.store(true, std::sync::atomic::Ordering::Relaxed);
+                    }
+                }
+                Effect::Reopen(snapshot) => {
+                    (worker, searcher) = spawn_workers(&snapshot)?;
+                    refresh_cancel = None;
+                    effects_after.extend(app.reopen(*snapshot));
+                }
             }
+        }
+        if !effects_after.is_empty() {
+            effects = effects_after;
+            continue;
         }
         terminal.draw(|frame| ui::draw(frame, &app))?;
         let event = tokio::select! {

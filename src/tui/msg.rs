@@ -229,6 +229,18 @@ pub enum Msg {
         /// Unix seconds.
         at: i64,
     },
+    /// How a refresh is doing.
+    RefreshProgress(crate::live::refresh::Progress),
+    /// A refresh ended: its summary and new snapshot, or why not.
+    RefreshDone(
+        Result<
+            (
+                crate::live::refresh::Summary,
+                Box<crate::store::query::SnapshotInfo>,
+            ),
+            String,
+        >,
+    ),
     /// A live pane's request is being retried.
     LiveNote {
         screen: ScreenId,
@@ -257,5 +269,11 @@ pub enum Effect {
     Live(LiveRequest),
     /// A live pane closed: stop its fetch.
     CancelLive(ScreenId),
+    /// Start a refresh.
+    Refresh(crate::live::refresh::Plan),
+    /// Stop the refresh under way (its work is kept for a later resume).
+    CancelRefresh,
+    /// Open another snapshot (a refresh wrote it): workers start over on it.
+    Reopen(Box<crate::store::query::SnapshotInfo>),
     Quit,
 }

@@ -36,6 +36,10 @@ pub struct App {
     pub tick: u64,
     /// The search index has loaded (until then searches are substring matches).
     pub search_ready: bool,
+    /// A refresh under way.
+    pub refresh: Option<super::refresh::Running>,
+    /// The live store's address (for saying where a refresh fetches from).
+    pub store_url: String,
     next_screen: ScreenId,
 }
 
@@ -51,12 +55,29 @@ impl App {
             categories: Vec::new(),
             tick: 0,
             search_ready: false,
+            refresh: None,
+            store_url: crate::live::client::DEFAULT_BASE_URL.to_owned(),
             next_screen: 1,
         };
         let id = app.new_screen_id();
         app.screens
             .push(Screen::Gpts(GptList::new(id, Filter::default())));
         app
+    }
+
+    /// Starts over on another snapshot (screen ids keep counting, so late replies to the old
+    /// screens match nothing); returns the start's effects.
+    pub fn reopen(&mut self, snapshot: SnapshotInfo) -> Vec<super::msg::Effect> {
+        self.snapshot = snapshot;
+        self.screens.clear();
+        self.popup = None;
+        self.categories.clear();
+        self.search_ready = false;
+        self.refresh = None;
+        let id = self.new_screen_id();
+        self.screens
+            .push(Screen::Gpts(GptList::new(id, Filter::default())));
+        super::update::start(self)
     }
 
     pub fn new_screen_id(&mut self) -> ScreenId {
@@ -78,7 +99,7 @@ impl App {
 
     /// True while anything on screen is waiting for a worker.
     pub fn is_loading(&self) -> bool {
-        self.screens.iter().any(Screen::is_loading)
+        self.refresh.is_some() || self.screens.iter().any(Screen::is_loading)
     }
 
     /// Rows of table body the current screen shows (for paging).
@@ -519,6 +540,8 @@ pub enum Popup {
     Help {
         scroll: u16,
     },
+    /// Choosing and confirming a refresh.
+    Refresh(super::refresh::Dialog),
     Filter(Form),
     /// Something that went wrong and needs reading; any key dismisses it.
     Error(String),

@@ -8,8 +8,8 @@ use super::msg::Msg;
 use super::state::Screen;
 use super::tests::Harness;
 use super::update::{Event, update};
-use crate::live::mock::{Fault, FaultRule, MockConfig, MockStore};
 use crate::live::LiveConfig;
+use crate::live::mock::{Fault, FaultRule, MockConfig, MockStore};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::time::Duration;
 
@@ -155,4 +155,95 @@ fn stale_live_replies_are_dropped() {
         fx.iter()
             .any(|e| matches!(e, super::msg::Effect::CancelLive(s) if *s == id))
     );
+}
+
+fn key(c: KeyCode) -> Event {
+    Event::Key(KeyEvent::new(c, KeyModifiers::NONE))
+}
+
+#[test]
+fn a_shelves_refresh_from_the_explorer_opens_the_new_snapshot() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/discovery_2026-04-14_global.json");
+    let store = MockStore::start(
+        &path,
+        MockConfig {
+            extra_per_shelf: 20,
+            ..MockConfig::default()
+        },
+    )
+    .unwrap();
+    let mut h = Harness::new(120, 40).with_live(config(store.url()));
+    h.press(KeyCode::Char('r'));
+    let screen = h.screen();
+    assert!(
+        screen.contains(&format!("Fetch from {}", store.url())),
+        "{screen}"
+    );
+    insta::assert_snapshot!(
+        "refresh_dialog_120x40",
+        screen.replace(&store.url(), "http://127.0.0.1:PORT")
+    );
+    // Enter starts it: the gauge, as progress comes in (the effects not run yet).
+    let fx = update(&mut h.app, key(KeyCode::Enter));
+    let _ = update(
+        &mut h.app,
+        Event::Msg(Msg::RefreshProgress(crate::live::refresh::Progress {
+            done: 4,
+            total: 10,
+            gpts: 212,
+            elapsed: Duration::from_secs(4),
+        })),
+    );
+    let footer = h.screen().lines().last().unwrap().to_owned();
+    assert!(
+        footer.contains("[████████············] refreshing shelves 4/10 · 212 GPTs · 53/s · about 6 s left · Esc cancels"),
+        "{footer}"
+    );
+    // Now run it for real against the mock.
+    h.run(fx);
+    assert_eq!(h.app.snapshot.id, 2, "the new snapshot is open");
+    assert!(h.app.refresh.is_none());
+    let mut on_shelves: Vec<String> = Vec::new();
+    for cut in [
+        "featured_store",
+        "trending",
+        "featured",
+        "writing",
+        "productivity",
+        "research",
+        "education",
+        "lifestyle",
+        "dalle",
+        "programming",
+    ] {
+        on_shelves.extend(store.shelf_ids(cut));
+    }
+    on_shelves.sort();
+    on_shelves.dedup();
+    assert_eq!(h.list().len(), on_shelves.len());
+    let screen = h.screen();
+    assert!(screen.contains("snapshot #2"), "{screen}");
+    assert!(screen.contains("shelves refresh"), "{screen}");
+}
+
+#[test]
+fn esc_cancels_a_running_refresh() {
+    let mut h = Harness::new(120, 40);
+    h.press(KeyCode::Char('r'));
+    let _ = update(&mut h.app, key(KeyCode::Enter));
+    assert!(h.app.refresh.is_some());
+    let fx = update(&mut h.app, key(KeyCode::Esc));
+    assert!(matches!(fx.as_slice(), [super::msg::Effect::CancelRefresh]));
+    assert!(h.app.refresh.as_ref().unwrap().cancelling);
+    let _ = update(
+        &mut h.app,
+        Event::Msg(Msg::RefreshDone(Err("cancelled".into()))),
+    );
+    assert!(h.app.refresh.is_none());
+    assert!(h.screen().contains("refresh cancelled; r continues it"));
+    // Esc is Back again.
+    h.press(KeyCode::Char('a'));
+    h.press(KeyCode::Esc);
+    assert!(matches!(h.app.top(), Some(Screen::Gpts(_))));
 }

@@ -129,10 +129,42 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                 }
                 FormOutcome::Apply => apply_form(app),
             },
+            Popup::Refresh(dialog) => {
+                let modes = super::refresh::MODES.len();
+                match (key.code, app.keymap.action(&key)) {
+                    (KeyCode::Enter, _) => {
+                        let plan = super::refresh::plan(dialog.mode);
+                        app.popup = None;
+                        app.refresh = Some(super::refresh::Running {
+                            plan: plan.name(),
+                            progress: Default::default(),
+                            cancelling: false,
+                        });
+                        return vec![Effect::Refresh(plan)];
+                    }
+                    (_, Some(Action::Down)) => dialog.mode = (dialog.mode + 1) % modes,
+                    (_, Some(Action::Up)) => dialog.mode = (dialog.mode + modes - 1) % modes,
+                    (_, Some(Action::Quit)) => return vec![Effect::Quit],
+                    _ => app.popup = None,
+                }
+                Vec::new()
+            }
         };
     }
     if let Some(fx) = search_key(app, &key) {
         return fx;
+    }
+    // Esc or Ctrl-C while a refresh runs: stop it (its work is kept for later).
+    let ctrl_c = key.code == KeyCode::Char('c')
+        && key
+            .modifiers
+            .contains(crossterm::event::KeyModifiers::CONTROL);
+    if let Some(run) = &mut app.refresh
+        && !run.cancelling
+        && (key.code == KeyCode::Esc || ctrl_c)
+    {
+        run.cancelling = true;
+        return vec![Effect::CancelRefresh];
     }
     match app.keymap.action(&key) {
         Some(action) => on_action(app, action),
@@ -204,6 +236,14 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Histograms => open_charts(app, false),
         Action::Live => open_live(app),
+        Action::Refresh => {
+            if app.refresh.is_some() {
+                app.status = Some("a refresh is under way: Esc cancels it".to_owned());
+            } else {
+                app.popup = Some(Popup::Refresh(super::refresh::Dialog { mode: 0 }));
+            }
+            Vec::new()
+        }
         Action::StoreFront => {
             if matches!(app.top(), Some(Screen::Live(l)) if l.kind == super::live::LiveKind::StoreFront)
             {
@@ -1025,6 +1065,39 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
                 Err(e) => l.state = super::live::LiveState::Error(e),
             }
             Vec::new()
+        }
+        Msg::RefreshProgress(p) => {
+            if let Some(run) = &mut app.refresh {
+                run.progress = p;
+            }
+            Vec::new()
+        }
+        Msg::RefreshDone(outcome) => {
+            let cancelled = app.refresh.take().is_some_and(|r| r.cancelling);
+            match outcome {
+                Ok((summary, snapshot)) => {
+                    let fx = vec![Effect::Reopen(snapshot)];
+                    app.status = Some(format!(
+                        "snapshot #{} \"{}\" written: {} GPTs fetched; it is open now",
+                        summary.snapshot,
+                        crate::text::line(&summary.label),
+                        summary.fetched
+                    ));
+                    fx
+                }
+                Err(_) if cancelled => {
+                    app.status =
+                        Some("refresh cancelled; r continues it where it stopped".to_owned());
+                    Vec::new()
+                }
+                Err(e) => {
+                    app.popup = Some(Popup::Error(format!(
+                        "The refresh stopped: {e}\n\nNo snapshot was written; r tries again and \
+                         continues from what was fetched."
+                    )));
+                    Vec::new()
+                }
+            }
         }
         Msg::LiveNote { screen, note } => {
             if let Some(Screen::Live(l)) = app.screen_mut(screen)

@@ -238,6 +238,23 @@ impl Widget for Footer<'_> {
             Line::from(Span::styled(text, Style::new().reversed())).render(area, buf);
             return;
         }
+        if let Some(run) = &app.refresh {
+            // The refresh's gauge: a bar of done / total, then the figures.
+            let p = &run.progress;
+            let width = 20usize;
+            let filled = if p.total > 0 {
+                (p.done as usize * width / p.total as usize).min(width)
+            } else {
+                0
+            };
+            let gauge = format!("[{}{}] ", "█".repeat(filled), "·".repeat(width - filled));
+            let text = crate::text::cell(
+                &format!(" {} {gauge}{}", spinner(app.tick), run.line()),
+                usize::from(area.width),
+            );
+            Line::from(Span::styled(text, Style::new().reversed())).render(area, buf);
+            return;
+        }
         let mut spans = Vec::new();
         for &action in hints(app) {
             let keys = app.keymap.keys_for(action);

@@ -26,7 +26,46 @@ pub fn render(app: &App, popup: &Popup, area: Rect, buf: &mut Buffer) {
         Popup::Help { scroll } => help(app, *scroll, area, buf),
         Popup::Filter(form) => filter_form(form, area, buf),
         Popup::Error(message) => error(message, area, buf),
+        Popup::Refresh(dialog) => refresh(app, dialog, area, buf),
     }
+}
+
+fn refresh(app: &App, dialog: &crate::tui::refresh::Dialog, area: Rect, buf: &mut Buffer) {
+    let mut lines = vec![
+        Line::raw(format!(
+            "Fetch from {} into a new snapshot:",
+            text::line(&app.store_url)
+        )),
+        Line::raw(""),
+    ];
+    for (i, (plan, what)) in crate::tui::refresh::MODES.iter().enumerate() {
+        let name = plan.name();
+        let style = if i == dialog.mode {
+            Style::new().add_modifier(Modifier::REVERSED)
+        } else {
+            Style::new()
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!(" {name:<10}"), style.bold()),
+            Span::styled(format!(" {what}"), style),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "Progress shows below; Esc stops it, r later continues it.",
+        Style::new().add_modifier(Modifier::DIM),
+    ));
+    let rect = centered(area, 100, lines.len() as u16 + 2);
+    Clear.render(rect, buf);
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .block(
+            Block::new()
+                .borders(Borders::ALL)
+                .title(" Refresh ")
+                .title_bottom(" ↑↓ choose · Enter start · Esc cancel "),
+        )
+        .render(rect, buf);
 }
 
 /// The help text: every Action by section with the keys bound to it now.

@@ -1,0 +1,119 @@
+//! Refresh from the explorer (`r`): a dialog to choose what to fetch and confirm, then the
+//! refresh runs as a task (the same [`crate::live::refresh`] as the CLI), its progress in the
+//! footer (done / total, rate, ETA), Esc or Ctrl-C cancelling it; when the new snapshot is
+//! written, the explorer opens it.
+
+use super::msg::Msg;
+use crate::live::Client;
+use crate::live::refresh::{self, Plan, Progress, Summary};
+use crate::store::Db;
+use crate::store::query::{self, SnapshotInfo};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+/// The refreshes the dialog offers: the plan, and what it does in a line.
+pub const MODES: &[(Plan, &str)] = &[(
+    Plan::Shelves,
+    "the store front and every shelf to its end: a snapshot of the GPTs on the shelves",
+)];
+
+/// The plan of a dialog choice.
+pub fn plan(mode: usize) -> Plan {
+    MODES
+        .get(mode)
+        .map_or(Plan::Shelves, |(plan, _)| plan.clone())
+}
+
+/// The choice dialog.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dialog {
+    pub mode: usize,
+}
+
+/// A refresh under way, as the footer shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Running {
+    pub plan: &'static str,
+    pub progress: Progress,
+    pub cancelling: bool,
+}
+
+impl Running {
+    /// `refreshing shelves 4/10 · 212 GPTs · 35/s · about 12 s left · Esc cancels`.
+    pub fn line(&self) -> String {
+        let p = &self.progress;
+        let mut s = format!("refreshing {}", self.plan);
+        if p.total > 0 {
+            s.push_str(&format!(" {}/{}", p.done, p.total));
+        }
+        s.push_str(&format!(" · {} GPTs · {:.0}/s", p.gpts, p.rate()));
+        if let Some(eta) = p.eta() {
+            s.push_str(&format!(" · about {} s left", eta.as_secs()));
+        }
+        s.push_str(if self.cancelling {
+            " · cancelling…"
+        } else {
+            " · Esc cancels"
+        });
+        s
+    }
+}
+
+/// Everything a refresh task needs.
+#[derive(Clone)]
+pub struct Setup {
+    pub db_path: PathBuf,
+    pub lock_timeout: Duration,
+    pub client: Client,
+    pub rules: Arc<crate::signals::Rules>,
+}
+
+/// Runs a refresh to its new snapshot: fetch (continuing an unfinished one of the same plan),
+/// import, and the new snapshot's facts; progress and the outcome go through `reply`.
+pub async fn run(
+    setup: Setup,
+    plan: Plan,
+    cancel: Arc<AtomicBool>,
+    reply: Arc<dyn Fn(Msg) + Send + Sync>,
+) {
+    let work = refresh::work_dir(&setup.db_path, &plan);
+    let progress_reply = reply.clone();
+    let progress = move |p: &Progress| progress_reply(Msg::RefreshProgress(p.clone()));
+    let fetched = refresh::run(&setup.client, &plan, &work, true, &progress, &cancel).await;
+    let outcome = match fetched {
+        Err(e) => Err(e.to_string()),
+        Ok((_, summary)) => {
+            let base = setup.client.config().base_url.clone();
+            tokio::task::spawn_blocking(move || finish(&setup, &work, &plan, &base, summary))
+                .await
+                .unwrap_or_else(|e| Err(format!("the refresh stopped: {e}")))
+        }
+    };
+    reply(Msg::RefreshDone(
+        outcome.map(|(s, snap)| (s, Box::new(snap))),
+    ));
+}
+
+fn finish(
+    setup: &Setup,
+    work: &std::path::Path,
+    plan: &Plan,
+    base: &str,
+    summary: Summary,
+) -> Result<(Summary, SnapshotInfo), String> {
+    let mut db = Db::open(&setup.db_path, setup.lock_timeout).map_err(|e| e.to_string())?;
+    let (_, summary) = refresh::finish(
+        &mut db,
+        work,
+        plan,
+        base,
+        None,
+        summary,
+        Some(setup.rules.clone()),
+    )
+    .map_err(|e| e.to_string())?;
+    let snap = query::snapshot(&db, Some(summary.snapshot)).map_err(|e| e.to_string())?;
+    Ok((summary, snap))
+}
