@@ -247,3 +247,101 @@ fn without_a_terminal_it_says_so() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("needs a terminal"), "{err}");
 }
+
+/// The live store through the real binary: a GPT's live pane against the snapshot, the store
+/// front, a slow answer that does not freeze the screen, and a shelves refresh that ends in
+/// the new snapshot being open.
+#[test]
+fn a_person_looks_at_the_live_store_and_refreshes_it() {
+    use gptscope::live::mock::{Fault, FaultRule, MockConfig, MockStore};
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/discovery_2026-04-14_global.json");
+    let store = MockStore::start(
+        &fixture,
+        MockConfig {
+            extra_per_shelf: 20,
+            ..MockConfig::default()
+        },
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e2e.db");
+    let url = store.url();
+    let mut s = Session::start(&[
+        "--db",
+        db.to_str().unwrap(),
+        "--base-url",
+        &url,
+        "--rate",
+        "0",
+    ]);
+    s.wait_for("1 of 397");
+
+    // Scholar GPT now, beside the snapshot's values.
+    s.send(ENTER);
+    s.wait_for("actions.sider.ai");
+    s.send("l");
+    let live = s.wait_for("changed since snapshot #1");
+    assert!(live.contains("* tools"), "{live}");
+    assert!(live.contains("loaded at"), "{live}");
+    s.send(ESC).send(ESC);
+    s.wait_for("1 of 397");
+
+    // A slow answer: the spinner shows, and keys still work meanwhile.
+    store.fault(FaultRule {
+        path: "/gizmos/".into(),
+        fault: Fault::Slow(Duration::from_secs(4)),
+        times: Some(1),
+    });
+    s.send("j").send("l");
+    s.wait_for("loading");
+    let asked = Instant::now();
+    s.send(ESC);
+    s.wait_for("2 of 397");
+    assert!(
+        asked.elapsed() < Duration::from_secs(3),
+        "Esc was handled while the request was pending"
+    );
+
+    // The store front, GPTs not in the snapshot marked.
+    s.send("S");
+    let front = s.wait_for("Trending (trending)");
+    assert!(front.contains("not in the snapshot"), "{front}");
+    s.send(ESC);
+
+    // A shelves refresh: the dialog, the run, the new snapshot open.
+    s.send("r");
+    s.wait_for("into a new snapshot");
+    s.send(ENTER);
+    let done = s.wait_for("it is open now");
+    assert!(done.contains("snapshot #2"), "{done}");
+    s.wait_for("shelves refresh");
+    s.send("Q");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while s.child.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline, "gptscope did not quit");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// No network: every live pane says so calmly, and browsing the snapshot goes on.
+#[test]
+fn without_a_network_the_live_panes_say_so_and_browsing_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e2e.db");
+    let mut s = Session::start(&[
+        "--db",
+        db.to_str().unwrap(),
+        "--base-url",
+        "http://127.0.0.1:9",
+    ]);
+    s.wait_for("1 of 397");
+    s.send("S");
+    s.wait_for("cannot reach 127.0.0.1:9");
+    s.send(ESC);
+    s.send("l");
+    s.wait_for("cannot reach 127.0.0.1:9");
+    s.send(ESC).send("j");
+    s.wait_for("2 of 397");
+    s.send("Q");
+}
