@@ -60,7 +60,7 @@ fn each_fault_says_what_to_do() {
         (Fault::Status(401), "token missing or expired"),
         (Fault::Status(403), "blocked by the store's bot protection"),
         (Fault::Status(404), "this GPT is no longer public"),
-        (Fault::Status(500), "the store failed (HTTP 500) 3 times"),
+        (Fault::Status(500), "the store failed (HTTP 500) 4 times"),
         (Fault::Malformed, "something unexpected"),
         (Fault::Truncated, "something unexpected"),
     ];
@@ -485,4 +485,139 @@ fn a_killed_refresh_leaves_no_snapshot_and_resumes_without_refetching() {
         )
         .unwrap();
     assert_eq!(n as usize, store.shelf_ids("trending").len());
+}
+
+#[test]
+fn a_details_refresh_records_gone_and_stale_gpts_and_resumes() {
+    let store = mock(MockConfig {
+        extra_per_shelf: 30,
+        ..MockConfig::default()
+    });
+    let (_dir, db) = temp_db();
+    let url = store.url();
+    run_json(
+        &db,
+        &[
+            "refresh",
+            "--base-url",
+            &url,
+            "--rate",
+            "0",
+            "shelves",
+            "--json",
+        ],
+    );
+    let total = store.gpt_ids().len();
+    // One GPT gone, one failing every time.
+    store.fault(rule(Fault::Status(404), "/gizmos/g-kZ0eYXlJe", None));
+    store.fault(rule(Fault::Status(500), "/gizmos/g-bo0FiWLY7", None));
+    let before = store.hits().len();
+    let s = run_json(
+        &db,
+        &[
+            "refresh",
+            "--base-url",
+            &url,
+            "--rate",
+            "0",
+            "--concurrency",
+            "8",
+            "--retries",
+            "0",
+            "details",
+            "--json",
+        ],
+    );
+    assert_eq!(s["snapshot"], 3);
+    assert_eq!(s["unavailable"], 1);
+    assert_eq!(s["stale"], 1);
+    assert_eq!(s["fetched"].as_u64().unwrap() as usize, total - 2);
+    assert_eq!(store.hits().len() - before, total, "one request a GPT");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let row = |id: &str| -> (bool, Option<String>, Option<String>, String) {
+        conn.query_row(
+            "SELECT available, fetch_status, fetch_error, name FROM gpt_3 WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap()
+    };
+    let gone = row("g-kZ0eYXlJe");
+    assert_eq!((gone.0, gone.1.as_deref()), (false, Some("unavailable")));
+    assert_eq!(gone.3, "Scholar GPT", "its last known name is kept");
+    let stale = row("g-bo0FiWLY7");
+    assert_eq!((stale.0, stale.1.as_deref()), (true, Some("stale")));
+    assert!(stale.2.unwrap().contains("HTTP 500"));
+    assert_eq!(stale.3, "Consensus", "carried forward, not lost");
+    let n: i64 = conn
+        .query_row("SELECT count(*) FROM gpt_3", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n as usize, total, "nothing vanished by accident");
+    let text = stdout(&run(&db, &["show", "g-bo0FiWLY7"]));
+    assert!(
+        text.contains("refreshed      stale: the store failed (HTTP 500)"),
+        "{text}"
+    );
+    drop(conn);
+
+    // Killed part-way, then resumed: what was checkpointed is not fetched again.
+    store.clear_faults();
+    let checkpoint =
+        std::path::PathBuf::from(format!("{}.refresh-details/checkpoint.json", db.display()));
+    let mut child = bin()
+        .arg("--db")
+        .arg(&db)
+        .args([
+            "refresh",
+            "--base-url",
+            &url,
+            "--rate",
+            "150",
+            "details",
+            "--from-snapshot",
+            "2",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let done_at_kill = loop {
+        let next = std::fs::read(&checkpoint)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+            .and_then(|v| v["next"].as_u64())
+            .unwrap_or(0);
+        if next > 0 {
+            break next as usize;
+        }
+        assert!(std::time::Instant::now() < deadline, "no progress");
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(snapshot_count(&db), 3);
+    let cut = store.hits().len();
+    let s = run_json(
+        &db,
+        &[
+            "refresh",
+            "--base-url",
+            &url,
+            "--rate",
+            "0",
+            "details",
+            "--from-snapshot",
+            "2",
+            "--resume",
+            "--json",
+        ],
+    );
+    assert_eq!(s["snapshot"], 4);
+    let again = store.hits().len() - cut;
+    assert!(
+        again <= total - done_at_kill,
+        "{again} requests after resuming; {done_at_kill} of {total} were done"
+    );
+    assert_eq!(s["fetched"].as_u64().unwrap() as usize, total);
 }

@@ -23,6 +23,9 @@ pub struct LiveArgs {
     /// Requests in flight at most
     #[arg(long, global = true, default_value_t = crate::live::client::DEFAULT_CONCURRENCY)]
     pub concurrency: usize,
+    /// Retries of a request that met 429, 5xx or a timeout (with exponential backoff)
+    #[arg(long, global = true, default_value_t = 4)]
+    pub retries: u32,
 }
 
 impl LiveArgs {
@@ -41,6 +44,7 @@ impl LiveArgs {
                 .and_then(|t| Token::new(&t)),
             rate: self.rate,
             concurrency: self.concurrency.max(1),
+            max_retries: self.retries,
             ..LiveConfig::default()
         })
     }
@@ -291,6 +295,54 @@ pub enum RefreshCommand {
         #[command(flatten)]
         common: RefreshArgs,
     },
+    /// Every GPT of a snapshot (or those the filters keep) fetched again: a 404 is recorded
+    /// unavailable, another failure carries the old record forward marked stale
+    Details {
+        /// The snapshot whose GPTs to fetch [default: the newest]
+        #[arg(long, value_name = "ID")]
+        from_snapshot: Option<i64>,
+        /// At most this many GPTs, most conversations first
+        #[arg(long)]
+        limit: Option<usize>,
+        #[command(flatten)]
+        filter: super::filter::FilterArgs,
+        #[command(flatten)]
+        common: RefreshArgs,
+    },
+}
+
+/// The GPT ids a details refresh fetches: the filter's GPTs of snapshot `from`, most
+/// conversations first.
+fn detail_ids(
+    db: &crate::store::Db,
+    from: i64,
+    filter: &crate::store::view::Filter,
+    limit: Option<usize>,
+) -> anyhow::Result<Vec<String>> {
+    use crate::store::view::{Columns, SortKey, text_matches};
+    let columns = Columns::load(db, from)?;
+    let hits = match &filter.text {
+        Some(t) => Some(text_matches(db, from, t)?),
+        None => None,
+    };
+    let mut order = columns.ordering(SortKey::Conversations);
+    order.reverse();
+    let mut kept = columns.filter(&order, filter, hits.as_deref());
+    kept.truncate(limit.unwrap_or(usize::MAX));
+    let t = crate::store::schema::gpt_table(from);
+    let mut by_rowid: Vec<Option<String>> = vec![None; columns.len() + 1];
+    let mut st = db.conn().prepare(&format!("SELECT rowid, id FROM {t}"))?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        let rowid: usize = r.get::<_, i64>(0)? as usize;
+        if let Some(slot) = by_rowid.get_mut(rowid) {
+            *slot = Some(r.get(1)?);
+        }
+    }
+    Ok(kept
+        .iter()
+        .filter_map(|id| by_rowid.get(*id as usize).cloned().flatten())
+        .collect())
 }
 
 #[derive(Debug, Args)]
@@ -315,9 +367,6 @@ pub fn refresh(
     use crate::live::refresh::{self, Plan};
     use std::sync::Arc;
     use std::sync::atomic::{AtomicBool, Ordering};
-    let (plan, args) = match cmd {
-        RefreshCommand::Shelves { common } => (Plan::Shelves, common),
-    };
     let config = live.config()?;
     let base_url = config.base_url.clone();
     let client = Client::new(config)?;
@@ -329,6 +378,37 @@ pub fn refresh(
             db.path().display()
         );
     }
+    let mut carry: Option<refresh::CarryForward> = None;
+    let (plan, args) = match cmd {
+        RefreshCommand::Shelves { common } => (Plan::Shelves, common),
+        RefreshCommand::Details {
+            from_snapshot,
+            limit,
+            filter,
+            common,
+        } => {
+            let from = query::snapshot(&db, from_snapshot)?.id;
+            let ids = detail_ids(&db, from, &filter.to_filter()?, limit)?;
+            if ids.is_empty() {
+                anyhow::bail!("no GPT of snapshot #{from} passes the filters: nothing to refresh");
+            }
+            let old = std::sync::Mutex::new(crate::store::Db::open(
+                db.path(),
+                super::lock_timeout(global)?,
+            )?);
+            carry = Some(Arc::new(move |id: &str| {
+                let db = old.lock().ok()?;
+                query::raw_source(&db, from, id).ok().flatten()
+            }));
+            (
+                Plan::Details {
+                    from,
+                    ids: Arc::new(ids),
+                },
+                common,
+            )
+        }
+    };
     let work = refresh::work_dir(db.path(), &plan);
     let rt = runtime()?;
     let cancel = Arc::new(AtomicBool::new(false));
@@ -361,7 +441,16 @@ pub fn refresh(
                 stop.store(true, Ordering::Relaxed);
             }
         });
-        refresh::run(&client, &plan, &work, args.resume, &progress, &cancel).await
+        refresh::run_with(
+            &client,
+            &plan,
+            &work,
+            args.resume,
+            &progress,
+            &cancel,
+            carry,
+        )
+        .await
     });
     bar.finish_and_clear();
     let (_, summary) = fetched?;
@@ -379,11 +468,23 @@ pub fn refresh(
     }
     writeln!(
         out,
-        "snapshot #{} \"{}\": {} GPTs fetched from {} shelves ({} requests, {} retries{})",
+        "snapshot #{} \"{}\": {} GPTs fetched{}{} ({} requests, {} retries{})",
         summary.snapshot,
         text::line(&summary.label),
         summary.fetched,
-        summary.shelves,
+        if summary.shelves > 0 {
+            format!(" from {} shelves", summary.shelves)
+        } else {
+            String::new()
+        },
+        if summary.unavailable + summary.stale > 0 {
+            format!(
+                ", {} no longer public, {} carried forward stale",
+                summary.unavailable, summary.stale
+            )
+        } else {
+            String::new()
+        },
         summary.requests,
         summary.retries,
         if summary.resumed_pages > 0 {

@@ -381,7 +381,7 @@ fn explore(
     })
 }
 
-fn lock_timeout(global: &GlobalArgs) -> anyhow::Result<Duration> {
+pub(crate) fn lock_timeout(global: &GlobalArgs) -> anyhow::Result<Duration> {
     Duration::try_from_secs_f64(global.lock_timeout.max(0.0))
         .map_err(|_| anyhow::anyhow!("--lock-timeout: not a number of seconds"))
 }

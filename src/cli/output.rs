@@ -134,6 +134,17 @@ pub fn gpt(out: &mut dyn Write, v: &GptView) -> anyhow::Result<()> {
     writeln!(out, "{}  ({})", text::line(&r.name), r.id)?;
     writeln!(out, "  url            {}", text::line(&v.url))?;
     writeln!(out, "  availability   {}", r.availability.as_str())?;
+    if let Some(f) = &r.fetch {
+        writeln!(
+            out,
+            "  refreshed      {}{}",
+            f.status.as_str(),
+            f.error
+                .as_deref()
+                .map(|e| format!(": {}", text::line(e)))
+                .unwrap_or_default()
+        )?;
+    }
     let author = &r.author;
     writeln!(
         out,

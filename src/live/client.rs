@@ -92,8 +92,8 @@ pub enum LiveError {
     NotFound(String),
     #[error("rate limited by the store; gave up after {retries} retries (HTTP 429)")]
     RateLimited { retries: u32 },
-    #[error("the store failed (HTTP {status}) {retries} times in a row")]
-    Server { status: u16, retries: u32 },
+    #[error("the store failed (HTTP {status}) {tries} times in a row")]
+    Server { status: u16, tries: u32 },
     #[error("the store did not answer within {0} s")]
     Timeout(u64),
     #[error("cannot reach {host}: {reason}")]
@@ -292,7 +292,10 @@ impl Client {
             if retries >= self.config.max_retries {
                 return Err(match err {
                     LiveError::RateLimited { .. } => LiveError::RateLimited { retries },
-                    LiveError::Server { status, .. } => LiveError::Server { status, retries },
+                    LiveError::Server { status, .. } => LiveError::Server {
+                        status,
+                        tries: retries + 1,
+                    },
                     other => other,
                 });
             }
@@ -362,7 +365,7 @@ impl Client {
             500..=599 => {
                 let after = retry_after(&resp);
                 return Err(Attempt::Retry(
-                    LiveError::Server { status, retries: 0 },
+                    LiveError::Server { status, tries: 1 },
                     after,
                 ));
             }

@@ -14,6 +14,7 @@ use crate::store::import::{ImportOptions, ImportReport, Input, import};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
@@ -22,13 +23,64 @@ use std::time::{Duration, Instant};
 pub enum Plan {
     /// The store front and every shelf paged to its end.
     Shelves,
+    /// These GPTs of snapshot `from`, each fetched again.
+    Details { from: i64, ids: Arc<Vec<String>> },
 }
 
 impl Plan {
     pub fn name(&self) -> &'static str {
         match self {
             Plan::Shelves => "shelves",
+            Plan::Details { .. } => "details",
         }
+    }
+
+    /// What `--resume` checks it continues the same refresh.
+    fn key(&self) -> String {
+        match self {
+            Plan::Shelves => "shelves".to_owned(),
+            Plan::Details { from, ids } => {
+                let mut h = xxhash_rust::xxh3::Xxh3::new();
+                for id in ids.iter() {
+                    h.update(id.as_bytes());
+                    h.update(b"\n");
+                }
+                format!(
+                    "details of {} GPTs of snapshot #{from} ({:016x})",
+                    ids.len(),
+                    h.digest()
+                )
+            }
+        }
+    }
+}
+
+/// A GPT's record as a snapshot has it (the raw source text), for carrying forward a GPT
+/// whose fetch failed.
+pub type CarryForward = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
+/// Errors that are the same for every request (no token, a bot wall, no network): a details
+/// refresh stops at once on them instead of marking every GPT stale.
+fn is_fatal(e: &LiveError) -> bool {
+    matches!(
+        e,
+        LiveError::Unauthorized | LiveError::Forbidden | LiveError::Unreachable { .. }
+    )
+}
+
+/// One spool line: the fetch envelope around `data` (JSON on one line: the raw texts' line
+/// breaks are whitespace between tokens, so they become spaces).
+fn envelope(id: &str, at: i64, status: &str, error: Option<&str>, data: Option<&[u8]>) -> String {
+    let head = serde_json::json!({"id": id, "at": at, "status": status, "error": error});
+    match data {
+        Some(d) => {
+            let d: String = String::from_utf8_lossy(d)
+                .chars()
+                .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+                .collect();
+            format!("{{\"gptscope_fetch\":{head},\"data\":{d}}}")
+        }
+        None => format!("{{\"gptscope_fetch\":{head}}}"),
     }
 }
 
@@ -106,6 +158,11 @@ struct Checkpoint {
     store_front: bool,
     /// Shelf ids in store-front order, with where each stands.
     shelves: Vec<(String, Step)>,
+    /// Details: GPTs done (a prefix of the id list), and how they ended.
+    next: usize,
+    total: usize,
+    unavailable: u64,
+    stale: u64,
 }
 
 /// The spool and its checkpoint in a work directory.
@@ -139,11 +196,12 @@ impl Spool {
                 Ok(bytes) => {
                     let c: Checkpoint = serde_json::from_slice(&bytes)
                         .map_err(|e| Self::err(dir, format!("unreadable checkpoint: {e}")))?;
-                    if c.plan != plan.name() || c.base_url != base_url {
+                    if c.plan != plan.key() || c.base_url != base_url {
                         return Err(Self::err(
                             dir,
                             format!(
-                                "the unfinished refresh there is a {} refresh of {}",
+                                "the unfinished refresh there is of {} from {}: run it with the \
+                                 same arguments, or without --resume to start over",
                                 c.plan, c.base_url
                             ),
                         ));
@@ -158,7 +216,7 @@ impl Spool {
         }
         std::fs::create_dir_all(dir).map_err(|e| Self::err(dir, e))?;
         let state = state.unwrap_or_else(|| Checkpoint {
-            plan: plan.name().to_owned(),
+            plan: plan.key(),
             base_url: base_url.to_owned(),
             started_at: crate::time::now(),
             ..Checkpoint::default()
@@ -254,19 +312,37 @@ pub async fn run(
     progress: &(dyn Fn(&Progress) + Send + Sync),
     cancel: &AtomicBool,
 ) -> Result<(PathBuf, Summary), RefreshError> {
+    run_with(client, plan, work, resume, progress, cancel, None).await
+}
+
+/// [`run`], with where a details refresh finds the records it carries forward.
+pub async fn run_with(
+    client: &Client,
+    plan: &Plan,
+    work: &Path,
+    resume: bool,
+    progress: &(dyn Fn(&Progress) + Send + Sync),
+    cancel: &AtomicBool,
+    carry: Option<CarryForward>,
+) -> Result<(PathBuf, Summary), RefreshError> {
     let mut spool = Spool::open(work, plan, &client.config().base_url, resume)?;
     let resumed_pages = spool.state.pages;
     let started = Instant::now();
     let report = |s: &Spool| {
-        let done = s
-            .state
-            .shelves
-            .iter()
-            .filter(|(_, st)| *st == Step::Done)
-            .count() as u64;
+        let (done, total) = match plan {
+            Plan::Shelves => (
+                s.state
+                    .shelves
+                    .iter()
+                    .filter(|(_, st)| *st == Step::Done)
+                    .count() as u64,
+                s.state.shelves.len() as u64,
+            ),
+            Plan::Details { .. } => (s.state.next as u64, s.state.total as u64),
+        };
         progress(&Progress {
             done,
-            total: s.state.shelves.len() as u64,
+            total,
             gpts: s.state.gpts,
             elapsed: started.elapsed(),
         });
@@ -315,20 +391,117 @@ pub async fn run(
                 }
             }
         }
+        Plan::Details { .. } => {}
+    }
+    if let Plan::Details { ids, .. } = plan {
+        details(client, ids, &mut spool, &report, cancel, carry).await?;
     }
     let counters = &client.counters;
     let summary = Summary {
         snapshot: 0,
         label: String::new(),
         fetched: spool.state.gpts,
-        unavailable: 0,
-        stale: 0,
+        unavailable: spool.state.unavailable,
+        stale: spool.state.stale,
         requests: counters.requests.load(Ordering::Relaxed),
         retries: counters.retries.load(Ordering::Relaxed),
         resumed_pages,
         shelves: spool.state.shelves.len() as u64,
     };
     Ok((Spool::data(work), summary))
+}
+
+/// GPTs fetched at once by a details refresh between checkpoints.
+const DETAILS_CHUNK: usize = 256;
+
+/// Fetches every GPT of `ids` from the checkpoint's place on, a chunk at a time (the client's
+/// concurrency cap and rate limit apply), checkpointing after each chunk.
+async fn details(
+    client: &Client,
+    ids: &Arc<Vec<String>>,
+    spool: &mut Spool,
+    report: &(dyn Fn(&Spool) + Send + Sync),
+    cancel: &AtomicBool,
+    carry: Option<CarryForward>,
+) -> Result<(), RefreshError> {
+    spool.state.total = ids.len();
+    let mut first_error: Option<String> = None;
+    while spool.state.next < ids.len() {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(RefreshError::Cancelled);
+        }
+        let chunk = &ids[spool.state.next..(spool.state.next + DETAILS_CHUNK).min(ids.len())];
+        let mut set = tokio::task::JoinSet::new();
+        for (i, id) in chunk.iter().enumerate() {
+            let (client, id) = (client.clone(), id.clone());
+            set.spawn(async move { (i, api::gpt(&client, &id).await) });
+        }
+        let mut results: Vec<Option<Result<api::LiveGpt, LiveError>>> =
+            (0..chunk.len()).map(|_| None).collect();
+        while let Some(joined) = set.join_next().await {
+            if let Ok((i, r)) = joined {
+                if let Err(e) = &r
+                    && is_fatal(e)
+                {
+                    set.abort_all();
+                    return Err(e.clone().into());
+                }
+                results[i] = Some(r);
+            }
+        }
+        let now = crate::time::now();
+        let mut lines = Vec::with_capacity(chunk.len());
+        let (mut ok, mut gone, mut stale) = (0u64, 0u64, 0u64);
+        for (id, r) in chunk.iter().zip(results) {
+            let r = r.unwrap_or(Err(LiveError::Cancelled));
+            let old = || carry.as_ref().and_then(|c| c(id));
+            lines.push(match r {
+                Ok(g) => {
+                    ok += 1;
+                    envelope(id, g.fetched_at, "ok", None, Some(&g.raw))
+                }
+                Err(e) if e.is_not_found() => {
+                    gone += 1;
+                    let old = old();
+                    envelope(
+                        id,
+                        now,
+                        "unavailable",
+                        Some(&e.to_string()),
+                        old.as_deref().map(str::as_bytes),
+                    )
+                }
+                Err(e) => {
+                    stale += 1;
+                    first_error.get_or_insert_with(|| e.to_string());
+                    let old = old();
+                    envelope(
+                        id,
+                        now,
+                        "stale",
+                        Some(&e.to_string()),
+                        old.as_deref().map(str::as_bytes),
+                    )
+                }
+            });
+        }
+        spool.state.next += chunk.len();
+        spool.state.unavailable += gone;
+        spool.state.stale += stale;
+        spool.append(&lines, ok)?;
+        report(spool);
+    }
+    // Nothing answered at all: no snapshot of only carried-forward records.
+    if spool.state.gpts == 0 && spool.state.unavailable == 0 && spool.state.total > 0 {
+        return Err(RefreshError::Live(LiveError::Unexpected {
+            what: format!(
+                "no GPT could be fetched ({})",
+                first_error.unwrap_or_else(|| "every request failed".to_owned())
+            ),
+            first: String::new(),
+        }));
+    }
+    Ok(())
 }
 
 /// Imports a finished spool as one snapshot and removes the work directory.

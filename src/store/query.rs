@@ -146,7 +146,7 @@ pub fn gpt(db: &Db, snapshot: &SnapshotInfo, id: &str) -> Result<Option<GptView>
                     g.observed_at, g.available, g.line,
                     d.hash, d.short_url, d.description, d.welcome_message, d.prompt_starters,
                     g.categories, d.tools, d.default_model, d.share_recipient, d.rating_by_star,
-                    f.path, f.format, g.evidence
+                    f.path, f.format, g.evidence, g.fetch_status, g.fetch_error
              FROM {} g JOIN detail d ON d.hash = g.detail
              LEFT JOIN source_file f ON f.snapshot_id = ?1 AND f.file_no = g.file_no
              WHERE g.id = ?2",
@@ -196,6 +196,13 @@ pub fn gpt(db: &Db, snapshot: &SnapshotInfo, id: &str) -> Result<Option<GptView>
                     share_recipient: r.get(22)?,
                     rating_by_star: by_star.and_then(|s| serde_json::from_str(&s).ok()),
                     actions: Vec::new(),
+                    fetch: r
+                        .get::<_, Option<String>>(27)?
+                        .and_then(|s| crate::store::record::FetchStatus::parse(&s))
+                        .map(|status| crate::store::record::Fetch {
+                            status,
+                            error: r.get(28).ok().flatten(),
+                        }),
                 };
                 let detail: Vec<u8> = r.get(14)?;
                 let line: i64 = r.get(13)?;

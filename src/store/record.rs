@@ -41,6 +41,43 @@ pub struct GptRecord {
     pub availability: Availability,
     /// When the source observed this GPT (crawl date, export time), Unix seconds.
     pub observed_at: Option<i64>,
+    /// How a refresh got this record (none for imported files).
+    pub fetch: Option<Fetch>,
+}
+
+/// How a refresh got a record: fetched now, answered "not found", or carried forward from the
+/// snapshot it refreshed because the fetch failed (with why).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fetch {
+    pub status: FetchStatus,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FetchStatus {
+    Ok,
+    Unavailable,
+    Stale,
+}
+
+impl FetchStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FetchStatus::Ok => "ok",
+            FetchStatus::Unavailable => "unavailable",
+            FetchStatus::Stale => "stale",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<FetchStatus> {
+        match s {
+            "ok" => Some(FetchStatus::Ok),
+            "unavailable" => Some(FetchStatus::Unavailable),
+            "stale" => Some(FetchStatus::Stale),
+            _ => None,
+        }
+    }
 }
 
 impl GptRecord {

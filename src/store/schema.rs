@@ -31,7 +31,7 @@ use rusqlite::Connection;
 pub const APPLICATION_ID: i32 = 0x4750_5453;
 
 /// The newest schema this build knows.
-pub const SCHEMA_VERSION: i32 = 2;
+pub const SCHEMA_VERSION: i32 = 3;
 
 /// The version of the monetisation-signal rules snapshots were computed with (see
 /// `snapshot.signals_version`); a snapshot below it needs `gptscope signals --recompute`.
@@ -173,7 +173,9 @@ pub fn create_gpt_table(conn: &Connection, snapshot_id: i64) -> rusqlite::Result
             line         INTEGER NOT NULL,
             name_key     TEXT NOT NULL,
             signals      INTEGER NOT NULL DEFAULT 0,
-            evidence     TEXT
+            evidence     TEXT,
+            fetch_status TEXT,
+            fetch_error  TEXT
         );"
     ))
 }
@@ -195,12 +197,22 @@ pub fn index_gpt_table(conn: &Connection, snapshot_id: i64) -> rusqlite::Result<
     ))
 }
 
+/// Every snapshot's GPT table.
+fn gpt_tables(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut st = conn.prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'gpt_[0-9]*'",
+    )?;
+    st.query_map([], |r| r.get(0))?.collect()
+}
+
 /// Brings a database to [`SCHEMA_VERSION`]. Each step runs in its own transaction.
 ///
 /// - 1: the tables above.
 /// - 2: monetisation signals: `signals` (a bit set) and `evidence` (JSON) on every GPT table,
 ///   `snapshot.signals_version`; snapshots from before have version 0 until
-///   `gptscope signals --recompute` fills them (a new database starts at 2 directly).
+///   `gptscope signals --recompute` fills them (a new database starts at the newest directly).
+/// - 3: `fetch_status` (ok / unavailable / stale) and `fetch_error` on every GPT table: how a
+///   refresh got each record (none for imported files).
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     let version: i32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if version < 1 {
@@ -219,20 +231,24 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
         tx.execute_batch(
             "ALTER TABLE snapshot ADD COLUMN signals_version INTEGER NOT NULL DEFAULT 0;",
         )?;
-        let tables: Vec<String> = {
-            let mut st = tx.prepare(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'gpt_[0-9]*'",
-            )?;
-            st.query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?
-        };
-        for t in tables {
+        for t in gpt_tables(&tx)? {
             tx.execute_batch(&format!(
                 "ALTER TABLE {t} ADD COLUMN signals INTEGER NOT NULL DEFAULT 0;
                  ALTER TABLE {t} ADD COLUMN evidence TEXT;"
             ))?;
         }
         tx.pragma_update(None, "user_version", 2)?;
+        tx.commit()?;
+    }
+    if version < 3 {
+        let tx = conn.transaction()?;
+        for t in gpt_tables(&tx)? {
+            tx.execute_batch(&format!(
+                "ALTER TABLE {t} ADD COLUMN fetch_status TEXT;
+                 ALTER TABLE {t} ADD COLUMN fetch_error TEXT;"
+            ))?;
+        }
+        tx.pragma_update(None, "user_version", 3)?;
         tx.commit()?;
     }
     Ok(())

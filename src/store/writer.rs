@@ -222,7 +222,8 @@ const DETAIL_COLUMNS: &str = "(hash, short_url, description, welcome_message, pr
 const GPT_COLUMNS: &str = "(rowid, id, name, author_id, category, categories, tools, actions, \
                            files, conv_bucket, conv, review_total, review_count, rating, \
                            created_at, created_from_id, updated_at, observed_at, available, \
-                           detail, blob, file_no, line, name_key, signals, evidence)";
+                           detail, blob, file_no, line, name_key, signals, evidence, \
+                           fetch_status, fetch_error)";
 
 /// `INSERT … VALUES (?1, ?2), (?3, ?4), …` for `rows` rows of `columns` columns.
 fn multi_insert(head: &str, columns: usize, rows: usize) -> String {
@@ -306,7 +307,7 @@ impl<'c> Statements<'c> {
                 &format!("INSERT OR IGNORE INTO detail {DETAIL_COLUMNS}"),
                 9,
             )?,
-            gpt: Insert::prepare(conn, &format!("INSERT INTO {t} {GPT_COLUMNS}"), 26)?,
+            gpt: Insert::prepare(conn, &format!("INSERT INTO {t} {GPT_COLUMNS}"), 28)?,
             action_insert: conn.prepare(
                 "INSERT OR IGNORE INTO detail_action (detail, pos, domain, auth,
                     privacy_policy_url)
@@ -398,7 +399,10 @@ fn bind_gpt(
     st.raw_bind_parameter(at + 22, g.line as i64)?;
     st.raw_bind_parameter(at + 23, &g.name_key)?;
     st.raw_bind_parameter(at + 24, g.signals)?;
-    st.raw_bind_parameter(at + 25, &g.evidence)
+    st.raw_bind_parameter(at + 25, &g.evidence)?;
+    let fetch = g.record.fetch.as_ref();
+    st.raw_bind_parameter(at + 26, fetch.map(|f| f.status.as_str()))?;
+    st.raw_bind_parameter(at + 27, fetch.and_then(|f| f.error.as_deref()))
 }
 
 /// Writes one snapshot inside one transaction; dropped without [`SnapshotWriter::commit`], it

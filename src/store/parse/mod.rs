@@ -369,6 +369,10 @@ fn dispatch(
     sink: &mut dyn Sink,
 ) -> Option<Found> {
     let line = lines.line_of(text);
+    if let Some(fetch) = obj.gptscope_fetch {
+        parse_fetched(fetch.get(), obj.data, text, lines, ctx, path, sink);
+        return None;
+    }
     if let Some(cuts) = obj.cuts {
         parse_discovery(cuts.get(), lines, ctx, path, sink);
         return None;
@@ -725,6 +729,108 @@ fn summary_record(text: &str, issues: &mut RecordIssues) -> Option<GptRecord> {
     }
     resource::fill_created_from_id(&mut rec);
     Some(rec)
+}
+
+/// The envelope a refresh writes around each GPT it asked for:
+/// `{"gptscope_fetch": {"id", "at", "status": "ok" | "unavailable" | "stale", "error"},
+/// "data": resource}` (`data` is the answer, or for a stale record the snapshot's old one).
+#[derive(Deserialize)]
+struct FetchJ {
+    id: String,
+    at: Option<i64>,
+    status: String,
+    error: Option<String>,
+}
+
+/// Marks the GPTs of a fetched answer with how they were fetched.
+struct Marking<'s> {
+    inner: &'s mut dyn Sink,
+    fetch: crate::store::record::Fetch,
+    at: Option<i64>,
+    seen: bool,
+}
+
+impl Sink for Marking<'_> {
+    fn gpt(&mut self, mut gpt: GptRecord, raw: &[u8], line: u64) {
+        use crate::store::record::{Availability, FetchStatus};
+        match self.fetch.status {
+            FetchStatus::Ok => gpt.observed_at = self.at.or(gpt.observed_at),
+            FetchStatus::Unavailable => {
+                gpt.availability = Availability::Unavailable;
+                gpt.observed_at = self.at.or(gpt.observed_at);
+            }
+            // Carried forward: its data is as old as it was.
+            FetchStatus::Stale => {}
+        }
+        gpt.fetch = Some(self.fetch.clone());
+        self.seen = true;
+        self.inner.gpt(gpt, raw, line);
+    }
+    fn shelf(&mut self, shelf: ShelfInfo) {
+        self.inner.shelf(shelf);
+    }
+    fn shelf_entry(&mut self, entry: ShelfEntry) {
+        self.inner.shelf_entry(entry);
+    }
+    fn issue(&mut self, issue: Issue) {
+        self.inner.issue(issue);
+    }
+    fn value(&mut self, text: &str, line: u64) {
+        parse_top_value(text, line, self);
+    }
+}
+
+fn parse_fetched(
+    fetch: &str,
+    data: Option<&RawValue>,
+    text: &str,
+    lines: &LineIndex<'_>,
+    ctx: &Context,
+    path: &FieldPath<'_>,
+    sink: &mut dyn Sink,
+) {
+    use crate::store::record::{Availability, Fetch, FetchStatus};
+    let line = lines.line_of(text);
+    let f: FetchJ = match serde_json::from_str(fetch) {
+        Ok(f) => f,
+        Err(e) => {
+            sink.issue(bad_container(line, path, "gptscope_fetch", &e));
+            return;
+        }
+    };
+    let Some(status) = FetchStatus::parse(&f.status) else {
+        sink.issue(Issue {
+            line,
+            kind: IssueKind::Skipped(SkipReason::Unrecognised),
+            message: format!(
+                "`gptscope_fetch.status`: {:?} is not ok, unavailable or stale",
+                snippet(&f.status)
+            ),
+        });
+        return;
+    };
+    let mut marking = Marking {
+        inner: sink,
+        fetch: Fetch {
+            status,
+            error: f.error,
+        },
+        at: f.at,
+        seen: false,
+    };
+    if let Some(d) = data {
+        parse_nested(d.get(), lines, ctx, &path.child("data"), &mut marking);
+    }
+    if !marking.seen {
+        // Gone, with no earlier record to carry its name: the id alone.
+        let gpt = GptRecord {
+            id: f.id,
+            availability: Availability::Unavailable,
+            observed_at: f.at,
+            ..GptRecord::default()
+        };
+        marking.gpt(gpt, text.as_bytes(), line);
+    }
 }
 
 /// A sink that keeps everything, for tests and small inputs.

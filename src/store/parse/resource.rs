@@ -57,6 +57,9 @@ pub(crate) struct ObjectJ<'a> {
     /// A top-level `name`: the flat per-GPT summaries some scrapers keep.
     #[serde(borrow)]
     pub name: Option<&'a RawValue>,
+    /// Our refresh's envelope: how the record in `data` was fetched.
+    #[serde(borrow)]
+    pub gptscope_fetch: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize, Default, Debug)]

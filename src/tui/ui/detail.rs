@@ -54,6 +54,19 @@ pub fn detail_lines(v: &GptView, snapshot_time: i64) -> Vec<Line<'static>> {
             "no longer public in the store".to_owned(),
         );
     }
+    // A refresh could not fetch it: what is shown is the earlier snapshot's record.
+    if let Some(f) = &r.fetch
+        && f.status == crate::store::record::FetchStatus::Stale
+    {
+        push(
+            &mut lines,
+            "refreshed",
+            format!(
+                "stale: carried forward ({})",
+                text::line(f.error.as_deref().unwrap_or("the fetch failed"))
+            ),
+        );
+    }
     let a = &r.author;
     let mut author = text::line(
         a.display_name
