@@ -1,0 +1,116 @@
+//! `refresh details` of 10,000 GPTs against the mock store on loopback, with no rate limit and
+//! 16 requests in flight: GPTs a second from fetch to spool (the import that follows is
+//! measured by the import benchmark), and resident memory before and after, to see it flat.
+//!
+//!     cargo bench --bench refresh
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // A benchmark that cannot set up has nothing to measure.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use gptscope::live::mock::{MockConfig, MockStore};
+use gptscope::live::refresh::{Plan, run};
+use gptscope::live::{Client, LiveConfig};
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
+
+fn rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn bench_refresh(c: &mut Criterion) {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/discovery_2026-04-14_global.json");
+    let store = MockStore::start(
+        &fixture,
+        MockConfig {
+            extra_per_shelf: 1000,
+            ..MockConfig::default()
+        },
+    )
+    .unwrap();
+    let mut ids = store.gpt_ids();
+    ids.truncate(10_000);
+    let ids = Arc::new(ids);
+    let client = Client::new(LiveConfig {
+        base_url: store.url(),
+        rate: 0.0,
+        concurrency: 16,
+        ..LiveConfig::default()
+    })
+    .unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let plan = Plan::Details {
+        from: 1,
+        ids: ids.clone(),
+    };
+    let before = rss_mb();
+    let mut group = c.benchmark_group("refresh");
+    group.sample_size(10);
+    group.throughput(criterion::Throughput::Elements(ids.len() as u64));
+    group.bench_function("details_10k", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let work = dir.path().join("work");
+                let t = Instant::now();
+                let (_, summary) = rt
+                    .block_on(run(
+                        &client,
+                        &plan,
+                        &work,
+                        false,
+                        &|_| {},
+                        &AtomicBool::new(false),
+                    ))
+                    .unwrap();
+                total += t.elapsed();
+                assert_eq!(summary.fetched as usize, ids.len());
+            }
+            total
+        })
+    });
+    group.finish();
+    // One more run, sampling memory at every checkpoint: flat means no growth with GPTs done.
+    let samples = std::sync::Mutex::new(Vec::new());
+    let work = dir.path().join("work");
+    rt.block_on(run(
+        &client,
+        &plan,
+        &work,
+        false,
+        &|_| samples.lock().unwrap().push(rss_mb()),
+        &AtomicBool::new(false),
+    ))
+    .unwrap();
+    let samples = samples.into_inner().unwrap();
+    let (lo, hi) = samples
+        .iter()
+        .fold((f64::MAX, 0f64), |(lo, hi), x| (lo.min(*x), hi.max(*x)));
+    eprintln!(
+        "{} GPTs: resident memory {before:.0} MB before the runs, {:.0} MB after; during the \
+         last run {lo:.0}–{hi:.0} MB over {} checkpoints (first {:.0}, last {:.0})",
+        ids.len(),
+        rss_mb(),
+        samples.len(),
+        samples.first().copied().unwrap_or(0.0),
+        samples.last().copied().unwrap_or(0.0)
+    );
+}
+
+criterion_group!(benches, bench_refresh);
+criterion_main!(benches);
