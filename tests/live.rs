@@ -621,3 +621,93 @@ fn a_details_refresh_records_gone_and_stale_gpts_and_resumes() {
     );
     assert_eq!(s["fetched"].as_u64().unwrap() as usize, total);
 }
+
+#[test]
+fn search_and_author_refreshes_page_to_the_end() {
+    let store = mock(MockConfig {
+        token: Some(SECRET.to_owned()),
+        extra_per_shelf: 5,
+        list_page: 3,
+        ..MockConfig::default()
+    });
+    let (dir, db) = temp_db();
+    let url = store.url();
+    let terms = write(
+        dir.path(),
+        "terms.txt",
+        "# what to look for\nscholar\n\ngpt\n",
+    );
+    let refresh = |args: &[&str]| {
+        let o = bin()
+            .arg("--db")
+            .arg(&db)
+            .args(["refresh", "--base-url", &url, "--rate", "0"])
+            .args(args)
+            .arg("--json")
+            .env("GPTSCOPE_TOKEN", SECRET)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()
+    };
+    let s = refresh(&["search", "--terms", terms.to_str().unwrap()]);
+    // Every GPT whose name has "gpt" or "scholar", over pages of three.
+    let ids = store.gpt_ids();
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let n: i64 = conn
+        .query_row(
+            &format!("SELECT count(*) FROM gpt_{}", s["snapshot"]),
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(n > 3, "more than one page: {n}");
+    assert!(store.hits().iter().any(|h| h.path.contains("cursor=3")));
+    assert!(n as usize <= ids.len());
+    let s = refresh(&["author", "user-MV1EPMI80LBUBFXL3yqj7TxP"]);
+    let name: String = conn
+        .query_row(
+            &format!(
+                "SELECT name FROM gpt_{} WHERE id = 'g-kZ0eYXlJe'",
+                s["snapshot"]
+            ),
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(name, "Scholar GPT");
+    // Without the token: 401, said plainly, nothing written.
+    let before = snapshot_count(&db);
+    let o = run(
+        &db,
+        &[
+            "refresh",
+            "--base-url",
+            &url,
+            "author",
+            "user-MV1EPMI80LBUBFXL3yqj7TxP",
+        ],
+    );
+    assert!(
+        stderr(&o).contains("token missing or expired"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(snapshot_count(&db), before);
+    let o = run(
+        &db,
+        &[
+            "refresh",
+            "--base-url",
+            &url,
+            "search",
+            "--terms",
+            "/nonexistent",
+        ],
+    );
+    assert!(
+        stderr(&o).contains("/nonexistent: cannot read the search terms"),
+        "{}",
+        stderr(&o)
+    );
+}

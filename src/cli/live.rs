@@ -309,6 +309,35 @@ pub enum RefreshCommand {
         #[command(flatten)]
         common: RefreshArgs,
     },
+    /// One author's GPTs (needs GPTSCOPE_TOKEN)
+    Author {
+        user_id: String,
+        #[command(flatten)]
+        common: RefreshArgs,
+    },
+    /// Enumerate the store by search terms, each paged to its end (needs GPTSCOPE_TOKEN)
+    Search {
+        /// A file of search terms, one a line (`#` starts a comment)
+        #[arg(long, value_name = "FILE")]
+        terms: std::path::PathBuf,
+        #[command(flatten)]
+        common: RefreshArgs,
+    },
+}
+
+/// Search terms from a file: one a line, blank lines and `#` comments skipped.
+fn read_terms(path: &std::path::Path) -> anyhow::Result<Vec<String>> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("{}: cannot read the search terms: {e}", path.display()))?;
+    let terms: Vec<String> = text
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim().to_owned())
+        .filter(|l| !l.is_empty())
+        .collect();
+    if terms.is_empty() {
+        anyhow::bail!("{}: no search terms in it (one a line)", path.display());
+    }
+    Ok(terms)
 }
 
 /// The GPT ids a details refresh fetches: the filter's GPTs of snapshot `from`, most
@@ -381,6 +410,10 @@ pub fn refresh(
     let mut carry: Option<refresh::CarryForward> = None;
     let (plan, args) = match cmd {
         RefreshCommand::Shelves { common } => (Plan::Shelves, common),
+        RefreshCommand::Author { user_id, common } => (Plan::Author(user_id), common),
+        RefreshCommand::Search { terms, common } => {
+            (Plan::Search(Arc::new(read_terms(&terms)?)), common)
+        }
         RefreshCommand::Details {
             from_snapshot,
             limit,
@@ -472,10 +505,10 @@ pub fn refresh(
         summary.snapshot,
         text::line(&summary.label),
         summary.fetched,
-        if summary.shelves > 0 {
-            format!(" from {} shelves", summary.shelves)
-        } else {
-            String::new()
+        match plan {
+            Plan::Shelves => format!(" from {} shelves", summary.shelves),
+            Plan::Search(_) => format!(" for {} search terms", summary.shelves),
+            _ => String::new(),
         },
         if summary.unavailable + summary.stale > 0 {
             format!(

@@ -235,25 +235,56 @@ pub async fn shelf_page(
     .await
 }
 
+fn author_path(user_id: &str, cursor: Option<&str>) -> String {
+    let user = encode(user_id);
+    match cursor {
+        Some(c) => format!(
+            "/backend-api/gizmo_creators/{user}/gizmos?cursor={}",
+            encode(c)
+        ),
+        None => format!("/backend-api/gizmo_creators/{user}/gizmos"),
+    }
+}
+
+fn search_path(query: &str, cursor: Option<&str>) -> String {
+    let q = encode(query);
+    match cursor {
+        Some(c) => format!("/backend-api/gizmos/search?q={q}&cursor={}", encode(c)),
+        None => format!("/backend-api/gizmos/search?q={q}"),
+    }
+}
+
+const NO_AUTHOR: &str = "this author is not in the store";
+const NO_SEARCH: &str = "search is not available";
+
 /// An author's GPTs (needs a token), paged to the end.
 pub async fn author_gpts(
     client: &Client,
     user_id: &str,
     on_page: impl FnMut(&Found),
 ) -> Result<Found, LiveError> {
-    let user = encode(user_id);
     paged(
         client,
         "an author's GPTs",
-        "this author is not in the store",
-        |cursor| match cursor {
-            Some(c) => format!(
-                "/backend-api/gizmo_creators/{user}/gizmos?cursor={}",
-                encode(c)
-            ),
-            None => format!("/backend-api/gizmo_creators/{user}/gizmos"),
-        },
+        NO_AUTHOR,
+        |c| author_path(user_id, c),
         on_page,
+    )
+    .await
+}
+
+/// One page of an author's GPTs, and the cursor of the next.
+pub async fn author_page(
+    client: &Client,
+    user_id: &str,
+    cursor: Option<&str>,
+) -> Result<(Found, Option<String>), LiveError> {
+    fetch_page(
+        client,
+        &author_path(user_id, cursor),
+        "an author's GPTs",
+        NO_AUTHOR,
+        0,
     )
     .await
 }
@@ -264,16 +295,28 @@ pub async fn search(
     query: &str,
     on_page: impl FnMut(&Found),
 ) -> Result<Found, LiveError> {
-    let q = encode(query);
     paged(
         client,
         "search results",
-        "search is not available",
-        |cursor| match cursor {
-            Some(c) => format!("/backend-api/gizmos/search?q={q}&cursor={}", encode(c)),
-            None => format!("/backend-api/gizmos/search?q={q}"),
-        },
+        NO_SEARCH,
+        |c| search_path(query, c),
         on_page,
+    )
+    .await
+}
+
+/// One page of search results, and the cursor of the next.
+pub async fn search_page(
+    client: &Client,
+    query: &str,
+    cursor: Option<&str>,
+) -> Result<(Found, Option<String>), LiveError> {
+    fetch_page(
+        client,
+        &search_path(query, cursor),
+        "search results",
+        NO_SEARCH,
+        0,
     )
     .await
 }

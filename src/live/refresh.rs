@@ -25,6 +25,10 @@ pub enum Plan {
     Shelves,
     /// These GPTs of snapshot `from`, each fetched again.
     Details { from: i64, ids: Arc<Vec<String>> },
+    /// An author's GPTs (needs a token).
+    Author(String),
+    /// Search results for each term, paged to their end (needs a token).
+    Search(Arc<Vec<String>>),
 }
 
 impl Plan {
@@ -32,6 +36,8 @@ impl Plan {
         match self {
             Plan::Shelves => "shelves",
             Plan::Details { .. } => "details",
+            Plan::Author(_) => "author",
+            Plan::Search(_) => "search",
         }
     }
 
@@ -39,6 +45,8 @@ impl Plan {
     fn key(&self) -> String {
         match self {
             Plan::Shelves => "shelves".to_owned(),
+            Plan::Author(user) => format!("author {user}"),
+            Plan::Search(terms) => format!("search of {}", terms.join(", ")),
             Plan::Details { from, ids } => {
                 let mut h = xxhash_rust::xxh3::Xxh3::new();
                 for id in ids.iter() {
@@ -122,6 +130,7 @@ pub struct Summary {
     pub retries: u64,
     /// Pages already in the spool from an earlier run (`--resume`).
     pub resumed_pages: u64,
+    /// Lists paged through: shelves, or search terms.
     pub shelves: u64,
 }
 
@@ -302,6 +311,17 @@ fn page_line(body_items: &Found, shelf: &crate::store::parse::ShelfInfo, start: 
     .to_string()
 }
 
+/// A list page (an author's GPTs, search results) as a line of the spool: its GPTs as the
+/// importer reads a list.
+fn list_line(page: &Found) -> String {
+    let items: Vec<serde_json::Value> = page
+        .gpts
+        .iter()
+        .filter_map(|g| serde_json::from_slice::<serde_json::Value>(&g.raw).ok())
+        .collect();
+    serde_json::json!({"items": items}).to_string()
+}
+
 /// Runs a refresh: fetches into the spool (continuing it with `resume`), then imports it as a
 /// new snapshot. `progress` hears after every page; `cancel` stops between pages.
 pub async fn run(
@@ -339,6 +359,14 @@ pub async fn run_with(
                 s.state.shelves.len() as u64,
             ),
             Plan::Details { .. } => (s.state.next as u64, s.state.total as u64),
+            Plan::Author(_) | Plan::Search(_) => (
+                s.state
+                    .shelves
+                    .iter()
+                    .filter(|(_, st)| *st == Step::Done)
+                    .count() as u64,
+                s.state.shelves.len() as u64,
+            ),
         };
         progress(&Progress {
             done,
@@ -348,20 +376,31 @@ pub async fn run_with(
         });
     };
     match plan {
-        Plan::Shelves => {
+        Plan::Details { .. } => {}
+        _ => {
             if !spool.state.store_front {
-                let front = api::store_front(client).await?;
-                spool.state.shelves = front
-                    .shelves
-                    .iter()
-                    .map(|s| (s.id.clone(), Step::Next("0".to_owned())))
+                // The lists to page through: every shelf, the author, each search term.
+                let lists: Vec<String> = match plan {
+                    Plan::Shelves => api::store_front(client)
+                        .await?
+                        .shelves
+                        .iter()
+                        .map(|s| s.id.clone())
+                        .collect(),
+                    Plan::Author(user) => vec![user.clone()],
+                    Plan::Search(terms) => terms.to_vec(),
+                    Plan::Details { .. } => Vec::new(),
+                };
+                spool.state.shelves = lists
+                    .into_iter()
+                    .map(|l| (l, Step::Next(String::new())))
                     .collect();
                 spool.state.store_front = true;
                 spool.save()?;
             }
             report(&spool);
             for i in 0..spool.state.shelves.len() {
-                let (cut, step) = spool.state.shelves[i].clone();
+                let (key, step) = spool.state.shelves[i].clone();
                 let Step::Next(mut cursor) = step else {
                     continue;
                 };
@@ -369,29 +408,37 @@ pub async fn run_with(
                     if cancel.load(Ordering::Relaxed) {
                         return Err(RefreshError::Cancelled);
                     }
-                    let start: usize = cursor.parse().unwrap_or(0);
-                    let (page, next) = api::shelf_page(client, &cut, &cursor).await?;
-                    let Some(info) = page.shelves.first().cloned() else {
-                        // An empty answer: the shelf is over.
-                        spool.state.shelves[i].1 = Step::Done;
-                        spool.save()?;
-                        break;
+                    let at = (!cursor.is_empty()).then_some(cursor.as_str());
+                    let (page, next) = match plan {
+                        Plan::Shelves => api::shelf_page(client, &key, at.unwrap_or("0")).await?,
+                        Plan::Author(_) => api::author_page(client, &key, at).await?,
+                        _ => api::search_page(client, &key, at).await?,
                     };
-                    let line = page_line(&page, &info, start);
-                    spool.state.shelves[i].1 = match &next {
-                        Some(n) if !page.gpts.is_empty() => Step::Next(n.clone()),
-                        _ => Step::Done,
+                    let line = match (plan, page.shelves.first()) {
+                        (Plan::Shelves, Some(info)) => {
+                            Some(page_line(&page, info, cursor.parse().unwrap_or(0)))
+                        }
+                        // A shelf answer without its shelf: the shelf is over.
+                        (Plan::Shelves, None) => None,
+                        _ => Some(list_line(&page)),
                     };
-                    spool.append(&[line], page.gpts.len() as u64)?;
+                    let more = next.filter(|_| !page.gpts.is_empty() && line.is_some());
+                    spool.state.shelves[i].1 = match &more {
+                        Some(n) => Step::Next(n.clone()),
+                        None => Step::Done,
+                    };
+                    match line {
+                        Some(l) => spool.append(&[l], page.gpts.len() as u64)?,
+                        None => spool.save()?,
+                    }
                     report(&spool);
-                    match next {
-                        Some(n) if !page.gpts.is_empty() => cursor = n,
-                        _ => break,
+                    match more {
+                        Some(n) => cursor = n,
+                        None => break,
                     }
                 }
             }
         }
-        Plan::Details { .. } => {}
     }
     if let Plan::Details { ids, .. } = plan {
         details(client, ids, &mut spool, &report, cancel, carry).await?;
