@@ -404,3 +404,26 @@ pub fn known_ids(
     }
     Ok(out)
 }
+
+/// The GPT ids of rowids of snapshot `snapshot_id`, in the rowids' order.
+pub fn ids_of(db: &Db, snapshot_id: i64, rowids: &[u32]) -> Result<Vec<String>> {
+    let e = |e| db.err(e);
+    let mut st = db
+        .conn()
+        .prepare_cached(&format!(
+            "SELECT id FROM {} WHERE rowid = ?1",
+            super::schema::gpt_table(snapshot_id)
+        ))
+        .map_err(e)?;
+    let mut out = Vec::with_capacity(rowids.len());
+    for r in rowids {
+        if let Some(id) = st
+            .query_row([r], |row| row.get::<_, String>(0))
+            .optional()
+            .map_err(e)?
+        {
+            out.push(id);
+        }
+    }
+    Ok(out)
+}

@@ -270,7 +270,7 @@ pub enum Effect {
     /// A live pane closed: stop its fetch.
     CancelLive(ScreenId),
     /// Start a refresh.
-    Refresh(crate::live::refresh::Plan),
+    Refresh(super::refresh::Job),
     /// Stop the refresh under way (its work is kept for a later resume).
     CancelRefresh,
     /// Open another snapshot (a refresh wrote it): workers start over on it.

@@ -13,17 +13,60 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-/// The refreshes the dialog offers: the plan, and what it does in a line.
-pub const MODES: &[(Plan, &str)] = &[(
-    Plan::Shelves,
-    "the store front and every shelf to its end: a snapshot of the GPTs on the shelves",
-)];
+/// The refreshes the dialog offers: a name, and what it does in a line.
+pub const MODES: &[(&str, &str)] = &[
+    (
+        "shelves",
+        "the store front and every shelf to its end: a snapshot of the GPTs on the shelves",
+    ),
+    (
+        "details",
+        "every GPT of the list on screen (its filters and search) fetched again",
+    ),
+];
 
-/// The plan of a dialog choice.
-pub fn plan(mode: usize) -> Plan {
-    MODES
-        .get(mode)
-        .map_or(Plan::Shelves, |(plan, _)| plan.clone())
+/// What a refresh started from the explorer fetches.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Job {
+    Shelves,
+    /// The GPTs (rowids) of a list of snapshot `snapshot`.
+    DetailsOf {
+        snapshot: i64,
+        rowids: Arc<[u32]>,
+    },
+}
+
+impl Job {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Job::Shelves => "shelves",
+            Job::DetailsOf { .. } => "details",
+        }
+    }
+}
+
+/// The plan of a job, and for details where old records come from: ids looked up in the
+/// snapshot on a connection of the task's own.
+fn plan_of(setup: &Setup, job: Job) -> Result<(Plan, Option<refresh::CarryForward>), String> {
+    match job {
+        Job::Shelves => Ok((Plan::Shelves, None)),
+        Job::DetailsOf { snapshot, rowids } => {
+            let db = Db::open(&setup.db_path, setup.lock_timeout).map_err(|e| e.to_string())?;
+            let ids = query::ids_of(&db, snapshot, &rowids).map_err(|e| e.to_string())?;
+            let db = std::sync::Mutex::new(db);
+            let carry: refresh::CarryForward = Arc::new(move |id: &str| {
+                let db = db.lock().ok()?;
+                query::raw_source(&db, snapshot, id).ok().flatten()
+            });
+            Ok((
+                Plan::Details {
+                    from: snapshot,
+                    ids: Arc::new(ids),
+                },
+                Some(carry),
+            ))
+        }
+    }
 }
 
 /// The choice dialog.
@@ -74,14 +117,35 @@ pub struct Setup {
 /// import, and the new snapshot's facts; progress and the outcome go through `reply`.
 pub async fn run(
     setup: Setup,
-    plan: Plan,
+    job: Job,
     cancel: Arc<AtomicBool>,
     reply: Arc<dyn Fn(Msg) + Send + Sync>,
 ) {
+    let planned = {
+        let setup = setup.clone();
+        tokio::task::spawn_blocking(move || plan_of(&setup, job))
+            .await
+            .unwrap_or_else(|e| Err(format!("the refresh stopped: {e}")))
+    };
+    let (plan, carry) = match planned {
+        Ok(p) => p,
+        Err(e) => return reply(Msg::RefreshDone(Err(e))),
+    };
     let work = refresh::work_dir(&setup.db_path, &plan);
+    // Shelves continue an unfinished run; a details run (of whatever list) starts over.
+    let resume = matches!(plan, Plan::Shelves);
     let progress_reply = reply.clone();
     let progress = move |p: &Progress| progress_reply(Msg::RefreshProgress(p.clone()));
-    let fetched = refresh::run(&setup.client, &plan, &work, true, &progress, &cancel).await;
+    let fetched = refresh::run_with(
+        &setup.client,
+        &plan,
+        &work,
+        resume,
+        &progress,
+        &cancel,
+        carry,
+    )
+    .await;
     let outcome = match fetched {
         Err(e) => Err(e.to_string()),
         Ok((_, summary)) => {

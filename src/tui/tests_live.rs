@@ -247,3 +247,28 @@ fn esc_cancels_a_running_refresh() {
     h.press(KeyCode::Esc);
     assert!(matches!(h.app.top(), Some(Screen::Gpts(_))));
 }
+
+#[test]
+fn a_details_refresh_of_the_list_on_screen() {
+    let store = mock();
+    let mut h = Harness::new(120, 40).with_live(config(store.url()));
+    // The list: GPTs with Actions (43 in the sample), Scholar GPT among them.
+    h.press(KeyCode::Char('f'));
+    super::tests::focus_field(&mut h, "Tool: actions");
+    h.press(KeyCode::Right).press(KeyCode::Enter);
+    assert_eq!(h.list().len(), 43);
+    h.press(KeyCode::Char('r'))
+        .press(KeyCode::Down)
+        .press(KeyCode::Enter);
+    // The 2026 store still has Scholar GPT; the other 42 of 2024 answer 404 there.
+    assert_eq!(h.app.snapshot.id, 2);
+    assert_eq!(h.app.snapshot.gpts, 1);
+    assert_eq!(h.app.snapshot.unavailable, 42);
+    assert_eq!(h.selected_name(), "Scholar GPT");
+    let gizmo_hits = store
+        .hits()
+        .iter()
+        .filter(|h| h.path.starts_with("/public-api/gizmos/g-"))
+        .count();
+    assert_eq!(gizmo_hits, 43, "one request a GPT of the list");
+}

@@ -133,14 +133,42 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                 let modes = super::refresh::MODES.len();
                 match (key.code, app.keymap.action(&key)) {
                     (KeyCode::Enter, _) => {
-                        let plan = super::refresh::plan(dialog.mode);
+                        let mode = dialog.mode;
                         app.popup = None;
+                        let job = match mode {
+                            0 => super::refresh::Job::Shelves,
+                            _ => {
+                                let order = match app.top() {
+                                    Some(Screen::Gpts(l)) if l.complete => l.order.clone(),
+                                    Some(Screen::Author(p)) if p.list.complete => {
+                                        p.list.order.clone()
+                                    }
+                                    _ => None,
+                                };
+                                match order {
+                                    Some(rowids) if !rowids.is_empty() => {
+                                        super::refresh::Job::DetailsOf {
+                                            snapshot: app.snapshot.id,
+                                            rowids,
+                                        }
+                                    }
+                                    _ => {
+                                        app.status = Some(
+                                            "details refreshes the GPT list on screen: open one \
+                                             (and let it load)"
+                                                .to_owned(),
+                                        );
+                                        return Vec::new();
+                                    }
+                                }
+                            }
+                        };
                         app.refresh = Some(super::refresh::Running {
-                            plan: plan.name(),
+                            plan: job.name(),
                             progress: Default::default(),
                             cancelling: false,
                         });
-                        return vec![Effect::Refresh(plan)];
+                        return vec![Effect::Refresh(job)];
                     }
                     (_, Some(Action::Down)) => dialog.mode = (dialog.mode + 1) % modes,
                     (_, Some(Action::Up)) => dialog.mode = (dialog.mode + modes - 1) % modes,

@@ -38,8 +38,7 @@ fn refresh(app: &App, dialog: &crate::tui::refresh::Dialog, area: Rect, buf: &mu
         )),
         Line::raw(""),
     ];
-    for (i, (plan, what)) in crate::tui::refresh::MODES.iter().enumerate() {
-        let name = plan.name();
+    for (i, (name, what)) in crate::tui::refresh::MODES.iter().enumerate() {
         let style = if i == dialog.mode {
             Style::new().add_modifier(Modifier::REVERSED)
         } else {
