@@ -490,6 +490,9 @@ fn a_schema_1_database_is_migrated_and_its_signals_recomputed() {
     conn.execute_batch(
         "ALTER TABLE gpt_1 DROP COLUMN signals;
          ALTER TABLE gpt_1 DROP COLUMN evidence;
+         ALTER TABLE gpt_1 DROP COLUMN fetch_status;
+         ALTER TABLE gpt_1 DROP COLUMN fetch_error;
+         ALTER TABLE gpt_1 DROP COLUMN fetched_at;
          ALTER TABLE snapshot DROP COLUMN signals_version;
          PRAGMA user_version = 1;",
     )
@@ -502,7 +505,7 @@ fn a_schema_1_database_is_migrated_and_its_signals_recomputed() {
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 2);
+    assert_eq!(version, 3, "the newest schema");
     drop(conn);
     run_json(&db, &["signals", "--recompute", "--json"]);
     assert_eq!(run_json(&db, &["stats", "--json"])["signals"], before);

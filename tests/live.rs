@@ -555,8 +555,12 @@ fn a_details_refresh_records_gone_and_stale_gpts_and_resumes() {
     assert_eq!(n as usize, total, "nothing vanished by accident");
     let text = stdout(&run(&db, &["show", "g-bo0FiWLY7"]));
     assert!(
-        text.contains("refreshed      stale: the store failed (HTTP 500)"),
+        text.contains(" stale: the store failed (HTTP 500)"),
         "{text}"
+    );
+    assert!(
+        text.contains("refreshed      20"),
+        "the time it was asked: {text}"
     );
     drop(conn);
 

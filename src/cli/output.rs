@@ -137,7 +137,9 @@ pub fn gpt(out: &mut dyn Write, v: &GptView) -> anyhow::Result<()> {
     if let Some(f) = &r.fetch {
         writeln!(
             out,
-            "  refreshed      {}{}",
+            "  refreshed      {}{}{}",
+            f.at.map(|t| format!("{} ", format_datetime(t)))
+                .unwrap_or_default(),
             f.status.as_str(),
             f.error
                 .as_deref()

@@ -51,6 +51,8 @@ pub struct GptRecord {
 pub struct Fetch {
     pub status: FetchStatus,
     pub error: Option<String>,
+    /// When it was asked for (Unix seconds).
+    pub at: Option<i64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

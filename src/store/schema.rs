@@ -175,7 +175,8 @@ pub fn create_gpt_table(conn: &Connection, snapshot_id: i64) -> rusqlite::Result
             signals      INTEGER NOT NULL DEFAULT 0,
             evidence     TEXT,
             fetch_status TEXT,
-            fetch_error  TEXT
+            fetch_error  TEXT,
+            fetched_at   INTEGER
         );"
     ))
 }
@@ -197,6 +198,20 @@ pub fn index_gpt_table(conn: &Connection, snapshot_id: i64) -> rusqlite::Result<
     ))
 }
 
+/// Adds a column unless the table has it (a migration interrupted between steps, or a table
+/// made by a newer `create_gpt_table`, must not stop the next one).
+fn add_column(conn: &Connection, table: &str, column: &str, decl: &str) -> rusqlite::Result<()> {
+    let has: bool = conn
+        .prepare(&format!(
+            "SELECT 1 FROM pragma_table_info('{table}') WHERE name = ?1"
+        ))?
+        .exists([column])?;
+    if !has {
+        conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} {decl};"))?;
+    }
+    Ok(())
+}
+
 /// Every snapshot's GPT table.
 fn gpt_tables(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     let mut st = conn.prepare(
@@ -211,8 +226,8 @@ fn gpt_tables(conn: &Connection) -> rusqlite::Result<Vec<String>> {
 /// - 2: monetisation signals: `signals` (a bit set) and `evidence` (JSON) on every GPT table,
 ///   `snapshot.signals_version`; snapshots from before have version 0 until
 ///   `gptscope signals --recompute` fills them (a new database starts at the newest directly).
-/// - 3: `fetch_status` (ok / unavailable / stale) and `fetch_error` on every GPT table: how a
-///   refresh got each record (none for imported files).
+/// - 3: `fetch_status` (ok / unavailable / stale), `fetch_error` and `fetched_at` on every GPT
+///   table: how and when a refresh asked for each record (none for imported files).
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     let version: i32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if version < 1 {
@@ -228,14 +243,15 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     }
     if version < 2 {
         let tx = conn.transaction()?;
-        tx.execute_batch(
-            "ALTER TABLE snapshot ADD COLUMN signals_version INTEGER NOT NULL DEFAULT 0;",
+        add_column(
+            &tx,
+            "snapshot",
+            "signals_version",
+            "INTEGER NOT NULL DEFAULT 0",
         )?;
         for t in gpt_tables(&tx)? {
-            tx.execute_batch(&format!(
-                "ALTER TABLE {t} ADD COLUMN signals INTEGER NOT NULL DEFAULT 0;
-                 ALTER TABLE {t} ADD COLUMN evidence TEXT;"
-            ))?;
+            add_column(&tx, &t, "signals", "INTEGER NOT NULL DEFAULT 0")?;
+            add_column(&tx, &t, "evidence", "TEXT")?;
         }
         tx.pragma_update(None, "user_version", 2)?;
         tx.commit()?;
@@ -243,10 +259,9 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     if version < 3 {
         let tx = conn.transaction()?;
         for t in gpt_tables(&tx)? {
-            tx.execute_batch(&format!(
-                "ALTER TABLE {t} ADD COLUMN fetch_status TEXT;
-                 ALTER TABLE {t} ADD COLUMN fetch_error TEXT;"
-            ))?;
+            add_column(&tx, &t, "fetch_status", "TEXT")?;
+            add_column(&tx, &t, "fetch_error", "TEXT")?;
+            add_column(&tx, &t, "fetched_at", "INTEGER")?;
         }
         tx.pragma_update(None, "user_version", 3)?;
         tx.commit()?;

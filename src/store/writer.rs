@@ -223,7 +223,7 @@ const GPT_COLUMNS: &str = "(rowid, id, name, author_id, category, categories, to
                            files, conv_bucket, conv, review_total, review_count, rating, \
                            created_at, created_from_id, updated_at, observed_at, available, \
                            detail, blob, file_no, line, name_key, signals, evidence, \
-                           fetch_status, fetch_error)";
+                           fetch_status, fetch_error, fetched_at)";
 
 /// `INSERT … VALUES (?1, ?2), (?3, ?4), …` for `rows` rows of `columns` columns.
 fn multi_insert(head: &str, columns: usize, rows: usize) -> String {
@@ -307,7 +307,7 @@ impl<'c> Statements<'c> {
                 &format!("INSERT OR IGNORE INTO detail {DETAIL_COLUMNS}"),
                 9,
             )?,
-            gpt: Insert::prepare(conn, &format!("INSERT INTO {t} {GPT_COLUMNS}"), 28)?,
+            gpt: Insert::prepare(conn, &format!("INSERT INTO {t} {GPT_COLUMNS}"), 29)?,
             action_insert: conn.prepare(
                 "INSERT OR IGNORE INTO detail_action (detail, pos, domain, auth,
                     privacy_policy_url)
@@ -402,7 +402,8 @@ fn bind_gpt(
     st.raw_bind_parameter(at + 25, &g.evidence)?;
     let fetch = g.record.fetch.as_ref();
     st.raw_bind_parameter(at + 26, fetch.map(|f| f.status.as_str()))?;
-    st.raw_bind_parameter(at + 27, fetch.and_then(|f| f.error.as_deref()))
+    st.raw_bind_parameter(at + 27, fetch.and_then(|f| f.error.as_deref()))?;
+    st.raw_bind_parameter(at + 28, fetch.and_then(|f| f.at))
 }
 
 /// Writes one snapshot inside one transaction; dropped without [`SnapshotWriter::commit`], it

@@ -814,6 +814,7 @@ fn parse_fetched(
         fetch: Fetch {
             status,
             error: f.error,
+            at: f.at,
         },
         at: f.at,
         seen: false,
