@@ -6,6 +6,9 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // A benchmark that cannot set up has nothing to measure.
 
+mod common;
+
+use common::rss_mb;
 use criterion::{Criterion, criterion_group, criterion_main};
 use gptscope::live::mock::{MockConfig, MockStore};
 use gptscope::live::refresh::{Plan, run};
@@ -14,18 +17,6 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
-
-fn rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
-}
 
 fn bench_refresh(c: &mut Criterion) {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -9,6 +9,9 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // A benchmark that cannot set up has nothing to measure.
 
+mod common;
+
+use common::rss_mb;
 use criterion::{Criterion, criterion_group, criterion_main};
 use crossterm::event::KeyCode;
 use gptscope::store::Db;
@@ -56,18 +59,6 @@ fn bench_db() -> PathBuf {
     import(&mut db, &[Input::Path(jsonl.clone())], &opts, &|_| {}).expect("import");
     let _ = std::fs::remove_file(&jsonl);
     db_path
-}
-
-fn rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
 }
 
 /// From nothing to the first full frame, as the terminal loop does it: open, start the worker

@@ -305,6 +305,43 @@ fn live_gpt_from_the_command_line_against_the_snapshot() {
     assert_eq!(stderr(&o).trim(), "gptscope: this GPT is no longer public");
 }
 
+/// Runs gptscope with `args` and kills it once its refresh checkpoint's `field` reaches `at`;
+/// returns the field's value then.
+fn kill_at_checkpoint(
+    db: &std::path::Path,
+    args: &[&str],
+    kind: &str,
+    field: &str,
+    at: u64,
+) -> usize {
+    let checkpoint =
+        std::path::PathBuf::from(format!("{}.refresh-{kind}/checkpoint.json", db.display()));
+    let mut child = bin()
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let reached = loop {
+        let n = std::fs::read(&checkpoint)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+            .and_then(|v| v[field].as_u64())
+            .unwrap_or(0);
+        if n >= at {
+            break n;
+        }
+        assert!(std::time::Instant::now() < deadline, "no progress");
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    child.kill().unwrap();
+    child.wait().unwrap();
+    reached as usize
+}
+
 fn snapshot_count(db: &std::path::Path) -> usize {
     run_json(db, &["snapshots", "--json"])
         .as_array()
@@ -410,39 +447,21 @@ fn a_killed_refresh_leaves_no_snapshot_and_resumes_without_refetching() {
         ..MockConfig::default()
     });
     let (_dir, db) = temp_db();
-    let checkpoint =
-        std::path::PathBuf::from(format!("{}.refresh-shelves/checkpoint.json", db.display()));
-    let mut child = bin()
-        .arg("--db")
-        .arg(&db)
-        .args([
+    // Killed once a few pages are checkpointed.
+    kill_at_checkpoint(
+        &db,
+        &[
             "refresh",
             "--base-url",
             &store.url(),
             "--rate",
             "8",
             "shelves",
-        ])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    // Wait until a few pages are checkpointed, then kill it.
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    loop {
-        let pages = std::fs::read(&checkpoint)
-            .ok()
-            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-            .and_then(|v| v["pages"].as_u64())
-            .unwrap_or(0);
-        if pages >= 4 {
-            break;
-        }
-        assert!(std::time::Instant::now() < deadline, "no progress");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.kill().unwrap();
-    child.wait().unwrap();
+        ],
+        "shelves",
+        "pages",
+        4,
+    );
     assert_eq!(
         snapshot_count(&db),
         1,
@@ -566,12 +585,9 @@ fn a_details_refresh_records_gone_and_stale_gpts_and_resumes() {
 
     // Killed part-way, then resumed: what was checkpointed is not fetched again.
     store.clear_faults();
-    let checkpoint =
-        std::path::PathBuf::from(format!("{}.refresh-details/checkpoint.json", db.display()));
-    let mut child = bin()
-        .arg("--db")
-        .arg(&db)
-        .args([
+    let done_at_kill = kill_at_checkpoint(
+        &db,
+        &[
             "refresh",
             "--base-url",
             &url,
@@ -580,26 +596,11 @@ fn a_details_refresh_records_gone_and_stale_gpts_and_resumes() {
             "details",
             "--from-snapshot",
             "2",
-        ])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    let done_at_kill = loop {
-        let next = std::fs::read(&checkpoint)
-            .ok()
-            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-            .and_then(|v| v["next"].as_u64())
-            .unwrap_or(0);
-        if next > 0 {
-            break next as usize;
-        }
-        assert!(std::time::Instant::now() < deadline, "no progress");
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    child.kill().unwrap();
-    child.wait().unwrap();
+        ],
+        "details",
+        "next",
+        1,
+    );
     assert_eq!(snapshot_count(&db), 3);
     let cut = store.hits().len();
     let s = run_json(

@@ -501,34 +501,24 @@ async fn details(
         let (mut ok, mut gone, mut stale) = (0u64, 0u64, 0u64);
         for (id, r) in chunk.iter().zip(results) {
             let r = r.unwrap_or(Err(LiveError::Cancelled));
-            let old = || carry.as_ref().and_then(|c| c(id));
             lines.push(match r {
                 Ok(g) => {
                     ok += 1;
                     envelope(id, g.fetched_at, "ok", None, Some(&g.raw))
                 }
-                Err(e) if e.is_not_found() => {
-                    gone += 1;
-                    let old = old();
-                    envelope(
-                        id,
-                        now,
-                        "unavailable",
-                        Some(&e.to_string()),
-                        old.as_deref().map(str::as_bytes),
-                    )
-                }
                 Err(e) => {
-                    stale += 1;
-                    first_error.get_or_insert_with(|| e.to_string());
-                    let old = old();
-                    envelope(
-                        id,
-                        now,
-                        "stale",
-                        Some(&e.to_string()),
-                        old.as_deref().map(str::as_bytes),
-                    )
+                    // Gone, or failed: either way with the snapshot's record, when it has one.
+                    let status = if e.is_not_found() {
+                        gone += 1;
+                        "unavailable"
+                    } else {
+                        stale += 1;
+                        first_error.get_or_insert_with(|| e.to_string());
+                        "stale"
+                    };
+                    let old = carry.as_ref().and_then(|c| c(id));
+                    let old = old.as_deref().map(str::as_bytes);
+                    envelope(id, now, status, Some(&e.to_string()), old)
                 }
             });
         }

@@ -874,14 +874,8 @@ fn on_search_results(
             }
             note(s);
             if query.is_empty() {
-                if let Before::Authors {
-                    ids, search, sort, ..
-                } = &s.before
-                {
-                    a.filter.ids = ids.clone();
-                    a.filter.search = search.clone();
-                    a.sort = *sort;
-                }
+                let before = s.before.clone();
+                before.restore_authors(a);
             } else {
                 a.filter.ids = Some(ids);
                 a.filter.search = Some(query);
@@ -913,17 +907,8 @@ fn gpt_results(
     }
     note(s);
     if query.is_empty() {
-        if let Before::Gpts {
-            rowids,
-            search,
-            sort,
-            ..
-        } = &s.before
-        {
-            list.filter.rowids = rowids.clone();
-            list.filter.search = search.clone();
-            list.sort = *sort;
-        }
+        let before = s.before.clone();
+        before.restore_gpts(list);
     } else {
         list.filter.rowids = Some(ids);
         list.filter.search = Some(query);
