@@ -483,15 +483,7 @@ pub fn gpt_hits(out: &mut dyn Write, hits: &[GptHit], total: usize) -> anyhow::R
             text::line(h.author.as_deref().unwrap_or(""))
         )?;
     }
-    if total > hits.len() {
-        writeln!(
-            out,
-            "({} of {} matches; --limit shows more)",
-            hits.len(),
-            thousands(total as i64)
-        )?;
-    }
-    Ok(())
+    more_matches(out, hits.len(), total)
 }
 
 pub fn author_hits(out: &mut dyn Write, hits: &[AuthorHit], total: usize) -> anyhow::Result<()> {
@@ -509,11 +501,15 @@ pub fn author_hits(out: &mut dyn Write, hits: &[AuthorHit], total: usize) -> any
             h.user_id
         )?;
     }
-    if total > hits.len() {
+    more_matches(out, hits.len(), total)
+}
+
+/// The line saying a search printed only some of its matches.
+fn more_matches(out: &mut dyn Write, shown: usize, total: usize) -> anyhow::Result<()> {
+    if total > shown {
         writeln!(
             out,
-            "({} of {} matches; --limit shows more)",
-            hits.len(),
+            "({shown} of {} matches; --limit shows more)",
             thousands(total as i64)
         )?;
     }
