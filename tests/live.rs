@@ -217,6 +217,12 @@ fn the_token_goes_only_to_the_backend_and_never_into_output() {
             h.path
         );
     }
+    // The about answer, as the store sent it.
+    let about = rt.block_on(api::about(&c, "g-kZ0eYXlJe")).unwrap();
+    assert_eq!(about["gizmo"]["id"], "g-kZ0eYXlJe");
+    assert!(store.hits().last().is_some_and(
+        |h| h.path == "/backend-api/gizmos/g-kZ0eYXlJe/about" && h.authorization.is_some()
+    ));
     // A wrong token: 401, and the message has no token in it.
     let wrong = Client::new(LiveConfig {
         base_url: store.url(),
@@ -238,6 +244,7 @@ fn the_token_goes_only_to_the_backend_and_never_into_output() {
             "0",
             "gpt",
             "g-kZ0eYXlJe",
+            "--about",
             "--json",
         ][..],
         &[

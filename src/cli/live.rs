@@ -56,6 +56,9 @@ pub enum LiveCommand {
     Gpt {
         /// A GPT id (g-…) or store URL
         id: String,
+        /// Also its "about" answer (about blocks, rating histogram; needs GPTSCOPE_TOKEN)
+        #[arg(long)]
+        about: bool,
         #[arg(long)]
         json: bool,
     },
@@ -87,6 +90,9 @@ struct LiveGptOut<'a> {
     changes: Vec<crate::live::compare::Field>,
     signals: Vec<crate::signals::Signal>,
     record: &'a crate::store::GptRecord,
+    /// The about answer as the store sent it (`--about`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    about: Option<serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -125,9 +131,14 @@ pub fn run(
     let db = open_db(global)?;
     let snap = query::snapshot(&db, None)?;
     match cmd {
-        LiveCommand::Gpt { id, json } => {
+        LiveCommand::Gpt { id, about, json } => {
             let id = crate::store::record::id_from_short_url(&id).unwrap_or(id);
             let got = rt.block_on(api::gpt(&client, &id))?;
+            let about = if about {
+                Some(rt.block_on(api::about(&client, &id))?)
+            } else {
+                None
+            };
             let then = query::gpt(&db, &snap, &id)?;
             let changes = compare(then.as_ref().map(|v| &v.record), &got.record);
             let rules = super::signal_rules(global)?;
@@ -138,6 +149,7 @@ pub fn run(
                 changes,
                 signals: rules.evaluate(&got.record),
                 record: &got.record,
+                about,
             };
             if json {
                 return output::json(out, &o);
@@ -167,6 +179,13 @@ pub fn run(
             }
             for (kind, evidence) in crate::signals::summary_lines(&o.signals, true) {
                 writeln!(out, "  signal         {kind} {}", text::line(&evidence))?;
+            }
+            if let Some(a) = &o.about {
+                writeln!(out, "  about (as the store sent it):")?;
+                let pretty = serde_json::to_string_pretty(a)?;
+                for line in pretty.lines() {
+                    writeln!(out, "    {}", text::line(line))?;
+                }
             }
             Ok(())
         }

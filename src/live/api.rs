@@ -147,6 +147,22 @@ async fn fetch_page(
     Ok((page, next))
 }
 
+/// A GPT's "about" answer (`/backend-api/gizmos/{id}/about`, needs a token): about blocks and
+/// the rating histogram, kept as the store sent them (checked to be JSON) — no importer reads
+/// this shape yet.
+pub async fn about(client: &Client, id: &str) -> Result<serde_json::Value, LiveError> {
+    let path = format!("/backend-api/gizmos/{}/about", encode(id));
+    let body = client.get(&path, "this GPT is no longer public").await?;
+    serde_json::from_slice(&body).map_err(|e| {
+        let what = if e.is_eof() {
+            "its about: the answer was cut short"
+        } else {
+            "its about: not valid JSON"
+        };
+        LiveError::unexpected(what, &body)
+    })
+}
+
 /// Follows a paged endpoint to its end; `page(cursor)` makes the path of a page.
 async fn paged(
     client: &Client,
