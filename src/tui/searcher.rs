@@ -177,6 +177,9 @@ impl Searcher {
             .name("gptscope-search".into())
             .spawn(move || match Db::open(&path, lock_timeout) {
                 Ok(db) => {
+                    // Its queries are whole-table scans (the substring fallback): a page cache
+                    // would only hold memory.
+                    let _ = db.conn().pragma_update(None, "cache_size", -2048);
                     let state = SearchState::new(db, snapshot.clone());
                     // The index loads beside: queries meanwhile get substring matches.
                     let slot = state.gpts.clone();
@@ -184,7 +187,11 @@ impl Searcher {
                     let loader = std::thread::Builder::new()
                         .name("gptscope-search-index".into())
                         .spawn(move || match Db::open(&path, lock_timeout) {
-                            Ok(db) => match NameIndex::load_gpts(&db, snapshot.id) {
+                            Ok(db) => match {
+                                // One sequential scan: a small page cache is enough.
+                                let _ = db.conn().pragma_update(None, "cache_size", -2048);
+                                NameIndex::load_gpts(&db, snapshot.id)
+                            } {
                                 Ok(ix) => {
                                     let _ = slot.set(ix);
                                     notify(Msg::SearchReady);
