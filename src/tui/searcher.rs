@@ -186,25 +186,27 @@ impl Searcher {
                     let notify = reply.clone();
                     let loader = std::thread::Builder::new()
                         .name("gptscope-search-index".into())
-                        .spawn(move || match Db::open(&path, lock_timeout) {
-                            Ok(db) => match {
+                        .spawn(move || {
+                            match Db::open(&path, lock_timeout).map(|db| {
                                 // One sequential scan: a small page cache is enough.
                                 let _ = db.conn().pragma_update(None, "cache_size", -2048);
-                                NameIndex::load_gpts(&db, snapshot.id)
-                            } {
-                                Ok(ix) => {
-                                    let _ = slot.set(ix);
-                                    notify(Msg::SearchReady);
-                                }
+                                db
+                            }) {
+                                Ok(db) => match NameIndex::load_gpts(&db, snapshot.id) {
+                                    Ok(ix) => {
+                                        let _ = slot.set(ix);
+                                        notify(Msg::SearchReady);
+                                    }
+                                    Err(e) => notify(Msg::Failed {
+                                        screen: None,
+                                        message: format!("loading the search index: {e}"),
+                                    }),
+                                },
                                 Err(e) => notify(Msg::Failed {
                                     screen: None,
-                                    message: format!("loading the search index: {e}"),
+                                    message: e.to_string(),
                                 }),
-                            },
-                            Err(e) => notify(Msg::Failed {
-                                screen: None,
-                                message: e.to_string(),
-                            }),
+                            }
                         });
                     drop(loader);
                     run(state, &rx, &watch, &reply);
