@@ -187,11 +187,11 @@ impl Searcher {
                     let loader = std::thread::Builder::new()
                         .name("gptscope-search-index".into())
                         .spawn(move || {
-                            match Db::open(&path, lock_timeout).map(|db| {
-                                // One sequential scan: a small page cache is enough.
+                            // One sequential scan: a small page cache is enough.
+                            let opened = Db::open(&path, lock_timeout).inspect(|db| {
                                 let _ = db.conn().pragma_update(None, "cache_size", -2048);
-                                db
-                            }) {
+                            });
+                            match opened {
                                 Ok(db) => match NameIndex::load_gpts(&db, snapshot.id) {
                                     Ok(ix) => {
                                         let _ = slot.set(ix);
