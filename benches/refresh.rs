@@ -67,6 +67,7 @@ fn bench_refresh(c: &mut Criterion) {
                         false,
                         &|_| {},
                         &AtomicBool::new(false),
+                        None,
                     ))
                     .unwrap();
                 total += t.elapsed();
@@ -86,6 +87,7 @@ fn bench_refresh(c: &mut Criterion) {
         false,
         &|_| samples.lock().unwrap().push(rss_mb()),
         &AtomicBool::new(false),
+        None,
     ))
     .unwrap();
     let samples = samples.into_inner().unwrap();

@@ -349,6 +349,13 @@ fn kill_at_checkpoint(
     reached as usize
 }
 
+/// `refresh --base-url URL --rate 0` followed by `rest`.
+fn refresh_args<'a>(url: &'a str, rest: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["refresh", "--base-url", url, "--rate", "0"];
+    args.extend_from_slice(rest);
+    args
+}
+
 fn snapshot_count(db: &std::path::Path) -> usize {
     run_json(db, &["snapshots", "--json"])
         .as_array()
@@ -363,18 +370,7 @@ fn a_shelves_refresh_is_a_snapshot_of_the_shelves() {
         ..MockConfig::default()
     });
     let (_dir, db) = temp_db();
-    let s = run_json(
-        &db,
-        &[
-            "refresh",
-            "--base-url",
-            &store.url(),
-            "--rate",
-            "0",
-            "shelves",
-            "--json",
-        ],
-    );
+    let s = run_json(&db, &refresh_args(&store.url(), &["shelves", "--json"]));
     assert_eq!(s["snapshot"], 2);
     assert_eq!(s["shelves"], 10);
     let conn = rusqlite::Connection::open(&db).unwrap();
@@ -417,17 +413,7 @@ fn a_refresh_that_cannot_fetch_writes_nothing_and_says_why() {
     let store = mock(MockConfig::default());
     store.fault(rule(Fault::Status(403), "", None));
     let (_dir, db) = temp_db();
-    let o = run(
-        &db,
-        &[
-            "refresh",
-            "--base-url",
-            &store.url(),
-            "--rate",
-            "0",
-            "shelves",
-        ],
-    );
+    let o = run(&db, &refresh_args(&store.url(), &["shelves"]));
     assert!(!o.status.success());
     assert_eq!(
         stderr(&o).trim(),
@@ -479,16 +465,7 @@ fn a_killed_refresh_leaves_no_snapshot_and_resumes_without_refetching() {
 
     let s = run_json(
         &db,
-        &[
-            "refresh",
-            "--base-url",
-            &store.url(),
-            "--rate",
-            "0",
-            "shelves",
-            "--resume",
-            "--json",
-        ],
+        &refresh_args(&store.url(), &["shelves", "--resume", "--json"]),
     );
     assert!(s["resumed_pages"].as_u64().unwrap() >= 4);
     let second: Vec<String> = store.hits()[cut..].iter().map(|h| h.path.clone()).collect();
@@ -521,18 +498,7 @@ fn a_details_refresh_records_gone_and_stale_gpts_and_resumes() {
     });
     let (_dir, db) = temp_db();
     let url = store.url();
-    run_json(
-        &db,
-        &[
-            "refresh",
-            "--base-url",
-            &url,
-            "--rate",
-            "0",
-            "shelves",
-            "--json",
-        ],
-    );
+    run_json(&db, &refresh_args(&url, &["shelves", "--json"]));
     let total = store.gpt_ids().len();
     // One GPT gone, one failing every time.
     store.fault(rule(Fault::Status(404), "/gizmos/g-kZ0eYXlJe", None));
@@ -540,19 +506,10 @@ fn a_details_refresh_records_gone_and_stale_gpts_and_resumes() {
     let before = store.hits().len();
     let s = run_json(
         &db,
-        &[
-            "refresh",
-            "--base-url",
+        &refresh_args(
             &url,
-            "--rate",
-            "0",
-            "--concurrency",
-            "8",
-            "--retries",
-            "0",
-            "details",
-            "--json",
-        ],
+            &["--concurrency", "8", "--retries", "0", "details", "--json"],
+        ),
     );
     assert_eq!(s["snapshot"], 3);
     assert_eq!(s["unavailable"], 1);
@@ -612,18 +569,10 @@ fn a_details_refresh_records_gone_and_stale_gpts_and_resumes() {
     let cut = store.hits().len();
     let s = run_json(
         &db,
-        &[
-            "refresh",
-            "--base-url",
+        &refresh_args(
             &url,
-            "--rate",
-            "0",
-            "details",
-            "--from-snapshot",
-            "2",
-            "--resume",
-            "--json",
-        ],
+            &["details", "--from-snapshot", "2", "--resume", "--json"],
+        ),
     );
     assert_eq!(s["snapshot"], 4);
     let again = store.hits().len() - cut;

@@ -493,7 +493,7 @@ pub fn refresh(
                 stop.store(true, Ordering::Relaxed);
             }
         });
-        refresh::run_with(
+        refresh::run(
             &client,
             &plan,
             &work,

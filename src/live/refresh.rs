@@ -323,20 +323,9 @@ fn list_line(page: &Found) -> String {
 }
 
 /// Runs a refresh: fetches into the spool (continuing it with `resume`), then imports it as a
-/// new snapshot. `progress` hears after every page; `cancel` stops between pages.
+/// new snapshot. `progress` hears after every page; `cancel` stops between pages; `carry`
+/// is where a details refresh finds the records it carries forward.
 pub async fn run(
-    client: &Client,
-    plan: &Plan,
-    work: &Path,
-    resume: bool,
-    progress: &(dyn Fn(&Progress) + Send + Sync),
-    cancel: &AtomicBool,
-) -> Result<(PathBuf, Summary), RefreshError> {
-    run_with(client, plan, work, resume, progress, cancel, None).await
-}
-
-/// [`run`], with where a details refresh finds the records it carries forward.
-pub async fn run_with(
     client: &Client,
     plan: &Plan,
     work: &Path,

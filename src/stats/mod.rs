@@ -35,6 +35,16 @@ pub struct SnapshotRef {
     pub taken_at: String,
 }
 
+impl From<&SnapshotInfo> for SnapshotRef {
+    fn from(s: &SnapshotInfo) -> Self {
+        SnapshotRef {
+            id: s.id,
+            label: s.label.clone(),
+            taken_at: s.taken_at.clone(),
+        }
+    }
+}
+
 /// Everything the histogram screen and `gptscope stats` show of one list.
 #[derive(Debug, Clone)]
 pub struct Landscape {
@@ -79,11 +89,7 @@ impl Landscape {
             }
         }
         Landscape {
-            snapshot: SnapshotRef {
-                id: snapshot.id,
-                label: snapshot.label.clone(),
-                taken_at: snapshot.taken_at.clone(),
-            },
+            snapshot: SnapshotRef::from(snapshot),
             filter,
             gpts: ids.len() as u64,
             authors: tally.authors(),
@@ -102,11 +108,7 @@ impl Landscape {
     /// numbers beside it.
     pub fn of_authors(snapshot: &SnapshotInfo, filter: Vec<String>, chart: Chart) -> Self {
         Landscape {
-            snapshot: SnapshotRef {
-                id: snapshot.id,
-                label: snapshot.label.clone(),
-                taken_at: snapshot.taken_at.clone(),
-            },
+            snapshot: SnapshotRef::from(snapshot),
             filter,
             gpts: 0,
             authors: chart.total,

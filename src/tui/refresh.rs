@@ -136,7 +136,7 @@ pub async fn run(
     let resume = matches!(plan, Plan::Shelves);
     let progress_reply = reply.clone();
     let progress = move |p: &Progress| progress_reply(Msg::RefreshProgress(p.clone()));
-    let fetched = refresh::run_with(
+    let fetched = refresh::run(
         &setup.client,
         &plan,
         &work,
