@@ -445,15 +445,15 @@ fn cmd_search(global: &GlobalArgs, args: SearchArgs, out: &mut dyn Write) -> any
     if args.authors {
         let index = NameIndex::load_authors(&db, snap.id)?;
         let hits = search(&index, &q, None, threads, &|| false).unwrap_or_default();
-        let rows = crate::store::view::authors(&db, snap.id)?;
+        let rows = crate::store::authors::Authors::load(&db, snap.id)?;
         let found: Vec<output::AuthorHit> = hits
             .iter()
             .take(args.limit)
             .filter_map(|h| {
-                rows.get(index.id(h.pos) as usize)
+                rows.row(index.id(h.pos) as usize)
                     .map(|r| output::AuthorHit {
-                        user_id: r.user_id.clone(),
-                        name: r.name.clone(),
+                        user_id: r.user_id,
+                        name: r.name,
                         gpts: r.gpts,
                         conversations_total: r.conv_total,
                         score: h.score,

@@ -88,7 +88,7 @@ impl NameIndex {
         Ok(index)
     }
 
-    /// The authors of a snapshot, by user id (the order of [`crate::store::view::authors`]):
+    /// The authors of a snapshot, by user id (the order of [`crate::store::authors::Authors`]):
     /// id = position, name = display name (or user id), rank = total conversations.
     pub fn load_authors(db: &Db, snapshot_id: i64) -> Result<NameIndex> {
         let mut index = NameIndex::default();

@@ -4,8 +4,9 @@
 //! serves the TUI and `gptscope stats`.
 
 use crate::signals::SignalKind;
+use crate::store::authors::Authors;
 use crate::store::record::{ToolMask, bucket_label};
-use crate::store::view::{AuthorBinKey, AuthorRow, BinKey, Columns, rating_bin};
+use crate::store::view::{AuthorBinKey, BinKey, Columns, rating_bin};
 use crate::time::{month_index, month_label};
 use rustc_hash::FxHashMap;
 
@@ -623,13 +624,11 @@ pub fn frequency(c: &Columns, ids: &[u32], column: FreqColumn) -> Chart {
         .into_iter()
         .map(|(k, n)| {
             let (label, key) = match column {
-                FreqColumn::Author => match c.authors.get(k as usize) {
-                    Some(a) => (
-                        a.name.as_deref().unwrap_or(&a.user_id).to_owned(),
-                        BinKey::Author(a.user_id.to_string()),
-                    ),
-                    None => ("no author".into(), BinKey::NoAuthor),
-                },
+                FreqColumn::Author if (k as usize) < c.authors.len() => (
+                    c.authors.label(k as usize).to_owned(),
+                    BinKey::Author(c.authors.user_id(k as usize).to_owned()),
+                ),
+                FreqColumn::Author => ("no author".into(), BinKey::NoAuthor),
                 FreqColumn::Category => match c.categories.get(k as usize) {
                     Some(name) => (name.clone(), BinKey::Category(name.clone())),
                     None => ("uncategorized".into(), BinKey::Uncategorized),
@@ -694,20 +693,20 @@ fn decade(n: i64) -> (i64, i64) {
 
 /// A frequency table of one column of the authors table over the authors `ids` (indexes into
 /// `rows`), most common first (ordered values in their order).
-pub fn author_frequency(rows: &[AuthorRow], ids: &[u32], column: AuthorFreqColumn) -> Chart {
+pub fn author_frequency(rows: &Authors, ids: &[u32], column: AuthorFreqColumn) -> Chart {
     let mut counts: FxHashMap<String, (u64, AuthorBinKey, i64)> = FxHashMap::default();
-    for r in ids.iter().filter_map(|i| rows.get(*i as usize)) {
+    for i in ids.iter().map(|&i| i as usize).filter(|&i| i < rows.len()) {
         // (label, key, order: where ordered values sort)
         let (label, key, order) = match column {
             AuthorFreqColumn::Website => (
-                r.website.clone().unwrap_or_else(|| "no website".to_owned()),
-                AuthorBinKey::Website(r.website.clone()),
+                rows.website(i).unwrap_or("no website").to_owned(),
+                AuthorBinKey::Website(rows.website(i).map(str::to_owned)),
                 0,
             ),
             AuthorFreqColumn::Gpts => {
                 let (lo, hi, label) = AUTHOR_BINS
                     .iter()
-                    .find(|(lo, hi, _)| (i64::from(*lo)..=i64::from(*hi)).contains(&r.gpts))
+                    .find(|(lo, hi, _)| (i64::from(*lo)..=i64::from(*hi)).contains(&rows.gpts(i)))
                     .copied()
                     .unwrap_or((0, 0, "0"));
                 (
@@ -720,14 +719,14 @@ pub fn author_frequency(rows: &[AuthorRow], ids: &[u32], column: AuthorFreqColum
                 )
             }
             AuthorFreqColumn::ConvTotal => {
-                let (lo, hi) = decade(r.conv_total);
+                let (lo, hi) = decade(rows.conv_total(i));
                 (
                     bucket_label(lo as u64),
                     AuthorBinKey::ConvTotal { lo, hi },
                     lo,
                 )
             }
-            AuthorFreqColumn::ConvMedian => match r.conv_median {
+            AuthorFreqColumn::ConvMedian => match rows.conv_median(i) {
                 Some(m) => {
                     let (lo, hi) = decade(m);
                     (
@@ -742,7 +741,7 @@ pub fn author_frequency(rows: &[AuthorRow], ids: &[u32], column: AuthorFreqColum
                     i64::MAX,
                 ),
             },
-            AuthorFreqColumn::Rating => match r.rating {
+            AuthorFreqColumn::Rating => match rows.rating(i) {
                 Some(x) => {
                     let bin = rating_bin(x as f32);
                     (
@@ -756,7 +755,7 @@ pub fn author_frequency(rows: &[AuthorRow], ids: &[u32], column: AuthorFreqColum
             AuthorFreqColumn::Tools => {
                 let names: Vec<&str> = ToolMask::NAMED
                     .iter()
-                    .filter(|(_, b)| r.tools.0 & b != 0)
+                    .filter(|(_, b)| rows.tools(i).0 & b != 0)
                     .map(|(n, _)| *n)
                     .collect();
                 let label = if names.is_empty() {
@@ -764,7 +763,7 @@ pub fn author_frequency(rows: &[AuthorRow], ids: &[u32], column: AuthorFreqColum
                 } else {
                     names.join("+")
                 };
-                (label, AuthorBinKey::Tools(r.tools.0), 0)
+                (label, AuthorBinKey::Tools(rows.tools(i).0), 0)
             }
         };
         counts.entry(label).or_insert((0, key, order)).0 += 1;

@@ -2,6 +2,7 @@
 //! ([`parse`]), the SQLite database ([`db`], [`schema`]), the snapshot writer ([`writer`]) and
 //! importer ([`import`]), and the query layer ([`query`]) that the TUI and the CLI share.
 
+pub mod authors;
 pub mod db;
 pub mod import;
 pub mod parse;

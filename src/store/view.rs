@@ -8,6 +8,7 @@
 //! the end or to the selection's new position after a sort would cost a full scan each time,
 //! and combined filters cannot use one index. Here every one of those is an array operation.
 
+use super::authors::Authors;
 use super::db::{Db, Result};
 use super::record::ToolMask;
 use super::schema::gpt_table;
@@ -188,18 +189,19 @@ pub enum AuthorBinKey {
 }
 
 impl AuthorBinKey {
-    pub fn matches(&self, r: &AuthorRow) -> bool {
+    /// Whether author `i` falls in this bin.
+    pub fn matches(&self, a: &Authors, i: usize) -> bool {
         match self {
-            AuthorBinKey::Website(w) => r.website == *w,
-            AuthorBinKey::Gpts { lo, hi } => (*lo..=*hi).contains(&r.gpts),
-            AuthorBinKey::ConvTotal { lo, hi } => (*lo..*hi).contains(&r.conv_total),
-            AuthorBinKey::ConvMedian(range) => match (range, r.conv_median) {
+            AuthorBinKey::Website(w) => a.website(i) == w.as_deref(),
+            AuthorBinKey::Gpts { lo, hi } => (*lo..=*hi).contains(&a.gpts(i)),
+            AuthorBinKey::ConvTotal { lo, hi } => (*lo..*hi).contains(&a.conv_total(i)),
+            AuthorBinKey::ConvMedian(range) => match (range, a.conv_median(i)) {
                 (Some((lo, hi)), Some(m)) => (*lo..*hi).contains(&m),
                 (None, None) => true,
                 _ => false,
             },
-            AuthorBinKey::Rating(bin) => *bin == r.rating.map(|x| rating_bin(x as f32)),
-            AuthorBinKey::Tools(t) => r.tools.0 == *t,
+            AuthorBinKey::Rating(bin) => *bin == a.rating(i).map(|x| rating_bin(x as f32)),
+            AuthorBinKey::Tools(t) => a.tools(i).0 == *t,
         }
     }
 }
@@ -315,8 +317,8 @@ pub struct Columns {
     pub(crate) more_categories: FxHashMap<u32, Vec<u16>>,
     pub(crate) categories: Vec<String>,
     pub(crate) author: Vec<u32>,
-    /// Authors by user id (sorted, for binary search).
-    pub(crate) authors: Vec<AuthorKey>,
+    /// The snapshot's authors (by user id); `author` indexes them.
+    pub(crate) authors: Arc<Authors>,
     /// Actions by rowid: GPT `i`'s are `actions[action_start[i]..action_start[i + 1]]`.
     pub(crate) action_start: Vec<u32>,
     pub(crate) actions: Vec<ActionKey>,
@@ -324,12 +326,6 @@ pub struct Columns {
     pub(crate) action_auths: Vec<String>,
     by_name: Vec<u32>,
     by_author: Vec<u32>,
-}
-
-pub(crate) struct AuthorKey {
-    pub(crate) user_id: Box<str>,
-    pub(crate) name: Option<Box<str>>,
-    verified: bool,
 }
 
 /// One Action: its domain and auth kind, as indexes into the columns' lists.
@@ -362,29 +358,8 @@ impl Columns {
             .map_err(e)?
             .unwrap_or(0);
         let n = count as usize;
-        let mut authors: Vec<AuthorKey> = Vec::new();
-        let mut author_names: Vec<String> = Vec::new();
-        {
-            let mut st = conn
-                .prepare(
-                    "SELECT user_id, verified, lower(coalesce(display_name, user_id)), display_name
-                     FROM author
-                     WHERE snapshot_id = ?1 ORDER BY user_id",
-                )
-                .map_err(e)?;
-            let mut rows = st.query([snapshot_id]).map_err(e)?;
-            while let Some(r) = rows.next().map_err(e)? {
-                authors.push(AuthorKey {
-                    user_id: r.get::<_, String>(0).map_err(e)?.into_boxed_str(),
-                    verified: r.get::<_, Option<bool>>(1).map_err(e)?.unwrap_or(false),
-                    name: r
-                        .get::<_, Option<String>>(3)
-                        .map_err(e)?
-                        .map(String::into_boxed_str),
-                });
-                author_names.push(r.get(2).map_err(e)?);
-            }
-        }
+        let authors = Arc::new(Authors::load(db, snapshot_id)?);
+        let author_rank = authors.label_ranks();
         let mut c = Columns {
             snapshot_id,
             conv: vec![0; n],
@@ -490,13 +465,14 @@ impl Columns {
         };
         let mut by_name = c.available_ids();
         by_name.sort_by(|a, b| name(a).cmp(name(b)).then(a.cmp(b)));
-        let author_name = |id: &u32| {
-            author_names
+        let author_rank = |id: &u32| {
+            author_rank
                 .get(c.author[(*id - 1) as usize] as usize)
-                .map_or("\u{10FFFF}", String::as_str)
+                .copied()
+                .unwrap_or(u32::MAX)
         };
         let mut by_author = c.available_ids();
-        by_author.sort_by(|a, b| author_name(a).cmp(author_name(b)).then(a.cmp(b)));
+        by_author.sort_by_key(|id| (author_rank(id), *id));
         c.by_name = by_name;
         c.by_author = by_author;
         Ok(c)
@@ -583,10 +559,7 @@ impl Columns {
     }
 
     pub(crate) fn author_index(&self, user_id: &str) -> Option<u32> {
-        self.authors
-            .binary_search_by(|a| (*a.user_id).cmp(user_id))
-            .ok()
-            .map(|i| i as u32)
+        self.authors.position(user_id)
     }
 
     /// Every available GPT's rowid, ascending.
@@ -686,10 +659,7 @@ impl Columns {
             return false;
         }
         if let Some(v) = f.verified {
-            let verified = self
-                .authors
-                .get(self.author[i] as usize)
-                .is_some_and(|a| a.verified);
+            let verified = self.authors.verified(self.author[i] as usize);
             if verified != v {
                 return false;
             }
@@ -877,7 +847,7 @@ impl Columns {
     /// The user id of the author of rowid `id`.
     pub fn author_of(&self, id: u32) -> Option<&str> {
         let a = *self.author.get((id as usize).checked_sub(1)?)?;
-        self.authors.get(a as usize).map(|a| &*a.user_id)
+        ((a as usize) < self.authors.len()).then(|| self.authors.user_id(a as usize))
     }
 }
 
@@ -1038,21 +1008,6 @@ pub fn author(db: &Db, snapshot_id: i64, user_id: &str) -> Result<Option<AuthorR
         )
         .optional()
         .map_err(|e| db.err(e))
-}
-
-/// Every author of a snapshot, by user id (the order the search's author index uses).
-pub fn authors(db: &Db, snapshot_id: i64) -> Result<Vec<AuthorRow>> {
-    let mut st = db
-        .conn()
-        .prepare(&format!(
-            "SELECT {AUTHOR_COLUMNS} FROM author WHERE snapshot_id = ?1 ORDER BY user_id"
-        ))
-        .map_err(|e| db.err(e))?;
-    let rows = st
-        .query_map([snapshot_id], author_row)
-        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
-        .map_err(|e| db.err(e))?;
-    Ok(rows)
 }
 
 /// The host of a URL (`https://www.example.com/x` → `www.example.com`).

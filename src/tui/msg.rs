@@ -4,6 +4,7 @@
 
 use super::live::{LiveAnswer, LiveRequest};
 use crate::stats::{AuthorFreqColumn, ChartId, Landscape};
+use crate::store::authors::Authors;
 use crate::store::query::GptView;
 use crate::store::record::Author;
 use crate::store::view::{AuthorBinKey, AuthorRow, Filter, GptRow, Sort};
@@ -194,7 +195,7 @@ pub enum Msg {
     Authors {
         screen: ScreenId,
         generation: u64,
-        rows: Arc<Vec<AuthorRow>>,
+        rows: Arc<Authors>,
         order: Arc<[u32]>,
     },
     AuthorProfile {

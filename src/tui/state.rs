@@ -7,6 +7,7 @@ use super::form::Form;
 use super::input::LineInput;
 pub use super::live::LivePane;
 use super::msg::{AuthorFilter, AuthorSort, ScreenId};
+use crate::store::authors::Authors;
 use crate::store::query::{GptView, SnapshotInfo};
 use crate::store::record::Author;
 use crate::store::view::{AuthorRow, Filter, GptRow, Sort, SortKey};
@@ -472,7 +473,7 @@ pub struct AuthorList {
     pub generation: u64,
     pub filter: AuthorFilter,
     pub sort: AuthorSort,
-    pub rows: Option<Arc<Vec<AuthorRow>>>,
+    pub rows: Option<Arc<Authors>>,
     pub order: Option<Arc<[u32]>>,
     pub loading: bool,
     pub cursor: Cursor,
@@ -508,13 +509,21 @@ impl AuthorList {
         self.len() == 0
     }
 
-    pub fn row_at(&self, index: usize) -> Option<&AuthorRow> {
+    /// The author at `index` of the order, as a row (made on demand from the columns).
+    pub fn row_at(&self, index: usize) -> Option<AuthorRow> {
         let i = *self.order.as_ref()?.get(index)?;
-        self.rows.as_ref()?.get(i as usize)
+        self.rows.as_ref()?.row(i as usize)
     }
 
-    pub fn selected(&self) -> Option<&AuthorRow> {
+    pub fn selected(&self) -> Option<AuthorRow> {
         self.row_at(self.cursor.selected)
+    }
+
+    /// The selected author's user id.
+    pub fn selected_user(&self) -> Option<String> {
+        let i = *self.order.as_ref()?.get(self.cursor.selected)?;
+        let rows = self.rows.as_ref()?;
+        ((i as usize) < rows.len()).then(|| rows.user_id(i as usize).to_owned())
     }
 }
 

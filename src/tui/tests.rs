@@ -324,7 +324,7 @@ fn authors_table_sorts_and_opens_an_author() {
         panic!()
     };
     assert_eq!(a.len(), 381);
-    let top = a.selected().unwrap().clone();
+    let top = a.selected().unwrap();
     assert_eq!(top.gpts, 4, "sorted by GPT count, the most prolific first");
     h.press(KeyCode::Enter);
     let Some(Screen::Author(p)) = h.app.top() else {

@@ -305,7 +305,7 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
                     descending
                 };
                 a.sort = AuthorSort { key, descending };
-                a.keep = a.selected().map(|r| r.user_id.clone());
+                a.keep = a.selected_user();
                 return vec![request_authors(a)];
             }
             Vec::new()
@@ -345,7 +345,7 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
                 }
                 if a.filter != Default::default() {
                     a.filter = Default::default();
-                    a.keep = a.selected().map(|r| r.user_id.clone());
+                    a.keep = a.selected_user();
                     return vec![request_authors(a)];
                 }
             }
@@ -592,7 +592,7 @@ fn open(app: &mut App) -> Vec<Effect> {
         Some(Screen::Gpts(l)) => l.selected_row().map(|r| r.id.clone()),
         Some(Screen::Author(p)) => p.list.selected_row().map(|r| r.id.clone()),
         Some(Screen::Authors(a)) => {
-            let user = a.selected().map(|r| r.user_id.clone());
+            let user = a.selected_user();
             return match user {
                 Some(user) => push_author(app, user),
                 None => Vec::new(),
@@ -690,7 +690,7 @@ fn apply_form(app: &mut App) -> Vec<Effect> {
             match app.screen_mut(screen) {
                 Some(Screen::Authors(a)) if a.filter != filter => {
                     a.filter = filter;
-                    a.keep = a.selected().map(|r| r.user_id.clone());
+                    a.keep = a.selected_user();
                     vec![request_authors(a)]
                 }
                 _ => Vec::new(),
@@ -711,7 +711,7 @@ fn open_search(app: &mut App) {
                     ids: a.filter.ids.clone(),
                     search: a.filter.search.clone(),
                     sort: a.sort,
-                    selected: a.selected().map(|r| r.user_id.clone()),
+                    selected: a.selected_user(),
                 };
                 a.search = Some(Search::new(before, ""));
             }
@@ -1141,14 +1141,11 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
             if let Some(Screen::Authors(a)) = app.screen_mut(screen)
                 && a.generation == generation
             {
-                let keep = a
-                    .keep
-                    .take()
-                    .or_else(|| a.selected().map(|r| r.user_id.clone()));
+                let keep = a.keep.take().or_else(|| a.selected_user());
                 let at = keep.and_then(|user| {
-                    order
-                        .iter()
-                        .position(|&i| rows.get(i as usize).is_some_and(|r| r.user_id == user))
+                    order.iter().position(|&i| {
+                        (i as usize) < rows.len() && rows.user_id(i as usize) == user
+                    })
                 });
                 let len = order.len();
                 a.rows = Some(rows);

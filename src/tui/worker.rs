@@ -9,9 +9,10 @@
 
 use super::msg::{AuthorFilter, AuthorKey, AuthorSort, Msg, Request, ScreenId};
 use crate::store::Db;
+use crate::store::authors::Authors;
 use crate::store::query::{self, SnapshotInfo};
 use crate::store::schema::gpt_table;
-use crate::store::view::{self, AuthorRow, Columns, Filter, Sort, SortKey};
+use crate::store::view::{self, Columns, Filter, Sort, SortKey};
 use rustc_hash::FxHashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -126,7 +127,6 @@ pub(crate) struct State {
     columns: Option<Columns>,
     orders: FxHashMap<SortKey, Arc<[u32]>>,
     text_hits: Option<(String, Arc<Vec<bool>>)>,
-    authors: Option<Arc<Vec<AuthorRow>>>,
     /// None: columns load on this thread (tests, benchmarks).
     loader: Option<Loader>,
     /// Requests that need the columns, while they load.
@@ -141,7 +141,6 @@ impl State {
             columns: None,
             orders: FxHashMap::default(),
             text_hits: None,
-            authors: None,
             loader: None,
             waiting: Vec::new(),
         }
@@ -286,11 +285,14 @@ impl State {
             Request::Authors {
                 screen,
                 generation,
-                filter,
+                ref filter,
                 sort,
             } => {
+                if self.columns.is_none() && self.wait_for_columns(&request) {
+                    return Ok(());
+                }
                 let rows = self.author_rows()?;
-                let order = author_order(&rows, &filter, sort);
+                let order = author_order(&rows, filter, sort);
                 reply(Msg::Authors {
                     screen,
                     generation,
@@ -351,12 +353,15 @@ impl State {
             Request::AuthorCharts {
                 screen,
                 generation,
-                filter,
+                ref filter,
                 column,
             } => {
+                if self.columns.is_none() && self.wait_for_columns(&request) {
+                    return Ok(());
+                }
                 let started = Instant::now();
                 let rows = self.author_rows()?;
-                let ids = author_order(&rows, &filter, AuthorSort::default());
+                let ids = author_order(&rows, filter, AuthorSort::default());
                 let chart = crate::stats::author_frequency(&rows, &ids, column);
                 reply(Msg::Charts {
                     screen,
@@ -380,14 +385,9 @@ impl State {
         Ok(())
     }
 
-    /// Every author of the snapshot (read once).
-    fn author_rows(&mut self) -> crate::store::db::Result<Arc<Vec<AuthorRow>>> {
-        if let Some(rows) = &self.authors {
-            return Ok(rows.clone());
-        }
-        let rows = Arc::new(view::authors(&self.db, self.snapshot.id)?);
-        self.authors = Some(rows.clone());
-        Ok(rows)
+    /// Every author of the snapshot: the columns' copy.
+    fn author_rows(&mut self) -> crate::store::db::Result<Arc<Authors>> {
+        Ok(self.columns()?.authors.clone())
     }
 
     /// With a loader: starts it (once) and parks the request until the columns arrive.
@@ -549,25 +549,23 @@ fn newest_only(batch: Vec<Request>) -> Vec<Request> {
 }
 
 /// The authors table's order: indexes into `rows`, filtered and sorted (ties by user id).
-pub fn author_order(rows: &[AuthorRow], filter: &AuthorFilter, sort: AuthorSort) -> Vec<u32> {
+pub fn author_order(rows: &Authors, filter: &AuthorFilter, sort: AuthorSort) -> Vec<u32> {
     let text = filter.text.as_ref().map(|t| t.to_lowercase());
-    let keep = |r: &AuthorRow| {
-        filter.verified.is_none_or(|v| r.verified == v)
-            && filter.with_website.is_none_or(|w| r.website.is_some() == w)
-            && filter.min_gpts.is_none_or(|n| r.gpts >= n)
-            && filter.bins.iter().all(|(b, _)| b.matches(r))
+    let keep = |i: usize| {
+        i < rows.len()
+            && filter.verified.is_none_or(|v| rows.verified(i) == v)
+            && filter
+                .with_website
+                .is_none_or(|w| rows.website(i).is_some() == w)
+            && filter.min_gpts.is_none_or(|n| rows.gpts(i) >= n)
+            && filter.bins.iter().all(|(b, _)| b.matches(rows, i))
             && text.as_ref().is_none_or(|t| {
-                r.user_id.to_lowercase().contains(t)
-                    || r.name
-                        .as_ref()
-                        .is_some_and(|n| n.to_lowercase().contains(t))
+                rows.user_id(i).to_lowercase().contains(t)
+                    || rows.name(i).is_some_and(|n| n.to_lowercase().contains(t))
             })
     };
     if let Some(ranked) = &filter.ids {
-        let in_order = ranked
-            .iter()
-            .copied()
-            .filter(|&i| rows.get(i as usize).is_some_and(keep));
+        let in_order = ranked.iter().copied().filter(|&i| keep(i as usize));
         if sort.key == AuthorKey::Relevance {
             let mut ids: Vec<u32> = in_order.collect();
             if !sort.descending {
@@ -579,59 +577,33 @@ pub fn author_order(rows: &[AuthorRow], filter: &AuthorFilter, sort: AuthorSort)
         sort_authors(rows, &mut ids, sort);
         return ids;
     }
-    let mut ids: Vec<u32> = rows
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| keep(r))
-        .map(|(i, _)| i as u32)
+    let mut ids: Vec<u32> = (0..rows.len() as u32)
+        .filter(|&i| keep(i as usize))
         .collect();
     sort_authors(rows, &mut ids, sort);
     ids
 }
 
-fn sort_authors(rows: &[AuthorRow], ids: &mut [u32], sort: AuthorSort) {
-    let row = |i: &u32| &rows[*i as usize];
-    let by_id = |a: &u32, b: &u32| row(a).user_id.cmp(&row(b).user_id);
+fn sort_authors(rows: &Authors, ids: &mut [u32], sort: AuthorSort) {
+    // Positions are in user-id order: the tie-break is the position.
+    let at = |i: &u32| *i as usize;
     match sort.key {
         AuthorKey::Relevance => {}
-        AuthorKey::Name => ids.sort_by_cached_key(|i| {
-            (
-                row(i)
-                    .name
-                    .as_deref()
-                    .unwrap_or(&row(i).user_id)
-                    .to_lowercase(),
-                *i,
-            )
-        }),
+        AuthorKey::Name => ids.sort_by_cached_key(|i| (rows.label(at(i)).to_lowercase(), *i)),
         AuthorKey::Website => ids.sort_by(|a, b| {
-            (row(a).website.is_none(), &row(a).website)
-                .cmp(&(row(b).website.is_none(), &row(b).website))
-                .then_with(|| by_id(a, b))
+            let w = |i: &u32| rows.website(at(i));
+            (w(a).is_none(), w(a), a).cmp(&(w(b).is_none(), w(b), b))
         }),
-        AuthorKey::Gpts => {
-            ids.sort_by(|a, b| row(a).gpts.cmp(&row(b).gpts).then_with(|| by_id(a, b)))
-        }
-        AuthorKey::ConvTotal => ids.sort_by(|a, b| {
-            row(a)
-                .conv_total
-                .cmp(&row(b).conv_total)
-                .then_with(|| by_id(a, b))
-        }),
-        AuthorKey::ConvMedian => ids.sort_by(|a, b| {
-            row(a)
-                .conv_median
-                .cmp(&row(b).conv_median)
-                .then_with(|| by_id(a, b))
-        }),
+        AuthorKey::Gpts => ids.sort_by_key(|i| (rows.gpts(at(i)), *i)),
+        AuthorKey::ConvTotal => ids.sort_by_key(|i| (rows.conv_total(at(i)), *i)),
+        AuthorKey::ConvMedian => ids.sort_by_key(|i| (rows.conv_median(at(i)), *i)),
         AuthorKey::Rating => ids.sort_by(|a, b| {
-            let r = |i: &u32| row(i).rating.unwrap_or(f64::NEG_INFINITY);
-            r(a).total_cmp(&r(b)).then_with(|| by_id(a, b))
+            let r = |i: &u32| rows.rating(at(i)).unwrap_or(f64::NEG_INFINITY);
+            r(a).total_cmp(&r(b)).then(a.cmp(b))
         }),
-        AuthorKey::Tools => ids.sort_by(|a, b| {
-            (row(a).tools.0.count_ones(), row(a).tools.0)
-                .cmp(&(row(b).tools.0.count_ones(), row(b).tools.0))
-                .then_with(|| by_id(a, b))
+        AuthorKey::Tools => ids.sort_by_key(|i| {
+            let t = rows.tools(at(i)).0;
+            (t.count_ones(), t, *i)
         }),
     }
     if sort.descending && sort.key != AuthorKey::Relevance {

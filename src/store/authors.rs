@@ -1,0 +1,294 @@
+//! The authors of a snapshot as columns: one string buffer for the user ids, one for the names,
+//! and a plain array per aggregate, in user-id order. The GPT columns ([`super::view::Columns`])
+//! and the authors table share one copy.
+//!
+//! Why columns: a snapshot of 1M GPTs has about 280k authors. As a `Vec` of rows with three
+//! `String`s each they took 108 MB resident (the row structs, a heap block per string and the
+//! vector's doubling); as columns read into exactly sized arrays they take about 25 MB. A row
+//! ([`AuthorRow`]) is made on demand for the few on screen.
+
+use super::db::{Db, Result};
+use super::record::ToolMask;
+use super::view::{AuthorRow, domain_of};
+
+/// Many strings in one buffer: string `i` is `text[ends[i - 1]..ends[i]]`.
+#[derive(Default, Debug)]
+struct Strings {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl Strings {
+    fn with_capacity(n: usize, bytes: usize) -> Strings {
+        Strings {
+            text: String::with_capacity(bytes),
+            ends: Vec::with_capacity(n),
+        }
+    }
+
+    fn push(&mut self, s: &str) {
+        self.text.push_str(s);
+        self.ends.push(self.text.len() as u32);
+    }
+
+    fn get(&self, i: usize) -> &str {
+        let end = self.ends.get(i).copied().unwrap_or(0) as usize;
+        let start = match i.checked_sub(1) {
+            Some(j) => self.ends.get(j).copied().unwrap_or(0) as usize,
+            None => 0,
+        };
+        self.text.get(start..end).unwrap_or("")
+    }
+}
+
+/// `conv_median` when the author has no GPT with a known count.
+const NO_MEDIAN: i64 = i64::MIN;
+/// `website` when the author shows none.
+const NO_WEBSITE: u32 = u32::MAX;
+
+/// Every author of one snapshot, by user id.
+#[derive(Default)]
+pub struct Authors {
+    ids: Strings,
+    names: Strings,
+    has_name: Vec<bool>,
+    verified: Vec<bool>,
+    /// Index into `domains`, or [`NO_WEBSITE`].
+    website: Vec<u32>,
+    domains: Vec<Box<str>>,
+    gpts: Vec<u32>,
+    conv_total: Vec<i64>,
+    conv_median: Vec<i64>,
+    review_total: Vec<i64>,
+    review_count: Vec<i64>,
+    tools: Vec<u32>,
+}
+
+impl std::fmt::Debug for Authors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Authors({})", self.len())
+    }
+}
+
+impl Authors {
+    /// Reads the author table of a snapshot in one scan.
+    pub fn load(db: &Db, snapshot_id: i64) -> Result<Authors> {
+        let conn = db.conn();
+        let e = |e| db.err(e);
+        // Sized up front: a growing buffer would leave its smaller copies behind, resident.
+        let (n, id_bytes, name_bytes): (i64, i64, i64) = conn
+            .query_row(
+                "SELECT count(*), coalesce(sum(octet_length(user_id)), 0),
+                        coalesce(sum(octet_length(display_name)), 0)
+                 FROM author WHERE snapshot_id = ?1",
+                [snapshot_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .map_err(e)?;
+        let n = n.max(0) as usize;
+        let mut a = Authors {
+            ids: Strings::with_capacity(n, id_bytes.max(0) as usize),
+            names: Strings::with_capacity(n, name_bytes.max(0) as usize),
+            has_name: Vec::with_capacity(n),
+            verified: Vec::with_capacity(n),
+            website: Vec::with_capacity(n),
+            domains: Vec::new(),
+            gpts: Vec::with_capacity(n),
+            conv_total: Vec::with_capacity(n),
+            conv_median: Vec::with_capacity(n),
+            review_total: Vec::with_capacity(n),
+            review_count: Vec::with_capacity(n),
+            tools: Vec::with_capacity(n),
+        };
+        let mut domain_ids: rustc_hash::FxHashMap<String, u32> = Default::default();
+        let mut st = conn
+            .prepare(
+                "SELECT user_id, display_name, verified, link_to, gpts, conv_total, conv_median,
+                        review_total, review_count, tools
+                 FROM author WHERE snapshot_id = ?1 ORDER BY user_id",
+            )
+            .map_err(e)?;
+        let mut rows = st.query([snapshot_id]).map_err(e)?;
+        while let Some(r) = rows.next().map_err(e)? {
+            let text = |i: usize| -> Result<Option<&str>> {
+                Ok(r.get_ref(i).map_err(e)?.as_str_or_null().ok().flatten())
+            };
+            a.ids.push(text(0)?.unwrap_or(""));
+            let name = text(1)?;
+            a.names.push(name.unwrap_or(""));
+            a.has_name.push(name.is_some());
+            a.verified
+                .push(r.get::<_, Option<bool>>(2).map_err(e)?.unwrap_or(false));
+            let website = match text(3)?.and_then(domain_of) {
+                None => NO_WEBSITE,
+                Some(d) => match domain_ids.get(&d) {
+                    Some(&k) => k,
+                    None => {
+                        let k = a.domains.len() as u32;
+                        a.domains.push(d.clone().into_boxed_str());
+                        domain_ids.insert(d, k);
+                        k
+                    }
+                },
+            };
+            a.website.push(website);
+            a.gpts
+                .push(r.get::<_, i64>(4).map_err(e)?.clamp(0, i64::from(u32::MAX)) as u32);
+            a.conv_total.push(r.get(5).map_err(e)?);
+            a.conv_median
+                .push(r.get::<_, Option<i64>>(6).map_err(e)?.unwrap_or(NO_MEDIAN));
+            a.review_total.push(r.get(7).map_err(e)?);
+            a.review_count.push(r.get(8).map_err(e)?);
+            a.tools.push(r.get(9).map_err(e)?);
+        }
+        a.domains.shrink_to_fit();
+        Ok(a)
+    }
+
+    pub fn len(&self) -> usize {
+        self.verified.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn user_id(&self, i: usize) -> &str {
+        self.ids.get(i)
+    }
+
+    pub fn name(&self, i: usize) -> Option<&str> {
+        self.has_name
+            .get(i)
+            .copied()
+            .unwrap_or(false)
+            .then(|| self.names.get(i))
+    }
+
+    /// The name, or the user id when the author shows none.
+    pub fn label(&self, i: usize) -> &str {
+        self.name(i).unwrap_or_else(|| self.user_id(i))
+    }
+
+    pub fn verified(&self, i: usize) -> bool {
+        self.verified.get(i).copied().unwrap_or(false)
+    }
+
+    /// The website's domain.
+    pub fn website(&self, i: usize) -> Option<&str> {
+        let k = *self.website.get(i)?;
+        self.domains.get(k as usize).map(|d| &**d)
+    }
+
+    pub fn gpts(&self, i: usize) -> i64 {
+        self.gpts.get(i).map_or(0, |&n| i64::from(n))
+    }
+
+    pub fn conv_total(&self, i: usize) -> i64 {
+        self.conv_total.get(i).copied().unwrap_or(0)
+    }
+
+    pub fn conv_median(&self, i: usize) -> Option<i64> {
+        self.conv_median.get(i).copied().filter(|&m| m != NO_MEDIAN)
+    }
+
+    /// Total stars over total ratings of their GPTs.
+    pub fn rating(&self, i: usize) -> Option<f64> {
+        let count = self.ratings(i);
+        (count > 0).then(|| self.review_total.get(i).copied().unwrap_or(0) as f64 / count as f64)
+    }
+
+    pub fn ratings(&self, i: usize) -> i64 {
+        self.review_count.get(i).copied().unwrap_or(0)
+    }
+
+    pub fn tools(&self, i: usize) -> ToolMask {
+        ToolMask(self.tools.get(i).copied().unwrap_or(0))
+    }
+
+    /// The position of a user id.
+    pub fn position(&self, user_id: &str) -> Option<u32> {
+        let (mut lo, mut hi) = (0usize, self.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match self.user_id(mid).cmp(user_id) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(mid as u32),
+            }
+        }
+        None
+    }
+
+    /// Author `i` as a row (for display).
+    pub fn row(&self, i: usize) -> Option<AuthorRow> {
+        (i < self.len()).then(|| AuthorRow {
+            user_id: self.user_id(i).to_owned(),
+            name: self.name(i).map(str::to_owned),
+            verified: self.verified(i),
+            website: self.website(i).map(str::to_owned),
+            gpts: self.gpts(i),
+            conv_total: self.conv_total(i),
+            conv_median: self.conv_median(i),
+            rating: self.rating(i),
+            ratings: self.ratings(i),
+            tools: self.tools(i),
+        })
+    }
+
+    /// Each author's rank by lowercased label (name or user id), ties by user id.
+    pub(crate) fn label_ranks(&self) -> Vec<u32> {
+        let mut order: Vec<u32> = (0..self.len() as u32).collect();
+        order.sort_by_cached_key(|&i| self.label(i as usize).to_lowercase());
+        let mut rank = vec![0u32; self.len()];
+        for (r, &i) in order.iter().enumerate() {
+            rank[i as usize] = r as u32;
+        }
+        rank
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_keep_each_piece() {
+        let mut s = Strings::default();
+        for x in ["user-b", "", "名前 ✓", "x"] {
+            s.push(x);
+        }
+        assert_eq!(
+            (0..4).map(|i| s.get(i)).collect::<Vec<_>>(),
+            ["user-b", "", "名前 ✓", "x"]
+        );
+        assert_eq!(s.get(9), "");
+    }
+
+    /// Every author of the sample, read as columns, equals the same author read as one row.
+    #[test]
+    fn columns_agree_with_the_author_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = Db::open(&dir.path().join("a.db"), std::time::Duration::from_secs(1)).unwrap();
+        crate::assets::import_sample(&mut db).unwrap();
+        let snap = crate::store::query::snapshot(&db, None).unwrap();
+        let authors = Authors::load(&db, snap.id).unwrap();
+        assert_eq!(authors.len(), 381);
+        for i in 0..authors.len() {
+            let id = authors.user_id(i);
+            let one = crate::store::view::author(&db, snap.id, id).unwrap();
+            assert_eq!(authors.row(i), one, "author {id}");
+            assert_eq!(authors.position(id), Some(i as u32));
+        }
+        assert!(authors.row(authors.len()).is_none());
+        assert_eq!(authors.position("no-such-user"), None);
+        let ranks = authors.label_ranks();
+        let mut by_rank: Vec<usize> = (0..authors.len()).collect();
+        by_rank.sort_by_key(|&i| ranks[i]);
+        assert!(
+            by_rank.windows(2).all(|w| {
+                authors.label(w[0]).to_lowercase() <= authors.label(w[1]).to_lowercase()
+            })
+        );
+    }
+}
