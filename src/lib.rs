@@ -7,6 +7,7 @@
 
 pub mod assets;
 pub mod cli;
+pub mod config;
 pub mod live;
 pub mod search;
 pub mod signals;

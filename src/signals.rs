@@ -225,11 +225,47 @@ impl std::fmt::Debug for Rules {
     }
 }
 
-/// The funnel-domain list the rules use: the shipped defaults, changed by the user's file when
-/// there is one: a line `example.com` adds a domain, `-example.com` drops a default, `#` starts a
-/// comment. A line that is not a domain is an error naming the file and line.
-pub fn funnel_domains(user_file: Option<&std::path::Path>) -> Result<Vec<String>, String> {
-    let mut list = parse_domain_list(DEFAULT_FUNNEL_DOMAINS);
+/// The shipped funnel-domain list.
+pub fn default_funnel_domains() -> Vec<String> {
+    parse_domain_list(DEFAULT_FUNNEL_DOMAINS)
+}
+
+/// Applies one change to a domain list: `example.com` adds a domain, `-example.com` drops one.
+/// The error says why the entry is not one.
+pub fn edit_domains(list: &mut Vec<String>, entry: &str) -> Result<(), String> {
+    let line = entry.trim().to_lowercase();
+    let (drop, domain) = match line.strip_prefix('-') {
+        Some(d) => (true, d.trim().to_owned()),
+        None => (false, line),
+    };
+    let valid = domain.contains('.')
+        && domain
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '.' || c == '-');
+    if !valid {
+        return Err(format!(
+            "{entry:?} is not a domain (like gumroad.com, or -gumroad.com to drop one)"
+        ));
+    }
+    list.retain(|d| *d != domain);
+    if !drop {
+        list.push(domain);
+    }
+    Ok(())
+}
+
+/// The funnel-domain list the rules use: the shipped defaults, changed by the config file's
+/// entries, then by the user's list file when there is one: a line `example.com` adds a domain,
+/// `-example.com` drops one, `#` starts a comment. A line that is not a domain is an error
+/// naming the file and line.
+pub fn funnel_domains(
+    config: &[String],
+    user_file: Option<&std::path::Path>,
+) -> Result<Vec<String>, String> {
+    let mut list = default_funnel_domains();
+    for entry in config {
+        edit_domains(&mut list, entry)?;
+    }
     let Some(path) = user_file else {
         return Ok(list);
     };
@@ -240,29 +276,12 @@ pub fn funnel_domains(user_file: Option<&std::path::Path>) -> Result<Vec<String>
         )
     })?;
     for (n, raw) in text.lines().enumerate() {
-        let line = raw.split('#').next().unwrap_or("").trim().to_lowercase();
+        let line = raw.split('#').next().unwrap_or("").trim();
         if line.is_empty() {
             continue;
         }
-        let (drop, domain) = match line.strip_prefix('-') {
-            Some(d) => (true, d.trim().to_owned()),
-            None => (false, line),
-        };
-        let valid = domain.contains('.')
-            && domain
-                .chars()
-                .all(|c| c.is_alphanumeric() || c == '.' || c == '-');
-        if !valid {
-            return Err(format!(
-                "{}:{}: {raw:?} is not a domain (like gumroad.com, or -gumroad.com to drop one)",
-                path.display(),
-                n + 1
-            ));
-        }
-        list.retain(|d| *d != domain);
-        if !drop {
-            list.push(domain);
-        }
+        edit_domains(&mut list, line)
+            .map_err(|why| format!("{}:{}: {why}", path.display(), n + 1))?;
     }
     Ok(list)
 }

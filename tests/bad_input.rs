@@ -473,3 +473,62 @@ fn issues_carry_file_relative_lines_in_json_arrays() {
         got.issues[1].message
     );
 }
+
+/// A bad config file stops every command before it does anything, with one line naming the
+/// file, the line and the key; a good one is read.
+#[test]
+fn config_files_are_checked_before_anything_runs() {
+    let (_dir, db) = temp_db();
+    let cfg = |name: &str| {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/config")
+            .join(name)
+    };
+    for (name, want) in [
+        (
+            "bad_action.toml",
+            "bad_action.toml:3: [keys] \"ctrl-y\": no Action named \"copy_urll\"",
+        ),
+        (
+            "bad_colour.toml",
+            "bad_colour.toml:3: [theme] added: \"chartreuse\" is not a colour",
+        ),
+        (
+            "bad_type.toml",
+            "bad_type.toml:4: [live] concurrency: invalid type: string \"many\"",
+        ),
+        (
+            "unknown_key.toml",
+            "unknown_key.toml:3: [live] token: unknown field `token`",
+        ),
+    ] {
+        let path = cfg(name);
+        let o = run(&db, &["--config", path.to_str().unwrap(), "snapshots"]);
+        assert_eq!(o.status.code(), Some(1), "{name}");
+        let err = stderr(&o);
+        assert!(err.contains(want), "{name}: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+        assert!(stdout(&o).is_empty(), "{name}: nothing ran");
+        assert!(!err.contains("do-not-put-tokens-here"), "{err}");
+    }
+    let good = cfg("valid.toml");
+    let o = run(&db, &["--config", good.to_str().unwrap(), "config"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    for want in [
+        "mouse: on",
+        "key Ctrl-n: down",
+        "key F2: help",
+        "live: http://127.0.0.1:8787 · rate 0/s · concurrency 8",
+        "funnel domains: example-shop.com, -gumroad.com",
+    ] {
+        assert!(text.contains(want), "{want}: {text}");
+    }
+    // The documented default is a valid config file.
+    let o = run(&db, &["config", "--print-default"]);
+    let dir = tempfile::tempdir().unwrap();
+    let default = write(dir.path(), "default.toml", &o.stdout);
+    let o = run(&db, &["--config", default.to_str().unwrap(), "config"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("mouse: off"));
+}

@@ -4,7 +4,7 @@
 use super::{GlobalArgs, open_db, output};
 use crate::live::api::{self, Found};
 use crate::live::compare::compare;
-use crate::live::{Client, LiveConfig, Token};
+use crate::live::{Client, LiveConfig};
 use crate::store::query;
 use crate::text;
 use clap::{Args, Subcommand};
@@ -14,37 +14,42 @@ use std::io::Write;
 
 #[derive(Debug, Args, Clone)]
 pub struct LiveArgs {
-    /// The store's address
-    #[arg(long, global = true, env = "GPTSCOPE_BASE_URL", default_value = crate::live::client::DEFAULT_BASE_URL)]
-    pub base_url: String,
-    /// Requests per second at most (0: no limit)
-    #[arg(long, global = true, default_value_t = crate::live::client::DEFAULT_RATE)]
-    pub rate: f64,
-    /// Requests in flight at most
-    #[arg(long, global = true, default_value_t = crate::live::client::DEFAULT_CONCURRENCY)]
-    pub concurrency: usize,
-    /// Retries of a request that met 429, 5xx or a timeout (with exponential backoff)
-    #[arg(long, global = true, default_value_t = 4)]
-    pub retries: u32,
+    /// The store's address [default: the config file's, else https://chatgpt.com]
+    #[arg(long, global = true, env = "GPTSCOPE_BASE_URL")]
+    pub base_url: Option<String>,
+    /// Requests per second at most, 0: no limit [default: the config file's, else 1]
+    #[arg(long, global = true)]
+    pub rate: Option<f64>,
+    /// Requests in flight at most [default: the config file's, else 4]
+    #[arg(long, global = true)]
+    pub concurrency: Option<usize>,
+    /// Retries of a request that met 429, 5xx or a timeout, with exponential backoff
+    /// [default: the config file's, else 4]
+    #[arg(long, global = true)]
+    pub retries: Option<u32>,
 }
 
 impl LiveArgs {
-    /// The client's configuration; the token comes from `GPTSCOPE_TOKEN` only.
-    pub fn config(&self) -> anyhow::Result<LiveConfig> {
-        if !(self.base_url.starts_with("http://") || self.base_url.starts_with("https://")) {
-            anyhow::bail!("--base-url {:?}: not an http(s) address", self.base_url);
+    /// The client's configuration: flags (and their environment variables) over the config
+    /// file's `[live]` over the defaults; the token from the configured variable or file.
+    pub fn config(&self, file: &crate::config::LiveDefaults) -> anyhow::Result<LiveConfig> {
+        let base_url = self
+            .base_url
+            .clone()
+            .unwrap_or_else(|| file.base_url.clone());
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+            anyhow::bail!("--base-url {base_url:?}: not an http(s) address");
         }
-        if !(self.rate >= 0.0 && self.rate.is_finite()) {
-            anyhow::bail!("--rate {}: requests per second, 0 or more", self.rate);
+        let rate = self.rate.unwrap_or(file.rate);
+        if !(rate >= 0.0 && rate.is_finite()) {
+            anyhow::bail!("--rate {rate}: requests per second, 0 or more");
         }
         Ok(LiveConfig {
-            base_url: self.base_url.clone(),
-            token: std::env::var("GPTSCOPE_TOKEN")
-                .ok()
-                .and_then(|t| Token::new(&t)),
-            rate: self.rate,
-            concurrency: self.concurrency.max(1),
-            max_retries: self.retries,
+            base_url,
+            token: file.token().map_err(anyhow::Error::msg)?,
+            rate,
+            concurrency: self.concurrency.unwrap_or(file.concurrency).max(1),
+            max_retries: self.retries.unwrap_or(file.retries),
             ..LiveConfig::default()
         })
     }
@@ -126,7 +131,7 @@ pub fn run(
     cmd: LiveCommand,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    let client = Client::new(live.config()?)?;
+    let client = Client::new(live.config(&global.settings.live)?)?;
     let rt = runtime()?;
     let db = open_db(global)?;
     let snap = query::snapshot(&db, None)?;
@@ -415,7 +420,7 @@ pub fn refresh(
     use crate::live::refresh::{self, Plan};
     use std::sync::Arc;
     use std::sync::atomic::{AtomicBool, Ordering};
-    let config = live.config()?;
+    let config = live.config(&global.settings.live)?;
     let base_url = config.base_url.clone();
     let client = Client::new(config)?;
     let rules = super::signal_rules(global)?;

@@ -54,6 +54,12 @@ pub struct GlobalArgs {
         value_name = "PATH"
     )]
     pub funnel_domains: Option<PathBuf>,
+    /// The config file [default: $XDG_CONFIG_HOME/gptscope/config.toml when it exists]
+    #[arg(long, global = true, env = "GPTSCOPE_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// The config file's settings, read once at the start.
+    #[arg(skip)]
+    pub settings: crate::config::Config,
 }
 
 #[derive(Debug, Subcommand)]
@@ -80,6 +86,22 @@ pub enum Command {
         #[command(subcommand)]
         what: live::RefreshCommand,
     },
+    /// The configuration file: where it is read from, the documented default
+    Config(ConfigArgs),
+    /// Shell completions (bash, zsh, fish, elvish, powershell) on stdout
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// The manual page (roff) on stdout: gptscope man | man -l -
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// Print the documented default config file
+    #[arg(long)]
+    pub print_default: bool,
 }
 
 #[derive(Debug, Args)]
@@ -170,7 +192,15 @@ pub struct StatsArgs {
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    // The config file first: a bad one stops everything, before a terminal is touched.
+    match crate::config::Config::load(cli.global.config.as_deref()) {
+        Ok(c) => cli.global.settings = c,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "gptscope: {e}");
+            return ExitCode::from(1);
+        }
+    }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         // The reader went away (`| head`): nothing left to say to it.
@@ -215,21 +245,19 @@ fn funnel_file(global: &GlobalArgs) -> Option<PathBuf> {
     if let Some(p) = &global.funnel_domains {
         return Some(p.clone());
     }
-    let base = std::env::var_os("XDG_CONFIG_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .filter(|v| !v.is_empty())
-                .map(|h| PathBuf::from(h).join(".config"))
-        })?;
-    Some(base.join("gptscope").join("funnel_domains.txt")).filter(|p| p.exists())
+    crate::config::config_dir()
+        .map(|d| d.join("funnel_domains.txt"))
+        .filter(|p| p.exists())
 }
 
-/// The monetisation-signal rules with the user's funnel-domain list.
+/// The monetisation-signal rules with the user's funnel-domain changes (config file, then list
+/// file).
 pub fn signal_rules(global: &GlobalArgs) -> anyhow::Result<std::sync::Arc<Rules>> {
-    let domains = crate::signals::funnel_domains(funnel_file(global).as_deref())
-        .map_err(anyhow::Error::msg)?;
+    let domains = crate::signals::funnel_domains(
+        &global.settings.funnel_domains,
+        funnel_file(global).as_deref(),
+    )
+    .map_err(anyhow::Error::msg)?;
     Ok(std::sync::Arc::new(Rules::new(&domains)))
 }
 
@@ -274,7 +302,63 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Signals(args)) => cmd_signals(&cli.global, args, out),
         Some(Command::Live { what }) => live::run(&cli.global, &cli.live, what, out),
         Some(Command::Refresh { what }) => live::refresh(&cli.global, &cli.live, what, out),
+        Some(Command::Config(args)) => cmd_config(&cli.global, &args, out),
+        Some(Command::Completions { shell }) => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "gptscope", out);
+            Ok(())
+        }
+        Some(Command::Man) => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cmd).render(out)?;
+            Ok(())
+        }
     }
+}
+
+/// `gptscope config`: the default file, or which file is read and what it sets.
+fn cmd_config(global: &GlobalArgs, args: &ConfigArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    if args.print_default {
+        out.write_all(crate::config::DEFAULT_CONFIG.as_bytes())?;
+        return Ok(());
+    }
+    let c = &global.settings;
+    match &c.path {
+        Some(p) => writeln!(out, "config file: {}", p.display())?,
+        None => writeln!(
+            out,
+            "config file: none (the defaults; gptscope reads {} when it exists)",
+            crate::config::default_path().map_or_else(
+                || "$XDG_CONFIG_HOME/gptscope/config.toml".into(),
+                |p| { p.display().to_string() }
+            )
+        )?,
+    }
+    writeln!(out, "mouse: {}", if c.mouse { "on" } else { "off" })?;
+    for (key, action) in &c.keys {
+        writeln!(out, "key {key}: {}", crate::tui::action::info(*action).name)?;
+    }
+    writeln!(
+        out,
+        "live: {} · rate {}/s · concurrency {} · retries {} · token from ${}{}",
+        c.live.base_url,
+        c.live.rate,
+        c.live.concurrency,
+        c.live.retries,
+        c.live.token_env,
+        c.live
+            .token_file
+            .as_ref()
+            .map_or(String::new(), |f| format!(" or {}", f.display()))
+    )?;
+    if !c.funnel_domains.is_empty() {
+        writeln!(out, "funnel domains: {}", c.funnel_domains.join(", "))?;
+    }
+    writeln!(
+        out,
+        "print the documented default file: gptscope config --print-default"
+    )?;
+    Ok(())
 }
 
 fn cmd_signals(global: &GlobalArgs, args: SignalsArgs, out: &mut dyn Write) -> anyhow::Result<()> {
@@ -367,7 +451,7 @@ fn explore(
             "the explorer needs a terminal; for scripts use a subcommand (gptscope --help)"
         );
     }
-    let live = live.config()?;
+    let live = live.config(&global.settings.live)?;
     let db = open_db(global)?;
     let snapshot = query::snapshot(&db, snapshot)?;
     let db_path = db.path().to_path_buf();
@@ -378,6 +462,7 @@ fn explore(
         snapshot,
         live,
         rules: signal_rules(global)?,
+        config: global.settings.clone(),
     })
 }
 

@@ -298,6 +298,11 @@ pub fn info(action: Action) -> &'static ActionInfo {
         .unwrap_or(&ACTIONS[0])
 }
 
+/// The Action a config file names (`"copy_url"`).
+pub fn by_name(name: &str) -> Option<Action> {
+    ACTIONS.iter().find(|i| i.name == name).map(|i| i.action)
+}
+
 /// A key as written in the Action table and config files: `j`, `G`, `?`, `ctrl-d`, `pagedown`,
 /// `enter`, `esc`, `f1`, `left`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -417,6 +422,16 @@ impl Default for Keymap {
 }
 
 impl Keymap {
+    /// The default keys with the config file's bindings on top (a key bound twice goes to the
+    /// config's Action).
+    pub fn with(overrides: &[(KeySpec, Action)]) -> Keymap {
+        let mut keymap = Keymap::default();
+        for (spec, action) in overrides {
+            keymap.map.insert(*spec, *action);
+        }
+        keymap
+    }
+
     pub fn action(&self, event: &KeyEvent) -> Option<Action> {
         self.map.get(&KeySpec::of(event)).copied()
     }

@@ -44,13 +44,19 @@ pub struct Options {
     pub live: crate::live::LiveConfig,
     /// Monetisation-signal rules for the snapshots a refresh writes.
     pub rules: std::sync::Arc<crate::signals::Rules>,
+    /// Keymap overrides, theme, mouse.
+    pub config: crate::config::Config,
 }
 
-/// Restores the terminal however the explorer ends (return, error, panic unwinding).
-struct Restore;
+/// Restores the terminal however the explorer ends (return, error, panic unwinding); `true`:
+/// the mouse was captured.
+struct Restore(bool);
 
 impl Drop for Restore {
     fn drop(&mut self) {
+        if self.0 {
+            let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
+        }
         ratatui::restore();
     }
 }
@@ -100,11 +106,16 @@ async fn run_loop(opts: Options) -> anyhow::Result<()> {
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
     let mut terminal = ratatui::try_init()?;
-    let _restore = Restore;
+    let _restore = Restore(opts.config.mouse);
+    if opts.config.mouse {
+        crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture)?;
+    }
     let mut input = spawn_input();
     let size = terminal.size()?;
     let mut app = App::new(opts.snapshot.clone(), (size.width, size.height));
     app.store_url = opts.live.base_url.clone();
+    app.keymap = action::Keymap::with(&opts.config.keys);
+    app.theme = opts.config.theme;
     let mut effects = update::start(&mut app);
     let mut ticker = tokio::time::interval(Duration::from_millis(120));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -182,6 +193,7 @@ async fn run_loop(opts: Options) -> anyhow::Result<()> {
 fn terminal_event(ev: crossterm::event::Event) -> Option<Event> {
     match ev {
         crossterm::event::Event::Key(k) => Some(Event::Key(k)),
+        crossterm::event::Event::Mouse(m) => Some(Event::Mouse(m)),
         crossterm::event::Event::Resize(w, h) => Some(Event::Resize(w, h)),
         _ => None,
     }

@@ -26,6 +26,7 @@ pub const PROFILE_LINES: u16 = 5;
 pub struct App {
     pub snapshot: SnapshotInfo,
     pub keymap: Keymap,
+    pub theme: crate::config::Theme,
     pub screens: Vec<Screen>,
     pub popup: Option<Popup>,
     /// A transient message, cleared by the next key.
@@ -49,6 +50,7 @@ impl App {
         let mut app = App {
             snapshot,
             keymap: Keymap::default(),
+            theme: crate::config::Theme::default(),
             screens: Vec::new(),
             popup: None,
             status: None,
@@ -104,6 +106,17 @@ impl App {
     }
 
     /// Rows of table body the current screen shows (for paging).
+    /// The screen row of the first list row on top, for clicks; `None` when the top is not a
+    /// list.
+    pub fn first_row_y(&self) -> Option<u16> {
+        // Title, the list's bar, the table header.
+        match self.top()? {
+            Screen::Gpts(_) | Screen::Authors(_) => Some(3),
+            Screen::Author(_) => Some(3 + PROFILE_LINES),
+            _ => None,
+        }
+    }
+
     pub fn page_rows(&self) -> usize {
         let h = self.size.1;
         let chrome = 4; // title, filter bar, footer, table header

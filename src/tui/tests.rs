@@ -377,6 +377,78 @@ fn help_and_errors_are_dismissable_popups() {
     assert!(h.app.popup.is_none());
 }
 
+/// A key remapped in the config file reaches its Action and shows in help and the footer.
+#[test]
+fn remapped_keys_act_and_show_in_help() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/config/valid.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let config = crate::config::Config::parse(&text, &path).unwrap();
+    let mut h = Harness::new(120, 40);
+    h.app.keymap = super::action::Keymap::with(&config.keys);
+    h.app.theme = config.theme;
+    let before = h.list().cursor.selected;
+    h.key(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL));
+    assert_eq!(h.list().cursor.selected, before + 1, "ctrl-n moved down");
+    h.key(KeyEvent::new(KeyCode::Char('p'), KeyModifiers::CONTROL));
+    assert_eq!(h.list().cursor.selected, before);
+    h.press(KeyCode::F(2));
+    assert!(
+        matches!(h.app.popup, Some(Popup::Help { .. })),
+        "f2 opens help"
+    );
+    let screen = h.screen();
+    assert!(screen.contains("j, ↓, Ctrl-n"), "{screen}");
+    assert_eq!(
+        h.app.keymap.keys_for(super::action::Action::Help),
+        ["?", "F1", "F2"],
+        "help lists the extra key after the default ones"
+    );
+    // The default keys still work.
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Char('j'));
+    assert_eq!(h.list().cursor.selected, before + 1);
+}
+
+/// With the mouse on: the wheel scrolls three rows, a click selects the row under it.
+#[test]
+fn wheel_scrolls_and_click_selects() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let mut h = Harness::new(120, 40);
+    let mouse = |kind, row| {
+        Event::Mouse(MouseEvent {
+            kind,
+            column: 10,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    let fx = update(&mut h.app, mouse(MouseEventKind::ScrollDown, 10));
+    h.run(fx);
+    assert_eq!(h.list().cursor.selected, 3);
+    let fx = update(&mut h.app, mouse(MouseEventKind::ScrollUp, 10));
+    h.run(fx);
+    assert_eq!(h.list().cursor.selected, 0);
+    // Row 3 of the screen is the first row of the table (title, filter bar, header above).
+    let fx = update(
+        &mut h.app,
+        mouse(MouseEventKind::Down(MouseButton::Left), 3 + 4),
+    );
+    h.run(fx);
+    assert_eq!(h.list().cursor.selected, 4);
+    let picked = h.list().selected_row().unwrap().name.clone();
+    let screen = h.screen();
+    let line = screen.lines().nth(7).unwrap();
+    let start: String = picked.chars().take(10).collect();
+    assert!(line.contains(&start), "{line} / {picked}");
+    // A click on the header or the title does nothing.
+    let fx = update(
+        &mut h.app,
+        mouse(MouseEventKind::Down(MouseButton::Left), 1),
+    );
+    h.run(fx);
+    assert_eq!(h.list().cursor.selected, 4);
+}
+
 #[test]
 fn quit_keys() {
     let mut h = Harness::new(120, 40);

@@ -21,6 +21,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 #[allow(clippy::large_enum_variant)]
 pub enum Event {
     Key(KeyEvent),
+    /// Only when the config turns the mouse on: wheel scrolls, a left click selects a row.
+    Mouse(crossterm::event::MouseEvent),
     Resize(u16, u16),
     Msg(Msg),
     Tick,
@@ -80,8 +82,54 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
             app.tick = app.tick.wrapping_add(1);
             Vec::new()
         }
+        Event::Mouse(m) => on_mouse(app, m),
         Event::Msg(msg) => on_msg(app, msg),
     }
+}
+
+/// Rows one wheel step scrolls.
+const WHEEL_ROWS: usize = 3;
+
+fn on_mouse(app: &mut App, m: crossterm::event::MouseEvent) -> Vec<Effect> {
+    use crossterm::event::{MouseButton, MouseEventKind};
+    let step = match m.kind {
+        MouseEventKind::ScrollDown => Some(Action::Down),
+        MouseEventKind::ScrollUp => Some(Action::Up),
+        _ => None,
+    };
+    if let Some(Popup::Help { scroll }) = &mut app.popup {
+        match step {
+            Some(Action::Down) => *scroll = scroll.saturating_add(WHEEL_ROWS as u16),
+            Some(_) => *scroll = scroll.saturating_sub(WHEEL_ROWS as u16),
+            None => {}
+        }
+        return Vec::new();
+    }
+    if app.popup.is_some() {
+        return Vec::new();
+    }
+    if let Some(action) = step {
+        let mut fx = Vec::new();
+        for _ in 0..WHEEL_ROWS {
+            fx.extend(move_cursor(app, action));
+        }
+        return fx;
+    }
+    if m.kind != MouseEventKind::Down(MouseButton::Left) {
+        return Vec::new();
+    }
+    let Some(top) = app.first_row_y() else {
+        return Vec::new();
+    };
+    let Some(dy) = m.row.checked_sub(top) else {
+        return Vec::new();
+    };
+    move_with(app, |c, len, page| {
+        let at = c.offset + usize::from(dy);
+        if at < len {
+            c.select(at, len, page);
+        }
+    })
 }
 
 fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
@@ -388,7 +436,6 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
 }
 
 fn move_cursor(app: &mut App, action: Action) -> Vec<Effect> {
-    let page = app.page_rows();
     let apply = |c: &mut Cursor, len: usize, page: usize| match action {
         Action::Up => c.move_by(-1, len, page),
         Action::Down => c.move_by(1, len, page),
@@ -400,23 +447,14 @@ fn move_cursor(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Bottom => c.select(len.saturating_sub(1), len, page),
         _ => {}
     };
+    if matches!(
+        app.top(),
+        Some(Screen::Gpts(_) | Screen::Author(_) | Screen::Authors(_))
+    ) {
+        return move_with(app, apply);
+    }
+    let page = app.page_rows();
     match app.top_mut() {
-        Some(Screen::Gpts(list)) => {
-            // Until the whole order is known, only its first page can be reached.
-            let len = list.order.as_ref().map_or(0, |o| o.len());
-            apply(&mut list.cursor, len, page);
-            fetch_rows(list, page)
-        }
-        Some(Screen::Author(p)) => {
-            let len = p.list.order.as_ref().map_or(0, |o| o.len());
-            apply(&mut p.list.cursor, len, page);
-            fetch_rows(&mut p.list, page)
-        }
-        Some(Screen::Authors(a)) => {
-            let len = a.len();
-            apply(&mut a.cursor, len, page);
-            Vec::new()
-        }
         Some(Screen::Charts(c)) => {
             let page = page + 1;
             let bars = c.bars();
@@ -457,7 +495,32 @@ fn move_cursor(app: &mut App, action: Action) -> Vec<Effect> {
             }
             Vec::new()
         }
-        None => Vec::new(),
+        _ => Vec::new(),
+    }
+}
+
+/// Moves the cursor of the list on top (GPTs, an author's GPTs, authors) with `apply(cursor,
+/// len, page)` and asks for the rows that came into view.
+fn move_with(app: &mut App, apply: impl Fn(&mut Cursor, usize, usize)) -> Vec<Effect> {
+    let page = app.page_rows();
+    match app.top_mut() {
+        Some(Screen::Gpts(list)) => {
+            // Until the whole order is known, only its first page can be reached.
+            let len = list.order.as_ref().map_or(0, |o| o.len());
+            apply(&mut list.cursor, len, page);
+            fetch_rows(list, page)
+        }
+        Some(Screen::Author(p)) => {
+            let len = p.list.order.as_ref().map_or(0, |o| o.len());
+            apply(&mut p.list.cursor, len, page);
+            fetch_rows(&mut p.list, page)
+        }
+        Some(Screen::Authors(a)) => {
+            let len = a.len();
+            apply(&mut a.cursor, len, page);
+            Vec::new()
+        }
+        _ => Vec::new(),
     }
 }
 

@@ -47,6 +47,9 @@ pub fn ts(s: &str) -> i64 {
 pub fn bin() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_gptscope"));
     cmd.env_remove("GPTSCOPE_DB");
+    // No config file of whoever runs the tests.
+    cmd.env_remove("GPTSCOPE_CONFIG");
+    cmd.env("XDG_CONFIG_HOME", env!("CARGO_MANIFEST_DIR"));
     cmd
 }
 

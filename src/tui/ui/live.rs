@@ -4,12 +4,13 @@
 //! (GPTs not in the snapshot marked). Fetched text is sanitised like everything else.
 
 use super::spinner;
+use crate::config::Theme;
 use crate::live::api::Found;
 use crate::text;
 use crate::tui::live::{LiveAnswer, LiveKind, LivePane, LiveState};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
@@ -17,6 +18,7 @@ pub struct LiveView<'a> {
     pub pane: &'a LivePane,
     pub tick: u64,
     pub snapshot_id: i64,
+    pub theme: &'a Theme,
 }
 
 fn clock(t: i64) -> String {
@@ -98,7 +100,7 @@ impl LiveView<'_> {
             let pad = " ".repeat(col.saturating_sub(text::width(&before)));
             let now = text::cell(&f.live, col.max(1));
             let style = if f.changed {
-                Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD)
+                Theme::fg(self.theme.changed).add_modifier(Modifier::BOLD)
             } else {
                 Style::new()
             };
@@ -150,7 +152,7 @@ impl LiveView<'_> {
                     width,
                 ),
                 if is_new {
-                    Style::new().fg(Color::Green)
+                    Theme::fg(self.theme.added)
                 } else {
                     Style::new()
                 },
@@ -159,7 +161,7 @@ impl LiveView<'_> {
         for id in vanished {
             out.push(Line::styled(
                 format!("− {id}  (in the snapshot, not in the store now)"),
-                Style::new().fg(Color::Red),
+                Theme::fg(self.theme.removed),
             ));
         }
         out
@@ -186,7 +188,7 @@ impl LiveView<'_> {
                     )),
                     Span::styled(
                         if new { "  not in the snapshot" } else { "" },
-                        Style::new().fg(Color::Green),
+                        Theme::fg(self.theme.added),
                     ),
                 ]));
             }

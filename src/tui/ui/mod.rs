@@ -10,6 +10,7 @@ mod table;
 
 use super::action::{Action, info};
 use super::state::{App, MIN_HEIGHT, MIN_WIDTH, SIDE_PANE_WIDTH, Screen};
+use crate::config::Theme;
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -75,11 +76,13 @@ fn render_screen(app: &App, screen: &Screen, area: Rect, buf: &mut Buffer) {
             list,
             tick: app.tick,
             search_ready: app.search_ready,
+            theme: &app.theme,
         }
         .render(area, buf),
         Screen::Authors(list) => table::AuthorListView {
             list,
             tick: app.tick,
+            theme: &app.theme,
         }
         .render(area, buf),
         Screen::Author(page) => {
@@ -93,6 +96,7 @@ fn render_screen(app: &App, screen: &Screen, area: Rect, buf: &mut Buffer) {
                 list: &page.list,
                 tick: app.tick,
                 search_ready: app.search_ready,
+                theme: &app.theme,
             }
             .render(rest, buf);
         }
@@ -106,6 +110,7 @@ fn render_screen(app: &App, screen: &Screen, area: Rect, buf: &mut Buffer) {
             pane,
             tick: app.tick,
             snapshot_id: app.snapshot.id,
+            theme: &app.theme,
         }
         .render(area, buf),
     }
@@ -162,7 +167,12 @@ impl Widget for TitleBar<'_> {
         let head = " gptscope ";
         let room = width.saturating_sub(head.len() + crate::text::width(&snap) + loading.len());
         let line = Line::from(vec![
-            Span::styled(head, Style::new().add_modifier(Modifier::BOLD).reversed()),
+            Span::styled(
+                head,
+                Theme::fg(app.theme.accent)
+                    .add_modifier(Modifier::BOLD)
+                    .reversed(),
+            ),
             Span::raw(snap),
             Span::raw("│ "),
             Span::styled(

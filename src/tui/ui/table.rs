@@ -3,6 +3,7 @@
 //! fitted to its column by display width.
 
 use super::{spinner, thousands};
+use crate::config::Theme;
 use crate::search::Query;
 use crate::store::record::ToolMask;
 use crate::store::view::GptRow;
@@ -292,6 +293,7 @@ pub struct GptListView<'a> {
     pub list: &'a GptList,
     pub tick: u64,
     pub search_ready: bool,
+    pub theme: &'a Theme,
 }
 
 impl Widget for GptListView<'_> {
@@ -379,7 +381,7 @@ impl Widget for GptListView<'_> {
             let y = body.y + i as u16;
             let selected = list.cursor.offset + i == list.cursor.selected;
             let style = if selected {
-                Style::new().reversed()
+                self.theme.selection
             } else {
                 Style::new()
             };
@@ -444,6 +446,7 @@ fn author_layout(width: u16) -> Vec<(usize, u16)> {
 pub struct AuthorListView<'a> {
     pub list: &'a AuthorList,
     pub tick: u64,
+    pub theme: &'a Theme,
 }
 
 impl Widget for AuthorListView<'_> {
@@ -511,7 +514,7 @@ impl Widget for AuthorListView<'_> {
             let y = body.y + i as u16;
             let selected = index == list.cursor.selected;
             let style = if selected {
-                Style::new().reversed()
+                self.theme.selection
             } else {
                 Style::new()
             };
