@@ -23,6 +23,10 @@ pub const MODES: &[(&str, &str)] = &[
         "details",
         "every GPT of the list on screen (its filters and search) fetched again",
     ),
+    (
+        "author",
+        "the GPTs of the author on screen (or of the selected GPT), paged; needs a token",
+    ),
 ];
 
 /// What a refresh started from the explorer fetches.
@@ -34,6 +38,8 @@ pub enum Job {
         snapshot: i64,
         rowids: Arc<[u32]>,
     },
+    /// One author's GPTs.
+    Author(String),
 }
 
 impl Job {
@@ -41,6 +47,7 @@ impl Job {
         match self {
             Job::Shelves => "shelves",
             Job::DetailsOf { .. } => "details",
+            Job::Author(_) => "author",
         }
     }
 }
@@ -50,6 +57,7 @@ impl Job {
 fn plan_of(setup: &Setup, job: Job) -> Result<(Plan, Option<refresh::CarryForward>), String> {
     match job {
         Job::Shelves => Ok((Plan::Shelves, None)),
+        Job::Author(user) => Ok((Plan::Author(user), None)),
         Job::DetailsOf { snapshot, rowids } => {
             let db = Db::open(&setup.db_path, setup.lock_timeout).map_err(|e| e.to_string())?;
             let ids = query::ids_of(&db, snapshot, &rowids).map_err(|e| e.to_string())?;
@@ -132,8 +140,9 @@ pub async fn run(
         Err(e) => return reply(Msg::RefreshDone(Err(e))),
     };
     let work = refresh::work_dir(&setup.db_path, &plan);
-    // Shelves continue an unfinished run; a details run (of whatever list) starts over.
-    let resume = matches!(plan, Plan::Shelves);
+    // Shelves and author runs continue an unfinished run of the same plan; a details run (of
+    // whatever list) starts over.
+    let resume = matches!(plan, Plan::Shelves | Plan::Author(_));
     let progress_reply = reply.clone();
     let progress = move |p: &Progress| progress_reply(Msg::RefreshProgress(p.clone()));
     let fetched = refresh::run(

@@ -272,3 +272,29 @@ fn a_details_refresh_of_the_list_on_screen() {
         .count();
     assert_eq!(gizmo_hits, 43, "one request a GPT of the list");
 }
+
+#[test]
+fn an_author_refresh_of_the_selected_gpts_author() {
+    let store = mock();
+    let mut h = Harness::new(120, 40).with_live(config(store.url()));
+    assert_eq!(h.selected_name(), "Scholar GPT");
+    let author = h.list().selected_row().unwrap().author_id.clone().unwrap();
+    h.press(KeyCode::Char('r'));
+    let dialog = h.screen();
+    assert!(dialog.contains("author"), "{dialog}");
+    h.press(KeyCode::Down)
+        .press(KeyCode::Down)
+        .press(KeyCode::Enter);
+    assert_eq!(h.app.snapshot.id, 2, "the author's snapshot is open");
+    assert_eq!(h.selected_name(), "Scholar GPT");
+    assert!(!h.list().is_empty());
+    assert_eq!(h.list().len() as i64, h.app.snapshot.gpts);
+    assert!(
+        store
+            .hits()
+            .iter()
+            .any(|x| x.path.contains(&format!("/gizmo_creators/{author}/gizmos"))),
+        "asked for the author's GPTs"
+    );
+    assert!(h.screen().contains("author refresh"), "{}", h.screen());
+}

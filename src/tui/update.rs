@@ -185,6 +185,17 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                         app.popup = None;
                         let job = match mode {
                             0 => super::refresh::Job::Shelves,
+                            2 => match focused_author(app) {
+                                Some(user) => super::refresh::Job::Author(user),
+                                None => {
+                                    app.status = Some(
+                                        "author refreshes the author on screen: open one, or \
+                                         select a GPT that has one"
+                                            .to_owned(),
+                                    );
+                                    return Vec::new();
+                                }
+                            },
                             _ => {
                                 let order = match app.top() {
                                     Some(Screen::Gpts(l)) if l.complete => l.order.clone(),
@@ -416,13 +427,9 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::AuthorOfGpt => {
             let author = match app.top() {
-                Some(Screen::Gpts(l)) => l.selected_row().and_then(|r| r.author_id.clone()),
+                // On an author page, the selected GPT's author (the same one).
                 Some(Screen::Author(p)) => p.list.selected_row().and_then(|r| r.author_id.clone()),
-                Some(Screen::Detail(d)) => d
-                    .view
-                    .as_ref()
-                    .and_then(|v| v.record.author.user_id.clone()),
-                _ => None,
+                _ => focused_author(app),
             };
             match author {
                 Some(user) => push_author(app, user),
@@ -432,6 +439,21 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
                 }
             }
         }
+    }
+}
+
+/// The author the screen on top is about: the author page's, the authors table's selection,
+/// the selected GPT's or the open GPT's author.
+fn focused_author(app: &App) -> Option<String> {
+    match app.top()? {
+        Screen::Author(p) => Some(p.user_id.clone()),
+        Screen::Authors(a) => a.selected_user(),
+        Screen::Gpts(l) => l.selected_row().and_then(|r| r.author_id.clone()),
+        Screen::Detail(d) => d
+            .view
+            .as_ref()
+            .and_then(|v| v.record.author.user_id.clone()),
+        Screen::Charts(_) | Screen::Live(_) => None,
     }
 }
 
