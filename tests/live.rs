@@ -672,3 +672,58 @@ fn search_and_author_refreshes_page_to_the_end() {
         stderr(&o)
     );
 }
+
+/// The config file's `[live]`: base URL and the token from a file of its own; the flag wins
+/// over the file; the token shows nowhere.
+#[test]
+fn live_settings_and_token_from_the_config_file() {
+    let store = mock(MockConfig {
+        token: Some(SECRET.to_owned()),
+        ..MockConfig::default()
+    });
+    let (dir, db) = temp_db();
+    let token = write(dir.path(), "token", format!("{SECRET}\n"));
+    let config = write(
+        dir.path(),
+        "config.toml",
+        format!(
+            "[live]\nbase_url = \"{}\"\nrate = 0\ntoken_env = \"GPTSCOPE_TEST_NO_SUCH_VAR\"\ntoken_file = \"{}\"\n",
+            store.url(),
+            token.display()
+        ),
+    );
+    let o = bin()
+        .arg("--db")
+        .arg(&db)
+        .arg("--config")
+        .arg(&config)
+        .args(["live", "author", "user-MV1EPMI80LBUBFXL3yqj7TxP", "--json"])
+        .env_remove("GPTSCOPE_TOKEN")
+        .env_remove("GPTSCOPE_BASE_URL")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("g-kZ0eYXlJe"), "{}", stdout(&o));
+    let sent = store
+        .hits()
+        .iter()
+        .filter(|h| h.path.contains("/gizmo_creators/"))
+        .filter(|h| h.authorization.as_deref() == Some(&format!("Bearer {SECRET}")))
+        .count();
+    assert!(sent >= 1, "the token from the file was sent");
+    assert!(!stdout(&o).contains(SECRET) && !stderr(&o).contains(SECRET));
+    // --base-url wins over the file: nothing listens there.
+    let o = bin()
+        .arg("--db")
+        .arg(&db)
+        .arg("--config")
+        .arg(&config)
+        .args(["--base-url", "http://127.0.0.1:9", "--retries", "0"])
+        .args(["live", "author", "user-MV1EPMI80LBUBFXL3yqj7TxP"])
+        .env_remove("GPTSCOPE_TOKEN")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("127.0.0.1:9"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains(SECRET));
+}
