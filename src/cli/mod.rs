@@ -86,6 +86,8 @@ pub enum Command {
         #[command(subcommand)]
         what: live::RefreshCommand,
     },
+    /// Write a view (filters and sort applied) as CSV, JSON or JSONL, streamed
+    Export(ExportArgs),
     /// The configuration file: where it is read from, the documented default
     Config(ConfigArgs),
     /// Shell completions (bash, zsh, fish, elvish, powershell) on stdout
@@ -95,6 +97,31 @@ pub enum Command {
     },
     /// The manual page (roff) on stdout: gptscope man | man -l -
     Man,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// csv, json or jsonl [default: the --out file's extension, else csv]
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(crate::store::export::Format::NAMES))]
+    pub format: Option<String>,
+    /// The file to write (written beside and renamed when complete) [default: stdout]
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Snapshot id [default: the newest]
+    #[arg(long)]
+    pub snapshot: Option<i64>,
+    /// The order: conversations, rating, reviews, name, author, category, tools, signals,
+    /// created, updated
+    #[arg(long, default_value = "conversations")]
+    pub sort: String,
+    /// Smallest first (the default is biggest first, as in the explorer)
+    #[arg(long)]
+    pub ascending: bool,
+    /// Export the authors table instead (GPT count, conversations, rating, tools)
+    #[arg(long)]
+    pub authors: bool,
+    #[command(flatten)]
+    pub filter: filter::FilterArgs,
 }
 
 #[derive(Debug, Args)]
@@ -303,6 +330,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Live { what }) => live::run(&cli.global, &cli.live, what, out),
         Some(Command::Refresh { what }) => live::refresh(&cli.global, &cli.live, what, out),
         Some(Command::Config(args)) => cmd_config(&cli.global, &args, out),
+        Some(Command::Export(args)) => cmd_export(&cli.global, &args, out),
         Some(Command::Completions { shell }) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "gptscope", out);
@@ -314,6 +342,92 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// `gptscope export`: the view's rows, streamed to stdout or to a file that appears only when
+/// complete.
+fn cmd_export(global: &GlobalArgs, args: &ExportArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    use crate::store::export::{self, Format};
+    use crate::store::view::{Sort, SortKey};
+    let format = match (&args.format, &args.out) {
+        (Some(f), _) => Format::parse(f),
+        (None, Some(path)) => Some(Format::of_path(path).unwrap_or(Format::Csv)),
+        (None, None) => Some(Format::Csv),
+    }
+    .ok_or_else(|| anyhow::anyhow!("--format: csv, json or jsonl"))?;
+    let key = SortKey::ALL
+        .into_iter()
+        .find(|k| k.label() == args.sort)
+        .ok_or_else(|| {
+            let names: Vec<&str> = SortKey::ALL.iter().map(|k| k.label()).collect();
+            anyhow::anyhow!("--sort {:?}: one of {}", args.sort, names.join(", "))
+        })?;
+    let sort = Sort {
+        key,
+        descending: !args.ascending,
+    };
+    let filter = args.filter.to_filter()?;
+    let db = open_db(global)?;
+    let snap = query::snapshot(&db, args.snapshot)?;
+    // Into a file beside the target, renamed when complete: a failed export leaves nothing.
+    let partial = args.out.as_ref().map(|p| {
+        let mut name = p.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+        name.push(".part");
+        p.with_file_name(name)
+    });
+    let mut file = match &partial {
+        Some(p) => Some(std::io::BufWriter::new(std::fs::File::create(p).map_err(
+            |e| anyhow::anyhow!("{}: cannot write the export: {e}", p.display()),
+        )?)),
+        None => None,
+    };
+    let sink: &mut dyn Write = match &mut file {
+        Some(f) => f,
+        None => out,
+    };
+    let written = if args.authors {
+        let authors = crate::store::authors::Authors::load(&db, snap.id)?;
+        let ids = crate::tui::worker::author_order(
+            &authors,
+            &crate::tui::msg::AuthorFilter::default(),
+            crate::tui::msg::AuthorSort::default(),
+        );
+        export::authors(&authors, &ids, format, sink)
+    } else {
+        let columns = crate::store::view::Columns::load(&db, snap.id)?;
+        let hits = match &filter.text {
+            Some(t) => Some(crate::store::view::text_matches(&db, snap.id, t)?),
+            None => None,
+        };
+        let mut ids = columns.filter(&columns.ordering(sort.key), &filter, hits.as_deref());
+        drop(columns);
+        if sort.descending {
+            ids.reverse();
+        }
+        export::gpts(&db, snap.id, &ids, format, sink, &|| false)
+    };
+    let written = match written {
+        Ok(n) => n,
+        Err(e) => {
+            if let Some(p) = &partial {
+                let _ = std::fs::remove_file(p);
+            }
+            return Err(e.into());
+        }
+    };
+    if let (Some(mut f), Some(p), Some(target)) = (file, &partial, &args.out) {
+        f.flush()?;
+        drop(f);
+        std::fs::rename(p, target)
+            .map_err(|e| anyhow::anyhow!("{}: cannot write the export: {e}", target.display()))?;
+        let _ = writeln!(
+            std::io::stderr(),
+            "wrote {written} {} to {}",
+            if args.authors { "authors" } else { "GPTs" },
+            target.display()
+        );
+    }
+    Ok(())
 }
 
 /// `gptscope config`: the default file, or which file is read and what it sets.

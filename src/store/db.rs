@@ -28,6 +28,8 @@ pub enum StoreError {
     Locked(PathBuf),
     #[error("{path}: cannot open the database: {reason}")]
     CannotOpen { path: PathBuf, reason: String },
+    #[error("writing the export: {0}")]
+    Write(#[source] std::io::Error),
     #[error("{path}: {source}")]
     Sqlite {
         path: PathBuf,

@@ -4,6 +4,7 @@
 
 pub mod authors;
 pub mod db;
+pub mod export;
 pub mod import;
 pub mod parse;
 pub mod query;

@@ -1,0 +1,436 @@
+//! Export of a view (the GPTs of a list, in its order; or the authors) as CSV, JSON or JSONL,
+//! streamed: rows are read from SQLite a chunk at a time and written at once, so a million rows
+//! never sit in memory. Every format carries the same normalised field names ([`GPT_FIELDS`],
+//! [`AUTHOR_FIELDS`]); CSV is quoted per RFC 4180 (the `csv` crate) with lists joined by `;`,
+//! JSON and JSONL keep lists as arrays and absent values as `null`.
+
+use super::authors::Authors;
+use super::db::{Db, Result};
+use super::record::{ToolMask, gpt_url};
+use super::schema::gpt_table;
+use crate::signals::SignalKind;
+use serde::Serialize;
+use std::io::Write;
+
+/// The formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Json,
+    Jsonl,
+}
+
+impl Format {
+    pub const NAMES: [&'static str; 3] = ["csv", "json", "jsonl"];
+
+    pub fn parse(s: &str) -> Option<Format> {
+        match s.to_ascii_lowercase().as_str() {
+            "csv" => Some(Format::Csv),
+            "json" => Some(Format::Json),
+            "jsonl" | "ndjson" => Some(Format::Jsonl),
+            _ => None,
+        }
+    }
+
+    /// The format a file name asks for (`.csv`, `.json`, `.jsonl`).
+    pub fn of_path(path: &std::path::Path) -> Option<Format> {
+        Format::parse(path.extension()?.to_str()?)
+    }
+}
+
+/// The columns of a GPT export, in order.
+pub const GPT_FIELDS: [&str; 22] = [
+    "id",
+    "url",
+    "name",
+    "description",
+    "author_id",
+    "author_name",
+    "author_verified",
+    "categories",
+    "tools",
+    "action_domains",
+    "knowledge_files",
+    "conversations",
+    "conversations_lower_bound",
+    "rating",
+    "review_count",
+    "review_total",
+    "created_at",
+    "updated_at",
+    "signals",
+    "available",
+    "fetch_status",
+    "snapshot_id",
+];
+
+/// One exported GPT.
+#[derive(Debug, Serialize)]
+pub struct GptOut {
+    pub id: String,
+    pub url: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub author_id: Option<String>,
+    pub author_name: Option<String>,
+    pub author_verified: bool,
+    pub categories: Vec<String>,
+    pub tools: Vec<&'static str>,
+    pub action_domains: Vec<String>,
+    pub knowledge_files: i64,
+    pub conversations: Option<String>,
+    pub conversations_lower_bound: Option<i64>,
+    pub rating: Option<f64>,
+    pub review_count: Option<i64>,
+    pub review_total: Option<i64>,
+    pub created_at: Option<String>,
+    pub updated_at: Option<String>,
+    pub signals: Vec<&'static str>,
+    pub available: bool,
+    pub fetch_status: Option<String>,
+    pub snapshot_id: i64,
+}
+
+impl GptOut {
+    fn cells(&self) -> [String; 22] {
+        let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+        let num = |v: Option<i64>| v.map(|n| n.to_string()).unwrap_or_default();
+        [
+            self.id.clone(),
+            self.url.clone(),
+            self.name.clone(),
+            opt(&self.description),
+            opt(&self.author_id),
+            opt(&self.author_name),
+            self.author_verified.to_string(),
+            self.categories.join(";"),
+            self.tools.join(";"),
+            self.action_domains.join(";"),
+            self.knowledge_files.to_string(),
+            opt(&self.conversations),
+            num(self.conversations_lower_bound),
+            self.rating.map(|r| format!("{r:.2}")).unwrap_or_default(),
+            num(self.review_count),
+            num(self.review_total),
+            opt(&self.created_at),
+            opt(&self.updated_at),
+            self.signals.join(";"),
+            self.available.to_string(),
+            opt(&self.fetch_status),
+            self.snapshot_id.to_string(),
+        ]
+    }
+}
+
+/// The columns of an authors export.
+pub const AUTHOR_FIELDS: [&str; 10] = [
+    "user_id",
+    "name",
+    "verified",
+    "website",
+    "gpts",
+    "conversations_total",
+    "conversations_median",
+    "rating",
+    "review_count",
+    "tools",
+];
+
+#[derive(Debug, Serialize)]
+struct AuthorOut<'a> {
+    user_id: &'a str,
+    name: Option<&'a str>,
+    verified: bool,
+    website: Option<&'a str>,
+    gpts: i64,
+    conversations_total: i64,
+    conversations_median: Option<i64>,
+    rating: Option<f64>,
+    review_count: i64,
+    tools: Vec<&'static str>,
+}
+
+/// Writes rows of one kind in a format: the header, each row, the end.
+struct Sink<'a> {
+    format: Format,
+    csv: Option<csv::Writer<&'a mut dyn Write>>,
+    out: Option<&'a mut dyn Write>,
+    rows: usize,
+}
+
+impl<'a> Sink<'a> {
+    fn new(out: &'a mut dyn Write, format: Format, header: &[&str]) -> Result<Sink<'a>> {
+        let mut sink = match format {
+            Format::Csv => Sink {
+                format,
+                csv: Some(csv::Writer::from_writer(out)),
+                out: None,
+                rows: 0,
+            },
+            _ => Sink {
+                format,
+                csv: None,
+                out: Some(out),
+                rows: 0,
+            },
+        };
+        if let Some(w) = &mut sink.csv {
+            w.write_record(header).map_err(csv_err)?;
+        }
+        if let (Format::Json, Some(out)) = (format, &mut sink.out) {
+            out.write_all(b"[").map_err(io_err)?;
+        }
+        Ok(sink)
+    }
+
+    fn row<T: Serialize>(&mut self, value: &T, cells: impl FnOnce() -> Vec<String>) -> Result<()> {
+        match (&mut self.csv, &mut self.out) {
+            (Some(w), _) => w.write_record(cells()).map_err(csv_err)?,
+            (None, Some(out)) => {
+                if self.format == Format::Json {
+                    out.write_all(if self.rows == 0 { b"\n" } else { b",\n" })
+                        .map_err(io_err)?;
+                }
+                serde_json::to_writer(&mut **out, value).map_err(|e| {
+                    super::StoreError::Write(match e.io_error_kind() {
+                        Some(kind) => std::io::Error::from(kind),
+                        None => std::io::Error::other(e),
+                    })
+                })?;
+                if self.format == Format::Jsonl {
+                    out.write_all(b"\n").map_err(io_err)?;
+                }
+            }
+            (None, None) => {}
+        }
+        self.rows += 1;
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<usize> {
+        if let Some(w) = &mut self.csv {
+            w.flush().map_err(io_err)?;
+        }
+        if let Some(out) = &mut self.out {
+            if self.format == Format::Json {
+                out.write_all(b"\n]\n").map_err(io_err)?;
+            }
+            out.flush().map_err(io_err)?;
+        }
+        Ok(self.rows)
+    }
+}
+
+fn io_err(e: std::io::Error) -> super::StoreError {
+    super::StoreError::Write(e)
+}
+
+fn csv_err(e: csv::Error) -> super::StoreError {
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => super::StoreError::Write(io),
+        other => super::StoreError::Write(std::io::Error::other(format!("{other:?}"))),
+    }
+}
+
+/// Rows read per query.
+const CHUNK: usize = 512;
+
+/// Writes the GPTs `rowids` of a snapshot, in that order; returns how many were written.
+/// `cancelled` is asked between chunks.
+pub fn gpts(
+    db: &Db,
+    snapshot_id: i64,
+    rowids: &[u32],
+    format: Format,
+    out: &mut dyn Write,
+    cancelled: &dyn Fn() -> bool,
+) -> Result<usize> {
+    let mut sink = Sink::new(out, format, &GPT_FIELDS)?;
+    let conn = db.conn();
+    let e = |e| db.err(e);
+    let mut actions = conn
+        .prepare_cached("SELECT domain FROM detail_action WHERE detail = ?1 ORDER BY pos")
+        .map_err(e)?;
+    for chunk in rowids.chunks(CHUNK) {
+        if cancelled() {
+            return Err(super::StoreError::Invalid("export cancelled".into()));
+        }
+        let placeholders = vec!["?"; chunk.len()].join(",");
+        let mut st = conn
+            .prepare(&format!(
+                "SELECT g.rowid, g.id, d.short_url, g.name, d.description, g.author_id,
+                        a.display_name, a.verified, g.categories, g.tools, g.actions, g.detail,
+                        g.files, g.conv_bucket, g.conv, g.rating, g.review_count, g.review_total,
+                        g.created_at, g.updated_at, g.signals, g.available, g.fetch_status
+                 FROM {} g JOIN detail d ON d.hash = g.detail
+                 LEFT JOIN author a ON a.snapshot_id = {snapshot_id} AND a.user_id = g.author_id
+                 WHERE g.rowid IN ({placeholders})",
+                gpt_table(snapshot_id)
+            ))
+            .map_err(e)?;
+        let mut found: rustc_hash::FxHashMap<u32, GptOut> = Default::default();
+        let mut rows = st
+            .query(rusqlite::params_from_iter(chunk.iter()))
+            .map_err(e)?;
+        while let Some(r) = rows.next().map_err(e)? {
+            let rowid: u32 = r.get(0).map_err(e)?;
+            let id: String = r.get(1).map_err(e)?;
+            let short: Option<String> = r.get(2).map_err(e)?;
+            let categories: Option<String> = r.get(8).map_err(e)?;
+            let tools = ToolMask(r.get(9).map_err(e)?);
+            let action_count: i64 = r.get(10).map_err(e)?;
+            let action_domains = if action_count > 0 {
+                let detail: Vec<u8> = r.get(11).map_err(e)?;
+                actions
+                    .query_map([detail], |r| r.get::<_, Option<String>>(0))
+                    .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+                    .map_err(e)?
+                    .into_iter()
+                    .map(|d| d.unwrap_or_default())
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let signals: u8 = r.get::<_, u32>(20).map_err(e)? as u8;
+            let time = |t: Option<i64>| t.map(crate::time::format_datetime);
+            let url = gpt_url(short.as_deref().unwrap_or(&id));
+            found.insert(
+                rowid,
+                GptOut {
+                    url,
+                    id,
+                    name: r.get(3).map_err(e)?,
+                    description: r.get(4).map_err(e)?,
+                    author_id: r.get(5).map_err(e)?,
+                    author_name: r.get(6).map_err(e)?,
+                    author_verified: r.get::<_, Option<bool>>(7).map_err(e)?.unwrap_or(false),
+                    categories: categories
+                        .and_then(|c| serde_json::from_str(&c).ok())
+                        .unwrap_or_default(),
+                    tools: ToolMask::NAMED
+                        .iter()
+                        .filter(|(_, bit)| tools.has(*bit))
+                        .map(|(n, _)| *n)
+                        .collect(),
+                    action_domains,
+                    knowledge_files: r.get(12).map_err(e)?,
+                    conversations: r.get(13).map_err(e)?,
+                    conversations_lower_bound: r.get(14).map_err(e)?,
+                    rating: r.get(15).map_err(e)?,
+                    review_count: r.get(16).map_err(e)?,
+                    review_total: r.get(17).map_err(e)?,
+                    created_at: time(r.get(18).map_err(e)?),
+                    updated_at: time(r.get(19).map_err(e)?),
+                    signals: SignalKind::ALL
+                        .iter()
+                        .filter(|k| signals & k.bit() != 0)
+                        .map(|k| k.name())
+                        .collect(),
+                    available: r.get(21).map_err(e)?,
+                    fetch_status: r.get(22).map_err(e)?,
+                    snapshot_id,
+                },
+            );
+        }
+        for rowid in chunk {
+            if let Some(g) = found.remove(rowid) {
+                sink.row(&g, || g.cells().to_vec())?;
+            }
+        }
+    }
+    sink.finish()
+}
+
+/// Writes the authors `ids` (positions in `authors`), in that order.
+pub fn authors(
+    authors: &Authors,
+    ids: &[u32],
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<usize> {
+    let mut sink = Sink::new(out, format, &AUTHOR_FIELDS)?;
+    for &i in ids {
+        let i = i as usize;
+        if i >= authors.len() {
+            continue;
+        }
+        let tools = authors.tools(i);
+        let a = AuthorOut {
+            user_id: authors.user_id(i),
+            name: authors.name(i),
+            verified: authors.verified(i),
+            website: authors.website(i),
+            gpts: authors.gpts(i),
+            conversations_total: authors.conv_total(i),
+            conversations_median: authors.conv_median(i),
+            rating: authors.rating(i),
+            review_count: authors.ratings(i),
+            tools: ToolMask::NAMED
+                .iter()
+                .filter(|(_, bit)| tools.has(*bit))
+                .map(|(n, _)| *n)
+                .collect(),
+        };
+        sink.row(&a, || {
+            vec![
+                a.user_id.to_owned(),
+                a.name.unwrap_or_default().to_owned(),
+                a.verified.to_string(),
+                a.website.unwrap_or_default().to_owned(),
+                a.gpts.to_string(),
+                a.conversations_total.to_string(),
+                a.conversations_median
+                    .map(|m| m.to_string())
+                    .unwrap_or_default(),
+                a.rating.map(|r| format!("{r:.2}")).unwrap_or_default(),
+                a.review_count.to_string(),
+                a.tools.join(";"),
+            ]
+        })?;
+    }
+    sink.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_commas_quotes_newlines_and_keeps_cjk() {
+        let mut buf = Vec::new();
+        let mut sink = Sink::new(&mut buf, Format::Csv, &["a", "b"]).unwrap();
+        sink.row(&(), || vec!["x, \"y\"\nz".into(), "名前 😀 한국어".into()])
+            .unwrap();
+        assert_eq!(sink.finish().unwrap(), 1);
+        assert_eq!(
+            String::from_utf8(buf).unwrap(),
+            "a,b\n\"x, \"\"y\"\"\nz\",名前 😀 한국어\n"
+        );
+    }
+
+    #[test]
+    fn json_is_one_array_and_jsonl_one_object_a_line() {
+        for (format, want) in [
+            (Format::Json, "[\n{\"n\":1},\n{\"n\":2}\n]\n"),
+            (Format::Jsonl, "{\"n\":1}\n{\"n\":2}\n"),
+        ] {
+            let mut buf = Vec::new();
+            let mut sink = Sink::new(&mut buf, format, &["n"]).unwrap();
+            for n in [1, 2] {
+                sink.row(&serde_json::json!({ "n": n }), Vec::new).unwrap();
+            }
+            sink.finish().unwrap();
+            assert_eq!(String::from_utf8(buf).unwrap(), want);
+        }
+        let mut buf = Vec::new();
+        Sink::new(&mut buf, Format::Json, &["n"])
+            .unwrap()
+            .finish()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(buf).unwrap(),
+            "[\n]\n",
+            "no rows: an empty array"
+        );
+    }
+}
