@@ -29,6 +29,11 @@ impl Session {
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("GPTSCOPE_DB");
+        cmd.env_remove("GPTSCOPE_CONFIG");
+        cmd.env_remove("DISPLAY");
+        cmd.env_remove("WAYLAND_DISPLAY");
+        cmd.env_remove("TMUX");
+        cmd.env("XDG_CONFIG_HOME", env!("CARGO_MANIFEST_DIR"));
         let child = pty.slave.spawn_command(cmd).unwrap();
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().unwrap();
@@ -190,6 +195,15 @@ fn a_person_explores_the_sample_and_quits() {
     s.send("?");
     s.wait_for("Quit gptscope");
     s.send(ESC);
+    // Copy Scholar GPT's URL: OSC 52 reaches the terminal (and so the clipboard, over SSH too).
+    s.send("Y");
+    s.wait_for("copied the GPT URL");
+    let osc52 = gptscope::tui::exits::osc52("https://chatgpt.com/g/g-kZ0eYXlJe", false);
+    let raw = s.raw.lock().unwrap().clone();
+    assert!(
+        raw.windows(osc52.len()).any(|w| w == osc52.as_bytes()),
+        "the OSC 52 sequence was written"
+    );
     s.send("Q");
     let deadline = Instant::now() + Duration::from_secs(10);
     let status = loop {

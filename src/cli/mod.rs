@@ -369,31 +369,17 @@ fn cmd_export(global: &GlobalArgs, args: &ExportArgs, out: &mut dyn Write) -> an
     let filter = args.filter.to_filter()?;
     let db = open_db(global)?;
     let snap = query::snapshot(&db, args.snapshot)?;
-    // Into a file beside the target, renamed when complete: a failed export leaves nothing.
-    let partial = args.out.as_ref().map(|p| {
-        let mut name = p.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-        name.push(".part");
-        p.with_file_name(name)
-    });
-    let mut file = match &partial {
-        Some(p) => Some(std::io::BufWriter::new(std::fs::File::create(p).map_err(
-            |e| anyhow::anyhow!("{}: cannot write the export: {e}", p.display()),
-        )?)),
-        None => None,
-    };
-    let sink: &mut dyn Write = match &mut file {
-        Some(f) => f,
-        None => out,
-    };
-    let written = if args.authors {
-        let authors = crate::store::authors::Authors::load(&db, snap.id)?;
-        let ids = crate::tui::worker::author_order(
-            &authors,
-            &crate::tui::msg::AuthorFilter::default(),
-            crate::tui::msg::AuthorSort::default(),
-        );
-        export::authors(&authors, &ids, format, sink)
-    } else {
+    let what = if args.authors { "authors" } else { "GPTs" };
+    let write = |sink: &mut dyn Write| {
+        if args.authors {
+            let authors = crate::store::authors::Authors::load(&db, snap.id)?;
+            let ids = crate::tui::worker::author_order(
+                &authors,
+                &crate::tui::msg::AuthorFilter::default(),
+                crate::tui::msg::AuthorSort::default(),
+            );
+            return export::authors(&authors, &ids, format, sink);
+        }
         let columns = crate::store::view::Columns::load(&db, snap.id)?;
         let hits = match &filter.text {
             Some(t) => Some(crate::store::view::text_matches(&db, snap.id, t)?),
@@ -406,26 +392,18 @@ fn cmd_export(global: &GlobalArgs, args: &ExportArgs, out: &mut dyn Write) -> an
         }
         export::gpts(&db, snap.id, &ids, format, sink, &|| false)
     };
-    let written = match written {
-        Ok(n) => n,
-        Err(e) => {
-            if let Some(p) = &partial {
-                let _ = std::fs::remove_file(p);
-            }
-            return Err(e.into());
+    match &args.out {
+        Some(path) => {
+            let written = export::to_file(path, write)?;
+            let _ = writeln!(
+                std::io::stderr(),
+                "wrote {written} {what} to {}",
+                path.display()
+            );
         }
-    };
-    if let (Some(mut f), Some(p), Some(target)) = (file, &partial, &args.out) {
-        f.flush()?;
-        drop(f);
-        std::fs::rename(p, target)
-            .map_err(|e| anyhow::anyhow!("{}: cannot write the export: {e}", target.display()))?;
-        let _ = writeln!(
-            std::io::stderr(),
-            "wrote {written} {} to {}",
-            if args.authors { "authors" } else { "GPTs" },
-            target.display()
-        );
+        None => {
+            write(out)?;
+        }
     }
     Ok(())
 }

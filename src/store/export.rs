@@ -232,6 +232,35 @@ fn csv_err(e: csv::Error) -> super::StoreError {
     }
 }
 
+/// Writes an export into `path` through a file beside it (`path.part`), renamed when complete:
+/// a failed export leaves nothing behind, and never half a file under the name asked for.
+pub fn to_file(
+    path: &std::path::Path,
+    write: impl FnOnce(&mut dyn Write) -> Result<usize>,
+) -> Result<usize> {
+    let mut name = path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    name.push(".part");
+    let partial = path.with_file_name(name);
+    let cannot = |p: &std::path::Path, e: std::io::Error| {
+        super::StoreError::Invalid(format!("{}: cannot write the export: {e}", p.display()))
+    };
+    let file = std::fs::File::create(&partial).map_err(|e| cannot(&partial, e))?;
+    let mut out = std::io::BufWriter::new(file);
+    let written = write(&mut out).and_then(|n| {
+        out.flush().map_err(|e| cannot(&partial, e))?;
+        drop(out);
+        std::fs::rename(&partial, path).map_err(|e| cannot(path, e))?;
+        Ok(n)
+    });
+    if written.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    written
+}
+
 /// Rows read per query.
 const CHUNK: usize = 512;
 

@@ -33,6 +33,11 @@ pub enum Action {
     Live,
     StoreFront,
     Refresh,
+    CopyId,
+    CopyUrl,
+    CopyRow,
+    OpenUrl,
+    Export,
     Help,
 }
 
@@ -43,16 +48,19 @@ pub enum Section {
     Table,
     Screens,
     Live,
+    Exits,
     General,
 }
 
 impl Section {
-    pub const ALL: [Section; 5] = [
+    /// In the help screen's order: how to leave and get help first.
+    pub const ALL: [Section; 6] = [
+        Section::General,
         Section::Move,
         Section::Table,
         Section::Screens,
         Section::Live,
-        Section::General,
+        Section::Exits,
     ];
 
     pub fn title(self) -> &'static str {
@@ -61,6 +69,7 @@ impl Section {
             Section::Table => "Sorting and filtering",
             Section::Screens => "Screens",
             Section::Live => "The live store",
+            Section::Exits => "Copy, open, export",
             Section::General => "General",
         }
     }
@@ -263,6 +272,46 @@ pub const ACTIONS: &[ActionInfo] = &[
         section: Section::Live,
         keys: &["r"],
         hint: "refresh",
+    },
+    ActionInfo {
+        action: Action::CopyId,
+        name: "copy_id",
+        description: "Copy the GPT's id (an author's user id) to the clipboard (OSC 52)",
+        section: Section::Exits,
+        keys: &["y"],
+        hint: "copy id",
+    },
+    ActionInfo {
+        action: Action::CopyUrl,
+        name: "copy_url",
+        description: "Copy the GPT's store URL (an author's website)",
+        section: Section::Exits,
+        keys: &["Y"],
+        hint: "copy URL",
+    },
+    ActionInfo {
+        action: Action::CopyRow,
+        name: "copy_row",
+        description: "Copy the row as tab-separated values",
+        section: Section::Exits,
+        keys: &["c"],
+        hint: "copy row",
+    },
+    ActionInfo {
+        action: Action::OpenUrl,
+        name: "open",
+        description: "Open the GPT's store page (an author's website) in the browser",
+        section: Section::Exits,
+        keys: &["o"],
+        hint: "open",
+    },
+    ActionInfo {
+        action: Action::Export,
+        name: "export",
+        description: "Export the list on screen as filtered and sorted (CSV, JSON, JSONL)",
+        section: Section::Exits,
+        keys: &["ctrl-s"],
+        hint: "export",
     },
     ActionInfo {
         action: Action::Back,
@@ -493,6 +542,11 @@ mod tests {
             Action::Live,
             Action::StoreFront,
             Action::Refresh,
+            Action::CopyId,
+            Action::CopyUrl,
+            Action::CopyRow,
+            Action::OpenUrl,
+            Action::Export,
             Action::Help,
         ];
         for a in all {

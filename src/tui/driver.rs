@@ -26,6 +26,9 @@ pub struct Driver {
     live: Option<(tokio::runtime::Runtime, crate::live::Client)>,
     /// Every request sent, in order.
     pub sent: Vec<Request>,
+    /// What went to the clipboard, and to the browser.
+    pub copied: Vec<String>,
+    pub opened: Vec<String>,
     terminal: Terminal<TestBackend>,
     path: std::path::PathBuf,
 }
@@ -53,6 +56,8 @@ impl Driver {
             searcher,
             live: None,
             sent: Vec::new(),
+            copied: Vec::new(),
+            opened: Vec::new(),
             terminal: Terminal::new(TestBackend::new(size.0, size.1))?,
         };
         let mut fx = start(&mut d.app);
@@ -150,6 +155,8 @@ impl Driver {
                         Event::Msg(super::msg::Msg::SearchReady),
                     ));
                 }
+                Effect::Copy(text) => self.copied.push(text),
+                Effect::Open(url) => self.opened.push(url),
                 Effect::CancelRefresh | Effect::CancelLive(_) | Effect::Quit => continue,
             }
             for m in msgs.into_inner() {

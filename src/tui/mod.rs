@@ -8,6 +8,7 @@
 pub mod action;
 pub mod charts;
 pub mod driver;
+pub mod exits;
 pub mod form;
 pub mod input;
 pub mod live;
@@ -152,6 +153,12 @@ async fn run_loop(opts: Options) -> anyhow::Result<()> {
                 Effect::CancelRefresh => {
                     if let Some(c) = &refresh_cancel {
                         c.store(true, std::sync::atomic::Ordering::Relaxed);
+                    }
+                }
+                Effect::Copy(text) => exits::copy(&text),
+                Effect::Open(url) => {
+                    if let Err(e) = exits::open(&url) {
+                        app.status = Some(e);
                     }
                 }
                 Effect::Reopen(snapshot) => {

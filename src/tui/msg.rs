@@ -89,6 +89,14 @@ impl AuthorFilter {
 /// Work for the database worker.
 #[derive(Debug, Clone)]
 pub enum Request {
+    /// Write a list to a file: GPT rowids, or author positions when `authors`.
+    Export {
+        screen: ScreenId,
+        ids: Arc<[u32]>,
+        authors: bool,
+        path: std::path::PathBuf,
+        format: crate::store::export::Format,
+    },
     /// The ordered rowids of a GPT list.
     Gpts {
         screen: ScreenId,
@@ -204,6 +212,12 @@ pub enum Msg {
         profile: Option<Author>,
     },
     Categories(Vec<(String, usize)>),
+    /// An export was written.
+    Exported {
+        path: std::path::PathBuf,
+        rows: usize,
+        authors: bool,
+    },
     /// Ranked ids for a query: rowids of GPTs, or author positions.
     SearchResults {
         screen: ScreenId,
@@ -276,5 +290,9 @@ pub enum Effect {
     CancelRefresh,
     /// Open another snapshot (a refresh wrote it): workers start over on it.
     Reopen(Box<crate::store::query::SnapshotInfo>),
+    /// Put text on the clipboard.
+    Copy(String),
+    /// Open an http(s) URL in the browser.
+    Open(String),
     Quit,
 }

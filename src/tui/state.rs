@@ -558,6 +558,16 @@ pub struct Detail {
     pub scroll: u16,
 }
 
+/// The export prompt: a path whose extension picks the format.
+pub struct ExportDialog {
+    pub input: super::input::LineInput,
+    /// What is exported: GPT rowids or author positions, in the list's order.
+    pub ids: Arc<[u32]>,
+    pub authors: bool,
+    /// Why the last Enter was refused.
+    pub error: Option<String>,
+}
+
 pub enum Popup {
     Help {
         scroll: u16,
@@ -565,6 +575,8 @@ pub enum Popup {
     /// Choosing and confirming a refresh.
     Refresh(super::refresh::Dialog),
     Filter(Form),
+    /// Where to export the list on screen.
+    Export(ExportDialog),
     /// Something that went wrong and needs reading; any key dismisses it.
     Error(String),
 }

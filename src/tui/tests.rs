@@ -359,10 +359,20 @@ fn help_and_errors_are_dismissable_popups() {
     let screen = h.screen();
     assert!(
         screen.contains("Quit gptscope") && screen.contains("Q, Ctrl-c"),
+        "how to leave comes first: {screen}"
+    );
+    assert!(
+        screen.contains("Next row") && screen.contains("j, ↓"),
         "{screen}"
     );
     h.press(KeyCode::Char('j'));
     assert!(matches!(h.app.popup, Some(Popup::Help { scroll: 1 })));
+    h.press(KeyCode::PageDown).press(KeyCode::PageDown);
+    let screen = h.screen();
+    assert!(
+        screen.contains("Copy, open, export") && screen.contains("Ctrl-s"),
+        "{screen}"
+    );
     h.press(KeyCode::Esc);
     assert!(h.app.popup.is_none());
     update(
@@ -711,4 +721,94 @@ fn esc_then_a_key_typed_fast_arrives_as_alt_and_is_both() {
         h.list().search.as_ref().is_some_and(|s| s.typing),
         "and / opened the search"
     );
+}
+
+/// `y`, `Y`, `c` copy the id, URL and row of the selected GPT; `o` opens its store page; on the
+/// authors table `y` copies the user id; the status line says what happened.
+#[test]
+fn copy_and_open_the_selected_gpt() {
+    let mut h = Harness::new(120, 40);
+    h.press(KeyCode::Char('y'));
+    h.press(KeyCode::Char('Y'));
+    h.press(KeyCode::Char('c'));
+    assert!(h.screen().contains("copied the row"), "{}", h.screen());
+    h.press(KeyCode::Char('o'));
+    assert_eq!(
+        h.copied,
+        [
+            "g-kZ0eYXlJe".to_owned(),
+            "https://chatgpt.com/g/g-kZ0eYXlJe".to_owned(),
+            "g-kZ0eYXlJe\tScholar GPT\tuser-MV1EPMI80LBUBFXL3yqj7TxP\tresearch\tbrowser;python;dalle;actions\t800K+\t4.08\t20195\t2024-03-12".to_owned(),
+        ]
+    );
+    assert_eq!(h.opened, ["https://chatgpt.com/g/g-kZ0eYXlJe"]);
+    assert!(
+        h.screen()
+            .contains("opening https://chatgpt.com/g/g-kZ0eYXlJe")
+    );
+    // In the detail: the URL with its slug.
+    h.press(KeyCode::Enter);
+    h.press(KeyCode::Char('Y'));
+    assert_eq!(
+        h.copied.last().unwrap(),
+        "https://chatgpt.com/g/g-kZ0eYXlJe-scholar-gpt"
+    );
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Char('a'));
+    h.press(KeyCode::Char('y'));
+    let user = match h.app.top() {
+        Some(Screen::Authors(a)) => a.selected_user().unwrap(),
+        _ => panic!(),
+    };
+    assert_eq!(h.copied.last().unwrap(), &user);
+    // No website in BeeTrove: nothing to open, said so.
+    h.press(KeyCode::Char('o'));
+    assert!(
+        h.screen().contains("nothing to open here"),
+        "{}",
+        h.screen()
+    );
+    assert_eq!(h.opened.len(), 1);
+}
+
+/// Ctrl-S writes the list on screen, as filtered and sorted, to the file typed; the extension
+/// picks the format.
+#[test]
+fn ctrl_s_exports_the_list_on_screen() {
+    let mut h = Harness::new(120, 40);
+    h.press(KeyCode::Char('f'));
+    focus_field(&mut h, "Tool: actions");
+    h.press(KeyCode::Right).press(KeyCode::Enter);
+    assert_eq!(h.list().len(), 43);
+    h.key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    assert!(matches!(h.app.popup, Some(Popup::Export(_))));
+    assert!(h.screen().contains("Export the 43 GPTs"), "{}", h.screen());
+    // Replace the proposed name with a path of ours.
+    let out = h.path.parent().unwrap().join("actions.jsonl");
+    h.key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    h.keys("x.txt");
+    h.press(KeyCode::Enter);
+    assert!(
+        h.screen().contains(".csv, .json or .jsonl"),
+        "{}",
+        h.screen()
+    );
+    h.key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    h.keys(out.to_str().unwrap());
+    h.press(KeyCode::Enter);
+    assert!(h.app.popup.is_none());
+    assert!(h.screen().contains("exported 43 GPTs to"), "{}", h.screen());
+    let text = std::fs::read_to_string(&out).unwrap();
+    let names: Vec<String> = text
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["name"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(names.len(), 43);
+    assert_eq!(names[0], "Scholar GPT", "in the list's order");
+    assert_eq!(names[0], h.selected_name());
 }

@@ -177,6 +177,46 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                 }
                 FormOutcome::Apply => apply_form(app),
             },
+            Popup::Export(dialog) => {
+                match key.code {
+                    KeyCode::Esc => app.popup = None,
+                    KeyCode::Enter => {
+                        let text = dialog.input.text.trim().to_owned();
+                        let path = match (text.strip_prefix("~/"), std::env::var_os("HOME")) {
+                            (Some(rest), Some(home)) => std::path::PathBuf::from(home).join(rest),
+                            _ => std::path::PathBuf::from(&text),
+                        };
+                        let Some(format) = crate::store::export::Format::of_path(&path) else {
+                            dialog.error =
+                                Some("the file name ends in .csv, .json or .jsonl".to_owned());
+                            return Vec::new();
+                        };
+                        let (ids, authors) = (dialog.ids.clone(), dialog.authors);
+                        app.popup = None;
+                        let Some(screen) = app.top().map(Screen::id) else {
+                            return Vec::new();
+                        };
+                        app.status = Some(format!(
+                            "exporting {} {} to {}…",
+                            super::ui::thousands(ids.len() as i64),
+                            if authors { "authors" } else { "GPTs" },
+                            crate::text::line(&path.display().to_string())
+                        ));
+                        return vec![Effect::Send(Request::Export {
+                            screen,
+                            ids,
+                            authors,
+                            path,
+                            format,
+                        })];
+                    }
+                    _ => {
+                        dialog.input.key(&key);
+                        dialog.error = None;
+                    }
+                }
+                Vec::new()
+            }
             Popup::Refresh(dialog) => {
                 let modes = super::refresh::MODES.len();
                 match (key.code, app.keymap.action(&key)) {
@@ -321,6 +361,60 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Action::CopyId | Action::CopyUrl | Action::CopyRow => match copy_text(app, action) {
+            Some((what, text)) => {
+                app.status = Some(format!("copied {what}"));
+                vec![Effect::Copy(text)]
+            }
+            None => {
+                app.status = Some("nothing to copy here".to_owned());
+                Vec::new()
+            }
+        },
+        Action::Export => {
+            let (ids, authors) = match app.top() {
+                Some(Screen::Gpts(l)) if l.complete => (l.order.clone(), false),
+                Some(Screen::Author(p)) if p.list.complete => (p.list.order.clone(), false),
+                Some(Screen::Authors(a)) => (a.order.clone(), true),
+                _ => (None, false),
+            };
+            match ids {
+                Some(ids) => {
+                    let name = if authors {
+                        "gptscope-authors.csv"
+                    } else {
+                        "gptscope-gpts.csv"
+                    };
+                    app.popup = Some(Popup::Export(super::state::ExportDialog {
+                        input: super::input::LineInput::new(name),
+                        ids,
+                        authors,
+                        error: None,
+                    }));
+                }
+                None => {
+                    app.status = Some("export writes a list: open one (and let it load)".to_owned())
+                }
+            }
+            Vec::new()
+        }
+        Action::OpenUrl => match copy_text(app, Action::CopyUrl) {
+            Some((_, url)) if super::exits::is_web_url(&url) => {
+                app.status = Some(format!("opening {}", crate::text::line(&url)));
+                vec![Effect::Open(url)]
+            }
+            Some((_, url)) => {
+                app.status = Some(format!(
+                    "not an http(s) address, not opened: {}",
+                    crate::text::line(&url)
+                ));
+                Vec::new()
+            }
+            None => {
+                app.status = Some("nothing to open here".to_owned());
+                Vec::new()
+            }
+        },
         Action::Histograms => open_charts(app, false),
         Action::Live => open_live(app),
         Action::Refresh => {
@@ -439,6 +533,78 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
                 }
             }
         }
+    }
+}
+
+/// What `y` (id), `Y` (URL) or `c` (the row as TSV) copies from the screen on top: what it
+/// is ("the URL") and the text.
+fn copy_text(app: &App, action: Action) -> Option<(&'static str, String)> {
+    let tsv = |cells: Vec<String>| -> String {
+        cells
+            .into_iter()
+            .map(|c| c.replace(['\t', '\n', '\r'], " "))
+            .collect::<Vec<_>>()
+            .join("\t")
+    };
+    let gpt = |r: &crate::store::view::GptRow| -> (&'static str, String) {
+        match action {
+            Action::CopyId => ("the GPT id", r.id.clone()),
+            Action::CopyUrl => ("the GPT URL", crate::store::record::gpt_url(&r.id)),
+            _ => (
+                "the row",
+                tsv(vec![
+                    r.id.clone(),
+                    r.name.clone(),
+                    r.author.clone().or(r.author_id.clone()).unwrap_or_default(),
+                    r.category.clone().unwrap_or_default(),
+                    crate::store::record::ToolMask::NAMED
+                        .iter()
+                        .filter(|(_, b)| r.tools.has(*b))
+                        .map(|(n, _)| *n)
+                        .collect::<Vec<_>>()
+                        .join(";"),
+                    r.conv_bucket.clone().unwrap_or_default(),
+                    r.rating.map(|x| format!("{x:.2}")).unwrap_or_default(),
+                    r.reviews.map(|x| x.to_string()).unwrap_or_default(),
+                    r.updated_at
+                        .map(crate::time::format_date)
+                        .unwrap_or_default(),
+                ]),
+            ),
+        }
+    };
+    match app.top()? {
+        Screen::Gpts(l) => l.selected_row().map(gpt),
+        Screen::Author(p) => p.list.selected_row().map(gpt),
+        Screen::Detail(d) => {
+            let r = &d.view.as_ref()?.record;
+            let url = crate::store::record::gpt_url(r.short_url.as_deref().unwrap_or(&r.id));
+            Some(match action {
+                Action::CopyId => ("the GPT id", r.id.clone()),
+                Action::CopyUrl => ("the GPT URL", url),
+                _ => ("the GPT", tsv(vec![r.id.clone(), r.name.clone(), url])),
+            })
+        }
+        Screen::Authors(a) => {
+            let r = a.selected()?;
+            match action {
+                Action::CopyId => Some(("the user id", r.user_id)),
+                Action::CopyUrl => Some(("the website", format!("https://{}", r.website?))),
+                _ => Some((
+                    "the row",
+                    tsv(vec![
+                        r.user_id,
+                        r.name.unwrap_or_default(),
+                        r.website.unwrap_or_default(),
+                        r.gpts.to_string(),
+                        r.conv_total.to_string(),
+                        r.conv_median.map(|m| m.to_string()).unwrap_or_default(),
+                        r.rating.map(|x| format!("{x:.2}")).unwrap_or_default(),
+                    ]),
+                )),
+            }
+        }
+        Screen::Charts(_) | Screen::Live(_) => None,
     }
 }
 
@@ -1252,6 +1418,19 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
                 p.row = row;
                 p.profile = profile;
             }
+            Vec::new()
+        }
+        Msg::Exported {
+            path,
+            rows,
+            authors,
+        } => {
+            app.status = Some(format!(
+                "exported {} {} to {}",
+                super::ui::thousands(rows as i64),
+                if authors { "authors" } else { "GPTs" },
+                crate::text::line(&path.display().to_string())
+            ));
             Vec::new()
         }
         Msg::Categories(c) => {

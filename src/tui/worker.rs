@@ -213,7 +213,8 @@ impl State {
             | Request::AuthorProfile { screen, .. }
             | Request::Charts { screen, .. }
             | Request::AuthorCharts { screen, .. }
-            | Request::SnapshotIds { screen, .. } => Some(*screen),
+            | Request::SnapshotIds { screen, .. }
+            | Request::Export { screen, .. } => Some(*screen),
             Request::Categories => None,
         };
         if let Err(e) = self.answer(request, reply) {
@@ -372,6 +373,29 @@ impl State {
                         chart,
                     )),
                     took: started.elapsed(),
+                });
+            }
+            Request::Export {
+                ref ids,
+                authors,
+                ref path,
+                format,
+                ..
+            } => {
+                use crate::store::export;
+                let rows = if authors {
+                    let rows = self.author_rows()?;
+                    export::to_file(path, |out| export::authors(&rows, ids, format, out))?
+                } else {
+                    let (db, snapshot) = (&self.db, self.snapshot.id);
+                    export::to_file(path, |out| {
+                        export::gpts(db, snapshot, ids, format, out, &|| false)
+                    })?
+                };
+                reply(Msg::Exported {
+                    path: path.clone(),
+                    rows,
+                    authors,
                 });
             }
             Request::Categories => {

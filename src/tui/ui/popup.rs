@@ -25,9 +25,55 @@ pub fn render(app: &App, popup: &Popup, area: Rect, buf: &mut Buffer) {
     match popup {
         Popup::Help { scroll } => help(app, *scroll, area, buf),
         Popup::Filter(form) => filter_form(form, area, buf),
+        Popup::Export(dialog) => export(dialog, area, buf),
         Popup::Error(message) => error(message, area, buf),
         Popup::Refresh(dialog) => refresh(app, dialog, area, buf),
     }
+}
+
+fn export(dialog: &crate::tui::state::ExportDialog, area: Rect, buf: &mut Buffer) {
+    let i = &dialog.input;
+    let (before, after): (String, String) = (
+        i.text.chars().take(i.cursor).collect(),
+        i.text.chars().skip(i.cursor).collect(),
+    );
+    let what = if dialog.authors { "authors" } else { "GPTs" };
+    let mut lines = vec![
+        Line::raw(format!(
+            "Export the {} {what} of the list on screen (its filters, search and sort) to:",
+            super::thousands(dialog.ids.len() as i64)
+        )),
+        Line::raw(""),
+        Line::from(vec![
+            Span::raw(" "),
+            Span::styled(
+                format!("{}▏{}", text::line(&before), text::line(&after)),
+                Style::new().add_modifier(Modifier::BOLD),
+            ),
+        ]),
+        Line::raw(""),
+        Line::styled(
+            "The extension picks the format: .csv (RFC 4180), .json, .jsonl.",
+            Style::new().add_modifier(Modifier::DIM),
+        ),
+    ];
+    if let Some(e) = &dialog.error {
+        lines.push(Line::styled(
+            e.clone(),
+            Style::new().add_modifier(Modifier::BOLD),
+        ));
+    }
+    let rect = centered(area, 90, lines.len() as u16 + 2);
+    Clear.render(rect, buf);
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .block(
+            Block::new()
+                .borders(Borders::ALL)
+                .title(" Export ")
+                .title_bottom(" Enter write · Esc cancel "),
+        )
+        .render(rect, buf);
 }
 
 fn refresh(app: &App, dialog: &crate::tui::refresh::Dialog, area: Rect, buf: &mut Buffer) {
