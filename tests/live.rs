@@ -260,6 +260,7 @@ fn the_token_goes_only_to_the_backend_and_never_into_output() {
         let o = bin()
             .arg("--db")
             .arg(&db)
+            .args(["--log-level", "trace"])
             .args(args)
             .env("GPTSCOPE_TOKEN", SECRET)
             .output()
@@ -269,6 +270,15 @@ fn the_token_goes_only_to_the_backend_and_never_into_output() {
     }
     let bytes = std::fs::read(&db).unwrap();
     assert!(!bytes.windows(17).any(|w| w == b"test-secret-token"));
+    // The log (beside the database, at trace) says what was asked, never with the token.
+    let log = std::fs::read_to_string(db.with_file_name("gptscope.log")).unwrap();
+    assert!(
+        log.contains("path=\"/backend-api/gizmos/g-kZ0eYXlJe/about\""),
+        "{log}"
+    );
+    assert!(log.contains("GET ok"), "{log}");
+    assert!(log.contains("GET failed"), "the unknown author: {log}");
+    assert!(!log.contains("test-secret-token"), "{log}");
 }
 
 #[test]

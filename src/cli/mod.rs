@@ -57,6 +57,11 @@ pub struct GlobalArgs {
     /// The config file [default: $XDG_CONFIG_HOME/gptscope/config.toml when it exists]
     #[arg(long, global = true, env = "GPTSCOPE_CONFIG", value_name = "PATH")]
     pub config: Option<PathBuf>,
+    /// How much goes to the log file (gptscope.log beside the database): off, error, warn,
+    /// info, debug, trace
+    #[arg(long, global = true, env = "GPTSCOPE_LOG_LEVEL", default_value = "info",
+          value_parser = clap::builder::PossibleValuesParser::new(["off", "error", "warn", "info", "debug", "trace"]))]
+    pub log_level: String,
     /// The config file's settings, read once at the start.
     #[arg(skip)]
     pub settings: crate::config::Config,
@@ -228,7 +233,19 @@ pub fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     }
-    match run(cli) {
+    init_log(&cli.global);
+    tracing::info!(
+        version = env!("CARGO_PKG_VERSION"),
+        args = ?std::env::args().skip(1).collect::<Vec<_>>(),
+        config = ?cli.global.settings.path,
+        "start"
+    );
+    let result = run(cli);
+    match &result {
+        Ok(()) => tracing::info!("done"),
+        Err(e) => tracing::error!(error = %format!("{e:#}"), "failed"),
+    }
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         // The reader went away (`| head`): nothing left to say to it.
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
@@ -237,6 +254,48 @@ pub fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// The log: `gptscope.log` beside the database, appended to, at `--log-level`. A log that
+/// cannot be opened is not a reason to stop. Nothing logged carries the token: the client logs
+/// paths, never headers, and its errors are redacted.
+fn init_log(global: &GlobalArgs) {
+    use tracing::level_filters::LevelFilter;
+    let level = match global.log_level.as_str() {
+        "error" => LevelFilter::ERROR,
+        "warn" => LevelFilter::WARN,
+        "info" => LevelFilter::INFO,
+        "debug" => LevelFilter::DEBUG,
+        "trace" => LevelFilter::TRACE,
+        _ => return,
+    };
+    let db = match &global.db {
+        Some(p) => p.clone(),
+        None => match default_db_path() {
+            Ok(p) => p,
+            Err(_) => return,
+        },
+    };
+    let dir = db
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), PathBuf::from);
+    if std::fs::create_dir_all(&dir).is_err() {
+        return;
+    }
+    let Ok(file) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("gptscope.log"))
+    else {
+        return;
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::sync::Mutex::new(file))
+        .with_max_level(level)
+        .with_ansi(false)
+        .with_target(false)
+        .try_init();
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
@@ -395,6 +454,7 @@ fn cmd_export(global: &GlobalArgs, args: &ExportArgs, out: &mut dyn Write) -> an
     match &args.out {
         Some(path) => {
             let written = export::to_file(path, write)?;
+            tracing::info!(rows = written, path = %path.display(), "export written");
             let _ = writeln!(
                 std::io::stderr(),
                 "wrote {written} {what} to {}",
@@ -588,6 +648,12 @@ fn cmd_import(global: &GlobalArgs, args: ImportArgs, out: &mut dyn Write) -> any
         ImportError::Store(StoreError::Invalid(msg)) => anyhow::anyhow!("{msg}"),
         other => anyhow::anyhow!(other),
     })?;
+    tracing::info!(
+        snapshot = report.snapshot,
+        gpts = report.gpts,
+        skipped = report.skipped,
+        "import written"
+    );
     if args.json {
         output::json(out, &report)
     } else {

@@ -284,9 +284,16 @@ impl Client {
                 }
                 self.once(req, not_found).await
             };
+            // Logged by path only: the headers (and so the token) never are.
             let (err, wait) = match outcome {
-                Ok(body) => return Ok(body),
-                Err(Attempt::Final(e)) => return Err(e),
+                Ok(body) => {
+                    tracing::debug!(path, bytes = body.len(), "GET ok");
+                    return Ok(body);
+                }
+                Err(Attempt::Final(e)) => {
+                    tracing::warn!(path, error = %e, "GET failed");
+                    return Err(e);
+                }
                 Err(Attempt::Retry(e, after)) => (e, after),
             };
             if retries >= self.config.max_retries {
@@ -308,6 +315,7 @@ impl Client {
                 None => backoff + jitter(backoff / 2),
             };
             retries += 1;
+            tracing::info!(path, error = %err, wait_ms = wait.as_millis() as u64, "retrying");
             self.counters.retries.fetch_add(1, Ordering::Relaxed);
             if let Some(events) = &self.events {
                 events(LiveEvent::Retrying {

@@ -559,5 +559,14 @@ pub fn finish(
     summary.snapshot = report.snapshot;
     summary.label = report.label.clone();
     summary.unavailable = report.unavailable;
+    tracing::info!(
+        snapshot = summary.snapshot,
+        plan = plan.name(),
+        fetched = summary.fetched,
+        unavailable = summary.unavailable,
+        stale = summary.stale,
+        retries = summary.retries,
+        "refresh written"
+    );
     Ok((report, summary))
 }
