@@ -403,6 +403,138 @@ pub fn write_jsonl(out: &mut dyn Write, opts: SynthOptions) -> io::Result<()> {
     Ok(())
 }
 
+/// The change [`write_history`] makes to GPT `i` when `i % 10 == 0`: kind
+/// `MUTATIONS[(i / 10) % 10]`, named as the diff names change types (`removed`: the GPT is gone).
+pub const MUTATIONS: [&str; 10] = [
+    "name",
+    "conversations",
+    "removed",
+    "tools",
+    "actions",
+    "categories",
+    "description",
+    "rating",
+    "author",
+    "signals",
+];
+
+/// The mutation of GPT `i`, if any.
+pub fn mutation_of(i: u64) -> Option<&'static str> {
+    (i % 10 == 0).then(|| MUTATIONS[((i / 10) % 10) as usize])
+}
+
+/// Changes one resource in the way `kind` says.
+fn mutate(r: &mut Value, kind: &str) {
+    let g = &mut r["gizmo"];
+    match kind {
+        "name" => {
+            let name = format!("{} Reloaded", g["display"]["name"].as_str().unwrap_or(""));
+            g["display"]["name"] = json!(name);
+        }
+        "conversations" => g["vanity_metrics"]["num_conversations_str"] = json!("50M+"),
+        "categories" => {
+            let now = g["display"]["categories"][0]
+                .as_str()
+                .unwrap_or("")
+                .to_owned();
+            let to = if now == "education" {
+                "writing"
+            } else {
+                "education"
+            };
+            g["display"]["categories"] = json!([to]);
+        }
+        "description" => {
+            let d = format!(
+                "{} Now in a second edition.",
+                g["display"]["description"].as_str().unwrap_or("")
+            );
+            g["display"]["description"] = json!(d);
+        }
+        "signals" => {
+            let d = format!(
+                "{} Upgrade to premium for the full version.",
+                g["display"]["description"].as_str().unwrap_or("")
+            );
+            g["display"]["description"] = json!(d);
+        }
+        "rating" => {
+            let stats = &mut g["vanity_metrics"]["review_stats"];
+            let count = stats["count"].as_u64().unwrap_or(0);
+            let total = stats["total"].as_u64().unwrap_or(0);
+            *stats = json!({"total": total + 2 * count + 10, "count": count + 10, "by_rating": {}});
+        }
+        "author" => {
+            g["author"]["user_id"] = json!("user-synthmovedauthor000000001");
+            g["author"]["display_name"] = json!("moved.example");
+        }
+        "tools" => {
+            let tools = r["tools"].as_array_mut();
+            if let Some(tools) = tools {
+                let had = tools.iter().any(|t| t["type"] == "python");
+                if had {
+                    tools.retain(|t| t["type"] != "python");
+                } else {
+                    tools.push(json!({"id": "gzm_tool_added_python", "type": "python", "settings": null, "metadata": null}));
+                }
+            }
+        }
+        "actions" => {
+            if let Some(tools) = r["tools"].as_array_mut() {
+                tools.push(json!({"id": "gzm_tool_added_action", "type": "plugins_prototype", "settings": null,
+                    "metadata": {"action_id": "g-added", "domain": "paid-funnel.example", "auth": {"type": "none"},
+                                 "privacy_policy_url": "https://paid-funnel.example/privacy"}}));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Two snapshots of the same `count` GPTs for diff tests and benchmarks: `before` exactly as
+/// [`write_jsonl`] writes it, `after` with every tenth GPT changed in one known way (see
+/// [`mutation_of`]) and `count / 20` new GPTs at the end. Returns the number of GPTs of each
+/// mutation, and `added`.
+pub fn write_history(
+    before: &mut dyn Write,
+    after: &mut dyn Write,
+    opts: SynthOptions,
+) -> io::Result<std::collections::BTreeMap<&'static str, usize>> {
+    let mut rng = Rng::new(opts.seed);
+    let authors = (opts.count / 3).max(1);
+    let mut counts = std::collections::BTreeMap::new();
+    let mut line = Vec::with_capacity(4096);
+    let put = |out: &mut dyn Write, r: &Value, line: &mut Vec<u8>| -> io::Result<()> {
+        line.clear();
+        serde_json::to_writer(&mut *line, r)?;
+        line.push(b'\n');
+        out.write_all(line)
+    };
+    for i in 0..opts.count {
+        let mut r = resource(&mut rng, i, authors);
+        put(before, &r, &mut line)?;
+        match mutation_of(i) {
+            Some("removed") => {
+                *counts.entry("removed").or_insert(0) += 1;
+                continue;
+            }
+            Some(kind) => {
+                mutate(&mut r, kind);
+                *counts.entry(kind).or_insert(0) += 1;
+            }
+            None => {}
+        }
+        put(after, &r, &mut line)?;
+    }
+    let extra = opts.count / 20;
+    let mut fresh = Rng::new(opts.seed ^ 0x5eed);
+    for i in 0..extra {
+        let r = resource(&mut fresh, opts.count + i, authors);
+        put(after, &r, &mut line)?;
+    }
+    counts.insert("added", extra as usize);
+    Ok(counts)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

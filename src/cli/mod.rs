@@ -71,8 +71,10 @@ pub struct GlobalArgs {
 pub enum Command {
     /// Import files or directories (JSON, JSONL, CSV, .zst) as one new snapshot
     Import(ImportArgs),
-    /// List the snapshots
-    Snapshots(JsonArg),
+    /// List the snapshots; `snapshots rm ID` removes one
+    Snapshots(SnapshotsArgs),
+    /// What changed from snapshot A to B: added, removed, changed (typed), shelf moves
+    Diff(DiffArgs),
     /// Show everything stored about one GPT
     Show(ShowArgs),
     /// Tools, categories, ratings and conversations of a snapshot
@@ -102,6 +104,43 @@ pub enum Command {
     },
     /// The manual page (roff) on stdout: gptscope man | man -l -
     Man,
+}
+
+#[derive(Debug, Args)]
+pub struct SnapshotsArgs {
+    #[command(subcommand)]
+    pub action: Option<SnapshotsAction>,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SnapshotsAction {
+    /// Remove a snapshot (its rows, and shared rows no other snapshot uses; the file shrinks)
+    Rm { id: i64 },
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The snapshot before
+    pub a: i64,
+    /// The snapshot after
+    pub b: i64,
+    /// Only these change types (comma-separated): conversations, rating, reviews, name,
+    /// description, tools, actions, categories, signals, author, availability, shelves, added,
+    /// removed
+    #[arg(long = "type", value_delimiter = ',', value_name = "TYPE")]
+    pub types: Vec<String>,
+    /// How many of each list the text shows
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    /// The whole diff as JSON
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// Every change as one CSV row (id, name, field, kind, from, to)
+    #[arg(long)]
+    pub csv: bool,
 }
 
 #[derive(Debug, Args)]
@@ -374,7 +413,24 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         None => explore(&cli.global, &cli.live, cli.snapshot),
         Some(Command::Import(args)) => cmd_import(&cli.global, args, out),
         Some(Command::Snapshots(args)) => {
-            let db = open_db(&cli.global)?;
+            let mut db = open_db(&cli.global)?;
+            if let Some(SnapshotsAction::Rm { id }) = args.action {
+                let r = crate::store::prune::remove_snapshot(&mut db, id)?;
+                tracing::info!(snapshot = id, "snapshot removed");
+                return if args.json {
+                    output::json(out, &r)
+                } else {
+                    writeln!(
+                        out,
+                        "removed snapshot #{} \"{}\"; the database went from {:.1} MB to {:.1} MB",
+                        r.snapshot,
+                        crate::text::line(&r.label),
+                        r.bytes_before as f64 / 1e6,
+                        r.bytes_after as f64 / 1e6
+                    )
+                    .map_err(Into::into)
+                };
+            }
             let snaps = query::snapshots(&db)?;
             if args.json {
                 output::json(out, &snaps)
@@ -382,6 +438,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 output::snapshots(out, &snaps)
             }
         }
+        Some(Command::Diff(args)) => cmd_diff(&cli.global, &args, out),
         Some(Command::Show(args)) => cmd_show(&cli.global, args, out),
         Some(Command::Search(args)) => cmd_search(&cli.global, args, out),
         Some(Command::Stats(args)) => cmd_stats(&cli.global, args, out),
@@ -466,6 +523,61 @@ fn cmd_export(global: &GlobalArgs, args: &ExportArgs, out: &mut dyn Write) -> an
         }
     }
     Ok(())
+}
+
+/// `gptscope diff A B`.
+fn cmd_diff(global: &GlobalArgs, args: &DiffArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let known: Vec<&str> = crate::store::diff::FIELDS
+        .iter()
+        .copied()
+        .chain(["added", "removed"])
+        .collect();
+    if let Some(bad) = args.types.iter().find(|t| !known.contains(&t.as_str())) {
+        anyhow::bail!("--type {bad:?}: one of {}", known.join(", "));
+    }
+    let db = open_db(global)?;
+    let a = query::snapshot(&db, Some(args.a))?;
+    let b = query::snapshot(&db, Some(args.b))?;
+    let mut d = crate::store::diff::diff(&db, &a, &b)?;
+    d.only(&args.types);
+    if args.json {
+        return output::json(out, &d);
+    }
+    if args.csv {
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record(["id", "name", "field", "kind", "from", "to"])?;
+        for (list, kind) in [(&d.added, "added"), (&d.removed, "removed")] {
+            for e in list {
+                w.write_record([e.id.as_str(), &e.name, "gpt", kind, e.status, ""])?;
+            }
+        }
+        for c in &d.changed {
+            for ch in &c.changes {
+                w.write_record([
+                    c.id.as_str(),
+                    &c.name,
+                    ch.field,
+                    ch.kind,
+                    ch.from.as_deref().unwrap_or(""),
+                    ch.to.as_deref().unwrap_or(""),
+                ])?;
+            }
+        }
+        for m in &d.shelves {
+            let pos = |p: Option<i64>| p.map(|x| x.to_string()).unwrap_or_default();
+            w.write_record([
+                m.id.as_str(),
+                m.name.as_deref().unwrap_or(""),
+                &format!("shelf:{}", m.shelf),
+                m.kind,
+                &pos(m.from),
+                &pos(m.to),
+            ])?;
+        }
+        w.flush()?;
+        return Ok(());
+    }
+    output::diff(out, &d, args.limit)
 }
 
 /// `gptscope config`: the default file, or which file is read and what it sets.

@@ -515,3 +515,84 @@ fn more_matches(out: &mut dyn Write, shown: usize, total: usize) -> anyhow::Resu
     }
     Ok(())
 }
+
+/// A diff as text: the counts, then the biggest changes, added, removed and shelf moves.
+pub fn diff(out: &mut dyn Write, d: &crate::store::diff::Diff, limit: usize) -> anyhow::Result<()> {
+    let count = |k: &str| d.counts.get(k).copied().unwrap_or(0);
+    writeln!(
+        out,
+        "#{} \"{}\" ({}) → #{} \"{}\" ({})",
+        d.a.id,
+        text::line(&d.a.label),
+        d.a.taken_at.get(..10).unwrap_or(&d.a.taken_at),
+        d.b.id,
+        text::line(&d.b.label),
+        d.b.taken_at.get(..10).unwrap_or(&d.b.taken_at)
+    )?;
+    writeln!(
+        out,
+        "{} added · {} removed · {} changed · {} shelf moves",
+        thousands(count("added") as i64),
+        thousands(count("removed") as i64),
+        thousands(count("changed") as i64),
+        thousands(count("shelf_moves") as i64)
+    )?;
+    let by_type: Vec<String> = crate::store::diff::FIELDS
+        .iter()
+        .filter(|f| count(f) > 0)
+        .map(|f| format!("{f} {}", thousands(count(f) as i64)))
+        .collect();
+    if !by_type.is_empty() {
+        writeln!(out, "changed GPTs by type: {}", by_type.join(" · "))?;
+    }
+    let clip = |s: Option<&str>| text::cell(s.unwrap_or("–"), 40);
+    if !d.changed.is_empty() {
+        writeln!(out, "\nchanged (biggest first):")?;
+        for c in d.changed.iter().take(limit) {
+            writeln!(out, "  {}  {}", c.id, text::line(&c.name))?;
+            for ch in &c.changes {
+                writeln!(
+                    out,
+                    "      {} {}: {} → {}",
+                    ch.field,
+                    ch.kind,
+                    clip(ch.from.as_deref()),
+                    clip(ch.to.as_deref())
+                )?;
+            }
+        }
+    }
+    for (title, list) in [("added", &d.added), ("removed", &d.removed)] {
+        if list.is_empty() {
+            continue;
+        }
+        writeln!(out, "\n{title}:")?;
+        for e in list.iter().take(limit) {
+            writeln!(
+                out,
+                "  {}  {}  {} ({})",
+                e.id,
+                text::line(&e.name),
+                e.conversations.as_deref().unwrap_or("–"),
+                e.status
+            )?;
+        }
+    }
+    if !d.shelves.is_empty() {
+        writeln!(out, "\nshelf moves:")?;
+        for m in d.shelves.iter().take(limit) {
+            let pos = |p: Option<i64>| p.map_or("–".to_owned(), |x| x.to_string());
+            writeln!(
+                out,
+                "  {}  {} {} {} → {}  {}",
+                m.shelf,
+                m.id,
+                m.kind,
+                pos(m.from),
+                pos(m.to),
+                text::line(m.name.as_deref().unwrap_or(""))
+            )?;
+        }
+    }
+    Ok(())
+}

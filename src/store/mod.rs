@@ -4,9 +4,11 @@
 
 pub mod authors;
 pub mod db;
+pub mod diff;
 pub mod export;
 pub mod import;
 pub mod parse;
+pub mod prune;
 pub mod query;
 pub mod record;
 pub mod resignal;

@@ -213,7 +213,7 @@ fn add_column(conn: &Connection, table: &str, column: &str, decl: &str) -> rusql
 }
 
 /// Every snapshot's GPT table.
-fn gpt_tables(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+pub(crate) fn gpt_tables(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     let mut st = conn.prepare(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'gpt_[0-9]*'",
     )?;

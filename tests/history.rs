@@ -1,0 +1,181 @@
+//! Snapshot history through the real binary: two synthetic snapshots with a known change of
+//! every type (the synth generator's history), diffed as JSON, text and CSV; removing a
+//! snapshot.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+
+/// A database with the sample (#1), then the synthetic `before` (#2) and `after` (#3).
+fn history() -> (
+    tempfile::TempDir,
+    std::path::PathBuf,
+    Vec<String>,
+    std::collections::BTreeMap<&'static str, usize>,
+) {
+    let (dir, db) = temp_db();
+    let (mut before, mut after) = (Vec::new(), Vec::new());
+    let counts = gptscope::synth::write_history(
+        &mut before,
+        &mut after,
+        gptscope::synth::SynthOptions {
+            count: 400,
+            seed: 3,
+        },
+    )
+    .unwrap();
+    let ids: Vec<String> = String::from_utf8(before.clone())
+        .unwrap()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["gizmo"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    let a = write(dir.path(), "before.jsonl", &before);
+    let b = write(dir.path(), "after.jsonl", &after);
+    for (path, date) in [(&a, "2024-01-01"), (&b, "2024-02-01")] {
+        let o = run(&db, &["import", path.to_str().unwrap(), "--taken-at", date]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    (dir, db, ids, counts)
+}
+
+#[test]
+fn a_diff_finds_every_known_change() {
+    let (_dir, db, ids, counts) = history();
+    let d = run_json(&db, &["diff", "2", "3", "--json"]);
+    assert_eq!(d["counts"]["added"], counts["added"]);
+    assert_eq!(d["counts"]["added"], 20);
+    assert_eq!(d["counts"]["removed"], counts["removed"]);
+    assert_eq!(d["added"].as_array().unwrap().len(), 20);
+    let mutated = counts.values().sum::<usize>() - counts["added"] - counts["removed"];
+    assert_eq!(
+        d["counts"]["changed"], mutated,
+        "only the mutated GPTs changed"
+    );
+    let changed: std::collections::HashMap<String, &Value> = d["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["id"].as_str().unwrap().to_owned(), c))
+        .collect();
+    for (i, id) in ids.iter().enumerate() {
+        let Some(kind) = gptscope::synth::mutation_of(i as u64) else {
+            assert!(!changed.contains_key(id), "{id} was not changed");
+            continue;
+        };
+        if kind == "removed" {
+            assert!(
+                d["removed"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|e| e["id"] == id.as_str()),
+                "{id} removed"
+            );
+            continue;
+        }
+        let c = changed
+            .get(id)
+            .unwrap_or_else(|| panic!("{id} ({kind}) changed"));
+        let fields: Vec<&str> = c["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|ch| ch["field"].as_str().unwrap())
+            .collect();
+        assert!(fields.contains(&kind), "{id}: {kind} in {fields:?}");
+    }
+    // Typed as a person reads them.
+    let conv = d["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["changes"].as_array().unwrap())
+        .find(|ch| ch["field"] == "conversations")
+        .unwrap();
+    assert_eq!(conv["kind"], "up");
+    assert_eq!(conv["to"], "50M+");
+    assert_eq!(
+        d["changed"][0]["changes"][0]["field"], "conversations",
+        "biggest changes first"
+    );
+    let action = d["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["changes"].as_array().unwrap())
+        .find(|ch| ch["field"] == "actions")
+        .unwrap();
+    assert_eq!(action["kind"], "added");
+    assert_eq!(action["to"], "paid-funnel.example");
+    let signals: Vec<&Value> = d["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["changes"].as_array().unwrap())
+        .filter(|ch| ch["field"] == "signals")
+        .collect();
+    assert!(
+        signals
+            .iter()
+            .any(|ch| ch["kind"] == "gained" && ch["to"] == "pricing_language")
+    );
+
+    // The same diff as text, filtered, and as CSV.
+    let o = run(&db, &["diff", "2", "3"]);
+    let text = stdout(&o);
+    assert!(
+        text.contains(&format!("20 added · 4 removed · {mutated} changed")),
+        "{text}"
+    );
+    let only = run_json(&db, &["diff", "2", "3", "--json", "--type", "name"]);
+    assert_eq!(only["counts"]["changed"], counts["name"]);
+    assert_eq!(only["counts"]["added"], 0);
+    let o = run(
+        &db,
+        &["diff", "2", "3", "--csv", "--type", "rating,reviews"],
+    );
+    let mut r = csv::Reader::from_reader(o.stdout.as_slice());
+    assert_eq!(
+        r.headers().unwrap(),
+        vec!["id", "name", "field", "kind", "from", "to"]
+    );
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+    assert_eq!(
+        rows.iter().filter(|x| &x[2] == "rating").count(),
+        counts["rating"]
+    );
+    let o = run(&db, &["diff", "2", "3", "--type", "colour"]);
+    assert!(
+        stderr(&o).contains("--type \"colour\": one of"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn removing_a_snapshot_keeps_the_others() {
+    let (_dir, db, _ids, _) = history();
+    let before = run_json(&db, &["stats", "--json", "--snapshot", "3"]);
+    let o = run(&db, &["snapshots", "rm", "2"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("removed snapshot #2"), "{}", stdout(&o));
+    let mut left = snapshot_ids(&db);
+    left.sort();
+    assert_eq!(left, vec![1, 3]);
+    assert_eq!(
+        run_json(&db, &["stats", "--json", "--snapshot", "3"]),
+        before
+    );
+    let o = run(&db, &["show", "--snapshot", "3", "--json", "g-kZ0eYXlJe"]);
+    assert_eq!(o.status.code(), Some(1), "not in #3: {}", stdout(&o));
+    let o = run(&db, &["snapshots", "rm", "2"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("no snapshot #2"), "{}", stderr(&o));
+}
