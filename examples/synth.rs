@@ -1,6 +1,7 @@
 //! Writes synthetic GPT Store resources as JSON Lines, for benchmarks and big-data trials:
 //!
 //!     cargo run --release --example synth -- --count 100000 [--seed 1] [--out FILE]
+//!         [--history AFTER_FILE]
 //!
 //! Deterministic for a seed; see `gptscope::synth` for the distributions.
 
@@ -20,6 +21,7 @@ fn run() -> Result<(), String> {
     let mut count = 1000u64;
     let mut seed = 1u64;
     let mut out: Option<String> = None;
+    let mut history: Option<String> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
@@ -35,14 +37,33 @@ fn run() -> Result<(), String> {
                     .map_err(|e| format!("--seed: {e}"))?
             }
             "--out" => out = Some(value("--out")?),
+            "--history" => history = Some(value("--history")?),
             "-h" | "--help" => {
-                println!("usage: synth --count N [--seed S] [--out FILE]");
+                println!("usage: synth --count N [--seed S] [--out FILE] [--history AFTER_FILE]");
+                println!(
+                    "  --history: also write a later snapshot of the same GPTs, every tenth changed"
+                );
+                println!("             in a known way and count/20 new ones (needs --out)");
                 return Ok(());
             }
             other => return Err(format!("unknown argument {other:?} (try --help)")),
         }
     }
     let opts = gptscope::synth::SynthOptions { count, seed };
+    if let Some(after) = history {
+        let path = out.ok_or("--history needs --out for the earlier snapshot")?;
+        let create = |p: &str| {
+            std::fs::File::create(p)
+                .map(BufWriter::new)
+                .map_err(|e| format!("{p}: {e}"))
+        };
+        let (mut a, mut b) = (create(&path)?, create(&after)?);
+        let counts = gptscope::synth::write_history(&mut a, &mut b, opts)
+            .and_then(|c| a.flush().and_then(|()| b.flush()).map(|()| c))
+            .map_err(|e| e.to_string())?;
+        eprintln!("{path} → {after}: {counts:?}");
+        return Ok(());
+    }
     let result = match out {
         Some(path) => {
             let file = std::fs::File::create(&path).map_err(|e| format!("{path}: {e}"))?;

@@ -161,250 +161,399 @@ fn decades(conv: Option<i64>) -> f64 {
     ((conv.unwrap_or(0).max(0) + 1) as f64).log10()
 }
 
-/// Computes the diff of `a` to `b`.
-pub fn diff(db: &Db, a: &SnapshotInfo, b: &SnapshotInfo) -> Result<Diff> {
-    let conn = db.conn();
+/// The compared columns of one GPT.
+struct Row {
+    id: String,
+    name: String,
+    bucket: Option<String>,
+    conv: Option<i64>,
+    rating: Option<f64>,
+    reviews: Option<i64>,
+    tools: u32,
+    categories: Option<String>,
+    author: Option<String>,
+    signals: u32,
+    available: bool,
+    detail: Vec<u8>,
+}
+
+const ROW_COLUMNS: &str = "id, name, conv_bucket, conv, rating, review_count, tools, categories, \
+                           author_id, signals, available, detail";
+
+/// Rows by rowid, read in sorted batches (far quicker than one query a row).
+fn rows_by_rowid(db: &Db, snapshot: i64, rowids: &[u32]) -> Result<FxHashMap<u32, Row>> {
+    let mut sorted = rowids.to_vec();
+    sorted.sort_unstable();
+    let mut out = FxHashMap::default();
+    for chunk in sorted.chunks(500) {
+        let marks = vec!["?"; chunk.len()].join(",");
+        let mut st = db
+            .conn()
+            .prepare_cached(&format!(
+                "SELECT rowid, {ROW_COLUMNS} FROM {} WHERE rowid IN ({marks})",
+                gpt_table(snapshot)
+            ))
+            .map_err(|e| db.err(e))?;
+        let mut rows = st
+            .query(rusqlite::params_from_iter(chunk))
+            .map_err(|e| db.err(e))?;
+        while let Some(r) = rows.next().map_err(|e| db.err(e))? {
+            let rowid: u32 = r.get(0).map_err(|e| db.err(e))?;
+            let values = Row {
+                id: r.get(1).map_err(|e| db.err(e))?,
+                name: r.get(2).map_err(|e| db.err(e))?,
+                bucket: r.get(3).map_err(|e| db.err(e))?,
+                conv: r.get(4).map_err(|e| db.err(e))?,
+                rating: r.get(5).map_err(|e| db.err(e))?,
+                reviews: r.get(6).map_err(|e| db.err(e))?,
+                tools: r.get(7).map_err(|e| db.err(e))?,
+                categories: r.get(8).map_err(|e| db.err(e))?,
+                author: r.get(9).map_err(|e| db.err(e))?,
+                signals: r.get(10).map_err(|e| db.err(e))?,
+                available: r.get(11).map_err(|e| db.err(e))?,
+                detail: r.get(12).map_err(|e| db.err(e))?,
+            };
+            out.insert(rowid, values);
+        }
+    }
+    Ok(out)
+}
+
+/// Descriptions and Action domains of detail rows (by hash), read in batches.
+type Details = FxHashMap<Vec<u8>, (Option<String>, Vec<String>)>;
+
+fn details(db: &Db, hashes: &[&[u8]]) -> Result<Details> {
+    let mut out: Details = FxHashMap::default();
+    let mut unique: Vec<&[u8]> = hashes.to_vec();
+    unique.sort_unstable();
+    unique.dedup();
     let e = |e| db.err(e);
-    let (ta, tb) = (gpt_table(a.id), gpt_table(b.id));
-    let entries = |sql: &str, added: bool| -> Result<Vec<Entry>> {
-        let mut st = conn.prepare(sql).map_err(e)?;
-        let rows = st
-            .query_map([], |r| {
-                let was_there: bool = r.get(3)?;
-                Ok(Entry {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    conversations: r.get(2)?,
-                    status: match (was_there, added) {
-                        (true, _) => "available again",
-                        (false, true) => "new",
-                        (false, false) => "gone",
-                    },
-                })
-            })
-            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
-            .map_err(e)?;
-        Ok(rows)
-    };
-    let added = entries(
-        &format!(
-            "SELECT b.id, b.name, b.conv_bucket,
-                EXISTS (SELECT 1 FROM {ta} a WHERE a.id = b.id) FROM {tb} b
-         WHERE b.available AND NOT EXISTS (SELECT 1 FROM {ta} a WHERE a.id = b.id AND a.available)
-         ORDER BY b.conv DESC, b.id"
-        ),
-        true,
-    )?;
-    let mut removed = entries(
-        &format!(
-            "SELECT a.id, a.name, a.conv_bucket, 0 FROM {ta} a
-         WHERE a.available AND NOT EXISTS (SELECT 1 FROM {tb} b WHERE b.id = a.id)
-         ORDER BY a.conv DESC, a.id"
-        ),
-        false,
-    )?;
-    let mut changed = Vec::new();
-    let mut detail_pairs: Vec<(usize, Vec<u8>, Vec<u8>)> = Vec::new();
-    {
-        let mut st = conn
-            .prepare(&format!(
-                "SELECT a.id, a.name, b.name, a.conv_bucket, b.conv_bucket, a.conv, b.conv,
-                        a.rating, b.rating, a.review_count, b.review_count, a.tools, b.tools,
-                        a.categories, b.categories, a.author_id, b.author_id, a.signals, b.signals,
-                        a.available, b.available, a.detail, b.detail
-                 FROM {ta} a JOIN {tb} b ON b.id = a.id
-                 WHERE a.name IS NOT b.name OR a.conv_bucket IS NOT b.conv_bucket
-                    OR a.rating IS NOT b.rating OR a.review_count IS NOT b.review_count
-                    OR a.tools != b.tools OR a.categories IS NOT b.categories
-                    OR a.author_id IS NOT b.author_id OR a.signals != b.signals
-                    OR a.available != b.available OR a.detail != b.detail"
+    for chunk in unique.chunks(500) {
+        let marks = vec!["?"; chunk.len()].join(",");
+        let mut st = db
+            .conn()
+            .prepare_cached(&format!(
+                "SELECT hash, description FROM detail WHERE hash IN ({marks})"
             ))
             .map_err(e)?;
-        let mut rows = st.query([]).map_err(e)?;
+        let mut rows = st.query(rusqlite::params_from_iter(chunk)).map_err(e)?;
         while let Some(r) = rows.next().map_err(e)? {
-            let id: String = r.get(0).map_err(e)?;
-            let (na, nb): (String, String) = (r.get(1).map_err(e)?, r.get(2).map_err(e)?);
-            let (avail_a, avail_b): (bool, bool) = (r.get(19).map_err(e)?, r.get(20).map_err(e)?);
-            if avail_a && !avail_b {
-                removed.push(Entry {
-                    id,
-                    name: na,
-                    conversations: r.get(3).map_err(e)?,
-                    status: "unavailable",
-                });
-                continue;
-            }
-            // Available again: among the added already; unavailable in both: nothing to say.
-            if !(avail_a && avail_b) {
-                continue;
-            }
-            let mut changes = Vec::new();
-            let mut size = 0.0;
-            let (ba, bb): (Option<String>, Option<String>) =
-                (r.get(3).map_err(e)?, r.get(4).map_err(e)?);
-            let (ca, cb): (Option<i64>, Option<i64>) = (r.get(5).map_err(e)?, r.get(6).map_err(e)?);
-            if ba != bb {
-                let kind = if cb.unwrap_or(-1) >= ca.unwrap_or(-1) {
-                    "up"
-                } else {
-                    "down"
-                };
-                size += 3.0 * (decades(cb) - decades(ca)).abs();
-                changes.push(Change {
-                    field: "conversations",
-                    kind,
-                    from: ba,
-                    to: bb,
-                });
-            }
-            let (ra, rb): (Option<f64>, Option<f64>) = (r.get(7).map_err(e)?, r.get(8).map_err(e)?);
-            if ra != rb {
-                changes.push(Change {
-                    field: "rating",
-                    kind: if rb.unwrap_or(0.0) >= ra.unwrap_or(0.0) {
-                        "up"
-                    } else {
-                        "down"
-                    },
-                    from: ra.map(|x| format!("{x:.2}")),
-                    to: rb.map(|x| format!("{x:.2}")),
-                });
-            }
-            let (va, vb): (Option<i64>, Option<i64>) =
-                (r.get(9).map_err(e)?, r.get(10).map_err(e)?);
-            if va != vb {
-                changes.push(Change {
-                    field: "reviews",
-                    kind: if vb.unwrap_or(0) >= va.unwrap_or(0) {
-                        "up"
-                    } else {
-                        "down"
-                    },
-                    from: va.map(|x| x.to_string()),
-                    to: vb.map(|x| x.to_string()),
-                });
-            }
-            if na != nb {
-                changes.push(Change {
-                    field: "name",
-                    kind: "edited",
-                    from: Some(na),
-                    to: Some(nb.clone()),
-                });
-            }
-            let (ta_, tb_): (u32, u32) = (r.get(11).map_err(e)?, r.get(12).map_err(e)?);
-            for (mask, kind) in [(tb_ & !ta_, "added"), (ta_ & !tb_, "removed")] {
-                for t in tool_names(mask) {
-                    // Actions are compared by domain below.
-                    if t == "actions" {
-                        continue;
-                    }
-                    changes.push(Change {
-                        field: "tools",
-                        kind,
-                        from: (kind == "removed").then(|| t.to_owned()),
-                        to: (kind == "added").then(|| t.to_owned()),
-                    });
+            out.insert(r.get(0).map_err(e)?, (r.get(1).map_err(e)?, Vec::new()));
+        }
+        let mut st = db
+            .conn()
+            .prepare_cached(&format!(
+                "SELECT detail, coalesce(domain, '') FROM detail_action
+                 WHERE detail IN ({marks}) ORDER BY detail, pos"
+            ))
+            .map_err(e)?;
+        let mut rows = st.query(rusqlite::params_from_iter(chunk)).map_err(e)?;
+        while let Some(r) = rows.next().map_err(e)? {
+            let hash: Vec<u8> = r.get(0).map_err(e)?;
+            let domain: String = r.get(1).map_err(e)?;
+            out.entry(hash).or_default().1.push(domain);
+        }
+    }
+    Ok(out)
+}
+
+/// Runs `work(db, false)` here and `work(db, true)` on a second connection in a thread, at
+/// once: the two snapshots' sides of a diff.
+fn both<T: Send>(db: &Db, work: impl Fn(&Db, bool) -> Result<T> + Sync) -> Result<(T, T)> {
+    let path = db.path().to_path_buf();
+    let (here, there) = std::thread::scope(|s| {
+        let work = &work;
+        let other = s.spawn(move || {
+            let second = Db::open(&path, std::time::Duration::from_secs(5))?;
+            work(&second, true)
+        });
+        let here = work(db, false);
+        let there = other
+            .join()
+            .unwrap_or_else(|_| Err(super::StoreError::Invalid("a diff thread stopped".into())));
+        (here, there)
+    });
+    Ok((here?, there?))
+}
+
+/// One GPT of a scan: where it is, whether it is available, and a hash of its compared columns.
+#[derive(Clone, Copy)]
+struct Facts {
+    rowid: u32,
+    available: bool,
+    hash: u64,
+}
+
+/// Every GPT of a snapshot by id (a 64-bit hash of it: no allocation a row), in one sequential
+/// scan, the compared columns hashed as read.
+fn scan(db: &Db, snapshot: i64) -> Result<Vec<(u64, Facts)>> {
+    use xxhash_rust::xxh3::Xxh3;
+    let e = |e| db.err(e);
+    let mut st = db
+        .conn()
+        .prepare(&format!(
+            "SELECT rowid, {ROW_COLUMNS} FROM {}",
+            gpt_table(snapshot)
+        ))
+        .map_err(e)?;
+    let mut rows = st.query([]).map_err(e)?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next().map_err(e)? {
+        let mut h = Xxh3::new();
+        for i in 2..=12 {
+            match r.get_ref(i).map_err(e)? {
+                rusqlite::types::ValueRef::Null => h.update(&[0]),
+                rusqlite::types::ValueRef::Integer(v) => h.update(&v.to_le_bytes()),
+                rusqlite::types::ValueRef::Real(v) => h.update(&v.to_bits().to_le_bytes()),
+                rusqlite::types::ValueRef::Text(t) | rusqlite::types::ValueRef::Blob(t) => {
+                    h.update(&(t.len() as u64).to_le_bytes());
+                    h.update(t);
                 }
             }
-            let (ka, kb): (Option<String>, Option<String>) =
-                (r.get(13).map_err(e)?, r.get(14).map_err(e)?);
-            if ka != kb {
-                let list = |k: Option<String>| {
-                    k.and_then(|t| serde_json::from_str::<Vec<String>>(&t).ok())
-                        .unwrap_or_default()
-                        .join(", ")
-                };
-                changes.push(Change {
-                    field: "categories",
-                    kind: "changed",
-                    from: Some(list(ka)),
-                    to: Some(list(kb)),
-                });
-            }
-            let (aa, ab): (Option<String>, Option<String>) =
-                (r.get(15).map_err(e)?, r.get(16).map_err(e)?);
-            if aa != ab {
-                changes.push(Change {
-                    field: "author",
-                    kind: "changed",
-                    from: aa,
-                    to: ab,
-                });
-            }
-            let (sa, sb): (u32, u32) = (r.get(17).map_err(e)?, r.get(18).map_err(e)?);
-            for k in SignalKind::ALL {
-                let bit = u32::from(k.bit());
-                let (had, has) = (sa & bit != 0, sb & bit != 0);
-                if had != has {
-                    changes.push(Change {
-                        field: "signals",
-                        kind: if has { "gained" } else { "lost" },
-                        from: had.then(|| k.name().to_owned()),
-                        to: has.then(|| k.name().to_owned()),
-                    });
-                }
-            }
-            let (da, dbb): (Vec<u8>, Vec<u8>) = (r.get(21).map_err(e)?, r.get(22).map_err(e)?);
-            if da != dbb {
-                detail_pairs.push((changed.len(), da, dbb));
-            }
-            changed.push(Changed {
-                id,
-                name: nb,
-                size,
-                changes,
+        }
+        let id = xxhash_rust::xxh3::xxh3_64(r.get_ref(1).map_err(e)?.as_bytes().unwrap_or(b""));
+        out.push((
+            id,
+            Facts {
+                rowid: r.get(0).map_err(e)?,
+                available: r.get(11).map_err(e)?,
+                hash: h.digest(),
+            },
+        ));
+    }
+    Ok(out)
+}
+
+/// The typed changes from `a` to `b` (Action domains and descriptions come later, from the
+/// detail rows), and the size of the conversation move.
+fn classify(a: &Row, b: &Row) -> (Vec<Change>, f64) {
+    let mut changes = Vec::new();
+    let mut size = 0.0;
+    let up = |up: bool| if up { "up" } else { "down" };
+    if a.bucket != b.bucket {
+        size += 3.0 * (decades(b.conv) - decades(a.conv)).abs();
+        changes.push(Change {
+            field: "conversations",
+            kind: up(b.conv.unwrap_or(-1) >= a.conv.unwrap_or(-1)),
+            from: a.bucket.clone(),
+            to: b.bucket.clone(),
+        });
+    }
+    if a.rating != b.rating {
+        changes.push(Change {
+            field: "rating",
+            kind: up(b.rating.unwrap_or(0.0) >= a.rating.unwrap_or(0.0)),
+            from: a.rating.map(|x| format!("{x:.2}")),
+            to: b.rating.map(|x| format!("{x:.2}")),
+        });
+    }
+    if a.reviews != b.reviews {
+        changes.push(Change {
+            field: "reviews",
+            kind: up(b.reviews.unwrap_or(0) >= a.reviews.unwrap_or(0)),
+            from: a.reviews.map(|x| x.to_string()),
+            to: b.reviews.map(|x| x.to_string()),
+        });
+    }
+    if a.name != b.name {
+        changes.push(Change {
+            field: "name",
+            kind: "edited",
+            from: Some(a.name.clone()),
+            to: Some(b.name.clone()),
+        });
+    }
+    for (mask, kind) in [
+        (b.tools & !a.tools, "added"),
+        (a.tools & !b.tools, "removed"),
+    ] {
+        // Actions are compared by domain, from the detail rows.
+        for t in tool_names(mask).into_iter().filter(|t| *t != "actions") {
+            changes.push(Change {
+                field: "tools",
+                kind,
+                from: (kind == "removed").then(|| t.to_owned()),
+                to: (kind == "added").then(|| t.to_owned()),
             });
         }
     }
+    if a.categories != b.categories {
+        let list = |k: &Option<String>| {
+            k.as_deref()
+                .and_then(|t| serde_json::from_str::<Vec<String>>(t).ok())
+                .unwrap_or_default()
+                .join(", ")
+        };
+        changes.push(Change {
+            field: "categories",
+            kind: "changed",
+            from: Some(list(&a.categories)),
+            to: Some(list(&b.categories)),
+        });
+    }
+    if a.author != b.author {
+        changes.push(Change {
+            field: "author",
+            kind: "changed",
+            from: a.author.clone(),
+            to: b.author.clone(),
+        });
+    }
+    for k in SignalKind::ALL {
+        let bit = u32::from(k.bit());
+        let (had, has) = (a.signals & bit != 0, b.signals & bit != 0);
+        if had != has {
+            changes.push(Change {
+                field: "signals",
+                kind: if has { "gained" } else { "lost" },
+                from: had.then(|| k.name().to_owned()),
+                to: has.then(|| k.name().to_owned()),
+            });
+        }
+    }
+    (changes, size)
+}
+
+/// Computes the diff of `a` to `b`: both GPT tables scanned at once (two connections, two
+/// threads), matched by id through a hash map, and only the GPTs whose hashes differ read
+/// again in full.
+pub fn diff(db: &Db, a: &SnapshotInfo, b: &SnapshotInfo) -> Result<Diff> {
+    let (scan_a, scan_b) = both(db, |db, after| scan(db, if after { b.id } else { a.id }))?;
+    let mut before: FxHashMap<u64, (Facts, bool)> = FxHashMap::default();
+    before.reserve(scan_a.len());
+    for (id, f) in scan_a {
+        before.insert(id, (f, false));
+    }
+    let (mut added_rows, mut pairs) = (Vec::new(), Vec::new());
+    for (id, fb) in scan_b {
+        match before.get_mut(&id) {
+            Some((fa, seen)) => {
+                *seen = true;
+                if fa.hash != fb.hash {
+                    pairs.push((fa.rowid, fb.rowid));
+                } else if !fa.available && fb.available {
+                    added_rows.push((fb.rowid, true));
+                }
+            }
+            None if fb.available => added_rows.push((fb.rowid, false)),
+            None => {}
+        }
+    }
+    let gone: Vec<u32> = before
+        .values()
+        .filter(|(f, seen)| !seen && f.available)
+        .map(|(f, _)| f.rowid)
+        .collect();
+    drop(before);
+    let (mut rows_a, mut rows_b) = {
+        let need_a: Vec<u32> = gone
+            .iter()
+            .copied()
+            .chain(pairs.iter().map(|p| p.0))
+            .collect();
+        let need_b: Vec<u32> = added_rows
+            .iter()
+            .map(|x| x.0)
+            .chain(pairs.iter().map(|p| p.1))
+            .collect();
+        both(db, |db, after| {
+            if after {
+                rows_by_rowid(db, b.id, &need_b)
+            } else {
+                rows_by_rowid(db, a.id, &need_a)
+            }
+        })?
+    };
+    let missing = || super::StoreError::Invalid("a GPT vanished while diffing".into());
+    let entry = |r: Row, status: &'static str| Entry {
+        id: r.id,
+        name: r.name,
+        conversations: r.bucket,
+        status,
+    };
+    let mut added = Vec::new();
+    for (rowid, again) in added_rows {
+        let r = rows_b.remove(&rowid).ok_or_else(missing)?;
+        added.push((
+            r.conv,
+            entry(r, if again { "available again" } else { "new" }),
+        ));
+    }
+    let mut removed = Vec::new();
+    for rowid in gone {
+        let r = rows_a.remove(&rowid).ok_or_else(missing)?;
+        removed.push((r.conv, entry(r, "gone")));
+    }
+    let mut changed = Vec::new();
+    let mut detail_pairs: Vec<(usize, Vec<u8>, Vec<u8>)> = Vec::new();
+    for (ra, rb) in pairs {
+        let (x, y) = (
+            rows_a.remove(&ra).ok_or_else(missing)?,
+            rows_b.remove(&rb).ok_or_else(missing)?,
+        );
+        match (x.available, y.available) {
+            (true, false) => {
+                removed.push((x.conv, entry(x, "unavailable")));
+                continue;
+            }
+            (false, true) => {
+                added.push((y.conv, entry(y, "available again")));
+                continue;
+            }
+            (false, false) => continue,
+            (true, true) => {}
+        }
+        let (changes, size) = classify(&x, &y);
+        if x.detail != y.detail {
+            detail_pairs.push((changed.len(), x.detail, y.detail));
+        }
+        changed.push(Changed {
+            id: y.id,
+            name: y.name,
+            size,
+            changes,
+        });
+    }
+    let by_conversations = |v: Vec<(Option<i64>, Entry)>| -> Vec<Entry> {
+        let mut v = v;
+        v.sort_by(|x, y| y.0.cmp(&x.0).then_with(|| x.1.id.cmp(&y.1.id)));
+        v.into_iter().map(|(_, e)| e).collect()
+    };
+    let (added, removed) = (by_conversations(added), by_conversations(removed));
     // Descriptions and Action domains, only where the detail row changed.
-    {
-        let mut description = conn
-            .prepare_cached("SELECT description FROM detail WHERE hash = ?1")
-            .map_err(e)?;
-        let mut domains = conn
-            .prepare_cached(
-                "SELECT coalesce(domain, '') FROM detail_action WHERE detail = ?1 ORDER BY pos",
-            )
-            .map_err(e)?;
-        for (i, da, dbb) in detail_pairs {
-            let desc =
-                |h: &[u8], st: &mut rusqlite::CachedStatement<'_>| -> Result<Option<String>> {
-                    st.query_row([h], |r| r.get::<_, Option<String>>(0))
-                        .map_err(e)
-                };
-            let (xa, xb) = (desc(&da, &mut description)?, desc(&dbb, &mut description)?);
-            let c = &mut changed[i];
-            if xa != xb {
-                c.changes.push(Change {
-                    field: "description",
-                    kind: "edited",
-                    from: xa,
-                    to: xb,
-                });
-            }
-            let list = |h: &[u8], st: &mut rusqlite::CachedStatement<'_>| -> Result<Vec<String>> {
-                st.query_map([h], |r| r.get::<_, String>(0))
-                    .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
-                    .map_err(e)
-            };
-            let (la, lb) = (list(&da, &mut domains)?, list(&dbb, &mut domains)?);
-            for d in lb.iter().filter(|d| !la.contains(d)) {
-                c.changes.push(Change {
-                    field: "actions",
-                    kind: "added",
-                    from: None,
-                    to: Some(d.clone()),
-                });
-            }
-            for d in la.iter().filter(|d| !lb.contains(d)) {
-                c.changes.push(Change {
-                    field: "actions",
-                    kind: "removed",
-                    from: Some(d.clone()),
-                    to: None,
-                });
-            }
+    let hashes: Vec<&[u8]> = detail_pairs
+        .iter()
+        .flat_map(|(_, x, y)| [x.as_slice(), y.as_slice()])
+        .collect();
+    let found = details(db, &hashes)?;
+    let none = (None, Vec::new());
+    for (i, da, dbb) in &detail_pairs {
+        let (xa, la) = found.get(da).unwrap_or(&none);
+        let (xb, lb) = found.get(dbb).unwrap_or(&none);
+        let c = &mut changed[*i];
+        if xa != xb {
+            c.changes.push(Change {
+                field: "description",
+                kind: "edited",
+                from: xa.clone(),
+                to: xb.clone(),
+            });
+        }
+        for d in lb.iter().filter(|d| !la.contains(d)) {
+            c.changes.push(Change {
+                field: "actions",
+                kind: "added",
+                from: None,
+                to: Some(d.clone()),
+            });
+        }
+        for d in la.iter().filter(|d| !lb.contains(d)) {
+            c.changes.push(Change {
+                field: "actions",
+                kind: "removed",
+                from: Some(d.clone()),
+                to: None,
+            });
         }
     }
     changed.retain(|c| !c.changes.is_empty());
