@@ -10,6 +10,7 @@ pub mod charts;
 pub mod driver;
 pub mod exits;
 pub mod form;
+pub mod history;
 pub mod input;
 pub mod live;
 pub mod msg;

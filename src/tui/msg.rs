@@ -89,6 +89,17 @@ impl AuthorFilter {
 /// Work for the database worker.
 #[derive(Debug, Clone)]
 pub enum Request {
+    /// The snapshots of the database.
+    Snapshots {
+        screen: ScreenId,
+    },
+    /// The diff of snapshot `a` to `b`.
+    Diff {
+        screen: ScreenId,
+        generation: u64,
+        a: i64,
+        b: i64,
+    },
     /// Write a list to a file: GPT rowids, or author positions when `authors`.
     Export {
         screen: ScreenId,
@@ -159,6 +170,9 @@ impl Request {
             | Request::Detail {
                 screen, generation, ..
             }
+            | Request::Diff {
+                screen, generation, ..
+            }
             | Request::Authors {
                 screen, generation, ..
             }
@@ -212,6 +226,15 @@ pub enum Msg {
         profile: Option<Author>,
     },
     Categories(Vec<(String, usize)>),
+    Snapshots {
+        screen: ScreenId,
+        list: Vec<crate::store::query::SnapshotInfo>,
+    },
+    Diff {
+        screen: ScreenId,
+        generation: u64,
+        diff: Arc<crate::store::diff::Diff>,
+    },
     /// An export was written.
     Exported {
         path: std::path::PathBuf,

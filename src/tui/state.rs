@@ -105,7 +105,6 @@ impl App {
         self.refresh.is_some() || self.screens.iter().any(Screen::is_loading)
     }
 
-    /// Rows of table body the current screen shows (for paging).
     /// The screen row of the first list row on top, for clicks; `None` when the top is not a
     /// list.
     pub fn first_row_y(&self) -> Option<u16> {
@@ -117,6 +116,7 @@ impl App {
         }
     }
 
+    /// Rows of table body the current screen shows (for paging).
     pub fn page_rows(&self) -> usize {
         let h = self.size.1;
         let chrome = 4; // title, filter bar, footer, table header
@@ -139,6 +139,7 @@ pub enum Screen {
     Author(AuthorPage),
     Charts(ChartsScreen),
     Live(LivePane),
+    History(super::history::HistoryScreen),
 }
 
 impl Screen {
@@ -150,6 +151,7 @@ impl Screen {
             Screen::Author(p) => p.list.id,
             Screen::Charts(c) => c.id,
             Screen::Live(l) => l.id,
+            Screen::History(h) => h.id,
         }
     }
 
@@ -161,6 +163,7 @@ impl Screen {
             Screen::Author(p) => p.list.loading || p.row.is_none(),
             Screen::Charts(c) => c.landscape.is_none() && c.error.is_none(),
             Screen::Live(l) => l.is_loading(),
+            Screen::History(h) => h.is_loading(),
         }
     }
 
@@ -181,6 +184,7 @@ impl Screen {
                 .unwrap_or_else(|| p.user_id.clone()),
             Screen::Charts(c) => c.title(),
             Screen::Live(l) => l.title(),
+            Screen::History(h) => h.title(),
         }
     }
 }

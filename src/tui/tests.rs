@@ -812,3 +812,86 @@ fn ctrl_s_exports_the_list_on_screen() {
     assert_eq!(names[0], "Scholar GPT", "in the list's order");
     assert_eq!(names[0], h.selected_name());
 }
+
+/// `s`: the snapshots; Space marks one, `d` diffs it against the selected; the diff's counts,
+/// `]` to the next GPT with a change of the focused type, `→` another type, Esc back to the
+/// list, Enter opens another snapshot.
+#[test]
+fn snapshots_screen_diffs_and_switches() {
+    let mut h = Harness::new(120, 40);
+    // Two more snapshots: the synth history (every tenth GPT changed in a known way).
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    let counts = crate::synth::write_history(
+        &mut a,
+        &mut b,
+        crate::synth::SynthOptions {
+            count: 200,
+            seed: 5,
+        },
+    )
+    .unwrap();
+    {
+        let mut db = Db::open(&h.path, Duration::from_secs(1)).unwrap();
+        for (bytes, date, name) in [(a, "2025-01-01", "a.jsonl"), (b, "2025-02-01", "b.jsonl")] {
+            let file = h.path.with_file_name(name);
+            std::fs::write(&file, bytes).unwrap();
+            let opts = ImportOptions {
+                taken_at: crate::time::parse_timestamp(date),
+                ..ImportOptions::default()
+            };
+            import(&mut db, &[Input::Path(file)], &opts, &|_| {}).unwrap();
+        }
+    }
+    h.press(KeyCode::Char('s'));
+    let screen = h.screen();
+    assert!(
+        screen.contains("#1") && screen.contains("#2") && screen.contains("#3"),
+        "{screen}"
+    );
+    assert!(screen.contains("open"), "{screen}");
+    // In taken_at order: #2 (2025-01), #3 (2025-02), #1 (the sample, 2024-03) first.
+    let Some(Screen::History(s)) = h.app.top() else {
+        panic!()
+    };
+    let order: Vec<i64> = s.snapshots.as_ref().unwrap().iter().map(|x| x.id).collect();
+    assert_eq!(order, vec![1, 2, 3]);
+    assert_eq!(s.selected, 0, "the open snapshot selected");
+    h.press(KeyCode::Down);
+    h.press(KeyCode::Char(' '));
+    h.press(KeyCode::Down);
+    h.press(KeyCode::Char('d'));
+    let screen = h.screen();
+    let mutated = counts.values().sum::<usize>() - counts["added"] - counts["removed"];
+    assert!(
+        screen.contains(&format!(
+            "#2 → #3: 10 added · 2 removed · {mutated} changed"
+        )),
+        "{screen}"
+    );
+    insta::assert_snapshot!("diff_120x40", screen);
+    // `]` jumps to the next GPT with a conversations change; `→` then `]` to a name change.
+    let Some(Screen::History(s)) = h.app.top() else {
+        panic!()
+    };
+    let d = s.diff.as_ref().unwrap();
+    assert_eq!(d.field(), "conversations");
+    let first = d.selected;
+    h.press(KeyCode::Char(']'));
+    h.press(KeyCode::Right)
+        .press(KeyCode::Right)
+        .press(KeyCode::Right);
+    h.press(KeyCode::Char(']'));
+    let Some(Screen::History(s)) = h.app.top() else {
+        panic!()
+    };
+    let d = s.diff.as_ref().unwrap();
+    assert_eq!(d.field(), "name");
+    assert!(d.selected > first);
+    let c = &d.diff.changed[d.selected];
+    assert!(c.changes.iter().any(|ch| ch.field == "name"), "{c:?}");
+    // Esc leaves the diff, Enter opens the selected snapshot.
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Enter);
+    assert_eq!(h.app.snapshot.id, 3);
+    assert_eq!(h.list().len(), 200 - 2 + 10);
+}

@@ -73,7 +73,7 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
                     }
                     Screen::Authors(a) => a.cursor.select(a.cursor.selected, a.len(), page),
                     Screen::Charts(c) => c.select(c.cursor.selected, page + 1),
-                    Screen::Detail(_) | Screen::Live(_) => {}
+                    Screen::Detail(_) | Screen::Live(_) | Screen::History(_) => {}
                 }
             }
             fx
@@ -315,6 +315,11 @@ fn gpt_list(app: &mut App) -> Option<(&mut GptList, usize)> {
 }
 
 fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
+    if matches!(app.top(), Some(Screen::History(_)))
+        && let Some(fx) = history_action(app, action)
+    {
+        return fx;
+    }
     match action {
         Action::Quit => vec![Effect::Quit],
         Action::Help => {
@@ -416,6 +421,51 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
             }
         },
         Action::Histograms => open_charts(app, false),
+        Action::Snapshots => {
+            if matches!(app.top(), Some(Screen::History(_))) {
+                return Vec::new();
+            }
+            let id = app.new_screen_id();
+            app.screens
+                .push(Screen::History(super::history::HistoryScreen::new(id)));
+            vec![Effect::Send(Request::Snapshots { screen: id })]
+        }
+        Action::Mark => {
+            if let Some(Screen::History(h)) = app.top_mut()
+                && h.diff.is_none()
+                && let Some(s) = h.selected_snapshot()
+            {
+                let id = s.id;
+                h.marked = if h.marked == Some(id) { None } else { Some(id) };
+            }
+            Vec::new()
+        }
+        Action::Diff => {
+            let open = app.snapshot.id;
+            let Some(Screen::History(h)) = app.top_mut() else {
+                app.status = Some("d diffs snapshots: open them with s".to_owned());
+                return Vec::new();
+            };
+            let Some(b) = h.selected_snapshot().map(|s| s.id) else {
+                return Vec::new();
+            };
+            let a = h.marked.unwrap_or(open);
+            if a == b {
+                app.status = Some(
+                    "mark the snapshot to compare with (Space), then select the other".to_owned(),
+                );
+                return Vec::new();
+            }
+            h.generation += 1;
+            h.diffing = true;
+            h.error = None;
+            vec![Effect::Send(Request::Diff {
+                screen: h.id,
+                generation: h.generation,
+                a,
+                b,
+            })]
+        }
         Action::Live => open_live(app),
         Action::Refresh => {
             if app.refresh.is_some() {
@@ -604,7 +654,83 @@ fn copy_text(app: &App, action: Action) -> Option<(&'static str, String)> {
                 )),
             }
         }
-        Screen::Charts(_) | Screen::Live(_) => None,
+        Screen::Charts(_) | Screen::Live(_) | Screen::History(_) => None,
+    }
+}
+
+/// Keys the snapshots screen gives a meaning of its own; `None`: the usual one.
+fn history_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
+    let page = app.page_rows().saturating_sub(2).max(1);
+    let open = app.snapshot.id;
+    let Some(Screen::History(h)) = app.top_mut() else {
+        return None;
+    };
+    let step = |action: Action, at: usize, len: usize| -> usize {
+        let last = len.saturating_sub(1);
+        match action {
+            Action::Up => at.saturating_sub(1),
+            Action::Down => (at + 1).min(last),
+            Action::PageUp | Action::HalfPageUp => at.saturating_sub(page),
+            Action::PageDown | Action::HalfPageDown => (at + page).min(last),
+            Action::Top => 0,
+            _ => last,
+        }
+    };
+    let moving = matches!(
+        action,
+        Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::HalfPageUp
+            | Action::HalfPageDown
+            | Action::Top
+            | Action::Bottom
+    );
+    if let Some(d) = &mut h.diff {
+        match action {
+            Action::Back => h.diff = None,
+            _ if moving => {
+                let to = step(action, d.selected, d.diff.changed.len());
+                d.select(to, page);
+            }
+            Action::ColumnLeft | Action::ColumnRight => {
+                let n = crate::store::diff::FIELDS.len();
+                d.field = if action == Action::ColumnLeft {
+                    (d.field + n - 1) % n
+                } else {
+                    (d.field + 1) % n
+                };
+            }
+            Action::SortAscending | Action::SortDescending => {
+                let forward = action == Action::SortDescending;
+                if !d.jump(forward, page) {
+                    let field = d.field();
+                    app.status = Some(format!(
+                        "no {} {field} change",
+                        if forward { "later" } else { "earlier" }
+                    ));
+                }
+            }
+            _ => return None,
+        }
+        return Some(Vec::new());
+    }
+    match action {
+        _ if moving => {
+            let len = h.snapshots.as_ref().map_or(0, Vec::len);
+            h.selected = step(action, h.selected, len);
+            Some(Vec::new())
+        }
+        Action::Open => {
+            let snap = h.selected_snapshot()?.clone();
+            if snap.id == open {
+                app.status = Some(format!("snapshot #{} is the one open", snap.id));
+                return Some(Vec::new());
+            }
+            Some(vec![Effect::Reopen(Box::new(snap))])
+        }
+        _ => None,
     }
 }
 
@@ -619,7 +745,7 @@ fn focused_author(app: &App) -> Option<String> {
             .view
             .as_ref()
             .and_then(|v| v.record.author.user_id.clone()),
-        Screen::Charts(_) | Screen::Live(_) => None,
+        Screen::Charts(_) | Screen::Live(_) | Screen::History(_) => None,
     }
 }
 
@@ -993,7 +1119,7 @@ fn search_key(app: &mut App, key: &KeyEvent) -> Option<Vec<Effect>> {
         Screen::Gpts(l) => l.search.as_ref().is_some_and(|s| s.typing),
         Screen::Author(p) => p.list.search.as_ref().is_some_and(|s| s.typing),
         Screen::Authors(a) => a.search.as_ref().is_some_and(|s| s.typing),
-        Screen::Detail(_) | Screen::Charts(_) | Screen::Live(_) => false,
+        Screen::Detail(_) | Screen::Charts(_) | Screen::Live(_) | Screen::History(_) => false,
     };
     if !typing {
         return None;
@@ -1019,7 +1145,7 @@ fn search_key(app: &mut App, key: &KeyEvent) -> Option<Vec<Effect>> {
         Screen::Gpts(list) => gpt_search_key(list, screen, key),
         Screen::Author(page) => gpt_search_key(&mut page.list, screen, key),
         Screen::Authors(a) => author_search_key(a, screen, key),
-        Screen::Detail(_) | Screen::Charts(_) | Screen::Live(_) => Vec::new(),
+        Screen::Detail(_) | Screen::Charts(_) | Screen::Live(_) | Screen::History(_) => Vec::new(),
     })
 }
 
@@ -1420,6 +1546,33 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::Snapshots { screen, list } => {
+            // The open snapshot selected first.
+            let open = app.snapshot.id;
+            if let Some(Screen::History(h)) = app.screen_mut(screen) {
+                h.selected = list.iter().position(|s| s.id == open).unwrap_or(0);
+                h.snapshots = Some(list);
+            }
+            Vec::new()
+        }
+        Msg::Diff {
+            screen,
+            generation,
+            diff,
+        } => {
+            if let Some(Screen::History(h)) = app.screen_mut(screen)
+                && h.generation == generation
+            {
+                h.diffing = false;
+                h.diff = Some(super::history::DiffView {
+                    diff,
+                    selected: 0,
+                    offset: 0,
+                    field: 0,
+                });
+            }
+            Vec::new()
+        }
         Msg::Exported {
             path,
             rows,
@@ -1475,6 +1628,10 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
                     Some(Screen::Charts(c)) => c.error = Some(message.clone()),
                     // The snapshot side of a live pane failed: the live side still shows.
                     Some(Screen::Live(_)) => return Vec::new(),
+                    Some(Screen::History(h)) => {
+                        h.diffing = false;
+                        h.error = Some(message.clone());
+                    }
                     None => return Vec::new(), // the screen is gone: nobody is waiting
                 }
             }
@@ -1495,6 +1652,7 @@ pub fn is_current(app: &App, screen: ScreenId, generation: u64) -> bool {
                 Screen::Detail(d) => d.generation == generation,
                 Screen::Charts(c) => c.generation == generation,
                 Screen::Live(l) => l.generation == generation,
+                Screen::History(h) => h.generation == generation,
             }
     })
 }

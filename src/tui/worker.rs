@@ -214,7 +214,9 @@ impl State {
             | Request::Charts { screen, .. }
             | Request::AuthorCharts { screen, .. }
             | Request::SnapshotIds { screen, .. }
-            | Request::Export { screen, .. } => Some(*screen),
+            | Request::Export { screen, .. }
+            | Request::Snapshots { screen }
+            | Request::Diff { screen, .. } => Some(*screen),
             Request::Categories => None,
         };
         if let Err(e) = self.answer(request, reply) {
@@ -396,6 +398,27 @@ impl State {
                     path: path.clone(),
                     rows,
                     authors,
+                });
+            }
+            Request::Snapshots { screen } => {
+                let list = crate::store::query::snapshots(&self.db)?;
+                reply(Msg::Snapshots { screen, list });
+            }
+            Request::Diff {
+                screen,
+                generation,
+                a,
+                b,
+            } => {
+                let (a, b) = (
+                    crate::store::query::snapshot(&self.db, Some(a))?,
+                    crate::store::query::snapshot(&self.db, Some(b))?,
+                );
+                let diff = crate::store::diff::diff(&self.db, &a, &b)?;
+                reply(Msg::Diff {
+                    screen,
+                    generation,
+                    diff: Arc::new(diff),
                 });
             }
             Request::Categories => {

@@ -4,6 +4,7 @@
 
 mod charts;
 mod detail;
+mod history;
 mod live;
 mod popup;
 mod table;
@@ -104,6 +105,12 @@ fn render_screen(app: &App, screen: &Screen, area: Rect, buf: &mut Buffer) {
         Screen::Charts(c) => charts::ChartsView {
             screen: c,
             tick: app.tick,
+        }
+        .render(area, buf),
+        Screen::History(h) => history::HistoryView {
+            screen: h,
+            open: app.snapshot.id,
+            theme: &app.theme,
         }
         .render(area, buf),
         Screen::Live(pane) => live::LiveView {
@@ -221,6 +228,19 @@ fn hints(app: &App) -> &'static [Action] {
         ],
         Some(Screen::Charts(_)) => &[Action::Open, Action::Down, Action::Back, Action::Help],
         Some(Screen::Live(_)) => &[Action::Down, Action::Live, Action::Back, Action::Help],
+        Some(Screen::History(h)) if h.diff.is_some() => &[
+            Action::Down,
+            Action::ColumnRight,
+            Action::Back,
+            Action::Help,
+        ],
+        Some(Screen::History(_)) => &[
+            Action::Open,
+            Action::Mark,
+            Action::Diff,
+            Action::Back,
+            Action::Help,
+        ],
         Some(Screen::Authors(_)) => &[
             Action::Open,
             Action::Search,

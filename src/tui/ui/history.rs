@@ -1,0 +1,133 @@
+//! The snapshots screen and a diff on it: the snapshots as a table (the open one and the
+//! marked one flagged), or the diff's counts, the focused change type, and the changed GPTs
+//! biggest first, each with its changes on one line. Only the visible rows are drawn.
+
+use super::thousands;
+use crate::config::Theme;
+use crate::text;
+use crate::tui::history::HistoryScreen;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::Line;
+use ratatui::widgets::Widget;
+
+pub struct HistoryView<'a> {
+    pub screen: &'a HistoryScreen,
+    pub open: i64,
+    pub theme: &'a Theme,
+}
+
+impl Widget for HistoryView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let h = self.screen;
+        let width = usize::from(area.width);
+        let [head, body] =
+            Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(area);
+        let dim = Style::new().add_modifier(Modifier::DIM);
+        if let Some(e) = &h.error {
+            Line::styled(
+                text::cell(e, width),
+                Style::new().add_modifier(Modifier::BOLD),
+            )
+            .render(head, buf);
+            return;
+        }
+        let Some(d) = &h.diff else {
+            let say = if h.diffing {
+                "computing the diff…"
+            } else {
+                "Enter opens · Space marks the \"before\" · d diffs the marked (else the open) one against the selected"
+            };
+            Line::styled(text::cell(say, width), dim).render(head, buf);
+            let Some(list) = &h.snapshots else {
+                return;
+            };
+            for (i, s) in list.iter().take(usize::from(body.height)).enumerate() {
+                let flag = match (s.id == self.open, h.marked == Some(s.id)) {
+                    (true, true) => "open, marked",
+                    (true, false) => "open",
+                    (false, true) => "marked",
+                    (false, false) => "",
+                };
+                let line = format!(
+                    " #{:<4} {:<10} {:>11} GPTs {:>9} authors  {:<13} {}",
+                    s.id,
+                    s.taken_at.get(..10).unwrap_or(&s.taken_at),
+                    thousands(s.gpts),
+                    thousands(s.authors),
+                    flag,
+                    text::line(&s.label)
+                );
+                let style = if i == h.selected {
+                    self.theme.selection
+                } else {
+                    Style::new()
+                };
+                let y = body.y + i as u16;
+                buf.set_style(Rect::new(body.x, y, body.width, 1), style);
+                Line::styled(text::cell(&line, width), style)
+                    .render(Rect::new(body.x, y, body.width, 1), buf);
+            }
+            return;
+        };
+        let diff = &d.diff;
+        let count = |k: &str| diff.counts.get(k).copied().unwrap_or(0) as i64;
+        let summary = format!(
+            "#{} → #{}: {} added · {} removed · {} changed · {} shelf moves",
+            diff.a.id,
+            diff.b.id,
+            thousands(count("added")),
+            thousands(count("removed")),
+            thousands(count("changed")),
+            thousands(count("shelf_moves"))
+        );
+        let focus = format!(
+            "type: {} ({} GPTs) · ←/→ another type · ]/[ next/previous such change",
+            d.field(),
+            thousands(count(d.field()))
+        );
+        Line::styled(
+            text::cell(&summary, width),
+            Style::new().add_modifier(Modifier::BOLD),
+        )
+        .render(Rect::new(head.x, head.y, head.width, 1), buf);
+        Line::styled(text::cell(&focus, width), dim)
+            .render(Rect::new(head.x, head.y + 1, head.width, 1), buf);
+        let visible = diff
+            .changed
+            .iter()
+            .enumerate()
+            .skip(d.offset)
+            .take(usize::from(body.height));
+        for (row, (i, c)) in visible.enumerate() {
+            let changes: Vec<String> = c
+                .changes
+                .iter()
+                .map(|ch| {
+                    let short = |v: &Option<String>| text::cell(v.as_deref().unwrap_or("–"), 16);
+                    match ch.kind {
+                        "edited" => format!("{} edited", ch.field),
+                        "added" | "gained" => format!("+{} {}", ch.field, short(&ch.to)),
+                        "removed" | "lost" => format!("−{} {}", ch.field, short(&ch.from)),
+                        _ => format!("{} {} → {}", ch.field, short(&ch.from), short(&ch.to)),
+                    }
+                })
+                .collect();
+            let name = text::cell(&c.name, 28);
+            let pad = " ".repeat(28usize.saturating_sub(text::width(&name)));
+            let line = format!(" {name}{pad} {}", changes.join(" · "));
+            let style = if i == d.selected {
+                self.theme.selection
+            } else if c.changes.iter().any(|ch| ch.field == d.field()) {
+                Theme::fg(self.theme.accent)
+            } else {
+                Style::new()
+            };
+            let y = body.y + row as u16;
+            buf.set_style(Rect::new(body.x, y, body.width, 1), style);
+            Line::styled(text::cell(&line, width), style)
+                .render(Rect::new(body.x, y, body.width, 1), buf);
+        }
+    }
+}
