@@ -510,3 +510,33 @@ fn a_schema_1_database_is_migrated_and_its_signals_recomputed() {
     run_json(&db, &["signals", "--recompute", "--json"]);
     assert_eq!(run_json(&db, &["stats", "--json"])["signals"], before);
 }
+
+#[test]
+fn shell_integration_completions_man_version() {
+    let (_dir, db) = temp_db();
+    let o = run(&db, &["completions", "bash"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let script = stdout(&o);
+    assert!(script.contains("_gptscope()"), "{script}");
+    for sub in ["export", "diff", "snapshots", "refresh", "config"] {
+        assert!(script.contains(sub), "{sub} completes");
+    }
+    for shell in ["zsh", "fish"] {
+        let o = run(&db, &["completions", shell]);
+        assert!(
+            o.status.success() && stdout(&o).contains("export"),
+            "{shell}"
+        );
+    }
+    let o = run(&db, &["man"]);
+    let page = stdout(&o);
+    assert!(
+        page.contains(".TH gptscope 1") && page.contains("SUBCOMMANDS"),
+        "{page}"
+    );
+    let o = bin().arg("--version").output().unwrap();
+    assert_eq!(
+        stdout(&o).trim(),
+        format!("gptscope {}", env!("CARGO_PKG_VERSION"))
+    );
+}

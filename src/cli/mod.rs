@@ -449,7 +449,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Export(args)) => cmd_export(&cli.global, &args, out),
         Some(Command::Completions { shell }) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut cmd, "gptscope", out);
+            // Into memory first: the generator panics on a write error (`| head`).
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "gptscope", &mut script);
+            out.write_all(&script)?;
             Ok(())
         }
         Some(Command::Man) => {
