@@ -179,3 +179,70 @@ fn removing_a_snapshot_keeps_the_others() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("no snapshot #2"), "{}", stderr(&o));
 }
+
+/// Daily store-front archives laid out by date become one snapshot per day, taken at that
+/// date; their diff shows the shelf moves.
+#[test]
+fn dated_archives_make_a_time_series_of_shelf_positions() {
+    let (dir, db) = temp_db();
+    let day1: Value = read_json(&fixture("discovery_2026-04-14_global.json"));
+    // The next day the first shelf is shown in reverse order, and its last GPT is gone from it.
+    let mut day2 = day1.clone();
+    let items = day2["cuts"][0]["list"]["items"].as_array_mut().unwrap();
+    let n = items.len();
+    assert!(n >= 3, "{n}");
+    items.reverse();
+    items.remove(0);
+    let root = dir.path().join("archive");
+    for (date, v) in [("2026-04-14", &day1), ("2026-04-15", &day2)] {
+        let folder = root.join(date);
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(
+            folder.join("discovery.json"),
+            serde_json::to_vec(v).unwrap(),
+        )
+        .unwrap();
+    }
+    let o = run(
+        &db,
+        &["import", "--by-date", root.to_str().unwrap(), "--json"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let reports: Vec<Value> = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(reports.len(), 2);
+    let snaps = run_json(&db, &["snapshots", "--json"]);
+    let dated: Vec<(i64, String, String)> = snaps
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["id"] != 1)
+        .map(|s| {
+            (
+                s["id"].as_i64().unwrap(),
+                s["taken_at"].as_str().unwrap()[..10].to_owned(),
+                s["label"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        dated,
+        vec![
+            (2, "2026-04-14".to_owned(), "archive 2026-04-14".to_owned()),
+            (3, "2026-04-15".to_owned(), "archive 2026-04-15".to_owned()),
+        ]
+    );
+    let d = run_json(&db, &["diff", "2", "3", "--json", "--type", "shelves"]);
+    let moves = d["shelves"].as_array().unwrap();
+    let kinds = |k: &str| moves.iter().filter(|m| m["kind"] == k).count();
+    assert_eq!(kinds("left"), 1, "{moves:?}");
+    assert!(kinds("up") >= 1 && kinds("down") >= 1, "{moves:?}");
+    // A path without a date says which.
+    let stray = write(&root, "stray.json", serde_json::to_vec(&day1).unwrap());
+    let o = run(&db, &["import", "--by-date", root.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains(&format!("{}: no YYYY-MM-DD folder", stray.display())),
+        "{}",
+        stderr(&o)
+    );
+}

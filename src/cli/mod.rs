@@ -229,8 +229,12 @@ pub struct ImportArgs {
     #[arg(long)]
     pub strict: bool,
     /// The date the data describes (YYYY-MM-DD or RFC 3339) [default: read off the data]
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", conflicts_with = "by_date")]
     pub taken_at: Option<String>,
+    /// One snapshot per date found in the paths (…/YYYY-MM-DD/…), taken at that date: daily
+    /// archives become a time series
+    #[arg(long)]
+    pub by_date: bool,
     /// Print the import summary as JSON
     #[arg(long)]
     pub json: bool,
@@ -747,6 +751,9 @@ fn cmd_import(global: &GlobalArgs, args: ImportArgs, out: &mut dyn Write) -> any
         None => None,
     };
     let inputs = import::expand_paths(&args.paths)?;
+    if args.by_date {
+        return import_by_date(global, &args, inputs, out);
+    }
     let mut db = open_db(global)?;
     let opts = ImportOptions {
         label: args.label.clone(),
@@ -774,6 +781,47 @@ fn cmd_import(global: &GlobalArgs, args: ImportArgs, out: &mut dyn Write) -> any
     } else {
         output::import_report(out, &report, &inputs)
     }
+}
+
+/// `import --by-date`: one snapshot per dated folder, oldest first.
+fn import_by_date(
+    global: &GlobalArgs,
+    args: &ImportArgs,
+    inputs: Vec<import::Input>,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let groups = import::group_by_date(inputs)?;
+    let mut db = open_db(global)?;
+    let base = args.label.clone().unwrap_or_else(|| {
+        args.paths.first().and_then(|p| p.file_name()).map_or_else(
+            || "archive".to_owned(),
+            |n| n.to_string_lossy().into_owned(),
+        )
+    });
+    let mut reports = Vec::new();
+    for (date, at, inputs) in groups {
+        let opts = ImportOptions {
+            label: Some(format!("{base} {date}")),
+            source: None,
+            format: args.format.as_deref().and_then(Format::parse),
+            strict: args.strict,
+            taken_at: Some(at),
+            rules: Some(signal_rules(global)?),
+        };
+        let report = import::import(&mut db, &inputs, &opts, &|_| {}).map_err(|e| match e {
+            ImportError::Store(StoreError::Invalid(msg)) => anyhow::anyhow!("{date}: {msg}"),
+            other => anyhow::anyhow!("{date}: {other}"),
+        })?;
+        tracing::info!(snapshot = report.snapshot, date, "import by date written");
+        if !args.json {
+            output::import_report(out, &report, &inputs)?;
+        }
+        reports.push(report);
+    }
+    if args.json {
+        output::json(out, &reports)?;
+    }
+    Ok(())
 }
 
 fn cmd_show(global: &GlobalArgs, args: ShowArgs, out: &mut dyn Write) -> anyhow::Result<()> {

@@ -113,6 +113,50 @@ pub enum ImportError {
 const EXAMPLES_PER_KIND: usize = 3;
 
 /// Expands directories (recursively, sorted, hidden files left out) and checks paths exist.
+/// Inputs grouped by the date in their path (the last folder named `YYYY-MM-DD`), oldest first:
+/// a dated archive of daily dumps becomes one snapshot per day. The error names a file whose
+/// path has no date.
+pub fn group_by_date(inputs: Vec<Input>) -> Result<Vec<(String, i64, Vec<Input>)>, ImportError> {
+    let mut groups: std::collections::BTreeMap<String, Vec<Input>> = Default::default();
+    for input in inputs {
+        let Input::Path(path) = &input else {
+            continue;
+        };
+        let date = path
+            .parent()
+            .into_iter()
+            .flat_map(Path::components)
+            .filter_map(|c| c.as_os_str().to_str())
+            .filter(|c| {
+                c.len() == 10
+                    && c.bytes().enumerate().all(|(i, b)| {
+                        if i == 4 || i == 7 {
+                            b == b'-'
+                        } else {
+                            b.is_ascii_digit()
+                        }
+                    })
+            })
+            .last()
+            .map(str::to_owned)
+            .ok_or_else(|| {
+                ImportError::Input(format!(
+                    "{}: no YYYY-MM-DD folder in its path (--by-date wants …/2024-03-28/…)",
+                    path.display()
+                ))
+            })?;
+        groups.entry(date).or_default().push(input);
+    }
+    groups
+        .into_iter()
+        .map(|(date, inputs)| {
+            let at = crate::time::parse_timestamp(&date)
+                .ok_or_else(|| ImportError::Input(format!("{date}: not a date")))?;
+            Ok((date, at, inputs))
+        })
+        .collect()
+}
+
 pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<Input>, ImportError> {
     fn walk(dir: &Path, out: &mut Vec<Input>) -> std::io::Result<()> {
         let mut entries: Vec<_> = std::fs::read_dir(dir)?
