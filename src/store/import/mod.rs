@@ -122,22 +122,24 @@ pub fn group_by_date(inputs: Vec<Input>) -> Result<Vec<(String, i64, Vec<Input>)
         let Input::Path(path) = &input else {
             continue;
         };
+        let is_date = |c: &str| {
+            c.len() == 10
+                && c.bytes().enumerate().all(|(i, b)| {
+                    if i == 4 || i == 7 {
+                        b == b'-'
+                    } else {
+                        b.is_ascii_digit()
+                    }
+                })
+        };
         let date = path
             .parent()
-            .into_iter()
-            .flat_map(Path::components)
-            .filter_map(|c| c.as_os_str().to_str())
-            .filter(|c| {
-                c.len() == 10
-                    && c.bytes().enumerate().all(|(i, b)| {
-                        if i == 4 || i == 7 {
-                            b == b'-'
-                        } else {
-                            b.is_ascii_digit()
-                        }
-                    })
+            .and_then(|p| {
+                p.components()
+                    .rev()
+                    .filter_map(|c| c.as_os_str().to_str())
+                    .find(|c| is_date(c))
             })
-            .last()
             .map(str::to_owned)
             .ok_or_else(|| {
                 ImportError::Input(format!(
