@@ -339,16 +339,9 @@ pub async fn run(
     let started = Instant::now();
     let report = |s: &Spool| {
         let (done, total) = match plan {
-            Plan::Shelves => (
-                s.state
-                    .shelves
-                    .iter()
-                    .filter(|(_, st)| *st == Step::Done)
-                    .count() as u64,
-                s.state.shelves.len() as u64,
-            ),
             Plan::Details { .. } => (s.state.next as u64, s.state.total as u64),
-            Plan::Author(_) | Plan::Search(_) => (
+            // Lists paged to their end: shelves, an author's pages, search terms.
+            Plan::Shelves | Plan::Author(_) | Plan::Search(_) => (
                 s.state
                     .shelves
                     .iter()

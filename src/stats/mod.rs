@@ -21,29 +21,13 @@ use crate::store::query::SnapshotInfo;
 use crate::store::view::Columns;
 use charts::Tally;
 use numbers::{Concentration, Describe};
-use serde::Serialize;
 use serde_json::{Map, Value};
 
 pub use charts::{
     AuthorFreqColumn, Bar, Chart, ChartId, Drill, FreqColumn, author_frequency, frequency,
 };
 
-#[derive(Debug, Clone, Serialize)]
-pub struct SnapshotRef {
-    pub id: i64,
-    pub label: String,
-    pub taken_at: String,
-}
-
-impl From<&SnapshotInfo> for SnapshotRef {
-    fn from(s: &SnapshotInfo) -> Self {
-        SnapshotRef {
-            id: s.id,
-            label: s.label.clone(),
-            taken_at: s.taken_at.clone(),
-        }
-    }
-}
+pub use crate::store::query::SnapshotRef;
 
 /// Everything the histogram screen and `gptscope stats` show of one list.
 #[derive(Debug, Clone)]

@@ -9,7 +9,7 @@
 //! Action domains) read only for GPTs whose detail hash changed.
 
 use super::db::{Db, Result};
-use super::query::SnapshotInfo;
+use super::query::{SnapshotInfo, SnapshotRef};
 use super::record::ToolMask;
 use super::schema::gpt_table;
 use crate::signals::SignalKind;
@@ -76,30 +76,11 @@ pub struct ShelfMove {
     pub to: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Side {
-    pub id: i64,
-    pub label: String,
-    pub taken_at: String,
-    pub gpts: i64,
-}
-
-impl From<&SnapshotInfo> for Side {
-    fn from(s: &SnapshotInfo) -> Side {
-        Side {
-            id: s.id,
-            label: s.label.clone(),
-            taken_at: s.taken_at.clone(),
-            gpts: s.gpts,
-        }
-    }
-}
-
 /// The diff of snapshot `a` (before) to `b` (after).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Diff {
-    pub a: Side,
-    pub b: Side,
+    pub a: SnapshotRef,
+    pub b: SnapshotRef,
     pub added: Vec<Entry>,
     /// Gone from `b`, or there but unavailable.
     pub removed: Vec<Entry>,
@@ -563,8 +544,8 @@ pub fn diff(db: &Db, a: &SnapshotInfo, b: &SnapshotInfo) -> Result<Diff> {
     changed.sort_by(|x, y| y.size.total_cmp(&x.size).then_with(|| x.id.cmp(&y.id)));
     let shelves = shelf_moves(db, a.id, b.id)?;
     let mut d = Diff {
-        a: Side::from(a),
-        b: Side::from(b),
+        a: SnapshotRef::from(a),
+        b: SnapshotRef::from(b),
         added,
         removed,
         changed,

@@ -30,6 +30,26 @@ pub struct SnapshotInfo {
     pub signals_version: i64,
 }
 
+/// A snapshot as reports name it: which one, of when, how big.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SnapshotRef {
+    pub id: i64,
+    pub label: String,
+    pub taken_at: String,
+    pub gpts: i64,
+}
+
+impl From<&SnapshotInfo> for SnapshotRef {
+    fn from(s: &SnapshotInfo) -> Self {
+        SnapshotRef {
+            id: s.id,
+            label: s.label.clone(),
+            taken_at: s.taken_at.clone(),
+            gpts: s.gpts,
+        }
+    }
+}
+
 const SNAPSHOT_COLUMNS: &str = "id, label, source, taken_at, created_at, status, gpts, \
                                 unavailable, authors, shelves, merged, skipped, signals_version";
 

@@ -797,16 +797,7 @@ fn move_cursor(app: &mut App, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Some(Screen::Detail(d)) => {
-            let s = &mut d.scroll;
-            match action {
-                Action::Up => *s = s.saturating_sub(1),
-                Action::Down => *s = s.saturating_add(1),
-                Action::PageUp | Action::HalfPageUp => *s = s.saturating_sub(page as u16 / 2),
-                Action::PageDown | Action::HalfPageDown => *s = s.saturating_add(page as u16 / 2),
-                Action::Top => *s = 0,
-                Action::Bottom => *s = u16::MAX / 2,
-                _ => {}
-            }
+            scroll(&mut d.scroll, action, page);
             Vec::new()
         }
         _ => Vec::new(),

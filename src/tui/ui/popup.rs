@@ -63,15 +63,34 @@ fn export(dialog: &crate::tui::state::ExportDialog, area: Rect, buf: &mut Buffer
             Style::new().add_modifier(Modifier::BOLD),
         ));
     }
-    let rect = centered(area, 90, lines.len() as u16 + 2);
+    framed(
+        lines,
+        90,
+        " Export ",
+        " Enter write · Esc cancel ",
+        area,
+        buf,
+    );
+}
+
+/// A bordered dialog of `lines`, centred, at most `width` wide.
+fn framed(
+    lines: Vec<Line<'static>>,
+    width: u16,
+    title: &str,
+    keys: &str,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let rect = centered(area, width, lines.len() as u16 + 2);
     Clear.render(rect, buf);
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
         .block(
             Block::new()
                 .borders(Borders::ALL)
-                .title(" Export ")
-                .title_bottom(" Enter write · Esc cancel "),
+                .title(title.to_owned())
+                .title_bottom(keys.to_owned()),
         )
         .render(rect, buf);
 }
@@ -100,17 +119,14 @@ fn refresh(app: &App, dialog: &crate::tui::refresh::Dialog, area: Rect, buf: &mu
         "Progress shows below; Esc stops it, r later continues it.",
         Style::new().add_modifier(Modifier::DIM),
     ));
-    let rect = centered(area, 100, lines.len() as u16 + 2);
-    Clear.render(rect, buf);
-    Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .block(
-            Block::new()
-                .borders(Borders::ALL)
-                .title(" Refresh ")
-                .title_bottom(" ↑↓ choose · Enter start · Esc cancel "),
-        )
-        .render(rect, buf);
+    framed(
+        lines,
+        100,
+        " Refresh ",
+        " ↑↓ choose · Enter start · Esc cancel ",
+        area,
+        buf,
+    );
 }
 
 /// The help text: every Action by section with the keys bound to it now.
