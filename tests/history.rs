@@ -246,3 +246,29 @@ fn dated_archives_make_a_time_series_of_shelf_positions() {
         stderr(&o)
     );
 }
+
+/// A GPT across snapshots: its values by date, and the conversation jump to 50M+ flagged as a
+/// spike with the rule that flagged it.
+#[test]
+fn a_gpts_history_flags_implausible_jumps() {
+    let (_dir, db, ids, _) = history();
+    // GPT 10 got the "conversations" mutation (see synth::mutation_of).
+    assert_eq!(gptscope::synth::mutation_of(10), Some("conversations"));
+    let h = run_json(&db, &["history", &ids[10], "--json"]);
+    let points = h["points"].as_array().unwrap();
+    assert_eq!(points.len(), 2);
+    assert_eq!(points[0]["snapshot"], 2);
+    assert_eq!(points[1]["conversations"], "50M+");
+    assert!(points[0]["spike"].is_null());
+    let spike = points[1]["spike"].as_str().unwrap();
+    assert!(spike.contains("50000000"), "{spike}");
+    assert!(h["spike_rule"].as_str().unwrap().contains("×100"));
+    // An unchanged GPT: two equal points, no spike.
+    let h = run_json(&db, &["history", &ids[1], "--json"]);
+    let points = h["points"].as_array().unwrap();
+    assert_eq!(points[0]["conversations"], points[1]["conversations"]);
+    assert!(points.iter().all(|p| p["spike"].is_null()));
+    let o = run(&db, &["history", "g-nonexistent0"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("in no snapshot"), "{}", stderr(&o));
+}

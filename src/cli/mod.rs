@@ -75,6 +75,13 @@ pub enum Command {
     Snapshots(SnapshotsArgs),
     /// What changed from snapshot A to B: added, removed, changed (typed), shelf moves
     Diff(DiffArgs),
+    /// One GPT across every snapshot: conversations, rating, reviews; implausible jumps flagged
+    History {
+        /// A GPT id (g-…) or store URL
+        gpt: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Show everything stored about one GPT
     Show(ShowArgs),
     /// Tools, categories, ratings and conversations of a snapshot
@@ -443,6 +450,42 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Some(Command::Diff(args)) => cmd_diff(&cli.global, &args, out),
+        Some(Command::History { gpt, json }) => {
+            let db = open_db(&cli.global)?;
+            let id = crate::store::record::id_from_short_url(&gpt).unwrap_or(gpt);
+            let points = crate::store::diff::history(&db, &id)?;
+            if points.is_empty() {
+                anyhow::bail!("{id}: in no snapshot (gptscope snapshots lists them)");
+            }
+            if json {
+                return output::json(
+                    out,
+                    &serde_json::json!({"id": id, "spike_rule": crate::store::diff::SPIKE_RULE, "points": points}),
+                );
+            }
+            writeln!(
+                out,
+                "{id} in {} snapshots (spike rule: {})",
+                points.len(),
+                crate::store::diff::SPIKE_RULE
+            )?;
+            for p in &points {
+                writeln!(
+                    out,
+                    "  #{:<4} {}  {:>8}  {:>5}  {:>8} reviews  {}{}",
+                    p.snapshot,
+                    p.taken_at.get(..10).unwrap_or(&p.taken_at),
+                    p.conversations.as_deref().unwrap_or("–"),
+                    p.rating.map_or("–".to_owned(), |r| format!("{r:.2}")),
+                    p.review_count.map_or("–".to_owned(), |n| n.to_string()),
+                    crate::text::line(&p.name),
+                    p.spike
+                        .as_ref()
+                        .map_or(String::new(), |s| format!("  SPIKE: {s}"))
+                )?;
+            }
+            Ok(())
+        }
         Some(Command::Show(args)) => cmd_show(&cli.global, args, out),
         Some(Command::Search(args)) => cmd_search(&cli.global, args, out),
         Some(Command::Stats(args)) => cmd_stats(&cli.global, args, out),

@@ -608,3 +608,73 @@ fn shelf_moves(db: &Db, a: i64, b: i64) -> Result<Vec<ShelfMove>> {
     out.sort_by(|x, y| (&x.shelf, x.to.or(x.from), &x.id).cmp(&(&y.shelf, y.to.or(y.from), &y.id)));
     Ok(out)
 }
+
+/// One GPT in one snapshot, for its history.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Point {
+    pub snapshot: i64,
+    pub taken_at: String,
+    pub name: String,
+    pub conversations: Option<String>,
+    pub conversations_lower_bound: Option<i64>,
+    pub rating: Option<f64>,
+    pub review_count: Option<i64>,
+    pub available: bool,
+    /// Why this point's conversation jump is implausible, when it is.
+    pub spike: Option<String>,
+}
+
+/// The spike rule: from one snapshot to the next the conversation lower bound grew at least
+/// a hundredfold to 100K or more, or a GPT under 30 days old already shows 1M or more.
+pub const SPIKE_RULE: &str = "lower bound ×100 or more to ≥ 100K between snapshots, or ≥ 1M \
+                              at under 30 days old";
+
+/// A GPT across every complete snapshot that has it, oldest first, spikes flagged.
+pub fn history(db: &Db, id: &str) -> Result<Vec<Point>> {
+    let e = |e| db.err(e);
+    let mut out: Vec<Point> = Vec::new();
+    for snap in super::query::snapshots(db)? {
+        let found = db.conn().query_row(
+            &format!(
+                "SELECT name, conv_bucket, conv, rating, review_count, available, created_at
+                     FROM {} WHERE id = ?1",
+                gpt_table(snap.id)
+            ),
+            [id],
+            |r| {
+                Ok((
+                    Point {
+                        snapshot: snap.id,
+                        taken_at: snap.taken_at.clone(),
+                        name: r.get(0)?,
+                        conversations: r.get(1)?,
+                        conversations_lower_bound: r.get(2)?,
+                        rating: r.get(3)?,
+                        review_count: r.get(4)?,
+                        available: r.get(5)?,
+                        spike: None,
+                    },
+                    r.get::<_, Option<i64>>(6)?,
+                ))
+            },
+        );
+        let (mut p, created) = match found {
+            Ok(x) => x,
+            Err(rusqlite::Error::QueryReturnedNoRows) => continue,
+            Err(err) => return Err(e(err)),
+        };
+        let now = p.conversations_lower_bound.unwrap_or(0);
+        let before = out
+            .last()
+            .and_then(|q| q.conversations_lower_bound)
+            .unwrap_or(0);
+        let young = created.is_some_and(|c| snap.taken_at_unix - c < 30 * 86_400);
+        if !out.is_empty() && now >= 100_000 && now >= before.max(1) * 100 {
+            p.spike = Some(format!("{before} → {now}: a hundredfold between snapshots"));
+        } else if young && now >= 1_000_000 {
+            p.spike = Some(format!("{now} at under 30 days old"));
+        }
+        out.push(p);
+    }
+    Ok(out)
+}
