@@ -374,6 +374,23 @@ pub fn info(action: Action) -> &'static ActionInfo {
         .unwrap_or(&ACTIONS[0])
 }
 
+impl Action {
+    /// Moves a cursor or scrolls (the same on every screen).
+    pub fn moves(self) -> bool {
+        matches!(
+            self,
+            Action::Up
+                | Action::Down
+                | Action::PageUp
+                | Action::PageDown
+                | Action::HalfPageUp
+                | Action::HalfPageDown
+                | Action::Top
+                | Action::Bottom
+        )
+    }
+}
+
 /// The Action a config file names (`"copy_url"`).
 pub fn by_name(name: &str) -> Option<Action> {
     ACTIONS.iter().find(|i| i.name == name).map(|i| i.action)

@@ -4,6 +4,7 @@
 //! type and `]`/`[` jump to the next / previous GPT with a change of that type.
 
 use super::msg::ScreenId;
+use super::state::Cursor;
 use crate::store::diff::{Diff, FIELDS};
 use crate::store::query::SnapshotInfo;
 use std::sync::Arc;
@@ -11,10 +12,8 @@ use std::sync::Arc;
 /// A diff on screen.
 pub struct DiffView {
     pub diff: Arc<Diff>,
-    /// The changed GPT selected.
-    pub selected: usize,
-    /// The first changed GPT shown.
-    pub offset: usize,
+    /// Over the changed GPTs.
+    pub cursor: Cursor,
     /// The change type `]` / `[` jump by (an index into [`FIELDS`]).
     pub field: usize,
 }
@@ -37,27 +36,16 @@ impl DiffView {
     pub fn jump(&mut self, forward: bool, page: usize) -> bool {
         let n = self.diff.changed.len();
         let found = if forward {
-            (self.selected + 1..n).find(|&i| self.has(i))
+            (self.cursor.selected + 1..n).find(|&i| self.has(i))
         } else {
-            (0..self.selected).rev().find(|&i| self.has(i))
+            (0..self.cursor.selected).rev().find(|&i| self.has(i))
         };
         match found {
             Some(i) => {
-                self.select(i, page);
+                self.cursor.select(i, n, page);
                 true
             }
             None => false,
-        }
-    }
-
-    pub fn select(&mut self, i: usize, page: usize) {
-        let n = self.diff.changed.len();
-        self.selected = i.min(n.saturating_sub(1));
-        let page = page.max(1);
-        if self.selected < self.offset {
-            self.offset = self.selected;
-        } else if self.selected >= self.offset + page {
-            self.offset = self.selected + 1 - page;
         }
     }
 }
@@ -66,7 +54,7 @@ pub struct HistoryScreen {
     pub id: ScreenId,
     pub generation: u64,
     pub snapshots: Option<Vec<SnapshotInfo>>,
-    pub selected: usize,
+    pub cursor: Cursor,
     /// The snapshot marked as the diff's "before".
     pub marked: Option<i64>,
     pub diff: Option<DiffView>,
@@ -81,7 +69,7 @@ impl HistoryScreen {
             id,
             generation: 0,
             snapshots: None,
-            selected: 0,
+            cursor: Cursor::default(),
             marked: None,
             diff: None,
             diffing: false,
@@ -90,7 +78,7 @@ impl HistoryScreen {
     }
 
     pub fn selected_snapshot(&self) -> Option<&SnapshotInfo> {
-        self.snapshots.as_ref()?.get(self.selected)
+        self.snapshots.as_ref()?.get(self.cursor.selected)
     }
 
     pub fn is_loading(&self) -> bool {

@@ -855,7 +855,7 @@ fn snapshots_screen_diffs_and_switches() {
     };
     let order: Vec<i64> = s.snapshots.as_ref().unwrap().iter().map(|x| x.id).collect();
     assert_eq!(order, vec![1, 2, 3]);
-    assert_eq!(s.selected, 0, "the open snapshot selected");
+    assert_eq!(s.cursor.selected, 0, "the open snapshot selected");
     h.press(KeyCode::Down);
     h.press(KeyCode::Char(' '));
     h.press(KeyCode::Down);
@@ -875,7 +875,7 @@ fn snapshots_screen_diffs_and_switches() {
     };
     let d = s.diff.as_ref().unwrap();
     assert_eq!(d.field(), "conversations");
-    let first = d.selected;
+    let first = d.cursor.selected;
     h.press(KeyCode::Char(']'));
     h.press(KeyCode::Right)
         .press(KeyCode::Right)
@@ -886,8 +886,8 @@ fn snapshots_screen_diffs_and_switches() {
     };
     let d = s.diff.as_ref().unwrap();
     assert_eq!(d.field(), "name");
-    assert!(d.selected > first);
-    let c = &d.diff.changed[d.selected];
+    assert!(d.cursor.selected > first);
+    let c = &d.diff.changed[d.cursor.selected];
     assert!(c.changes.iter().any(|ch| ch.field == "name"), "{c:?}");
     // Esc leaves the diff, Enter opens the selected snapshot.
     h.press(KeyCode::Esc);

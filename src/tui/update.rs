@@ -665,34 +665,12 @@ fn history_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
     let Some(Screen::History(h)) = app.top_mut() else {
         return None;
     };
-    let step = |action: Action, at: usize, len: usize| -> usize {
-        let last = len.saturating_sub(1);
-        match action {
-            Action::Up => at.saturating_sub(1),
-            Action::Down => (at + 1).min(last),
-            Action::PageUp | Action::HalfPageUp => at.saturating_sub(page),
-            Action::PageDown | Action::HalfPageDown => (at + page).min(last),
-            Action::Top => 0,
-            _ => last,
-        }
-    };
-    let moving = matches!(
-        action,
-        Action::Up
-            | Action::Down
-            | Action::PageUp
-            | Action::PageDown
-            | Action::HalfPageUp
-            | Action::HalfPageDown
-            | Action::Top
-            | Action::Bottom
-    );
     if let Some(d) = &mut h.diff {
         match action {
             Action::Back => h.diff = None,
-            _ if moving => {
-                let to = step(action, d.selected, d.diff.changed.len());
-                d.select(to, page);
+            _ if action.moves() => {
+                let len = d.diff.changed.len();
+                move_in(&mut d.cursor, action, len, page);
             }
             Action::ColumnLeft | Action::ColumnRight => {
                 let n = crate::store::diff::FIELDS.len();
@@ -717,9 +695,9 @@ fn history_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
         return Some(Vec::new());
     }
     match action {
-        _ if moving => {
+        _ if action.moves() => {
             let len = h.snapshots.as_ref().map_or(0, Vec::len);
-            h.selected = step(action, h.selected, len);
+            move_in(&mut h.cursor, action, len, page);
             Some(Vec::new())
         }
         Action::Open => {
@@ -749,8 +727,9 @@ fn focused_author(app: &App) -> Option<String> {
     }
 }
 
-fn move_cursor(app: &mut App, action: Action) -> Vec<Effect> {
-    let apply = |c: &mut Cursor, len: usize, page: usize| match action {
+/// A moving Action applied to a cursor over `len` rows, `page` of them visible.
+fn move_in(c: &mut Cursor, action: Action, len: usize, page: usize) {
+    match action {
         Action::Up => c.move_by(-1, len, page),
         Action::Down => c.move_by(1, len, page),
         Action::PageUp => c.page_by(-1, len, page),
@@ -760,7 +739,11 @@ fn move_cursor(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Top => c.select(0, len, page),
         Action::Bottom => c.select(len.saturating_sub(1), len, page),
         _ => {}
-    };
+    }
+}
+
+fn move_cursor(app: &mut App, action: Action) -> Vec<Effect> {
+    let apply = |c: &mut Cursor, len: usize, page: usize| move_in(c, action, len, page);
     if matches!(
         app.top(),
         Some(Screen::Gpts(_) | Screen::Author(_) | Screen::Authors(_))
@@ -1541,7 +1524,7 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
             // The open snapshot selected first.
             let open = app.snapshot.id;
             if let Some(Screen::History(h)) = app.screen_mut(screen) {
-                h.selected = list.iter().position(|s| s.id == open).unwrap_or(0);
+                h.cursor.selected = list.iter().position(|s| s.id == open).unwrap_or(0);
                 h.snapshots = Some(list);
             }
             Vec::new()
@@ -1557,8 +1540,7 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
                 h.diffing = false;
                 h.diff = Some(super::history::DiffView {
                     diff,
-                    selected: 0,
-                    offset: 0,
+                    cursor: Cursor::default(),
                     field: 0,
                 });
             }

@@ -43,7 +43,12 @@ impl Widget for HistoryView<'_> {
             let Some(list) = &h.snapshots else {
                 return;
             };
-            for (i, s) in list.iter().take(usize::from(body.height)).enumerate() {
+            let rows = list
+                .iter()
+                .enumerate()
+                .skip(h.cursor.offset)
+                .take(usize::from(body.height));
+            for (row, (i, s)) in rows.enumerate() {
                 let flag = match (s.id == self.open, h.marked == Some(s.id)) {
                     (true, true) => "open, marked",
                     (true, false) => "open",
@@ -59,12 +64,12 @@ impl Widget for HistoryView<'_> {
                     flag,
                     text::line(&s.label)
                 );
-                let style = if i == h.selected {
+                let style = if i == h.cursor.selected {
                     self.theme.selection
                 } else {
                     Style::new()
                 };
-                let y = body.y + i as u16;
+                let y = body.y + row as u16;
                 buf.set_style(Rect::new(body.x, y, body.width, 1), style);
                 Line::styled(text::cell(&line, width), style)
                     .render(Rect::new(body.x, y, body.width, 1), buf);
@@ -98,7 +103,7 @@ impl Widget for HistoryView<'_> {
             .changed
             .iter()
             .enumerate()
-            .skip(d.offset)
+            .skip(d.cursor.offset)
             .take(usize::from(body.height));
         for (row, (i, c)) in visible.enumerate() {
             let changes: Vec<String> = c
@@ -117,7 +122,7 @@ impl Widget for HistoryView<'_> {
             let name = text::cell(&c.name, 28);
             let pad = " ".repeat(28usize.saturating_sub(text::width(&name)));
             let line = format!(" {name}{pad} {}", changes.join(" · "));
-            let style = if i == d.selected {
+            let style = if i == d.cursor.selected {
                 self.theme.selection
             } else if c.changes.iter().any(|ch| ch.field == d.field()) {
                 Theme::fg(self.theme.accent)
