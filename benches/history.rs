@@ -70,6 +70,22 @@ fn bench_diff(c: &mut Criterion) {
     group.bench_function("diff", |bench| {
         bench.iter(|| gptscope::store::diff::diff(&db, &sa, &sb).unwrap())
     });
+    // How soon the diff screen has its first page: the time to `diff_with`'s first call.
+    group.bench_function("diff_first_page", |bench| {
+        bench.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let start = std::time::Instant::now();
+                let mut first = None;
+                gptscope::store::diff::diff_with(&db, &sa, &sb, &mut |_| {
+                    first.get_or_insert(start.elapsed());
+                })
+                .unwrap();
+                total += first.unwrap_or_else(|| start.elapsed());
+            }
+            total
+        })
+    });
     group.finish();
 }
 
