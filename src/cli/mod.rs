@@ -613,6 +613,16 @@ fn cmd_diff(global: &GlobalArgs, args: &DiffArgs, out: &mut dyn Write) -> anyhow
                 ])?;
             }
         }
+        for r in &d.rising {
+            w.write_record([
+                r.id.as_str(),
+                &r.name,
+                "rising",
+                "up",
+                r.from.as_deref().unwrap_or(""),
+                r.to.as_deref().unwrap_or(""),
+            ])?;
+        }
         for m in &d.shelves {
             let pos = |p: Option<i64>| p.map(|x| x.to_string()).unwrap_or_default();
             w.write_record([

@@ -594,5 +594,26 @@ pub fn diff(out: &mut dyn Write, d: &crate::store::diff::Diff, limit: usize) -> 
             )?;
         }
     }
+    if !d.rising.is_empty() {
+        writeln!(
+            out,
+            "\nrising (fastest for their age first: {}):",
+            crate::store::diff::RISING_RULE
+        )?;
+        for r in d.rising.iter().take(limit) {
+            writeln!(
+                out,
+                "  {}  {}  {} → {}  {:.2} decades, {}  score {:.3}",
+                r.id,
+                text::line(&r.name),
+                r.from.as_deref().unwrap_or("–"),
+                r.to.as_deref().unwrap_or("–"),
+                r.decades,
+                r.age_days
+                    .map_or_else(|| "age unknown".to_owned(), |d| format!("{d} days old")),
+                r.score
+            )?;
+        }
+    }
     Ok(())
 }

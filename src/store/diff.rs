@@ -21,7 +21,7 @@ use serde::Serialize;
 use xxhash_rust::xxh3::xxh3_64;
 
 /// The change types, as `--type` and the diff screen's filter name them.
-pub const FIELDS: [&str; 12] = [
+pub const FIELDS: [&str; 13] = [
     "conversations",
     "rating",
     "reviews",
@@ -34,6 +34,7 @@ pub const FIELDS: [&str; 12] = [
     "author",
     "availability",
     "shelves",
+    "rising",
 ];
 
 /// One typed change of one GPT.
@@ -80,6 +81,25 @@ pub struct ShelfMove {
     pub to: Option<i64>,
 }
 
+/// A GPT whose conversation bucket went up, and how fast for its age.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Rising {
+    pub id: String,
+    pub name: String,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// Days from its creation to the later snapshot, when its creation date is known.
+    pub age_days: Option<i64>,
+    /// Decades of conversations climbed (log10 of the lower bounds, plus one).
+    pub decades: f64,
+    /// The order of the rising list: see [`RISING_RULE`].
+    pub score: f64,
+}
+
+/// How the rising list is ordered.
+pub const RISING_RULE: &str = "decades of conversations climbed (log10 of the lower bounds) per \
+                               month of age at the later snapshot; under a month counts as one";
+
 /// The diff of snapshot `a` (before) to `b` (after).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Diff {
@@ -90,6 +110,8 @@ pub struct Diff {
     pub removed: Vec<Entry>,
     pub changed: Vec<Changed>,
     pub shelves: Vec<ShelfMove>,
+    /// The GPTs whose conversation bucket went up, fastest for their age first.
+    pub rising: Vec<Rising>,
     /// GPTs with each change type, and the totals (`added`, `removed`, `changed`).
     pub counts: std::collections::BTreeMap<String, usize>,
     /// False for the first page a screen gets while the rest is computed.
@@ -111,6 +133,9 @@ impl Diff {
         if !keep("shelves") {
             self.shelves.clear();
         }
+        if !keep("rising") && !keep("conversations") {
+            self.rising.clear();
+        }
         if !keep("added") {
             self.added.clear();
         }
@@ -126,6 +151,7 @@ impl Diff {
         counts.insert("removed".to_owned(), self.removed.len());
         counts.insert("changed".to_owned(), self.changed.len());
         counts.insert("shelf_moves".to_owned(), self.shelves.len());
+        counts.insert("rising".to_owned(), self.rising.len());
         for c in &self.changed {
             let mut seen: Vec<&str> = c.changes.iter().map(|ch| ch.field).collect();
             seen.dedup();
@@ -163,10 +189,12 @@ struct Row {
     signals: u32,
     available: bool,
     detail: Vec<u8>,
+    created: Option<i64>,
 }
 
+/// The columns read: id, then the compared ones (hashed by the scan), then `created_at`.
 const ROW_COLUMNS: &str = "id, name, conv_bucket, conv, rating, review_count, tools, categories, \
-                           author_id, signals, available, detail";
+                           author_id, signals, available, detail, created_at";
 
 /// Rows by rowid, read in sorted batches (far quicker than one query a row).
 fn rows_by_rowid(db: &Db, snapshot: i64, rowids: &[u32]) -> Result<FxHashMap<u32, Row>> {
@@ -200,6 +228,7 @@ fn rows_by_rowid(db: &Db, snapshot: i64, rowids: &[u32]) -> Result<FxHashMap<u32
                 signals: r.get(10).map_err(|e| db.err(e))?,
                 available: r.get(11).map_err(|e| db.err(e))?,
                 detail: r.get(12).map_err(|e| db.err(e))?,
+                created: r.get(13).map_err(|e| db.err(e))?,
             };
             out.insert(rowid, values);
         }
@@ -505,6 +534,7 @@ fn resolve(
         removed.push((r.conv, entry(r, "gone")));
     }
     let mut changed = Vec::new();
+    let mut rising = Vec::new();
     let none = (None, Vec::new());
     for p in pairs {
         let (x, y) = (
@@ -522,6 +552,9 @@ fn resolve(
             }
             (false, false) => continue,
             (true, true) => {}
+        }
+        if let Some(r) = rise(&x, &y, b.taken_at_unix) {
+            rising.push(r);
         }
         let (mut changes, size) = classify(&x, &y);
         if p.detail {
@@ -545,6 +578,7 @@ fn resolve(
         v.into_iter().map(|(_, e)| e).collect()
     };
     changed.sort_by(|x, y| y.size.total_cmp(&x.size).then_with(|| x.id.cmp(&y.id)));
+    rising.sort_by(|x, y| y.score.total_cmp(&x.score).then_with(|| x.id.cmp(&y.id)));
     let mut d = Diff {
         a: SnapshotRef::from(a),
         b: SnapshotRef::from(b),
@@ -552,11 +586,31 @@ fn resolve(
         removed: by_conversations(removed),
         changed,
         shelves: Vec::new(),
+        rising,
         counts: Default::default(),
         complete: false,
     };
     d.count();
     Ok(d)
+}
+
+/// A GPT's climb from `a` to `b`, when its conversation bucket went up ([`RISING_RULE`]).
+fn rise(a: &Row, b: &Row, at: i64) -> Option<Rising> {
+    if a.bucket == b.bucket || b.conv.unwrap_or(0) <= a.conv.unwrap_or(0) {
+        return None;
+    }
+    let decades = decades(b.conv) - decades(a.conv);
+    let age_days = b.created.map(|c| (at - c).max(0) / 86_400);
+    let months = age_days.map_or(1.0, |d| (d as f64 / 30.0).max(1.0));
+    Some(Rising {
+        id: b.id.clone(),
+        name: b.name.clone(),
+        from: a.bucket.clone(),
+        to: b.bucket.clone(),
+        age_days,
+        decades,
+        score: decades / months,
+    })
 }
 
 /// The description edit and the Action domains added or removed, from the two detail rows.

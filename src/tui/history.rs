@@ -1,40 +1,189 @@
 //! The snapshots screen (`s`): every complete snapshot with its date, size and label; Enter
 //! opens one, Space marks one, `d` diffs the marked one (or the open one) against the selected
-//! one. The diff shows its counts and the changed GPTs biggest first; `←`/`→` choose a change
-//! type and `]`/`[` jump to the next / previous GPT with a change of that type.
+//! one, `x` deletes one (after a confirmation). The diff lists the changed GPTs biggest first,
+//! then the added and removed ones and the shelf moves, one row each with its changes; `←`/`→`
+//! choose a change type and `]`/`[` jump to the next / previous row with a change of that
+//! type; the last type, "rising", lists the GPTs climbing fastest for their age instead. Enter
+//! opens the selected GPT's two versions side by side. The first page shows while the rest of
+//! the diff is computed.
 
 use super::msg::ScreenId;
 use super::state::Cursor;
-use crate::store::diff::{Diff, FIELDS};
+use crate::store::diff::{Change, Diff};
 use crate::store::query::SnapshotInfo;
 use std::sync::Arc;
+
+/// The change types of the diff screen, in `←`/`→` order.
+pub const TYPES: [&str; 14] = [
+    "conversations",
+    "rating",
+    "reviews",
+    "name",
+    "description",
+    "tools",
+    "actions",
+    "categories",
+    "signals",
+    "author",
+    "added",
+    "removed",
+    "shelves",
+    "rising",
+];
+
+/// One row of the diff screen: a GPT and what happened to it.
+pub struct DiffRow {
+    pub id: String,
+    pub name: String,
+    pub changes: Vec<Change>,
+}
+
+fn change(
+    field: &'static str,
+    kind: &'static str,
+    from: Option<String>,
+    to: Option<String>,
+) -> Change {
+    Change {
+        field,
+        kind,
+        from,
+        to,
+    }
+}
+
+/// The rows of a diff: changed GPTs, added, removed, shelf moves; or, for `rising`, the rising
+/// list.
+pub fn rows(diff: &Diff, rising: bool) -> Vec<DiffRow> {
+    if rising {
+        return diff
+            .rising
+            .iter()
+            .map(|r| DiffRow {
+                id: r.id.clone(),
+                name: r.name.clone(),
+                changes: vec![change(
+                    "rising",
+                    "up",
+                    r.from.clone(),
+                    Some(format!(
+                        "{} ({:.2} decades, {})",
+                        r.to.as_deref().unwrap_or("–"),
+                        r.decades,
+                        r.age_days
+                            .map_or_else(|| "age unknown".to_owned(), |d| format!("{d} days old"))
+                    )),
+                )],
+            })
+            .collect();
+    }
+    let mut out: Vec<DiffRow> = diff
+        .changed
+        .iter()
+        .map(|c| DiffRow {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            changes: c.changes.clone(),
+        })
+        .collect();
+    for (field, list) in [("added", &diff.added), ("removed", &diff.removed)] {
+        out.extend(list.iter().map(|e| DiffRow {
+            id: e.id.clone(),
+            name: e.name.clone(),
+            changes: vec![change(field, e.status, None, e.conversations.clone())],
+        }));
+    }
+    out.extend(diff.shelves.iter().map(|m| DiffRow {
+        id: m.id.clone(),
+        name: m.name.clone().unwrap_or_else(|| m.id.clone()),
+        changes: vec![change(
+            "shelves",
+            m.kind,
+            m.from.map(|p| format!("{} #{p}", m.shelf)),
+            m.to.map(|p| format!("{} #{p}", m.shelf)),
+        )],
+    }));
+    out
+}
 
 /// A diff on screen.
 pub struct DiffView {
     pub diff: Arc<Diff>,
-    /// Over the changed GPTs.
+    /// The rows for the focused type (the rising list for "rising", else every row).
+    pub rows: Vec<DiffRow>,
     pub cursor: Cursor,
-    /// The change type `]` / `[` jump by (an index into [`FIELDS`]).
+    /// The change type `]` / `[` jump by (an index into [`TYPES`]).
     pub field: usize,
 }
 
 impl DiffView {
+    pub fn new(diff: Arc<Diff>) -> DiffView {
+        DiffView {
+            rows: rows(&diff, false),
+            diff,
+            cursor: Cursor::default(),
+            field: 0,
+        }
+    }
+
     pub fn field(&self) -> &'static str {
-        FIELDS[self.field % FIELDS.len()]
+        TYPES[self.field % TYPES.len()]
+    }
+
+    pub fn rising(&self) -> bool {
+        self.field() == "rising"
+    }
+
+    /// GPTs with a change of the focused type.
+    pub fn count(&self) -> usize {
+        let key = match self.field() {
+            "shelves" => "shelf_moves",
+            f => f,
+        };
+        self.diff.counts.get(key).copied().unwrap_or(0)
+    }
+
+    /// A newer version of the same diff (the rest after its first page): the rows again, the
+    /// selection kept.
+    pub fn update(&mut self, diff: Arc<Diff>, page: usize) {
+        self.rows = rows(&diff, self.rising());
+        self.diff = diff;
+        let n = self.rows.len();
+        self.cursor
+            .select(self.cursor.selected.min(n.saturating_sub(1)), n, page);
+    }
+
+    /// Focuses the next (or previous) change type; the rows change when entering or leaving
+    /// the rising list.
+    pub fn turn(&mut self, forward: bool) {
+        let was = self.rising();
+        let n = TYPES.len();
+        self.field = if forward {
+            (self.field + 1) % n
+        } else {
+            (self.field + n - 1) % n
+        };
+        if self.rising() != was {
+            self.rows = rows(&self.diff, self.rising());
+            self.cursor = Cursor::default();
+        }
+    }
+
+    pub fn selected(&self) -> Option<&DiffRow> {
+        self.rows.get(self.cursor.selected)
     }
 
     fn has(&self, i: usize) -> bool {
         let f = self.field();
-        self.diff
-            .changed
+        self.rows
             .get(i)
             .is_some_and(|c| c.changes.iter().any(|ch| ch.field == f))
     }
 
-    /// Moves to the next (or previous) changed GPT with a change of the focused type; false
-    /// when there is none that way.
+    /// Moves to the next (or previous) row with a change of the focused type; false when there
+    /// is none that way.
     pub fn jump(&mut self, forward: bool, page: usize) -> bool {
-        let n = self.diff.changed.len();
+        let n = self.rows.len();
         let found = if forward {
             (self.cursor.selected + 1..n).find(|&i| self.has(i))
         } else {

@@ -100,6 +100,25 @@ pub enum Request {
         a: i64,
         b: i64,
     },
+    /// A GPT across the snapshots, for the detail pane's trends.
+    History {
+        screen: ScreenId,
+        generation: u64,
+        id: String,
+    },
+    /// A GPT as snapshots `a` and `b` have it, for the side-by-side view.
+    Versions {
+        screen: ScreenId,
+        generation: u64,
+        id: String,
+        a: i64,
+        b: i64,
+    },
+    /// Delete a snapshot, then list the snapshots again.
+    RemoveSnapshot {
+        screen: ScreenId,
+        id: i64,
+    },
     /// Write a list to a file: GPT rowids, or author positions when `authors`.
     Export {
         screen: ScreenId,
@@ -235,6 +254,20 @@ pub enum Msg {
         generation: u64,
         diff: Arc<crate::store::diff::Diff>,
     },
+    History {
+        screen: ScreenId,
+        generation: u64,
+        points: Vec<crate::store::diff::Point>,
+    },
+    /// A GPT in two snapshots (`None` where a snapshot lacks it).
+    Versions {
+        screen: ScreenId,
+        generation: u64,
+        before: Option<Box<crate::store::query::GptView>>,
+        after: Option<Box<crate::store::query::GptView>>,
+    },
+    /// A snapshot was deleted.
+    Removed(crate::store::prune::Removed),
     /// An export was written.
     Exported {
         path: std::path::PathBuf,

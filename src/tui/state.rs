@@ -158,7 +158,10 @@ impl Screen {
     pub fn is_loading(&self) -> bool {
         match self {
             Screen::Gpts(l) => l.loading,
-            Screen::Detail(d) => d.view.is_none() && d.error.is_none(),
+            Screen::Detail(d) => match &d.compare {
+                Some(c) => c.versions.is_none() && d.error.is_none(),
+                None => d.view.is_none() && d.error.is_none(),
+            },
             Screen::Authors(a) => a.loading,
             Screen::Author(p) => p.list.loading || p.row.is_none(),
             Screen::Charts(c) => c.landscape.is_none() && c.error.is_none(),
@@ -170,11 +173,23 @@ impl Screen {
     pub fn title(&self) -> String {
         match self {
             Screen::Gpts(_) => "GPTs".to_owned(),
-            Screen::Detail(d) => d
-                .view
-                .as_ref()
-                .map(|v| crate::text::line(&v.record.name).into_owned())
-                .unwrap_or_else(|| d.gpt_id.clone()),
+            Screen::Detail(d) => {
+                let name = |v: &GptView| crate::text::line(&v.record.name).into_owned();
+                match &d.compare {
+                    Some(c) => format!(
+                        "{} #{} ↔ #{}",
+                        c.versions
+                            .iter()
+                            .flatten()
+                            .flatten()
+                            .next_back()
+                            .map_or_else(|| d.gpt_id.clone(), |v| name(v)),
+                        c.a.id,
+                        c.b.id
+                    ),
+                    None => d.view.as_deref().map_or_else(|| d.gpt_id.clone(), name),
+                }
+            }
             Screen::Authors(_) => "Authors".to_owned(),
             Screen::Author(p) => p
                 .row
@@ -560,6 +575,33 @@ pub struct Detail {
     pub view: Option<Box<GptView>>,
     pub error: Option<String>,
     pub scroll: u16,
+    /// The GPT across the snapshots (its trends), once loaded.
+    pub history: Option<Vec<crate::store::diff::Point>>,
+    /// Two versions side by side (opened from a diff) instead of one.
+    pub compare: Option<Box<Compare>>,
+}
+
+impl Detail {
+    pub fn new(id: ScreenId, gpt_id: String) -> Detail {
+        Detail {
+            id,
+            generation: 1,
+            gpt_id,
+            view: None,
+            error: None,
+            scroll: 0,
+            history: None,
+            compare: None,
+        }
+    }
+}
+
+/// A GPT in two snapshots, side by side.
+pub struct Compare {
+    pub a: crate::store::query::SnapshotRef,
+    pub b: crate::store::query::SnapshotRef,
+    /// `None` while loading; `Some(None)` when the snapshot lacks the GPT.
+    pub versions: Option<[Option<Box<GptView>>; 2]>,
 }
 
 /// The export prompt: a path whose extension picks the format.
@@ -581,6 +623,11 @@ pub enum Popup {
     Filter(Form),
     /// Where to export the list on screen.
     Export(ExportDialog),
+    /// "Delete this snapshot?": `y` deletes, any other key keeps it.
+    ConfirmDelete {
+        screen: ScreenId,
+        snapshot: Box<SnapshotInfo>,
+    },
     /// Something that went wrong and needs reading; any key dismisses it.
     Error(String),
 }

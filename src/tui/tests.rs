@@ -819,29 +819,7 @@ fn ctrl_s_exports_the_list_on_screen() {
 #[test]
 fn snapshots_screen_diffs_and_switches() {
     let mut h = Harness::new(120, 40);
-    // Two more snapshots: the synth history (every tenth GPT changed in a known way).
-    let (mut a, mut b) = (Vec::new(), Vec::new());
-    let counts = crate::synth::write_history(
-        &mut a,
-        &mut b,
-        crate::synth::SynthOptions {
-            count: 200,
-            seed: 5,
-        },
-    )
-    .unwrap();
-    {
-        let mut db = Db::open(&h.path, Duration::from_secs(1)).unwrap();
-        for (bytes, date, name) in [(a, "2025-01-01", "a.jsonl"), (b, "2025-02-01", "b.jsonl")] {
-            let file = h.path.with_file_name(name);
-            std::fs::write(&file, bytes).unwrap();
-            let opts = ImportOptions {
-                taken_at: crate::time::parse_timestamp(date),
-                ..ImportOptions::default()
-            };
-            import(&mut db, &[Input::Path(file)], &opts, &|_| {}).unwrap();
-        }
-    }
+    let counts = with_history(&h);
     h.press(KeyCode::Char('s'));
     let screen = h.screen();
     assert!(
@@ -894,4 +872,160 @@ fn snapshots_screen_diffs_and_switches() {
     h.press(KeyCode::Enter);
     assert_eq!(h.app.snapshot.id, 3);
     assert_eq!(h.list().len(), 200 - 2 + 10);
+}
+
+/// Two more snapshots in the harness's database: the synth history (every tenth GPT changed in
+/// a known way), #2 of 2025-01-01 and #3 of 2025-02-01; the counts of its changes.
+fn with_history(h: &Harness) -> std::collections::BTreeMap<&'static str, usize> {
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    let counts = crate::synth::write_history(
+        &mut a,
+        &mut b,
+        crate::synth::SynthOptions {
+            count: 200,
+            seed: 5,
+        },
+    )
+    .unwrap();
+    {
+        let mut db = Db::open(&h.path, Duration::from_secs(1)).unwrap();
+        for (bytes, date, name) in [(a, "2025-01-01", "a.jsonl"), (b, "2025-02-01", "b.jsonl")] {
+            let opts = ImportOptions {
+                taken_at: crate::time::parse_timestamp(date),
+                ..ImportOptions::default()
+            };
+            let input = Input::Memory {
+                name,
+                // A test: the few kilobytes live as long as the process.
+                bytes: bytes.leak(),
+            };
+            import(&mut db, &[input], &opts, &|_| {}).unwrap();
+        }
+    }
+    counts
+}
+
+#[test]
+fn diff_opens_both_versions_the_rising_list_and_a_gpts_trends() {
+    let mut h = Harness::new(120, 40);
+    with_history(&h);
+    h.press(KeyCode::Char('s'));
+    h.press(KeyCode::Down)
+        .press(KeyCode::Char(' '))
+        .press(KeyCode::Down);
+    h.press(KeyCode::Char('d'));
+    let Some(Screen::History(s)) = h.app.top() else {
+        panic!()
+    };
+    let row = s.diff.as_ref().unwrap().selected().unwrap();
+    let (id, name) = (row.id.clone(), row.name.clone());
+    assert!(
+        row.changes.iter().any(|c| c.field == "conversations"),
+        "{:?}",
+        row.changes
+    );
+    // Enter: the GPT as #2 and #3 have it, side by side, the differing lines marked.
+    h.press(KeyCode::Enter);
+    let screen = h.screen();
+    insta::assert_snapshot!("versions_120x40", screen);
+    assert!(
+        screen.contains("#2 2025-01-01") && screen.contains("#3 2025-02-01"),
+        "{screen}"
+    );
+    let marked: Vec<&str> = screen
+        .lines()
+        .filter(|l| l.contains("» conversations"))
+        .collect();
+    assert_eq!(
+        marked.len(),
+        1,
+        "the conversations line differs on one row: {screen}"
+    );
+    assert!(screen.contains(&id), "{screen}");
+    // Back to the diff; ← from the first type wraps to the rising list.
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Left);
+    let screen = h.screen();
+    assert!(screen.contains("rising ("), "{screen}");
+    let Some(Screen::History(s)) = h.app.top() else {
+        panic!()
+    };
+    let d = s.diff.as_ref().unwrap();
+    assert!(d.rising());
+    assert_eq!(d.rows.len(), d.diff.rising.len());
+    assert!(!d.rows.is_empty());
+    let scores: Vec<f64> = d.diff.rising.iter().map(|r| r.score).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    // Open #3 and that GPT: its detail ends with its history across #2 and #3.
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Enter);
+    assert_eq!(h.app.snapshot.id, 3);
+    h.press(KeyCode::Char('/'));
+    for c in name.chars() {
+        h.press(KeyCode::Char(c));
+    }
+    h.press(KeyCode::Enter);
+    for _ in 0..h.list().len() {
+        if h.list().selected_row().is_some_and(|r| r.id == id) {
+            break;
+        }
+        h.press(KeyCode::Down);
+    }
+    assert_eq!(
+        h.list().selected_row().map(|r| r.id.clone()),
+        Some(id.clone())
+    );
+    h.press(KeyCode::Enter);
+    let Some(Screen::Detail(d)) = h.app.top() else {
+        panic!()
+    };
+    let points = d.history.as_ref().expect("history loaded");
+    assert_eq!(
+        points.iter().map(|p| p.snapshot).collect::<Vec<_>>(),
+        vec![2, 3]
+    );
+    // Scroll to the end of the pane, where the trends are.
+    for _ in 0..30 {
+        h.press(KeyCode::Char('j'));
+    }
+    let screen = h.screen();
+    assert!(screen.contains("History: 2 snapshots"), "{screen}");
+    assert!(
+        screen.contains("2025-01-01") && screen.contains("2025-02-01"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("trend_120x40", screen);
+}
+
+#[test]
+fn a_snapshot_is_deleted_only_after_saying_yes() {
+    let mut h = Harness::new(120, 40);
+    with_history(&h);
+    h.press(KeyCode::Char('s'));
+    let ids = |h: &Harness| -> Vec<i64> {
+        let Some(Screen::History(s)) = h.app.top() else {
+            panic!()
+        };
+        s.snapshots.as_ref().unwrap().iter().map(|x| x.id).collect()
+    };
+    // The open snapshot cannot go.
+    h.press(KeyCode::Delete);
+    assert!(h.screen().contains("is the one open"), "{}", h.screen());
+    h.press(KeyCode::Down);
+    h.press(KeyCode::Delete);
+    let screen = h.screen();
+    insta::assert_snapshot!("snapshots_delete_120x40", screen);
+    assert!(screen.contains("Delete snapshot #2"), "{screen}");
+    h.press(KeyCode::Char('n'));
+    assert_eq!(ids(&h), vec![1, 2, 3]);
+    h.press(KeyCode::Delete).press(KeyCode::Char('y'));
+    assert_eq!(ids(&h), vec![1, 3]);
+    assert!(h.screen().contains("deleted snapshot #2"), "{}", h.screen());
+    let db = Db::open(&h.path, Duration::from_secs(1)).unwrap();
+    let left: Vec<i64> = crate::store::query::snapshots(&db)
+        .unwrap()
+        .iter()
+        .map(|s| s.id)
+        .collect();
+    assert_eq!(left, vec![1, 3]);
 }

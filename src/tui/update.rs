@@ -154,6 +154,20 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                 app.popup = None;
                 Vec::new()
             }
+            Popup::ConfirmDelete { screen, snapshot } => {
+                let (screen, id) = (*screen, snapshot.id);
+                app.popup = None;
+                if key.code != KeyCode::Char('y') {
+                    app.status = Some(format!("snapshot #{id} kept"));
+                    return Vec::new();
+                }
+                app.status = Some(format!("deleting snapshot #{id}…"));
+                if let Some(Screen::History(h)) = app.screen_mut(screen) {
+                    h.snapshots = None;
+                    h.marked = h.marked.filter(|m| *m != id);
+                }
+                vec![Effect::Send(Request::RemoveSnapshot { screen, id })]
+            }
             Popup::Help { scroll } => {
                 match app.keymap.action(&key) {
                     Some(Action::Down) => *scroll = scroll.saturating_add(1),
@@ -430,6 +444,10 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
                 .push(Screen::History(super::history::HistoryScreen::new(id)));
             vec![Effect::Send(Request::Snapshots { screen: id })]
         }
+        Action::DeleteSnapshot => {
+            app.status = Some("Delete deletes a snapshot on the snapshots screen (s)".to_owned());
+            Vec::new()
+        }
         Action::Mark => {
             if let Some(Screen::History(h)) = app.top_mut()
                 && h.diff.is_none()
@@ -667,19 +685,18 @@ fn history_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
     };
     if let Some(d) = &mut h.diff {
         match action {
-            Action::Back => h.diff = None,
+            Action::Back => {
+                // Closing a diff still being computed drops its result.
+                h.diff = None;
+                h.diffing = false;
+                h.generation += 1;
+            }
             _ if action.moves() => {
-                let len = d.diff.changed.len();
+                let len = d.rows.len();
                 move_in(&mut d.cursor, action, len, page);
             }
-            Action::ColumnLeft | Action::ColumnRight => {
-                let n = crate::store::diff::FIELDS.len();
-                d.field = if action == Action::ColumnLeft {
-                    (d.field + n - 1) % n
-                } else {
-                    (d.field + 1) % n
-                };
-            }
+            Action::Open => return Some(open_versions(app)),
+            Action::ColumnLeft | Action::ColumnRight => d.turn(action == Action::ColumnRight),
             Action::SortAscending | Action::SortDescending => {
                 let forward = action == Action::SortDescending;
                 if !d.jump(forward, page) {
@@ -707,6 +724,22 @@ fn history_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
                 return Some(Vec::new());
             }
             Some(vec![Effect::Reopen(Box::new(snap))])
+        }
+        Action::DeleteSnapshot => {
+            let snap = h.selected_snapshot()?.clone();
+            if snap.id == open {
+                app.status = Some(format!(
+                    "snapshot #{} is the one open: open another first (Enter)",
+                    snap.id
+                ));
+                return Some(Vec::new());
+            }
+            let screen = h.id;
+            app.popup = Some(Popup::ConfirmDelete {
+                screen,
+                snapshot: Box::new(snap),
+            });
+            Some(Vec::new())
         }
         _ => None,
     }
@@ -955,19 +988,46 @@ fn open(app: &mut App) -> Vec<Effect> {
         return Vec::new();
     };
     let id = app.new_screen_id();
-    let detail = Detail {
-        id,
-        generation: 1,
-        gpt_id: gpt.clone(),
-        view: None,
-        error: None,
-        scroll: 0,
+    app.screens
+        .push(Screen::Detail(Detail::new(id, gpt.clone())));
+    vec![
+        Effect::Send(Request::Detail {
+            screen: id,
+            generation: 1,
+            id: gpt.clone(),
+        }),
+        Effect::Send(Request::History {
+            screen: id,
+            generation: 1,
+            id: gpt,
+        }),
+    ]
+}
+
+/// Opens the diff's selected GPT as its two snapshots have it, side by side.
+fn open_versions(app: &mut App) -> Vec<Effect> {
+    let Some(Screen::History(h)) = app.top() else {
+        return Vec::new();
     };
+    let Some((d, row)) = h.diff.as_ref().and_then(|d| Some((d, d.selected()?))) else {
+        return Vec::new();
+    };
+    let (gpt, a, b) = (row.id.clone(), d.diff.a.clone(), d.diff.b.clone());
+    let (ia, ib) = (a.id, b.id);
+    let id = app.new_screen_id();
+    let mut detail = Detail::new(id, gpt.clone());
+    detail.compare = Some(Box::new(super::state::Compare {
+        a,
+        b,
+        versions: None,
+    }));
     app.screens.push(Screen::Detail(detail));
-    vec![Effect::Send(Request::Detail {
+    vec![Effect::Send(Request::Versions {
         screen: id,
         generation: 1,
         id: gpt,
+        a: ia,
+        b: ib,
     })]
 }
 
@@ -1534,16 +1594,55 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
             generation,
             diff,
         } => {
+            let page = app.page_rows().saturating_sub(2).max(1);
             if let Some(Screen::History(h)) = app.screen_mut(screen)
                 && h.generation == generation
             {
-                h.diffing = false;
-                h.diff = Some(super::history::DiffView {
-                    diff,
-                    cursor: Cursor::default(),
-                    field: 0,
-                });
+                h.diffing = !diff.complete;
+                match &mut h.diff {
+                    // The rest of the diff whose first page is on screen.
+                    Some(view) if view.diff.a.id == diff.a.id && view.diff.b.id == diff.b.id => {
+                        view.update(diff, page)
+                    }
+                    _ => h.diff = Some(super::history::DiffView::new(diff)),
+                }
             }
+            Vec::new()
+        }
+        Msg::History {
+            screen,
+            generation,
+            points,
+        } => {
+            if let Some(Screen::Detail(d)) = app.screen_mut(screen)
+                && d.generation == generation
+            {
+                d.history = Some(points);
+            }
+            Vec::new()
+        }
+        Msg::Versions {
+            screen,
+            generation,
+            before,
+            after,
+        } => {
+            if let Some(Screen::Detail(d)) = app.screen_mut(screen)
+                && d.generation == generation
+                && let Some(c) = &mut d.compare
+            {
+                c.versions = Some([before, after]);
+            }
+            Vec::new()
+        }
+        Msg::Removed(r) => {
+            app.status = Some(format!(
+                "deleted snapshot #{} ({}): the file went from {} to {} MB",
+                r.snapshot,
+                crate::text::line(&r.label),
+                r.bytes_before / 1_000_000,
+                r.bytes_after / 1_000_000
+            ));
             Vec::new()
         }
         Msg::Exported {

@@ -216,6 +216,9 @@ impl State {
             | Request::SnapshotIds { screen, .. }
             | Request::Export { screen, .. }
             | Request::Snapshots { screen }
+            | Request::History { screen, .. }
+            | Request::Versions { screen, .. }
+            | Request::RemoveSnapshot { screen, .. }
             | Request::Diff { screen, .. } => Some(*screen),
             Request::Categories => None,
         };
@@ -414,12 +417,57 @@ impl State {
                     crate::store::query::snapshot(&self.db, Some(a))?,
                     crate::store::query::snapshot(&self.db, Some(b))?,
                 );
-                let diff = crate::store::diff::diff(&self.db, &a, &b)?;
+                // The first page as soon as the diff has it, then the whole.
+                let diff = crate::store::diff::diff_with(&self.db, &a, &b, &mut |first| {
+                    reply(Msg::Diff {
+                        screen,
+                        generation,
+                        diff: Arc::new(first),
+                    })
+                })?;
                 reply(Msg::Diff {
                     screen,
                     generation,
                     diff: Arc::new(diff),
                 });
+            }
+            Request::History {
+                screen,
+                generation,
+                id,
+            } => {
+                let points = crate::store::diff::history(&self.db, &id)?;
+                reply(Msg::History {
+                    screen,
+                    generation,
+                    points,
+                });
+            }
+            Request::Versions {
+                screen,
+                generation,
+                id,
+                a,
+                b,
+            } => {
+                let version = |s: i64| -> crate::store::db::Result<_> {
+                    let info = crate::store::query::snapshot(&self.db, Some(s))?;
+                    Ok(query::gpt(&self.db, &info, &id)?.map(Box::new))
+                };
+                let (before, after) = (version(a)?, version(b)?);
+                reply(Msg::Versions {
+                    screen,
+                    generation,
+                    before,
+                    after,
+                });
+            }
+            Request::RemoveSnapshot { screen, id } => {
+                let removed = crate::store::prune::remove_snapshot(&mut self.db, id);
+                // The list again either way: what is there is what the screen shows.
+                let list = crate::store::query::snapshots(&self.db)?;
+                reply(Msg::Snapshots { screen, list });
+                reply(Msg::Removed(removed?));
             }
             Request::Categories => {
                 if self.columns.is_none() && self.wait_for_columns(&request) {

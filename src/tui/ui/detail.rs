@@ -8,7 +8,7 @@ use crate::text;
 use crate::time::format_date;
 use crate::tui::state::{AuthorPage, Detail};
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
@@ -262,19 +262,142 @@ fn wrapped_height(lines: &[Line<'_>], width: u16) -> usize {
     lines.iter().map(|l| l.width().div_ceil(w).max(1)).sum()
 }
 
+/// Bars for `values` scaled from their least to their greatest (`·` where a value is missing).
+pub fn sparkline(values: &[Option<f64>]) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let known = values.iter().flatten();
+    let lo = known.clone().copied().fold(f64::INFINITY, f64::min);
+    let hi = known.copied().fold(f64::NEG_INFINITY, f64::max);
+    values
+        .iter()
+        .map(|v| match v {
+            None => '·',
+            Some(_) if hi <= lo => BARS[3],
+            Some(x) => BARS[(((x - lo) / (hi - lo)) * 7.0).round().clamp(0.0, 7.0) as usize],
+        })
+        .collect()
+}
+
+/// A GPT's trends across the snapshots: sparklines of its conversations' lower bound (log
+/// scale) and rating, then a row a snapshot, spikes flagged with the rule applied.
+pub fn trend_lines(points: &[crate::store::diff::Point]) -> Vec<Line<'static>> {
+    let bold = Style::new().add_modifier(Modifier::BOLD);
+    let mut lines = vec![
+        Line::raw(""),
+        Line::styled(
+            format!(
+                "History: {} snapshot{}",
+                points.len(),
+                if points.len() == 1 { "" } else { "s" }
+            ),
+            bold,
+        ),
+    ];
+    if points.len() < 2 {
+        lines.push(Line::styled(
+            "only in this snapshot so far: trends need two",
+            Style::new().dim(),
+        ));
+        return lines;
+    }
+    let first_last = |f: &dyn Fn(&crate::store::diff::Point) -> String| {
+        format!(
+            "{} → {}",
+            points.first().map(f).unwrap_or_default(),
+            points.last().map(f).unwrap_or_default()
+        )
+    };
+    let convs: Vec<Option<f64>> = points
+        .iter()
+        .map(|p| {
+            p.conversations_lower_bound
+                .map(|c| ((c.max(0) + 1) as f64).log10())
+        })
+        .collect();
+    let ratings: Vec<Option<f64>> = points.iter().map(|p| p.rating).collect();
+    let bucket = |p: &crate::store::diff::Point| {
+        text::line(p.conversations.as_deref().unwrap_or("–")).into_owned()
+    };
+    let rating =
+        |p: &crate::store::diff::Point| p.rating.map_or("–".to_owned(), |r| format!("{r:.2}"));
+    lines.push(field(
+        "conversations",
+        format!("{}  {}", sparkline(&convs), first_last(&bucket)),
+    ));
+    lines.push(field(
+        "rating",
+        format!("{}  {}", sparkline(&ratings), first_last(&rating)),
+    ));
+    lines.push(Line::styled(
+        format!(
+            "{:<11} {:<14} {:<7} {:<8} name",
+            "date", "conversations", "rating", "reviews"
+        ),
+        bold,
+    ));
+    for p in points {
+        let mut row = format!(
+            "{:<11} {:<14} {:<7} {:<8} {}",
+            p.taken_at.get(..10).unwrap_or(&p.taken_at),
+            bucket(p),
+            rating(p),
+            p.review_count.map_or("–".to_owned(), thousands),
+            text::line(&p.name)
+        );
+        if !p.available {
+            row.push_str(" (unavailable)");
+        }
+        lines.push(Line::raw(row));
+        if let Some(why) = &p.spike {
+            lines.push(Line::styled(
+                format!("  ⚠ implausible jump: {why}"),
+                Style::new().add_modifier(Modifier::BOLD),
+            ));
+        }
+    }
+    if points.iter().any(|p| p.spike.is_some()) {
+        lines.push(Line::styled(
+            format!("spike rule: {}", crate::store::diff::SPIKE_RULE),
+            Style::new().dim(),
+        ));
+    }
+    lines
+}
+
 pub struct DetailView<'a> {
     pub detail: &'a Detail,
+    pub theme: &'a crate::config::Theme,
+}
+
+/// `lines` in `area` under `block`, wrapped, scrolled by `scroll` rows at most.
+fn scrolled(
+    lines: Vec<Line<'static>>,
+    block: Block<'_>,
+    scroll: u16,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let max_scroll = wrapped_height(&lines, inner.width).saturating_sub(usize::from(inner.height));
+    let scroll = usize::from(scroll).min(max_scroll) as u16;
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .scroll((scroll, 0))
+        .render(inner, buf);
 }
 
 impl Widget for DetailView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let d = self.detail;
+        if let Some(c) = &d.compare {
+            self.versions(c, area, buf);
+            return;
+        }
         let block = Block::new()
             .borders(Borders::LEFT | Borders::TOP)
             .title(" GPT ");
-        let inner = block.inner(area);
-        block.render(area, buf);
-        let lines = match (&d.view, &d.error) {
+        let mut lines = match (&d.view, &d.error) {
             (Some(v), _) => {
                 let at = crate::time::parse_timestamp(&v.provenance.taken_at).unwrap_or(0);
                 detail_lines(v, at)
@@ -285,13 +408,80 @@ impl Widget for DetailView<'_> {
                 Style::new().dim(),
             )],
         };
-        let max_scroll =
-            wrapped_height(&lines, inner.width).saturating_sub(usize::from(inner.height));
-        let scroll = usize::from(d.scroll).min(max_scroll) as u16;
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0))
-            .render(inner, buf);
+        if let Some(points) = &d.history {
+            lines.extend(trend_lines(points));
+        }
+        scrolled(lines, block, d.scroll, area, buf);
+    }
+}
+
+impl DetailView<'_> {
+    /// Two versions side by side, the lines the other side lacks in the "changed" colour.
+    fn versions(&self, c: &crate::tui::state::Compare, area: Rect, buf: &mut Buffer) {
+        let [left, right] =
+            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+                .areas(area);
+        let side = |v: &Option<Box<GptView>>, s: &crate::store::query::SnapshotRef| match v {
+            Some(v) => {
+                let at = crate::time::parse_timestamp(&v.provenance.taken_at).unwrap_or(0);
+                detail_lines(v, at)
+            }
+            None => vec![Line::styled(
+                format!(
+                    "{} is not in snapshot #{}",
+                    text::line(&self.detail.gpt_id),
+                    s.id
+                ),
+                Style::new().dim(),
+            )],
+        };
+        let (mut a, mut b) = match &c.versions {
+            Some([x, y]) => (side(x, &c.a), side(y, &c.b)),
+            None => {
+                let say = match &self.detail.error {
+                    Some(e) => text::line(e).into_owned(),
+                    None => "loading…".to_owned(),
+                };
+                let say = || vec![Line::styled(say.clone(), Style::new().dim())];
+                (say(), say())
+            }
+        };
+        let text_of = |l: &Line<'_>| {
+            l.spans
+                .iter()
+                .map(|s| s.content.as_ref())
+                .collect::<String>()
+        };
+        // A `»` before each line the other side lacks (so it shows without colour too).
+        let mark = |mine: &mut Vec<Line<'static>>, theirs: &[Line<'static>]| {
+            let other: std::collections::HashSet<String> = theirs.iter().map(text_of).collect();
+            for l in mine.iter_mut() {
+                let differs = !other.contains(&text_of(l));
+                let mut spans = vec![Span::raw(if differs { "» " } else { "  " })];
+                spans.extend(l.spans.iter().cloned());
+                let mut marked = Line::from(spans);
+                if differs {
+                    marked = marked.patch_style(Style::new().fg(self.theme.changed));
+                }
+                *l = marked;
+            }
+        };
+        if c.versions.is_some() {
+            let a0 = a.clone();
+            mark(&mut a, &b);
+            mark(&mut b, &a0);
+        }
+        for (lines, s, rect) in [(a, &c.a, left), (b, &c.b, right)] {
+            let title = format!(
+                " #{} {} ",
+                s.id,
+                s.taken_at.get(..10).unwrap_or(&s.taken_at)
+            );
+            let block = Block::new()
+                .borders(Borders::LEFT | Borders::TOP)
+                .title(title);
+            scrolled(lines, block, self.detail.scroll, rect, buf);
+        }
     }
 }
 

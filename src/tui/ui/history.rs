@@ -78,7 +78,7 @@ impl Widget for HistoryView<'_> {
         };
         let diff = &d.diff;
         let count = |k: &str| diff.counts.get(k).copied().unwrap_or(0) as i64;
-        let summary = format!(
+        let mut summary = format!(
             "#{} → #{}: {} added · {} removed · {} changed · {} shelf moves",
             diff.a.id,
             diff.b.id,
@@ -87,11 +87,27 @@ impl Widget for HistoryView<'_> {
             thousands(count("changed")),
             thousands(count("shelf_moves"))
         );
-        let focus = format!(
-            "type: {} ({} GPTs) · ←/→ another type · ]/[ next/previous such change",
-            d.field(),
-            thousands(count(d.field()))
-        );
+        if !diff.complete {
+            summary = format!(
+                "#{} → #{}: the first {} changed GPTs, biggest first · comparing the rest…",
+                diff.a.id,
+                diff.b.id,
+                thousands(count("changed"))
+            );
+        }
+        let focus = if d.rising() {
+            format!(
+                "rising ({} GPTs): {} · ←/→ change types",
+                thousands(d.count() as i64),
+                crate::store::diff::RISING_RULE
+            )
+        } else {
+            format!(
+                "type: {} ({} GPTs) · ←/→ another type · ]/[ next/previous such change · Enter both versions",
+                d.field(),
+                thousands(d.count() as i64)
+            )
+        };
         Line::styled(
             text::cell(&summary, width),
             Style::new().add_modifier(Modifier::BOLD),
@@ -99,8 +115,8 @@ impl Widget for HistoryView<'_> {
         .render(Rect::new(head.x, head.y, head.width, 1), buf);
         Line::styled(text::cell(&focus, width), dim)
             .render(Rect::new(head.x, head.y + 1, head.width, 1), buf);
-        let visible = diff
-            .changed
+        let visible = d
+            .rows
             .iter()
             .enumerate()
             .skip(d.cursor.offset)
@@ -111,11 +127,22 @@ impl Widget for HistoryView<'_> {
                 .iter()
                 .map(|ch| {
                     let short = |v: &Option<String>| text::cell(v.as_deref().unwrap_or("–"), 16);
-                    match ch.kind {
-                        "edited" => format!("{} edited", ch.field),
-                        "added" | "gained" => format!("+{} {}", ch.field, short(&ch.to)),
-                        "removed" | "lost" => format!("−{} {}", ch.field, short(&ch.from)),
-                        _ => format!("{} {} → {}", ch.field, short(&ch.from), short(&ch.to)),
+                    match (ch.field, ch.kind) {
+                        ("added" | "removed", status) => {
+                            format!("{status} · {}", short(&ch.to.clone().or(ch.from.clone())))
+                        }
+                        ("rising", _) => format!(
+                            "{} → {}",
+                            short(&ch.from),
+                            text::cell(ch.to.as_deref().unwrap_or("–"), 48)
+                        ),
+                        ("shelves", kind) => {
+                            format!("shelf {kind}: {} → {}", short(&ch.from), short(&ch.to))
+                        }
+                        (f, "edited") => format!("{f} edited"),
+                        (f, "added" | "gained") => format!("+{f} {}", short(&ch.to)),
+                        (f, "removed" | "lost") => format!("−{f} {}", short(&ch.from)),
+                        (f, _) => format!("{f} {} → {}", short(&ch.from), short(&ch.to)),
                     }
                 })
                 .collect();

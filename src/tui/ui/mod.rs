@@ -55,12 +55,19 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     TitleBar(app).render(title, buf);
     let n = app.screens.len();
     match app.screens.last() {
-        Some(Screen::Detail(d)) if area.width >= SIDE_PANE_WIDTH && n >= 2 => {
+        // Two versions side by side take the whole width.
+        Some(Screen::Detail(d))
+            if area.width >= SIDE_PANE_WIDTH && n >= 2 && d.compare.is_none() =>
+        {
             let [left, right] =
                 Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
                     .areas(body);
             render_screen(app, &app.screens[n - 2], left, buf);
-            detail::DetailView { detail: d }.render(right, buf);
+            detail::DetailView {
+                detail: d,
+                theme: &app.theme,
+            }
+            .render(right, buf);
         }
         Some(screen) => render_screen(app, screen, body, buf),
         None => {}
@@ -101,7 +108,11 @@ fn render_screen(app: &App, screen: &Screen, area: Rect, buf: &mut Buffer) {
             }
             .render(rest, buf);
         }
-        Screen::Detail(d) => detail::DetailView { detail: d }.render(area, buf),
+        Screen::Detail(d) => detail::DetailView {
+            detail: d,
+            theme: &app.theme,
+        }
+        .render(area, buf),
         Screen::Charts(c) => charts::ChartsView {
             screen: c,
             tick: app.tick,
@@ -229,7 +240,7 @@ fn hints(app: &App) -> &'static [Action] {
         Some(Screen::Charts(_)) => &[Action::Open, Action::Down, Action::Back, Action::Help],
         Some(Screen::Live(_)) => &[Action::Down, Action::Live, Action::Back, Action::Help],
         Some(Screen::History(h)) if h.diff.is_some() => &[
-            Action::Down,
+            Action::Open,
             Action::ColumnRight,
             Action::Back,
             Action::Help,
@@ -238,6 +249,7 @@ fn hints(app: &App) -> &'static [Action] {
             Action::Open,
             Action::Mark,
             Action::Diff,
+            Action::DeleteSnapshot,
             Action::Back,
             Action::Help,
         ],

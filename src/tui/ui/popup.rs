@@ -26,7 +26,27 @@ pub fn render(app: &App, popup: &Popup, area: Rect, buf: &mut Buffer) {
         Popup::Help { scroll } => help(app, *scroll, area, buf),
         Popup::Filter(form) => filter_form(form, area, buf),
         Popup::Export(dialog) => export(dialog, area, buf),
-        Popup::Error(message) => error(message, area, buf),
+        Popup::Error(message) => message_box(
+            message,
+            " Something went wrong ",
+            " any key closes ",
+            area,
+            buf,
+        ),
+        Popup::ConfirmDelete { snapshot: s, .. } => message_box(
+            &format!(
+                "Delete snapshot #{} \"{}\" ({}, {} GPTs)? Its GPT table goes, and the details no \
+                 other snapshot shares; the file shrinks.",
+                s.id,
+                s.label,
+                s.taken_at.get(..10).unwrap_or(&s.taken_at),
+                super::thousands(s.gpts)
+            ),
+            " Delete snapshot ",
+            " y deletes · any other key keeps it ",
+            area,
+            buf,
+        ),
         Popup::Refresh(dialog) => refresh(app, dialog, area, buf),
     }
 }
@@ -252,7 +272,8 @@ fn filter_form(form: &Form, area: Rect, buf: &mut Buffer) {
     Paragraph::new(lines).render(inner, buf);
 }
 
-fn error(message: &str, area: Rect, buf: &mut Buffer) {
+/// A message in a bordered box, wrapped (the box as tall as the wrapped text).
+fn message_box(message: &str, title: &str, bottom: &str, area: Rect, buf: &mut Buffer) {
     let width = 70u16.min(area.width);
     let lines = text::width(message) / usize::from(width.saturating_sub(4).max(1)) + 1;
     let rect = centered(area, width, lines as u16 + 4);
@@ -262,8 +283,8 @@ fn error(message: &str, area: Rect, buf: &mut Buffer) {
         .block(
             Block::new()
                 .borders(Borders::ALL)
-                .title(" Something went wrong ")
-                .title_bottom(" any key closes "),
+                .title(title.to_owned())
+                .title_bottom(bottom.to_owned()),
         )
         .render(rect, buf);
 }
