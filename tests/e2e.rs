@@ -3,6 +3,8 @@
 //! the terminal is given back as it was.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
@@ -81,6 +83,20 @@ impl Session {
         }
     }
 
+    /// `Q`, and gptscope exits successfully within 10 s.
+    fn quit(&mut self) {
+        self.send("Q");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(Instant::now() < deadline, "gptscope did not quit");
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        assert!(status.success(), "{status:?}");
+    }
+
     fn send(&mut self, bytes: &str) -> &mut Self {
         self.writer.write_all(bytes.as_bytes()).unwrap();
         self.writer.flush().unwrap();
@@ -91,6 +107,7 @@ impl Session {
 }
 
 const DOWN: &str = "\x1b[B";
+const UP: &str = "\x1b[A";
 const LEFT: &str = "\x1b[D";
 const RIGHT: &str = "\x1b[C";
 const PGDN: &str = "\x1b[6~";
@@ -204,16 +221,7 @@ fn a_person_explores_the_sample_and_quits() {
         raw.windows(osc52.len()).any(|w| w == osc52.as_bytes()),
         "the OSC 52 sequence was written"
     );
-    s.send("Q");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let status = loop {
-        if let Some(status) = s.child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(Instant::now() < deadline, "gptscope did not quit");
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    assert!(status.success(), "{status:?}");
+    s.quit();
     std::thread::sleep(Duration::from_millis(100));
     // The terminal is back: main screen, cursor shown, alternate screen left.
     let screen = s.screen.lock().unwrap();
@@ -358,4 +366,116 @@ fn without_a_network_the_live_panes_say_so_and_browsing_goes_on() {
     s.send(ESC).send("j");
     s.wait_for("2 of 397");
     s.send("Q");
+}
+
+/// The summary line of a diff ("N added · N removed · N changed · N shelf moves") as the CLI
+/// prints it.
+fn cli_summary(db: &std::path::Path, a: &str, b: &str) -> String {
+    let o = common::run(db, &["diff", a, b]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    common::stdout(&o)
+        .lines()
+        .nth(1)
+        .expect("a summary line")
+        .to_owned()
+}
+
+/// The "done when": two daily store-front archives and two detail snapshots imported;
+/// a newcomer sees what changed (the same figures as the CLI diff), jumps from change to
+/// change, sees both versions of a renamed GPT, and opens a GPT's history.
+#[test]
+fn a_newcomer_follows_the_store_over_time() {
+    let (dir, db) = common::temp_db();
+    // Two days of the store front: the next day the first shelf is reversed and loses a GPT.
+    let day1: serde_json::Value =
+        common::read_json(&common::fixture("discovery_2026-04-14_global.json"));
+    let mut day2 = day1.clone();
+    let items = day2["cuts"][0]["list"]["items"].as_array_mut().unwrap();
+    items.reverse();
+    items.remove(0);
+    let root = dir.path().join("archive");
+    for (date, v) in [("2026-04-14", &day1), ("2026-04-15", &day2)] {
+        std::fs::create_dir_all(root.join(date)).unwrap();
+        common::write(
+            &root.join(date),
+            "discovery.json",
+            serde_json::to_vec(v).unwrap(),
+        );
+    }
+    let o = common::run(&db, &["import", "--by-date", root.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    // Two detail snapshots a month apart: every tenth GPT changed in a known way.
+    let (mut before, mut after) = (Vec::new(), Vec::new());
+    gptscope::synth::write_history(
+        &mut before,
+        &mut after,
+        gptscope::synth::SynthOptions {
+            count: 400,
+            seed: 3,
+        },
+    )
+    .unwrap();
+    for (name, bytes, date) in [
+        ("before.jsonl", &before, "2026-05-01"),
+        ("after.jsonl", &after, "2026-06-01"),
+    ] {
+        let path = common::write(dir.path(), name, bytes);
+        let o = common::run(&db, &["import", path.to_str().unwrap(), "--taken-at", date]);
+        assert!(o.status.success(), "{}", common::stderr(&o));
+    }
+    assert_eq!(common::snapshot_ids(&db), vec![1, 2, 3, 4, 5]);
+
+    let mut s = Session::start(&["--db", db.to_str().unwrap()]);
+    s.wait_for("after.jsonl");
+    s.send("s");
+    s.wait_for("#5");
+    // The store front: mark day one, diff day two against it.
+    s.send(UP).send(UP).send(UP).send(" ").send(DOWN).send("d");
+    let screen = s.wait_for("#2 → #3: ");
+    let shelves = cli_summary(&db, "2", "3");
+    assert!(
+        screen.contains(&format!("#2 → #3: {shelves}")),
+        "{shelves}\n{screen}"
+    );
+    assert!(screen.contains("shelf left"), "{screen}");
+    // The details: mark #4, diff #5 against it.
+    s.send(ESC).send(DOWN).send(" ").send(DOWN).send("d");
+    let screen = s.wait_for("#4 → #5: ");
+    let details = cli_summary(&db, "4", "5");
+    assert!(
+        screen.contains(&format!("#4 → #5: {details}")),
+        "{details}\n{screen}"
+    );
+    assert!(screen.contains("conversations 5"), "{screen}");
+    // Jump to a renamed GPT and see both versions, the new name marked.
+    s.send(RIGHT).send(RIGHT).send(RIGHT);
+    s.wait_for("type: name");
+    s.send("]").send(ENTER);
+    let screen = s.wait_for("↔");
+    let renamed = screen
+        .lines()
+        .find(|l| l.contains("Reloaded") && l.contains("» "))
+        .unwrap_or_else(|| panic!("the new name on screen:\n{screen}"));
+    assert!(renamed.contains("» "), "{renamed}");
+    let name = renamed.rsplit("» ").next().unwrap().trim().to_owned();
+    // Back to the list of #5, find that GPT, open it: its history across #4 and #5.
+    s.send(ESC).send(ESC).send(ESC);
+    s.wait_for("by conversations ↓");
+    s.send("/");
+    for c in name.chars() {
+        s.send(&c.to_string());
+    }
+    s.send(ENTER);
+    s.wait_for("of 1");
+    s.send(ENTER);
+    s.wait_for(&name);
+    for _ in 0..40 {
+        s.send("j");
+    }
+    let screen = s.wait_for("History: 2 snapshots");
+    assert!(
+        screen.contains("2026-05-01") && screen.contains("2026-06-01"),
+        "{screen}"
+    );
+    s.quit();
 }
