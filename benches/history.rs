@@ -1,5 +1,7 @@
 //! The diff of two snapshots of the same GPTs (the synth generator's history: every tenth GPT
-//! changed in a known way, 5 % new): the whole typed diff, as `gptscope diff` computes it.
+//! changed in a known way, 5 % new): the whole typed diff, as `gptscope diff` computes it, and
+//! how soon its first page is there. Then one GPT's history across 30 snapshots (30 × 20,000
+//! GPTs, the two synth versions alternating: built once in target/bench-data).
 //!
 //!     GPTSCOPE_BENCH_HISTORY_DB=/path/h.db cargo bench --bench history   # snapshots 2 and 3
 //!     cargo bench --bench history          # else builds a 100k pair in target/bench-data
@@ -89,5 +91,67 @@ fn bench_diff(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_diff);
+/// 30 snapshots of 20,000 GPTs, a day apart.
+fn thirty_snapshots() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+    std::fs::create_dir_all(&dir).unwrap();
+    let db_path = dir.join("history30_20000.db");
+    if let Ok(db) = Db::open(&db_path, Duration::from_secs(5))
+        && query::snapshots(&db).is_ok_and(|s| s.len() == 30)
+    {
+        return db_path;
+    }
+    let _ = std::fs::remove_file(&db_path);
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    gptscope::synth::write_history(
+        &mut a,
+        &mut b,
+        gptscope::synth::SynthOptions {
+            count: 20_000,
+            seed: 4,
+        },
+    )
+    .unwrap();
+    let mut db = Db::open(&db_path, Duration::from_secs(5)).unwrap();
+    let files = [dir.join("history30_a.jsonl"), dir.join("history30_b.jsonl")];
+    std::fs::write(&files[0], a).unwrap();
+    std::fs::write(&files[1], b).unwrap();
+    for day in 0..30 {
+        let opts = ImportOptions {
+            taken_at: Some(gptscope::time::parse_timestamp("2025-01-01").unwrap() + day * 86_400),
+            ..ImportOptions::default()
+        };
+        let file = files[(day % 2) as usize].clone();
+        import(&mut db, &[Input::Path(file)], &opts, &|_| {}).unwrap();
+    }
+    for f in files {
+        let _ = std::fs::remove_file(f);
+    }
+    db_path
+}
+
+fn bench_history(c: &mut Criterion) {
+    let path = thirty_snapshots();
+    let db = Db::open(&path, Duration::from_secs(5)).unwrap();
+    let last = query::snapshots(&db).unwrap().pop().unwrap();
+    // GPT 10 changes its conversations between the two versions (synth::mutation_of).
+    let id: String = db
+        .conn()
+        .query_row(
+            &format!("SELECT id FROM gpt_{} WHERE rowid = 11", last.id),
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let points = gptscope::store::diff::history(&db, &id).unwrap();
+    eprintln!("{id}: {} points", points.len());
+    assert_eq!(points.len(), 30);
+    let mut group = c.benchmark_group("history");
+    group.bench_function("gpt_across_30_snapshots", |bench| {
+        bench.iter(|| gptscope::store::diff::history(&db, &id).unwrap())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_diff, bench_history);
 criterion_main!(benches);
