@@ -470,6 +470,17 @@ fn a_killed_refresh_leaves_no_snapshot_and_resumes_without_refetching() {
         1,
         "a killed refresh leaves no snapshot"
     );
+    // …but the snapshot list says there is one to resume, and how.
+    let listed = run_json(&db, &["snapshots", "--json", "--resumable"]);
+    let resumable = listed.as_array().unwrap();
+    assert_eq!(resumable.len(), 1, "{listed}");
+    assert_eq!(resumable[0]["resume"], "gptscope refresh shelves --resume");
+    assert!(resumable[0]["gpts"].as_u64().unwrap() > 0, "{listed}");
+    let text = stdout(&run(&db, &["snapshots"]));
+    assert!(
+        text.contains("resumable") && text.contains("refresh shelves --resume"),
+        "{text}"
+    );
     let first: Vec<String> = store.hits().iter().map(|h| h.path.clone()).collect();
     let cut = first.len();
 

@@ -117,9 +117,13 @@ pub enum Command {
 pub struct SnapshotsArgs {
     #[command(subcommand)]
     pub action: Option<SnapshotsAction>,
-    /// Print JSON instead of text
+    /// Print JSON instead of text (the complete snapshots; with --resumable, the unfinished
+    /// refreshes instead)
     #[arg(long)]
     pub json: bool,
+    /// Only the refreshes stopped before their snapshot was made, and how to resume each
+    #[arg(long)]
+    pub resumable: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -443,10 +447,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 };
             }
             let snaps = query::snapshots(&db)?;
-            if args.json {
-                output::json(out, &snaps)
-            } else {
-                output::snapshots(out, &snaps)
+            let unfinished = crate::live::refresh::unfinished(db.path());
+            // JSON keeps one shape a list: snapshots, or (--resumable) unfinished refreshes.
+            match (args.json, args.resumable) {
+                (true, true) => output::json(out, &unfinished),
+                (true, false) => output::json(out, &snaps),
+                (false, true) => output::snapshots(out, &[], &unfinished),
+                (false, false) => output::snapshots(out, &snaps, &unfinished),
             }
         }
         Some(Command::Diff(args)) => cmd_diff(&cli.global, &args, out),

@@ -28,8 +28,12 @@ fn thousands(n: i64) -> String {
     if n < 0 { format!("-{out}") } else { out }
 }
 
-pub fn snapshots(out: &mut dyn Write, snaps: &[SnapshotInfo]) -> anyhow::Result<()> {
-    if snaps.is_empty() {
+pub fn snapshots(
+    out: &mut dyn Write,
+    snaps: &[SnapshotInfo],
+    unfinished: &[crate::live::refresh::Unfinished],
+) -> anyhow::Result<()> {
+    if snaps.is_empty() && unfinished.is_empty() {
         writeln!(out, "no snapshots yet: gptscope import PATH adds one")?;
         return Ok(());
     }
@@ -50,6 +54,21 @@ pub fn snapshots(out: &mut dyn Write, snaps: &[SnapshotInfo]) -> anyhow::Result<
             text::line(&s.label)
         )?;
         writeln!(out, "{:>48}{}", "", text::line(&s.source))?;
+    }
+    for u in unfinished {
+        writeln!(
+            out,
+            "{:>4}  {:<10}  {:>9}  {:>8}  {:<9}  {} (from {}, {} pages so far)",
+            "–",
+            u.started_at.get(..10).unwrap_or(&u.started_at),
+            thousands(u.gpts as i64),
+            "–",
+            "resumable",
+            text::line(&u.plan),
+            text::line(&u.base_url),
+            u.pages
+        )?;
+        writeln!(out, "{:>48}{}", "", u.resume)?;
     }
     Ok(())
 }

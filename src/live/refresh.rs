@@ -278,10 +278,56 @@ impl Spool {
     }
 }
 
+/// A refresh stopped before its snapshot was made (cancelled, killed, or failed): its work
+/// directory holds what was fetched, and running it again with `--resume` (or `r` in the
+/// explorer, for shelves and authors) continues it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Unfinished {
+    /// `shelves`, `details`, `author` or `search`.
+    pub kind: &'static str,
+    /// What it fetches, as `--resume` checks it.
+    pub plan: String,
+    pub base_url: String,
+    pub started_at: String,
+    pub pages: u64,
+    pub gpts: u64,
+    pub dir: PathBuf,
+    /// The command that continues it.
+    pub resume: String,
+}
+
+/// The unfinished refreshes of the database at `db` (unreadable checkpoints are skipped: the
+/// refresh that owns them says what is wrong when resumed).
+pub fn unfinished(db: &Path) -> Vec<Unfinished> {
+    ["shelves", "details", "author", "search"]
+        .into_iter()
+        .filter_map(|kind| {
+            let dir = dir_of(db, kind);
+            let bytes = std::fs::read(Spool::checkpoint(&dir)).ok()?;
+            let c: Checkpoint = serde_json::from_slice(&bytes).ok()?;
+            Some(Unfinished {
+                kind,
+                plan: c.plan,
+                base_url: c.base_url,
+                started_at: crate::time::format_datetime(c.started_at),
+                pages: c.pages,
+                gpts: c.gpts,
+                dir,
+                resume: format!("gptscope refresh {kind} --resume"),
+            })
+        })
+        .collect()
+}
+
 /// The work directory of a plan's refresh for the database at `db`.
 pub fn work_dir(db: &Path, plan: &Plan) -> PathBuf {
+    dir_of(db, plan.name())
+}
+
+/// `DB.refresh-KIND` beside the database.
+fn dir_of(db: &Path, kind: &str) -> PathBuf {
     let mut name = db.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-    name.push(format!(".refresh-{}", plan.name()));
+    name.push(format!(".refresh-{kind}"));
     db.with_file_name(name)
 }
 

@@ -203,6 +203,8 @@ pub struct HistoryScreen {
     pub id: ScreenId,
     pub generation: u64,
     pub snapshots: Option<Vec<SnapshotInfo>>,
+    /// Refreshes stopped before their snapshot was made (listed, not selectable).
+    pub unfinished: Vec<crate::live::refresh::Unfinished>,
     pub cursor: Cursor,
     /// The snapshot marked as the diff's "before".
     pub marked: Option<i64>,
@@ -218,6 +220,7 @@ impl HistoryScreen {
             id,
             generation: 0,
             snapshots: None,
+            unfinished: Vec::new(),
             cursor: Cursor::default(),
             marked: None,
             diff: None,

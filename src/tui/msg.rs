@@ -248,6 +248,8 @@ pub enum Msg {
     Snapshots {
         screen: ScreenId,
         list: Vec<crate::store::query::SnapshotInfo>,
+        /// Refreshes stopped before their snapshot was made.
+        unfinished: Vec<crate::live::refresh::Unfinished>,
     },
     Diff {
         screen: ScreenId,

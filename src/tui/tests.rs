@@ -1029,3 +1029,40 @@ fn a_snapshot_is_deleted_only_after_saying_yes() {
         .collect();
     assert_eq!(left, vec![1, 3]);
 }
+
+#[test]
+fn the_snapshots_screen_lists_a_resumable_refresh() {
+    let mut h = Harness::new(120, 40);
+    with_history(&h);
+    // A shelves refresh stopped after three pages: its checkpoint beside the database.
+    let mut name = h.path.file_name().unwrap().to_os_string();
+    name.push(".refresh-shelves");
+    let dir = h.path.with_file_name(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("checkpoint.json"),
+        r#"{"plan":"shelves","base_url":"http://127.0.0.1:9","started_at":1767225600,
+            "bytes":0,"pages":3,"gpts":120,"store_front":true,"shelves":[],"next":0,
+            "total":0,"unavailable":0,"stale":0}"#,
+    )
+    .unwrap();
+    h.press(KeyCode::Char('s'));
+    let screen = h.screen();
+    insta::assert_snapshot!("snapshots_120x40", screen);
+    let resumable = screen
+        .lines()
+        .find(|l| l.contains("resumable"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(
+        resumable.contains("120 GPTs in 3 pages") && resumable.contains("refresh shelves --resume"),
+        "{resumable}"
+    );
+    // Not selectable: the cursor stops at the last snapshot.
+    for _ in 0..5 {
+        h.press(KeyCode::Down);
+    }
+    let Some(Screen::History(s)) = h.app.top() else {
+        panic!()
+    };
+    assert_eq!(s.selected_snapshot().map(|x| x.id), Some(3));
+}

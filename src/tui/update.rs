@@ -1580,12 +1580,17 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::Snapshots { screen, list } => {
+        Msg::Snapshots {
+            screen,
+            list,
+            unfinished,
+        } => {
             // The open snapshot selected first.
             let open = app.snapshot.id;
             if let Some(Screen::History(h)) = app.screen_mut(screen) {
                 h.cursor.selected = list.iter().position(|s| s.id == open).unwrap_or(0);
                 h.snapshots = Some(list);
+                h.unfinished = unfinished;
             }
             Vec::new()
         }

@@ -405,7 +405,12 @@ impl State {
             }
             Request::Snapshots { screen } => {
                 let list = crate::store::query::snapshots(&self.db)?;
-                reply(Msg::Snapshots { screen, list });
+                let unfinished = crate::live::refresh::unfinished(self.db.path());
+                reply(Msg::Snapshots {
+                    screen,
+                    list,
+                    unfinished,
+                });
             }
             Request::Diff {
                 screen,
@@ -466,7 +471,12 @@ impl State {
                 let removed = crate::store::prune::remove_snapshot(&mut self.db, id);
                 // The list again either way: what is there is what the screen shows.
                 let list = crate::store::query::snapshots(&self.db)?;
-                reply(Msg::Snapshots { screen, list });
+                let unfinished = crate::live::refresh::unfinished(self.db.path());
+                reply(Msg::Snapshots {
+                    screen,
+                    list,
+                    unfinished,
+                });
                 reply(Msg::Removed(removed?));
             }
             Request::Categories => {

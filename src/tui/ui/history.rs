@@ -43,24 +43,50 @@ impl Widget for HistoryView<'_> {
             let Some(list) = &h.snapshots else {
                 return;
             };
-            let rows = list
+            let rows: Vec<_> = list
                 .iter()
                 .enumerate()
                 .skip(h.cursor.offset)
-                .take(usize::from(body.height));
-            for (row, (i, s)) in rows.enumerate() {
+                .take(usize::from(body.height))
+                .collect();
+            let shown = rows.len();
+            for (row, u) in h
+                .unfinished
+                .iter()
+                .enumerate()
+                .take(usize::from(body.height).saturating_sub(shown))
+            {
+                let line = format!(
+                    " resumable  {}: {} GPTs in {} pages so far, started {} · {}",
+                    text::line(&u.plan),
+                    thousands(u.gpts as i64),
+                    thousands(u.pages as i64),
+                    u.started_at,
+                    u.resume
+                );
+                let y = body.y + (shown + row) as u16;
+                Line::styled(text::cell(&line, width), dim)
+                    .render(Rect::new(body.x, y, body.width, 1), buf);
+            }
+            for (row, (i, s)) in rows.into_iter().enumerate() {
                 let flag = match (s.id == self.open, h.marked == Some(s.id)) {
                     (true, true) => "open, marked",
                     (true, false) => "open",
                     (false, true) => "marked",
                     (false, false) => "",
                 };
+                let source = if s.source == s.label {
+                    String::new()
+                } else {
+                    format!(" · {}", text::line(&s.source))
+                };
                 let line = format!(
-                    " #{:<4} {:<10} {:>11} GPTs {:>9} authors  {:<13} {}",
+                    " #{:<4} {:<10} {:>11} GPTs {:>9} authors  {:<9} {:<13} {}{source}",
                     s.id,
                     s.taken_at.get(..10).unwrap_or(&s.taken_at),
                     thousands(s.gpts),
                     thousands(s.authors),
+                    s.status,
                     flag,
                     text::line(&s.label)
                 );
