@@ -18,44 +18,60 @@ use gptscope::store::query;
 use std::path::PathBuf;
 use std::time::Duration;
 
-fn bench_db() -> (PathBuf, i64, i64) {
-    if let Ok(p) = std::env::var("GPTSCOPE_BENCH_HISTORY_DB") {
-        return (PathBuf::from(p), 2, 3);
-    }
+/// `target/bench-data/NAME`, made (once) of `days` snapshots of the synth history of `count`
+/// GPTs, the before and after versions alternating, a day apart from 2025-01-01 (a month apart
+/// when there are two). Returns the path and the snapshot ids, oldest first.
+fn history_db(name: &str, count: u64, days: i64) -> (PathBuf, Vec<i64>) {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
     std::fs::create_dir_all(&dir).unwrap();
-    let db_path = dir.join("history_100000.db");
+    let db_path = dir.join(name);
     if let Ok(db) = Db::open(&db_path, Duration::from_secs(5))
-        && query::snapshots(&db).is_ok_and(|s| s.len() == 2)
+        && let Ok(s) = query::snapshots(&db)
+        && s.len() == days as usize
     {
-        let s = query::snapshots(&db).unwrap();
-        return (db_path, s[0].id, s[1].id);
+        return (db_path, s.iter().map(|x| x.id).collect());
     }
     let _ = std::fs::remove_file(&db_path);
     let (mut a, mut b) = (Vec::new(), Vec::new());
     gptscope::synth::write_history(
         &mut a,
         &mut b,
-        gptscope::synth::SynthOptions {
-            count: 100_000,
-            seed: 9,
-        },
+        gptscope::synth::SynthOptions { count, seed: 9 },
     )
     .unwrap();
+    let files = [
+        dir.join(format!("{name}.a.jsonl")),
+        dir.join(format!("{name}.b.jsonl")),
+    ];
+    std::fs::write(&files[0], a).unwrap();
+    std::fs::write(&files[1], b).unwrap();
     let mut db = Db::open(&db_path, Duration::from_secs(5)).unwrap();
-    let mut ids = Vec::new();
-    for (bytes, date) in [(a, "2025-01-01"), (b, "2025-02-01")] {
-        let file = dir.join(format!("history_{date}.jsonl"));
-        std::fs::write(&file, bytes).unwrap();
-        let opts = ImportOptions {
-            taken_at: gptscope::time::parse_timestamp(date),
-            ..ImportOptions::default()
-        };
-        let r = import(&mut db, &[Input::Path(file.clone())], &opts, &|_| {}).unwrap();
-        let _ = std::fs::remove_file(&file);
-        ids.push(r.snapshot);
+    let step = if days == 2 { 31 } else { 1 } * 86_400;
+    let start = gptscope::time::parse_timestamp("2025-01-01").unwrap();
+    let ids = (0..days)
+        .map(|day| {
+            let opts = ImportOptions {
+                taken_at: Some(start + day * step),
+                ..ImportOptions::default()
+            };
+            let file = files[(day % 2) as usize].clone();
+            import(&mut db, &[Input::Path(file)], &opts, &|_| {})
+                .unwrap()
+                .snapshot
+        })
+        .collect();
+    for f in files {
+        let _ = std::fs::remove_file(f);
     }
-    (db_path, ids[0], ids[1])
+    (db_path, ids)
+}
+
+fn bench_db() -> (PathBuf, i64, i64) {
+    if let Ok(p) = std::env::var("GPTSCOPE_BENCH_HISTORY_DB") {
+        return (PathBuf::from(p), 2, 3);
+    }
+    let (path, ids) = history_db("history_100000.db", 100_000, 2);
+    (path, ids[0], ids[1])
 }
 
 fn bench_diff(c: &mut Criterion) {
@@ -91,47 +107,9 @@ fn bench_diff(c: &mut Criterion) {
     group.finish();
 }
 
-/// 30 snapshots of 20,000 GPTs, a day apart.
-fn thirty_snapshots() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
-    std::fs::create_dir_all(&dir).unwrap();
-    let db_path = dir.join("history30_20000.db");
-    if let Ok(db) = Db::open(&db_path, Duration::from_secs(5))
-        && query::snapshots(&db).is_ok_and(|s| s.len() == 30)
-    {
-        return db_path;
-    }
-    let _ = std::fs::remove_file(&db_path);
-    let (mut a, mut b) = (Vec::new(), Vec::new());
-    gptscope::synth::write_history(
-        &mut a,
-        &mut b,
-        gptscope::synth::SynthOptions {
-            count: 20_000,
-            seed: 4,
-        },
-    )
-    .unwrap();
-    let mut db = Db::open(&db_path, Duration::from_secs(5)).unwrap();
-    let files = [dir.join("history30_a.jsonl"), dir.join("history30_b.jsonl")];
-    std::fs::write(&files[0], a).unwrap();
-    std::fs::write(&files[1], b).unwrap();
-    for day in 0..30 {
-        let opts = ImportOptions {
-            taken_at: Some(gptscope::time::parse_timestamp("2025-01-01").unwrap() + day * 86_400),
-            ..ImportOptions::default()
-        };
-        let file = files[(day % 2) as usize].clone();
-        import(&mut db, &[Input::Path(file)], &opts, &|_| {}).unwrap();
-    }
-    for f in files {
-        let _ = std::fs::remove_file(f);
-    }
-    db_path
-}
-
 fn bench_history(c: &mut Criterion) {
-    let path = thirty_snapshots();
+    // 30 snapshots of 20,000 GPTs, a day apart.
+    let (path, _) = history_db("history30_20000.db", 20_000, 30);
     let db = Db::open(&path, Duration::from_secs(5)).unwrap();
     let last = query::snapshots(&db).unwrap().pop().unwrap();
     // GPT 10 changes its conversations between the two versions (synth::mutation_of).

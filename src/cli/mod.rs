@@ -584,11 +584,7 @@ fn cmd_export(global: &GlobalArgs, args: &ExportArgs, out: &mut dyn Write) -> an
 
 /// `gptscope diff A B`.
 fn cmd_diff(global: &GlobalArgs, args: &DiffArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let known: Vec<&str> = crate::store::diff::FIELDS
-        .iter()
-        .copied()
-        .chain(["added", "removed"])
-        .collect();
+    let known = crate::store::diff::FIELDS;
     if let Some(bad) = args.types.iter().find(|t| !known.contains(&t.as_str())) {
         anyhow::bail!("--type {bad:?}: one of {}", known.join(", "));
     }

@@ -556,9 +556,10 @@ pub fn diff(out: &mut dyn Write, d: &crate::store::diff::Diff, limit: usize) -> 
         thousands(count("changed") as i64),
         thousands(count("shelf_moves") as i64)
     )?;
+    // The changed GPTs' fields (added, removed and shelf moves are on the line above).
     let by_type: Vec<String> = crate::store::diff::FIELDS
         .iter()
-        .filter(|f| count(f) > 0)
+        .filter(|f| !matches!(**f, "added" | "removed" | "shelves") && count(f) > 0)
         .map(|f| format!("{f} {}", thousands(count(f) as i64)))
         .collect();
     if !by_type.is_empty() {

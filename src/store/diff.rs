@@ -20,8 +20,9 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 use xxhash_rust::xxh3::xxh3_64;
 
-/// The change types, as `--type` and the diff screen's filter name them.
-pub const FIELDS: [&str; 13] = [
+/// The change types, as `--type` and the diff screen (its `←`/`→` order) name them: a changed
+/// GPT's fields, then GPTs added and removed, shelf moves, and the rising list.
+pub const FIELDS: [&str; 14] = [
     "conversations",
     "rating",
     "reviews",
@@ -32,7 +33,8 @@ pub const FIELDS: [&str; 13] = [
     "categories",
     "signals",
     "author",
-    "availability",
+    "added",
+    "removed",
     "shelves",
     "rising",
 ];
@@ -139,7 +141,7 @@ impl Diff {
         if !keep("added") {
             self.added.clear();
         }
-        if !keep("removed") && !keep("availability") {
+        if !keep("removed") {
             self.removed.clear();
         }
         self.count();

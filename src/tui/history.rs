@@ -14,22 +14,7 @@ use crate::store::query::SnapshotInfo;
 use std::sync::Arc;
 
 /// The change types of the diff screen, in `←`/`→` order.
-pub const TYPES: [&str; 14] = [
-    "conversations",
-    "rating",
-    "reviews",
-    "name",
-    "description",
-    "tools",
-    "actions",
-    "categories",
-    "signals",
-    "author",
-    "added",
-    "removed",
-    "shelves",
-    "rising",
-];
+pub use crate::store::diff::FIELDS as TYPES;
 
 /// One row of the diff screen: a GPT and what happened to it.
 pub struct DiffRow {

@@ -230,6 +230,15 @@ impl State {
         }
     }
 
+    /// The snapshots screen's list: the complete snapshots and the unfinished refreshes.
+    fn snapshots(&self, screen: ScreenId) -> crate::store::db::Result<Msg> {
+        Ok(Msg::Snapshots {
+            screen,
+            list: crate::store::query::snapshots(&self.db)?,
+            unfinished: crate::live::refresh::unfinished(self.db.path()),
+        })
+    }
+
     fn answer(&mut self, request: Request, reply: &dyn Fn(Msg)) -> crate::store::db::Result<()> {
         match request {
             Request::Gpts {
@@ -403,15 +412,7 @@ impl State {
                     authors,
                 });
             }
-            Request::Snapshots { screen } => {
-                let list = crate::store::query::snapshots(&self.db)?;
-                let unfinished = crate::live::refresh::unfinished(self.db.path());
-                reply(Msg::Snapshots {
-                    screen,
-                    list,
-                    unfinished,
-                });
-            }
+            Request::Snapshots { screen } => reply(self.snapshots(screen)?),
             Request::Diff {
                 screen,
                 generation,
@@ -470,13 +471,7 @@ impl State {
             Request::RemoveSnapshot { screen, id } => {
                 let removed = crate::store::prune::remove_snapshot(&mut self.db, id);
                 // The list again either way: what is there is what the screen shows.
-                let list = crate::store::query::snapshots(&self.db)?;
-                let unfinished = crate::live::refresh::unfinished(self.db.path());
-                reply(Msg::Snapshots {
-                    screen,
-                    list,
-                    unfinished,
-                });
+                reply(self.snapshots(screen)?);
                 reply(Msg::Removed(removed?));
             }
             Request::Categories => {

@@ -64,9 +64,7 @@ impl Widget for HistoryView<'_> {
                     u.started_at,
                     u.resume
                 );
-                let y = body.y + (shown + row) as u16;
-                Line::styled(text::cell(&line, width), dim)
-                    .render(Rect::new(body.x, y, body.width, 1), buf);
+                draw_row(&line, dim, body, shown + row, buf);
             }
             for (row, (i, s)) in rows.into_iter().enumerate() {
                 let flag = match (s.id == self.open, h.marked == Some(s.id)) {
@@ -95,10 +93,7 @@ impl Widget for HistoryView<'_> {
                 } else {
                     Style::new()
                 };
-                let y = body.y + row as u16;
-                buf.set_style(Rect::new(body.x, y, body.width, 1), style);
-                Line::styled(text::cell(&line, width), style)
-                    .render(Rect::new(body.x, y, body.width, 1), buf);
+                draw_row(&line, style, body, row, buf);
             }
             return;
         };
@@ -182,10 +177,14 @@ impl Widget for HistoryView<'_> {
             } else {
                 Style::new()
             };
-            let y = body.y + row as u16;
-            buf.set_style(Rect::new(body.x, y, body.width, 1), style);
-            Line::styled(text::cell(&line, width), style)
-                .render(Rect::new(body.x, y, body.width, 1), buf);
+            draw_row(&line, style, body, row, buf);
         }
     }
+}
+
+/// Row `row` of `body`: `line` clipped to the width, the whole row in `style`.
+fn draw_row(line: &str, style: Style, body: Rect, row: usize, buf: &mut Buffer) {
+    let rect = Rect::new(body.x, body.y + row as u16, body.width, 1);
+    buf.set_style(rect, style);
+    Line::styled(text::cell(line, usize::from(body.width)), style).render(rect, buf);
 }
