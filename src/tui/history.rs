@@ -99,6 +99,8 @@ pub struct DiffView {
     pub cursor: Cursor,
     /// The change type `]` / `[` jump by (an index into [`TYPES`]).
     pub field: usize,
+    /// Only the rows with a change of the focused type (`f` toggles).
+    pub only: bool,
 }
 
 impl DiffView {
@@ -108,7 +110,25 @@ impl DiffView {
             diff,
             cursor: Cursor::default(),
             field: 0,
+            only: false,
         }
+    }
+
+    /// The rows again, from the diff, the focused type and the `only` filter.
+    fn rebuild(&mut self) {
+        let mut all = rows(&self.diff, self.rising());
+        if self.only {
+            let f = self.field();
+            all.retain(|r| r.changes.iter().any(|c| c.field == f));
+        }
+        self.rows = all;
+    }
+
+    /// Shows only the rows of the focused type, or every row again.
+    pub fn toggle_only(&mut self) {
+        self.only = !self.only;
+        self.rebuild();
+        self.cursor = Cursor::default();
     }
 
     pub fn field(&self) -> &'static str {
@@ -131,15 +151,15 @@ impl DiffView {
     /// A newer version of the same diff (the rest after its first page): the rows again, the
     /// selection kept.
     pub fn update(&mut self, diff: Arc<Diff>, page: usize) {
-        self.rows = rows(&diff, self.rising());
         self.diff = diff;
+        self.rebuild();
         let n = self.rows.len();
         self.cursor
             .select(self.cursor.selected.min(n.saturating_sub(1)), n, page);
     }
 
     /// Focuses the next (or previous) change type; the rows change when entering or leaving
-    /// the rising list.
+    /// the rising list, or when only the focused type's are shown.
     pub fn turn(&mut self, forward: bool) {
         let was = self.rising();
         let n = TYPES.len();
@@ -148,8 +168,8 @@ impl DiffView {
         } else {
             (self.field + n - 1) % n
         };
-        if self.rising() != was {
-            self.rows = rows(&self.diff, self.rising());
+        if self.rising() != was || self.only {
+            self.rebuild();
             self.cursor = Cursor::default();
         }
     }

@@ -942,8 +942,28 @@ fn diff_opens_both_versions_the_rising_list_and_a_gpts_trends() {
         "the conversations line differs on one row: {screen}"
     );
     assert!(screen.contains(&id), "{screen}");
-    // Back to the diff; ← from the first type wraps to the rising list.
+    // Back to the diff; f keeps only the focused type's rows, → moves the filter along.
     h.press(KeyCode::Esc);
+    let only = |h: &Harness, field: &str| {
+        let Some(Screen::History(s)) = h.app.top() else {
+            panic!()
+        };
+        let d = s.diff.as_ref().unwrap();
+        assert!(d.only && d.field() == field);
+        assert_eq!(d.rows.len(), d.diff.counts[field], "{field}");
+        assert!(
+            d.rows
+                .iter()
+                .all(|r| r.changes.iter().any(|c| c.field == field))
+        );
+    };
+    h.press(KeyCode::Char('f'));
+    only(&h, "conversations");
+    assert!(h.screen().contains("only: conversations"), "{}", h.screen());
+    h.press(KeyCode::Right);
+    only(&h, "rating");
+    h.press(KeyCode::Left).press(KeyCode::Char('f'));
+    // ← from the first type wraps to the rising list.
     h.press(KeyCode::Left);
     let screen = h.screen();
     assert!(screen.contains("rising ("), "{screen}");

@@ -696,6 +696,7 @@ fn history_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
                 move_in(&mut d.cursor, action, len, page);
             }
             Action::Open => return Some(open_versions(app)),
+            Action::Filters => d.toggle_only(),
             Action::ColumnLeft | Action::ColumnRight => d.turn(action == Action::ColumnRight),
             Action::SortAscending | Action::SortDescending => {
                 let forward = action == Action::SortDescending;

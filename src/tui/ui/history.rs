@@ -124,9 +124,15 @@ impl Widget for HistoryView<'_> {
             )
         } else {
             format!(
-                "type: {} ({} GPTs) · ←/→ another type · ]/[ next/previous such change · Enter both versions",
+                "{}: {} ({} GPTs) · ←/→ another type · ]/[ next/previous such change · f {} · Enter both versions",
+                if d.only { "only" } else { "type" },
                 d.field(),
-                thousands(d.count() as i64)
+                thousands(d.count() as i64),
+                if d.only {
+                    "shows all"
+                } else {
+                    "only this type"
+                }
             )
         };
         Line::styled(

@@ -242,6 +242,7 @@ fn hints(app: &App) -> &'static [Action] {
         Some(Screen::History(h)) if h.diff.is_some() => &[
             Action::Open,
             Action::ColumnRight,
+            Action::Filters,
             Action::Back,
             Action::Help,
         ],
