@@ -11,16 +11,28 @@ use super::msg::ScreenId;
 use super::state::Cursor;
 use crate::store::diff::{Change, Diff};
 use crate::store::query::SnapshotInfo;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// The change types of the diff screen, in `←`/`→` order.
 pub use crate::store::diff::FIELDS as TYPES;
 
-/// One row of the diff screen: a GPT and what happened to it.
-pub struct DiffRow {
-    pub id: String,
-    pub name: String,
-    pub changes: Vec<Change>,
+/// One row of the diff screen, as a place in the diff (nothing copied: a 1M diff's 150k rows
+/// are made again in well under a frame when a filter changes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Row {
+    Changed(usize),
+    Added(usize),
+    Removed(usize),
+    Shelf(usize),
+    Rising(usize),
+}
+
+/// A row's GPT and what happened to it, made for the rows drawn.
+pub struct DiffRow<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub changes: Cow<'a, [Change]>,
 }
 
 fn change(
@@ -39,63 +51,89 @@ fn change(
 
 /// The rows of a diff: changed GPTs, added, removed, shelf moves; or, for `rising`, the rising
 /// list.
-pub fn rows(diff: &Diff, rising: bool) -> Vec<DiffRow> {
+pub fn rows(diff: &Diff, rising: bool) -> Vec<Row> {
     if rising {
-        return diff
-            .rising
-            .iter()
-            .map(|r| DiffRow {
-                id: r.id.clone(),
-                name: r.name.clone(),
-                changes: vec![change(
-                    "rising",
-                    "up",
-                    r.from.clone(),
-                    Some(format!(
-                        "{} ({:.2} decades, {})",
-                        r.to.as_deref().unwrap_or("–"),
-                        r.decades,
-                        r.age_days
-                            .map_or_else(|| "age unknown".to_owned(), |d| format!("{d} days old"))
-                    )),
-                )],
-            })
-            .collect();
+        return (0..diff.rising.len()).map(Row::Rising).collect();
     }
-    let mut out: Vec<DiffRow> = diff
-        .changed
-        .iter()
-        .map(|c| DiffRow {
-            id: c.id.clone(),
-            name: c.name.clone(),
-            changes: c.changes.clone(),
-        })
-        .collect();
-    for (field, list) in [("added", &diff.added), ("removed", &diff.removed)] {
-        out.extend(list.iter().map(|e| DiffRow {
-            id: e.id.clone(),
-            name: e.name.clone(),
-            changes: vec![change(field, e.status, None, e.conversations.clone())],
-        }));
+    (0..diff.changed.len())
+        .map(Row::Changed)
+        .chain((0..diff.added.len()).map(Row::Added))
+        .chain((0..diff.removed.len()).map(Row::Removed))
+        .chain((0..diff.shelves.len()).map(Row::Shelf))
+        .collect()
+}
+
+/// Whether row `r` has a change of type `field`.
+pub fn has(diff: &Diff, r: Row, field: &str) -> bool {
+    match r {
+        Row::Changed(i) => diff.changed[i].changes.iter().any(|c| c.field == field),
+        Row::Added(_) => field == "added",
+        Row::Removed(_) => field == "removed",
+        Row::Shelf(_) => field == "shelves",
+        Row::Rising(_) => field == "rising",
     }
-    out.extend(diff.shelves.iter().map(|m| DiffRow {
-        id: m.id.clone(),
-        name: m.name.clone().unwrap_or_else(|| m.id.clone()),
-        changes: vec![change(
-            "shelves",
-            m.kind,
-            m.from.map(|p| format!("{} #{p}", m.shelf)),
-            m.to.map(|p| format!("{} #{p}", m.shelf)),
-        )],
-    }));
-    out
+}
+
+/// Row `r` of `diff` (which it was made from) to show.
+pub fn row(diff: &Diff, r: Row) -> DiffRow<'_> {
+    let one = |id, name, c| DiffRow {
+        id,
+        name,
+        changes: Cow::Owned(vec![c]),
+    };
+    match r {
+        Row::Changed(i) => {
+            let c = &diff.changed[i];
+            DiffRow {
+                id: &c.id,
+                name: &c.name,
+                changes: Cow::Borrowed(&c.changes),
+            }
+        }
+        Row::Added(i) | Row::Removed(i) => {
+            let (field, e) = match r {
+                Row::Added(_) => ("added", &diff.added[i]),
+                _ => ("removed", &diff.removed[i]),
+            };
+            one(
+                &e.id,
+                &e.name,
+                change(field, e.status, None, e.conversations.clone()),
+            )
+        }
+        Row::Shelf(i) => {
+            let m = &diff.shelves[i];
+            let at = |p: Option<i64>| p.map(|p| format!("{} #{p}", m.shelf));
+            one(
+                &m.id,
+                m.name.as_deref().unwrap_or(&m.id),
+                change("shelves", m.kind, at(m.from), at(m.to)),
+            )
+        }
+        Row::Rising(i) => {
+            let r = &diff.rising[i];
+            let age = r
+                .age_days
+                .map_or_else(|| "age unknown".to_owned(), |d| format!("{d} days old"));
+            let to = format!(
+                "{} ({:.2} decades, {age})",
+                r.to.as_deref().unwrap_or("–"),
+                r.decades
+            );
+            one(
+                &r.id,
+                &r.name,
+                change("rising", "up", r.from.clone(), Some(to)),
+            )
+        }
+    }
 }
 
 /// A diff on screen.
 pub struct DiffView {
     pub diff: Arc<Diff>,
     /// The rows for the focused type (the rising list for "rising", else every row).
-    pub rows: Vec<DiffRow>,
+    pub rows: Vec<Row>,
     pub cursor: Cursor,
     /// The change type `]` / `[` jump by (an index into [`TYPES`]).
     pub field: usize,
@@ -119,7 +157,7 @@ impl DiffView {
         let mut all = rows(&self.diff, self.rising());
         if self.only {
             let f = self.field();
-            all.retain(|r| r.changes.iter().any(|c| c.field == f));
+            all.retain(|r| has(&self.diff, *r, f));
         }
         self.rows = all;
     }
@@ -174,15 +212,15 @@ impl DiffView {
         }
     }
 
-    pub fn selected(&self) -> Option<&DiffRow> {
-        self.rows.get(self.cursor.selected)
+    pub fn selected(&self) -> Option<DiffRow<'_>> {
+        let r = *self.rows.get(self.cursor.selected)?;
+        Some(row(&self.diff, r))
     }
 
     fn has(&self, i: usize) -> bool {
-        let f = self.field();
         self.rows
             .get(i)
-            .is_some_and(|c| c.changes.iter().any(|ch| ch.field == f))
+            .is_some_and(|r| has(&self.diff, *r, self.field()))
     }
 
     /// Moves to the next (or previous) row with a change of the focused type; false when there

@@ -918,7 +918,7 @@ fn diff_opens_both_versions_the_rising_list_and_a_gpts_trends() {
         panic!()
     };
     let row = s.diff.as_ref().unwrap().selected().unwrap();
-    let (id, name) = (row.id.clone(), row.name.clone());
+    let (id, name) = (row.id.to_owned(), row.name.to_owned());
     assert!(
         row.changes.iter().any(|c| c.field == "conversations"),
         "{:?}",
@@ -954,7 +954,7 @@ fn diff_opens_both_versions_the_rising_list_and_a_gpts_trends() {
         assert!(
             d.rows
                 .iter()
-                .all(|r| r.changes.iter().any(|c| c.field == field))
+                .all(|r| crate::tui::history::has(&d.diff, *r, field))
         );
     };
     h.press(KeyCode::Char('f'));

@@ -1013,7 +1013,7 @@ fn open_versions(app: &mut App) -> Vec<Effect> {
     let Some((d, row)) = h.diff.as_ref().and_then(|d| Some((d, d.selected()?))) else {
         return Vec::new();
     };
-    let (gpt, a, b) = (row.id.clone(), d.diff.a.clone(), d.diff.b.clone());
+    let (gpt, a, b) = (row.id.to_owned(), d.diff.a.clone(), d.diff.b.clone());
     let (ia, ib) = (a.id, b.id);
     let id = app.new_screen_id();
     let mut detail = Detail::new(id, gpt.clone());

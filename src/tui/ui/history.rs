@@ -148,7 +148,8 @@ impl Widget for HistoryView<'_> {
             .enumerate()
             .skip(d.cursor.offset)
             .take(usize::from(body.height));
-        for (row, (i, c)) in visible.enumerate() {
+        for (row, (i, r)) in visible.enumerate() {
+            let c = crate::tui::history::row(diff, *r);
             let changes: Vec<String> = c
                 .changes
                 .iter()
@@ -173,7 +174,7 @@ impl Widget for HistoryView<'_> {
                     }
                 })
                 .collect();
-            let name = text::cell(&c.name, 28);
+            let name = text::cell(c.name, 28);
             let pad = " ".repeat(28usize.saturating_sub(text::width(&name)));
             let line = format!(" {name}{pad} {}", changes.join(" · "));
             let style = if i == d.cursor.selected {
