@@ -697,6 +697,10 @@ fn history_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
             }
             Action::Open => return Some(open_versions(app)),
             Action::Filters => d.toggle_only(),
+            Action::DeleteSnapshot => {
+                app.status =
+                    Some("Esc leaves the diff; then Delete deletes the selected snapshot".into());
+            }
             Action::ColumnLeft | Action::ColumnRight => d.turn(action == Action::ColumnRight),
             Action::SortAscending | Action::SortDescending => {
                 let forward = action == Action::SortDescending;
