@@ -387,42 +387,11 @@ fn cli_summary(db: &std::path::Path, a: &str, b: &str) -> String {
 fn a_newcomer_follows_the_store_over_time() {
     let (dir, db) = common::temp_db();
     // Two days of the store front: the next day the first shelf is reversed and loses a GPT.
-    let day1: serde_json::Value =
-        common::read_json(&common::fixture("discovery_2026-04-14_global.json"));
-    let mut day2 = day1.clone();
-    let items = day2["cuts"][0]["list"]["items"].as_array_mut().unwrap();
-    items.reverse();
-    items.remove(0);
-    let root = dir.path().join("archive");
-    for (date, v) in [("2026-04-14", &day1), ("2026-04-15", &day2)] {
-        std::fs::create_dir_all(root.join(date)).unwrap();
-        common::write(
-            &root.join(date),
-            "discovery.json",
-            serde_json::to_vec(v).unwrap(),
-        );
-    }
+    let (root, _) = common::two_store_front_days(dir.path());
     let o = common::run(&db, &["import", "--by-date", root.to_str().unwrap()]);
     assert!(o.status.success(), "{}", common::stderr(&o));
     // Two detail snapshots a month apart: every tenth GPT changed in a known way.
-    let (mut before, mut after) = (Vec::new(), Vec::new());
-    gptscope::synth::write_history(
-        &mut before,
-        &mut after,
-        gptscope::synth::SynthOptions {
-            count: 400,
-            seed: 3,
-        },
-    )
-    .unwrap();
-    for (name, bytes, date) in [
-        ("before.jsonl", &before, "2026-05-01"),
-        ("after.jsonl", &after, "2026-06-01"),
-    ] {
-        let path = common::write(dir.path(), name, bytes);
-        let o = common::run(&db, &["import", path.to_str().unwrap(), "--taken-at", date]);
-        assert!(o.status.success(), "{}", common::stderr(&o));
-    }
+    common::import_history(&db, dir.path(), ("2026-05-01", "2026-06-01"));
     assert_eq!(common::snapshot_ids(&db), vec![1, 2, 3, 4, 5]);
 
     let mut s = Session::start(&["--db", db.to_str().unwrap()]);

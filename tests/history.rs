@@ -16,32 +16,7 @@ fn history() -> (
     std::collections::BTreeMap<&'static str, usize>,
 ) {
     let (dir, db) = temp_db();
-    let (mut before, mut after) = (Vec::new(), Vec::new());
-    let counts = gptscope::synth::write_history(
-        &mut before,
-        &mut after,
-        gptscope::synth::SynthOptions {
-            count: 400,
-            seed: 3,
-        },
-    )
-    .unwrap();
-    let ids: Vec<String> = String::from_utf8(before.clone())
-        .unwrap()
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<Value>(l).unwrap()["gizmo"]["id"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
-        .collect();
-    let a = write(dir.path(), "before.jsonl", &before);
-    let b = write(dir.path(), "after.jsonl", &after);
-    for (path, date) in [(&a, "2024-01-01"), (&b, "2024-02-01")] {
-        let o = run(&db, &["import", path.to_str().unwrap(), "--taken-at", date]);
-        assert!(o.status.success(), "{}", stderr(&o));
-    }
+    let (ids, counts) = import_history(&db, dir.path(), ("2024-01-01", "2024-02-01"));
     (dir, db, ids, counts)
 }
 
@@ -185,24 +160,7 @@ fn removing_a_snapshot_keeps_the_others() {
 #[test]
 fn dated_archives_make_a_time_series_of_shelf_positions() {
     let (dir, db) = temp_db();
-    let day1: Value = read_json(&fixture("discovery_2026-04-14_global.json"));
-    // The next day the first shelf is shown in reverse order, and its last GPT is gone from it.
-    let mut day2 = day1.clone();
-    let items = day2["cuts"][0]["list"]["items"].as_array_mut().unwrap();
-    let n = items.len();
-    assert!(n >= 3, "{n}");
-    items.reverse();
-    items.remove(0);
-    let root = dir.path().join("archive");
-    for (date, v) in [("2026-04-14", &day1), ("2026-04-15", &day2)] {
-        let folder = root.join(date);
-        std::fs::create_dir_all(&folder).unwrap();
-        std::fs::write(
-            folder.join("discovery.json"),
-            serde_json::to_vec(v).unwrap(),
-        )
-        .unwrap();
-    }
+    let (root, day1) = two_store_front_days(dir.path());
     let o = run(
         &db,
         &["import", "--by-date", root.to_str().unwrap(), "--json"],

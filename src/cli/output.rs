@@ -629,8 +629,7 @@ pub fn diff(out: &mut dyn Write, d: &crate::store::diff::Diff, limit: usize) -> 
                 r.from.as_deref().unwrap_or("–"),
                 r.to.as_deref().unwrap_or("–"),
                 r.decades,
-                r.age_days
-                    .map_or_else(|| "age unknown".to_owned(), |d| format!("{d} days old")),
+                r.age(),
                 r.score
             )?;
         }

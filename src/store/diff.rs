@@ -98,6 +98,14 @@ pub struct Rising {
     pub score: f64,
 }
 
+impl Rising {
+    /// "N days old", or "age unknown".
+    pub fn age(&self) -> String {
+        self.age_days
+            .map_or_else(|| "age unknown".to_owned(), |d| format!("{d} days old"))
+    }
+}
+
 /// How the rising list is ordered.
 pub const RISING_RULE: &str = "decades of conversations climbed (log10 of the lower bounds) per \
                                month of age at the later snapshot; under a month counts as one";
@@ -478,7 +486,8 @@ fn read_side(
     Ok((rows, found))
 }
 
-/// The GPTs of `found` read, compared and sorted: the diff without its shelf moves.
+/// The GPTs of `found` read, compared and sorted: the diff without its shelf moves (and
+/// uncounted: the caller counts once it is whole).
 fn resolve(
     db: &Db,
     a: &SnapshotInfo,
@@ -581,7 +590,7 @@ fn resolve(
     };
     changed.sort_by(|x, y| y.size.total_cmp(&x.size).then_with(|| x.id.cmp(&y.id)));
     rising.sort_by(|x, y| y.score.total_cmp(&x.score).then_with(|| x.id.cmp(&y.id)));
-    let mut d = Diff {
+    Ok(Diff {
         a: SnapshotRef::from(a),
         b: SnapshotRef::from(b),
         added: by_conversations(added),
@@ -591,9 +600,7 @@ fn resolve(
         rising,
         counts: Default::default(),
         complete: false,
-    };
-    d.count();
-    Ok(d)
+    })
 }
 
 /// A GPT's climb from `a` to `b`, when its conversation bucket went up ([`RISING_RULE`]).
@@ -757,7 +764,9 @@ pub fn diff_with(
             pairs: pairs.to_vec(),
             ..Found::default()
         };
-        first(resolve(db, a, b, some, false)?);
+        let mut page = resolve(db, a, b, some, false)?;
+        page.count();
+        first(page);
         Ok(())
     })?;
     let mut d = resolve(db, a, b, found, true)?;

@@ -112,13 +112,11 @@ pub fn row(diff: &Diff, r: Row) -> DiffRow<'_> {
         }
         Row::Rising(i) => {
             let r = &diff.rising[i];
-            let age = r
-                .age_days
-                .map_or_else(|| "age unknown".to_owned(), |d| format!("{d} days old"));
             let to = format!(
-                "{} ({:.2} decades, {age})",
+                "{} ({:.2} decades, {})",
                 r.to.as_deref().unwrap_or("–"),
-                r.decades
+                r.decades,
+                r.age()
             );
             one(
                 &r.id,

@@ -89,6 +89,67 @@ pub fn snapshot_ids(db: &Path) -> Vec<i64> {
         .collect()
 }
 
+/// The synth history of 400 GPTs (seed 3: every tenth changed in a known way, 5 % new),
+/// imported into `db` as `before.jsonl` taken at `dates.0` and `after.jsonl` at `dates.1`.
+/// Returns the GPT ids in order and the counts of each change.
+pub fn import_history(
+    db: &Path,
+    dir: &Path,
+    dates: (&str, &str),
+) -> (Vec<String>, std::collections::BTreeMap<&'static str, usize>) {
+    let (mut before, mut after) = (Vec::new(), Vec::new());
+    let counts = gptscope::synth::write_history(
+        &mut before,
+        &mut after,
+        gptscope::synth::SynthOptions {
+            count: 400,
+            seed: 3,
+        },
+    )
+    .unwrap();
+    let ids = String::from_utf8(before.clone())
+        .unwrap()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["gizmo"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    for (name, bytes, date) in [
+        ("before.jsonl", &before, dates.0),
+        ("after.jsonl", &after, dates.1),
+    ] {
+        let path = write(dir, name, bytes);
+        let o = run(db, &["import", path.to_str().unwrap(), "--taken-at", date]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    (ids, counts)
+}
+
+/// Two days of the store front as dated archives under `dir/archive`: the 2026-04-14 fixture,
+/// and the next day with the first shelf in reverse order and its last GPT gone from it.
+/// Returns the archive root and the day-one JSON.
+pub fn two_store_front_days(dir: &Path) -> (PathBuf, serde_json::Value) {
+    let day1 = read_json(&fixture("discovery_2026-04-14_global.json"));
+    let mut day2 = day1.clone();
+    let items = day2["cuts"][0]["list"]["items"].as_array_mut().unwrap();
+    assert!(items.len() >= 3, "{}", items.len());
+    items.reverse();
+    items.remove(0);
+    let root = dir.join("archive");
+    for (date, v) in [("2026-04-14", &day1), ("2026-04-15", &day2)] {
+        std::fs::create_dir_all(root.join(date)).unwrap();
+        write(
+            &root.join(date),
+            "discovery.json",
+            serde_json::to_vec(v).unwrap(),
+        );
+    }
+    (root, day1)
+}
+
 /// A fresh temporary directory with a database path in it (the database is not created).
 pub fn temp_db() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
