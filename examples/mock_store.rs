@@ -1,10 +1,13 @@
 //! A mock GPT Store on 127.0.0.1, for trying the live panes and refreshes offline:
 //!
 //!     cargo run --example mock_store -- --port 8787 [--extra 200] [--token T] [--faults RULE,...]
+//!                                        [--graph GPTS:AUTHORS] [--replay DIR]
 //!     gptscope --base-url http://127.0.0.1:8787 ...
 //!
 //! It serves the real discovery answer in `tests/fixtures/` on every endpoint of the store's
-//! API, each shelf lengthened by `--extra` synthetic GPTs. Fault rules: `FAULT[@PATH][*TIMES]`
+//! API, each shelf lengthened by `--extra` synthetic GPTs; `--graph 50000:10000` adds a store of
+//! synthetic GPTs and authors behind it (for `refresh crawl`); `--replay DIR` serves a saved
+//! day instead (`DIR/discovery.json` and the shelves' saved pages, as the store answered). Fault rules: `FAULT[@PATH][*TIMES]`
 //! with FAULT one of 401, 403, 404, 500, 429:SECS (Retry-After), slow:MS, truncated, malformed;
 //! e.g. `--faults 429:2@/gizmos/*3,slow:500@/discovery`.
 
@@ -19,6 +22,7 @@ fn main() {
     };
     let mut discovery = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/discovery_2026-04-14_global.json");
+    let mut replay: Option<PathBuf> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut value = || args.next().unwrap_or_default();
@@ -27,6 +31,23 @@ fn main() {
             "--extra" => config.extra_per_shelf = value().parse().unwrap_or(0),
             "--token" => config.token = Some(value()),
             "--discovery" => discovery = PathBuf::from(value()),
+            "--replay" => replay = Some(PathBuf::from(value())),
+            "--graph" => {
+                let v = value();
+                let parsed = v
+                    .split_once(':')
+                    .and_then(|(g, a)| Some((g.parse().ok()?, a.parse().ok()?)));
+                match parsed {
+                    Some(g) => {
+                        config.graph = Some(g);
+                        config.extra_per_shelf = 0;
+                    }
+                    None => {
+                        eprintln!("mock_store: --graph {v:?}: expected GPTS:AUTHORS");
+                        std::process::exit(2);
+                    }
+                }
+            }
             "--faults" => {
                 for rule in value().split(',').filter(|r| !r.is_empty()) {
                     match FaultRule::parse(rule) {
@@ -44,7 +65,11 @@ fn main() {
             }
         }
     }
-    match MockStore::start_on(&discovery, config, port) {
+    let started = match &replay {
+        Some(dir) => MockStore::replay(dir, config, port),
+        None => MockStore::start_on(&discovery, config, port),
+    };
+    match started {
         Ok(store) => {
             eprintln!(
                 "mock GPT Store at {} ({} GPTs); gptscope --base-url {} …",
@@ -55,7 +80,10 @@ fn main() {
             store.wait();
         }
         Err(e) => {
-            eprintln!("mock_store: {}: {e}", discovery.display());
+            eprintln!(
+                "mock_store: {}: {e}",
+                replay.as_ref().unwrap_or(&discovery).display()
+            );
             std::process::exit(1);
         }
     }

@@ -8,6 +8,19 @@ use crate::store::import::{ImportError, ImportOptions, ImportReport, Input, impo
 pub const SAMPLE_GPTS: &[u8] = include_bytes!("../assets/beetrove_sample_2024-03.json");
 /// BeeTrove's monitoring of the store front on 2024-03-28.
 pub const SAMPLE_HOMEPAGE: &[u8] = include_bytes!("../assets/beetrove_homepage_2024-03-28.csv");
+/// The most common words of the sample's GPT names, descriptions and prompt starters (counted
+/// from it; Apache-2.0 as the sample), most common first: a crawl's search terms.
+pub const COMMON_WORDS: &str = include_str!("../assets/common_words.txt");
+
+/// [`COMMON_WORDS`] as a list.
+pub fn common_words() -> Vec<&'static str> {
+    COMMON_WORDS
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect()
+}
+
 /// The attribution the sample's licence asks for.
 pub const NOTICE: &str = include_str!("../assets/NOTICE");
 

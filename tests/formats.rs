@@ -11,6 +11,7 @@ use gptscope::store::parse::table::TableKind;
 use gptscope::store::record::{
     AuthKind, Availability, GptRecord, ToolKind, ToolMask, created_from_id,
 };
+use gptscope::store::shelves::Slot;
 use serde_json::Value;
 
 fn str_list(v: &Value) -> Vec<String> {
@@ -286,7 +287,7 @@ fn discovery_store_front_with_shelves_and_positions() {
         let raw_items = cut["list"]["items"].as_array().unwrap();
         assert_eq!(entries.len(), raw_items.len());
         for (j, (e, item)) in entries.iter().zip(raw_items).enumerate() {
-            assert_eq!(e.position, j as u32 + 1, "{} #{j}", shelf.id);
+            assert_eq!(e.slot, Slot::Front(j as u32 + 1), "{} #{j}", shelf.id);
             assert_eq!(
                 e.gpt_id.as_deref(),
                 item["resource"]["gizmo"]["id"].as_str()
@@ -310,7 +311,8 @@ fn one_shelf_response_2024() {
     assert_eq!(got.entries.len(), items.len());
     assert_eq!(got.gpts.len(), 10);
     for (i, (e, item)) in got.entries.iter().zip(items).enumerate() {
-        assert_eq!(e.position, i as u32 + 1);
+        // A shelf's own page: numbered after the store front's items, by the shelf rule.
+        assert_eq!(e.slot, Slot::Page);
         assert_eq!(
             e.gpt_id.as_deref(),
             item["resource"]["gizmo"]["id"].as_str()
@@ -491,4 +493,79 @@ fn gptracker_csv_plain_and_zstd() {
     assert_eq!(from_csv, readme.gpts[0].0);
     // …and `round` dates the unavailable rows.
     assert_eq!(plain.gpts[4].0.observed_at, Some(ts("2024-05-15")));
+}
+
+/// A shelf's positions in a snapshot: (position, GPT name), in order.
+pub fn shelf_of(db: &std::path::Path, snapshot: i64, shelf: &str) -> Vec<(u32, String)> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut st = conn
+        .prepare(&format!(
+            "SELECT e.position, g.name FROM shelf_entry e JOIN gpt_{snapshot} g ON g.id = e.gpt_id
+             WHERE e.snapshot_id = ?1 AND e.shelf_id = ?2 ORDER BY e.position"
+        ))
+        .unwrap();
+    st.query_map(rusqlite::params![snapshot, shelf], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })
+    .unwrap()
+    .map(Result::unwrap)
+    .collect()
+}
+
+/// The real day of 2024-01-31: the front's six items of each shelf, then the shelf's own page
+/// continuing at #7 (files read in name order: dalle.json comes before discovery.json, and
+/// still numbers after the front).
+#[test]
+fn a_saved_day_numbers_every_shelf_by_the_rule() {
+    let (_dir, db) = temp_db();
+    let day = fixture("gptstore_2024-01-31_global");
+    let r = run_json(&db, &["import", day.to_str().unwrap(), "--json"]);
+    assert_eq!(r["skipped"], 0, "{r}");
+    assert_eq!(r["gpts"], 130, "the day's distinct GPTs");
+    let writing = shelf_of(&db, 2, "writing");
+    assert_eq!(writing.len(), 16);
+    assert_eq!(writing[0], (1, "Write For Me".to_owned()));
+    assert_eq!(writing[6], (7, "Automated Blog Post Writer".to_owned()));
+    let positions: Vec<u32> = writing.iter().map(|(p, _)| *p).collect();
+    assert_eq!(positions, (1..=16).collect::<Vec<u32>>());
+    // Trending's front GPTs have positions too, and its page follows them.
+    let trending = shelf_of(&db, 2, "trending");
+    assert_eq!(trending[0], (1, "Canva".to_owned()));
+    assert_eq!(trending[6], (7, "Video GPT by VEED".to_owned()));
+    // Every shelf: the front's items, then its page (featured_store has no page: 4).
+    for (shelf, n) in [
+        ("featured_store", 4),
+        ("featured", 16),
+        ("dalle", 16),
+        ("research", 16),
+    ] {
+        assert_eq!(shelf_of(&db, 2, shelf).len(), n, "{shelf}");
+    }
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let locale: String = conn
+        .query_row("SELECT locale FROM snapshot WHERE id = 2", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(locale, "global");
+}
+
+/// A shelf page saved without the front counts from 1, and the shelf says why.
+#[test]
+fn a_shelf_page_without_its_front_counts_from_one_and_says_so() {
+    let (_dir, db) = temp_db();
+    let page = fixture("trending_2024-03-11_global.json");
+    run_json(&db, &["import", page.to_str().unwrap(), "--json"]);
+    let trending = shelf_of(&db, 2, "trending");
+    assert_eq!(trending.first().map(|t| t.0), Some(1));
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let note: String = conn
+        .query_row(
+            "SELECT note FROM shelf WHERE snapshot_id = 2 AND shelf_id = 'trending'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        note.contains("store front's first items were not in this import"),
+        "{note}"
+    );
 }

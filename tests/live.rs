@@ -60,7 +60,10 @@ fn each_fault_says_what_to_do() {
         (Fault::Status(401), "token missing or expired"),
         (Fault::Status(403), "blocked by the store's bot protection"),
         (Fault::Status(404), "this GPT is no longer public"),
-        (Fault::Status(500), "the store failed (HTTP 500) 4 times"),
+        (
+            Fault::Status(500),
+            "the store failed (HTTP 500 Internal Server Error) 4 times",
+        ),
         (Fault::Malformed, "something unexpected"),
         (Fault::Truncated, "something unexpected"),
     ];
@@ -173,21 +176,29 @@ fn cursor_paging_reaches_the_end_with_positions() {
     let c = client(&store, false);
     let mut pages_seen = 0;
     let found = rt()
-        .block_on(api::shelf(&c, "trending", |f| pages_seen = f.pages))
+        .block_on(api::shelves(&c, "global", 200, |f| pages_seen = f.pages))
         .unwrap();
     let expected = store.shelf_ids("trending");
     assert_eq!(expected.len(), 106);
-    let got: Vec<String> = found
+    let trending: Vec<_> = found
         .entries
         .iter()
-        .map(|e| e.gpt_id.clone().unwrap())
+        .filter(|e| e.shelf_id == "trending")
         .collect();
+    let got: Vec<String> = trending.iter().map(|e| e.gpt_id.clone().unwrap()).collect();
     assert_eq!(got, expected);
-    let positions: Vec<u32> = found.entries.iter().map(|e| e.position).collect();
+    let positions: Vec<u32> = trending.iter().map(|e| e.position).collect();
     assert_eq!(positions, (1..=106).collect::<Vec<u32>>());
-    assert_eq!(found.pages, 106usize.div_ceil(api::SHELF_PAGE));
+    // The front, then each shelf's pages after the front's six.
+    let shelves = store.shelf_count();
+    let pages_per_shelf = 100usize.div_ceil(api::SHELF_PAGE);
+    assert_eq!(found.pages, 1 + shelves * pages_per_shelf);
     assert_eq!(pages_seen, found.pages);
-    assert_eq!(found.gpts.len(), 106);
+    assert!(
+        store.hits()[1].path.contains("cursor=6"),
+        "a shelf continues from the front's cursor: {}",
+        store.hits()[1].path
+    );
 }
 
 #[test]
@@ -199,7 +210,7 @@ fn the_token_goes_only_to_the_backend_and_never_into_output() {
     let c = client(&store, true);
     let rt = rt();
     rt.block_on(api::gpt(&c, "g-kZ0eYXlJe")).unwrap();
-    rt.block_on(api::store_front(&c)).unwrap();
+    rt.block_on(api::store_front(&c, "global")).unwrap();
     let found = rt
         .block_on(api::author_gpts(
             &c,
@@ -322,41 +333,128 @@ fn live_gpt_from_the_command_line_against_the_snapshot() {
     assert_eq!(stderr(&o).trim(), "gptscope: this GPT is no longer public");
 }
 
-/// Runs gptscope with `args` and kills it once its refresh checkpoint's `field` reaches `at`;
-/// returns the field's value then.
-fn kill_at_checkpoint(
+/// Runs gptscope with `args` and kills it (SIGKILL) once its spool holds `at` whole answers;
+/// returns the requests those answers answered, as [`request_key`]s.
+fn kill_after_answers(
     db: &std::path::Path,
     args: &[&str],
     kind: &str,
-    field: &str,
-    at: u64,
-) -> usize {
-    let checkpoint =
-        std::path::PathBuf::from(format!("{}.refresh-{kind}/checkpoint.json", db.display()));
+    at: usize,
+    envs: &[(&str, &str)],
+) -> Vec<String> {
     let mut child = bin()
         .arg("--db")
         .arg(db)
         .args(args)
+        .envs(envs.iter().copied())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    let reached = loop {
-        let n = std::fs::read(&checkpoint)
-            .ok()
-            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-            .and_then(|v| v[field].as_u64())
-            .unwrap_or(0);
-        if n >= at {
-            break n;
-        }
+    while spooled(db, kind).len() < at {
         assert!(std::time::Instant::now() < deadline, "no progress");
-        std::thread::sleep(Duration::from_millis(10));
-    };
+        std::thread::sleep(Duration::from_millis(2));
+    }
     child.kill().unwrap();
     child.wait().unwrap();
-    reached as usize
+    spooled(db, kind)
+}
+
+/// The requests a refresh's spool holds the answers of (whole lines only).
+fn spooled(db: &std::path::Path, kind: &str) -> Vec<String> {
+    let path = format!("{}.refresh-{kind}/answers.jsonl", db.display());
+    let text = std::fs::read(path).unwrap_or_default();
+    let text = String::from_utf8_lossy(&text);
+    let whole = text.rsplit_once('\n').map_or("", |(w, _)| w);
+    whole
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["gptscope_fetch"]["status"] != "cut")
+        .map(|v| {
+            let h = &v["gptscope_fetch"];
+            format!(
+                "{} {} {}",
+                h["req"].as_str().unwrap_or("gpt"),
+                h["key"].as_str().or(h["id"].as_str()).unwrap_or(""),
+                h["cursor"].as_str().unwrap_or("-")
+            )
+        })
+        .collect()
+}
+
+/// A request the mock saw, as the spool names it: `shelf trending 6`, `gpt g-… -`,
+/// `author user-… -`, `search word 10`, `front global -`.
+fn request_key(path: &str) -> String {
+    let (p, q) = path.split_once('?').unwrap_or((path, ""));
+    let param = |name: &str| {
+        q.split('&')
+            .filter_map(|kv| kv.split_once('='))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_owned())
+    };
+    let cursor = param("cursor").unwrap_or_else(|| "-".to_owned());
+    let seg: Vec<&str> = p.trim_matches('/').split('/').collect();
+    match seg.as_slice() {
+        [_, "gizmos", "discovery"] => format!("front {} -", param("locale").unwrap_or_default()),
+        [_, "gizmos", "discovery", shelf] => format!("shelf {shelf} {cursor}"),
+        [_, "gizmos", "search"] => format!("search {} {cursor}", param("q").unwrap_or_default()),
+        [_, "gizmo_creators", user, "gizmos"] => format!("author {user} {cursor}"),
+        [_, "gizmos", id] => format!("gpt {id} -"),
+        other => other.join("/"),
+    }
+}
+
+/// Kills a refresh at several moments (the first run starting over unless `resumed`),
+/// resumes it each time, and checks that no request whose answer was spooled is asked again;
+/// returns the finishing run's summary.
+fn kill_and_resume_asks_nothing_twice(
+    store: &MockStore,
+    db: &std::path::Path,
+    args: &[&str],
+    kind: &str,
+    kills: &[usize],
+    envs: &[(&str, &str)],
+) -> serde_json::Value {
+    let mut answered: Vec<String> = spooled(db, kind);
+    for (i, at) in kills.iter().enumerate() {
+        let mut a: Vec<&str> = args.to_vec();
+        if i > 0 || !answered.is_empty() {
+            a.push("--resume");
+        }
+        let before = store.hits().len();
+        let now = kill_after_answers(db, &a, kind, *at, envs);
+        let asked: Vec<String> = store.hits()[before..]
+            .iter()
+            .map(|h| request_key(&h.path))
+            .collect();
+        for k in &asked {
+            assert!(
+                !answered.contains(k),
+                "{k} was answered before the kill, and asked again"
+            );
+        }
+        answered = now;
+    }
+    let before = store.hits().len();
+    let mut a: Vec<&str> = args.to_vec();
+    a.extend(["--resume", "--json"]);
+    let o = bin()
+        .arg("--db")
+        .arg(db)
+        .args(&a)
+        .envs(envs.iter().copied())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    for h in &store.hits()[before..] {
+        let k = request_key(&h.path);
+        assert!(
+            !answered.contains(&k),
+            "{k} was answered before the kill, and asked again"
+        );
+    }
+    serde_json::from_slice(&o.stdout).unwrap()
 }
 
 /// `refresh --base-url URL --rate 0` followed by `rest`.
@@ -450,55 +548,27 @@ fn a_killed_refresh_leaves_no_snapshot_and_resumes_without_refetching() {
         ..MockConfig::default()
     });
     let (_dir, db) = temp_db();
-    // Killed once a few pages are checkpointed.
-    kill_at_checkpoint(
-        &db,
-        &[
-            "refresh",
-            "--base-url",
-            &store.url(),
-            "--rate",
-            "8",
-            "shelves",
-        ],
-        "shelves",
-        "pages",
-        4,
-    );
+    let url = store.url();
+    let args = ["refresh", "--base-url", &url, "--rate", "40", "shelves"];
+    // Killed once a few answers are spooled: no snapshot, but one to resume.
+    kill_after_answers(&db, &args, "shelves", 4, &[]);
     assert_eq!(
         snapshot_count(&db),
         1,
         "a killed refresh leaves no snapshot"
     );
-    // …but the snapshot list says there is one to resume, and how.
     let listed = run_json(&db, &["snapshots", "--json", "--resumable"]);
     let resumable = listed.as_array().unwrap();
     assert_eq!(resumable.len(), 1, "{listed}");
     assert_eq!(resumable[0]["resume"], "gptscope refresh shelves --resume");
-    assert!(resumable[0]["gpts"].as_u64().unwrap() > 0, "{listed}");
     let text = stdout(&run(&db, &["snapshots"]));
     assert!(
         text.contains("resumable") && text.contains("refresh shelves --resume"),
         "{text}"
     );
-    let first: Vec<String> = store.hits().iter().map(|h| h.path.clone()).collect();
-    let cut = first.len();
-
-    let s = run_json(
-        &db,
-        &refresh_args(&store.url(), &["shelves", "--resume", "--json"]),
-    );
-    assert!(s["resumed_pages"].as_u64().unwrap() >= 4);
-    let second: Vec<String> = store.hits()[cut..].iter().map(|h| h.path.clone()).collect();
-    assert!(
-        !second
-            .iter()
-            .any(|p| p.starts_with("/public-api/gizmos/discovery?")),
-        "the store front is not fetched again"
-    );
-    // At most the page in flight when it was killed is fetched twice.
-    let again = second.iter().filter(|p| first.contains(p)).count();
-    assert!(again <= 1, "{again} pages fetched again: {second:?}");
+    // Killed again at other moments, resumed each time: nothing answered is asked again.
+    let s = kill_and_resume_asks_nothing_twice(&store, &db, &args, "shelves", &[9, 17], &[]);
+    assert!(s["resumed_pages"].as_u64().unwrap() >= 17, "{s}");
     // And the snapshot is whole: every shelf to its end.
     let conn = rusqlite::Connection::open(&db).unwrap();
     let n: i64 = conn
@@ -509,6 +579,9 @@ fn a_killed_refresh_leaves_no_snapshot_and_resumes_without_refetching() {
         )
         .unwrap();
     assert_eq!(n as usize, store.shelf_ids("trending").len());
+    // None to resume now, and it says so.
+    let text = stdout(&run(&db, &["snapshots", "--resumable"]));
+    assert!(text.contains("no unfinished refresh"), "{text}");
 }
 
 #[test]
@@ -559,7 +632,7 @@ fn a_details_refresh_records_gone_and_stale_gpts_and_resumes() {
     assert_eq!(n as usize, total, "nothing vanished by accident");
     let text = stdout(&run(&db, &["show", "g-bo0FiWLY7"]));
     assert!(
-        text.contains(" stale: the store failed (HTTP 500)"),
+        text.contains(" stale: the store failed (HTTP 500 Internal Server Error)"),
         "{text}"
     );
     assert!(
@@ -568,9 +641,10 @@ fn a_details_refresh_records_gone_and_stale_gpts_and_resumes() {
     );
     drop(conn);
 
-    // Killed part-way, then resumed: what was checkpointed is not fetched again.
+    // Killed at several moments, resumed each time: no GPT answered is asked again.
     store.clear_faults();
-    let done_at_kill = kill_at_checkpoint(
+    let s = kill_and_resume_asks_nothing_twice(
+        &store,
         &db,
         &[
             "refresh",
@@ -583,24 +657,10 @@ fn a_details_refresh_records_gone_and_stale_gpts_and_resumes() {
             "2",
         ],
         "details",
-        "next",
-        1,
-    );
-    assert_eq!(snapshot_count(&db), 3);
-    let cut = store.hits().len();
-    let s = run_json(
-        &db,
-        &refresh_args(
-            &url,
-            &["details", "--from-snapshot", "2", "--resume", "--json"],
-        ),
+        &[1, 40, 150],
+        &[],
     );
     assert_eq!(s["snapshot"], 4);
-    let again = store.hits().len() - cut;
-    assert!(
-        again <= total - done_at_kill,
-        "{again} requests after resuming; {done_at_kill} of {total} were done"
-    );
     assert_eq!(s["fetched"].as_u64().unwrap() as usize, total);
 }
 
@@ -747,4 +807,162 @@ fn live_settings_and_token_from_the_config_file() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("127.0.0.1:9"), "{}", stderr(&o));
     assert!(!stderr(&o).contains(SECRET));
+}
+
+/// Every shelf's positions in a snapshot: shelf → [(position, GPT id)].
+fn positions(
+    db: &std::path::Path,
+    snapshot: i64,
+) -> std::collections::BTreeMap<String, Vec<(u32, String)>> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut st = conn
+        .prepare(
+            "SELECT shelf_id, position, gpt_id FROM shelf_entry WHERE snapshot_id = ?1
+             ORDER BY shelf_id, position",
+        )
+        .unwrap();
+    let mut out: std::collections::BTreeMap<String, Vec<(u32, String)>> = Default::default();
+    for row in st
+        .query_map([snapshot], |r| {
+            Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?))
+        })
+        .unwrap()
+    {
+        let (shelf, pos, id) = row.unwrap();
+        out.entry(shelf).or_default().push((pos, id));
+    }
+    out
+}
+
+/// The real day served back as the store answered it: `refresh shelves`, `live shelves` and
+/// the import of the saved files give every shelf the same positions.
+#[test]
+fn a_saved_day_gives_the_same_positions_by_every_path() {
+    let day = fixture("gptstore_2024-01-31_global");
+    let store = MockStore::replay(&day, MockConfig::default(), 0).unwrap();
+    let (_dir, db) = temp_db();
+    let imported = run_json(&db, &["import", day.to_str().unwrap(), "--json"]);
+    let refreshed = run_json(&db, &refresh_args(&store.url(), &["shelves", "--json"]));
+    let (a, b) = (
+        imported["snapshot"].as_i64().unwrap(),
+        refreshed["snapshot"].as_i64().unwrap(),
+    );
+    let by_import = positions(&db, a);
+    assert_eq!(by_import["writing"][0].0, 1);
+    assert_eq!(by_import["writing"].len(), 16);
+    assert_eq!(positions(&db, b), by_import, "refresh shelves = import");
+    // featured's page says cursor "16": asked, and the empty answer past the saved pages ends it.
+    assert!(
+        store
+            .hits()
+            .iter()
+            .any(|h| h.path.contains("/discovery/featured?cursor=16"))
+    );
+    assert!(
+        refreshed["incomplete"].as_array().unwrap().is_empty(),
+        "{refreshed}"
+    );
+    // live shelves: the same positions, printed.
+    let live = run_json(
+        &db,
+        &[
+            "live",
+            "--base-url",
+            &store.url(),
+            "--rate",
+            "0",
+            "shelves",
+            "--json",
+        ],
+    );
+    let mut by_live: std::collections::BTreeMap<String, Vec<(u32, String)>> = Default::default();
+    for s in live.as_array().unwrap() {
+        let gpts = s["gpts"].as_array().unwrap();
+        let list = gpts
+            .iter()
+            .map(|g| {
+                (
+                    g[0].as_u64().unwrap() as u32,
+                    g[1]["id"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        by_live.insert(s["id"].as_str().unwrap().to_owned(), list);
+    }
+    assert_eq!(by_live, by_import, "live shelves = import");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let locale: String = conn
+        .query_row(
+            &format!("SELECT locale FROM snapshot WHERE id = {b}"),
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(locale, "global");
+}
+
+/// A shelf that answers 500 every time (as dalle did for months in 2024): the refresh goes on,
+/// keeps the shelf's front positions, and names it, in its summary and the snapshot list.
+#[test]
+fn a_refresh_survives_a_shelf_that_always_fails_and_names_it() {
+    let store = mock(MockConfig {
+        extra_per_shelf: 30,
+        ..MockConfig::default()
+    });
+    store.fault(rule(Fault::Status(500), "/discovery/dalle", None));
+    let (_dir, db) = temp_db();
+    let url = store.url();
+    let o = run(&db, &refresh_args(&url, &["--retries", "1", "shelves"]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains("9 of 10 shelves; dalle: 500 Internal Server Error"),
+        "{text}"
+    );
+    let listed = stdout(&run(&db, &["snapshots"]));
+    assert!(
+        listed.contains("9 of 10 shelves; dalle: 500 Internal Server Error"),
+        "{listed}"
+    );
+    let json = run_json(&db, &["snapshots", "--json"]);
+    assert_eq!(
+        json[1]["shelves_incomplete"],
+        "9 of 10 shelves; dalle: 500 Internal Server Error"
+    );
+    let by = positions(&db, 2);
+    assert_eq!(by["dalle"].len(), 6, "the front's positions are kept");
+    assert_eq!(by["trending"].len(), store.shelf_ids("trending").len());
+    // The shelf was tried twice (one retry), not for ever.
+    let tries = store
+        .hits()
+        .iter()
+        .filter(|h| h.path.contains("/discovery/dalle"))
+        .count();
+    assert_eq!(tries, 2);
+}
+
+/// Bad shelves: a page repeating an earlier GPT keeps its first position; a cursor that never
+/// ends is cut at the page cap, said; a store front that fails is fatal (nothing fetched).
+#[test]
+fn odd_shelves_are_cut_and_said() {
+    let store = mock(MockConfig {
+        extra_per_shelf: 200,
+        ..MockConfig::default()
+    });
+    let (_dir, db) = temp_db();
+    let s = run_json(
+        &db,
+        &refresh_args(&store.url(), &["shelves", "--max-pages", "2", "--json"]),
+    );
+    let incomplete = s["incomplete"].as_array().unwrap();
+    assert_eq!(incomplete.len(), 10, "{s}");
+    assert!(
+        incomplete[0]["why"]
+            .as_str()
+            .unwrap()
+            .contains("stopped after 2 pages (the page cap)"),
+        "{s}"
+    );
+    let by = positions(&db, 2);
+    assert_eq!(by["trending"].len(), 6 + 2 * api::SHELF_PAGE);
 }

@@ -73,8 +73,18 @@ pub enum LiveCommand {
         #[arg(long)]
         json: bool,
     },
-    /// The store front now: every shelf and who is on it
+    /// The store front now and every shelf paged to its end, numbered as a refresh numbers
+    /// them (the front's items first, then each shelf's pages)
     Shelves {
+        /// Only the store front's first items of each shelf (one request)
+        #[arg(long)]
+        front: bool,
+        /// The store front's locale
+        #[arg(long, default_value = "global")]
+        locale: String,
+        /// Pages of one shelf asked for at most
+        #[arg(long, default_value_t = crate::live::api::MAX_PAGES_DEFAULT)]
+        max_pages: usize,
         #[arg(long)]
         json: bool,
     },
@@ -122,6 +132,9 @@ struct AuthorOut {
 struct ShelfOut {
     id: String,
     title: Option<String>,
+    /// Why the shelf was not paged to its end (`failed: 500 Internal Server Error`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    outcome: Option<String>,
     gpts: Vec<(u32, ListedGpt)>,
 }
 
@@ -231,8 +244,17 @@ pub fn run(
             }
             Ok(())
         }
-        LiveCommand::Shelves { json } => {
-            let found = rt.block_on(api::store_front(&client))?;
+        LiveCommand::Shelves {
+            front,
+            locale,
+            max_pages,
+            json,
+        } => {
+            let found = if front {
+                rt.block_on(api::store_front(&client, &locale))?
+            } else {
+                rt.block_on(api::shelves(&client, &locale, max_pages, |_| {}))?
+            };
             let on_shelves: Vec<String> = found
                 .entries
                 .iter()
@@ -248,9 +270,13 @@ pub fn run(
             for s in &shelves {
                 writeln!(
                     out,
-                    "{} ({})",
+                    "{} ({}){}",
                     text::line(s.title.as_deref().unwrap_or(&s.id)),
-                    s.id
+                    s.id,
+                    match &s.outcome {
+                        Some(why) => format!("  [{}]", text::line(why)),
+                        None => String::new(),
+                    }
                 )?;
                 for (pos, g) in &s.gpts {
                     writeln!(
@@ -287,6 +313,10 @@ fn shelves_of(found: &Found, known: &HashSet<String>) -> Vec<ShelfOut> {
         .map(|s| ShelfOut {
             id: s.id.clone(),
             title: s.title.clone(),
+            outcome: s.outcome.as_ref().map(|o| {
+                let (status, why) = o.parts();
+                format!("{status}: {why}")
+            }),
             gpts: found
                 .entries
                 .iter()
@@ -316,6 +346,12 @@ pub enum RefreshCommand {
     /// The store front and every shelf paged to its end, as a new snapshot of exactly the GPTs
     /// on the shelves, with their positions
     Shelves {
+        /// The store front's locale
+        #[arg(long, default_value = "global")]
+        locale: String,
+        /// Pages of one shelf asked for at most (a cursor that never ends is cut there, said)
+        #[arg(long, default_value_t = crate::live::api::MAX_PAGES_DEFAULT)]
+        max_pages: usize,
         #[command(flatten)]
         common: RefreshArgs,
     },
@@ -347,6 +383,97 @@ pub enum RefreshCommand {
         #[command(flatten)]
         common: RefreshArgs,
     },
+    /// The whole store by snowball (needs GPTSCOPE_TOKEN): the seeds, then every author met
+    /// and their GPTs, then the authors those reveal, plus search terms; each list asked once
+    Crawl {
+        /// Where to start: front, snapshot:ID (its authors) or authors:FILE (one user id a line)
+        #[arg(long, default_value = "front", value_name = "SEED")]
+        seed: String,
+        /// Search terms from a file, one a line
+        #[arg(long, value_name = "FILE", conflicts_with = "common_words")]
+        terms: Option<std::path::PathBuf>,
+        /// Search the N most common words of GPT names and descriptions (bundled list)
+        #[arg(long, value_name = "N")]
+        common_words: Option<usize>,
+        /// Stop once this many requests are answered
+        #[arg(long, value_name = "N")]
+        max_requests: Option<u64>,
+        /// Stop once this many distinct GPTs are found
+        #[arg(long, value_name = "N")]
+        max_gpts: Option<u64>,
+        /// Stop after this long: 90s, 30m, 2h
+        #[arg(long, value_name = "DURATION")]
+        until: Option<String>,
+        /// The store front's locale (for --seed front)
+        #[arg(long, default_value = "global")]
+        locale: String,
+        #[command(flatten)]
+        common: RefreshArgs,
+    },
+}
+
+/// `90s`, `30m`, `2h`, `1d` (a bare number is seconds).
+fn parse_duration(s: &str) -> anyhow::Result<std::time::Duration> {
+    let t = s.trim();
+    let (num, unit) = t.split_at(
+        t.find(|c: char| !c.is_ascii_digit() && c != '.')
+            .unwrap_or(t.len()),
+    );
+    let n: f64 = num
+        .parse()
+        .map_err(|_| anyhow::anyhow!("--until {s:?}: expected a duration like 90s, 30m, 2h"))?;
+    let secs = match unit {
+        "" | "s" => n,
+        "m" | "min" => n * 60.0,
+        "h" => n * 3600.0,
+        "d" => n * 86_400.0,
+        _ => anyhow::bail!("--until {s:?}: the unit is s, m, h or d"),
+    };
+    Ok(std::time::Duration::from_secs_f64(secs))
+}
+
+/// The crawl a command line asks for: seeds resolved (a snapshot's authors, a file's).
+#[allow(clippy::too_many_arguments)]
+fn crawl_plan(
+    db: &crate::store::Db,
+    seed: &str,
+    terms: Option<&std::path::Path>,
+    common_words: Option<usize>,
+    max_requests: Option<u64>,
+    max_gpts: Option<u64>,
+    until: Option<&str>,
+    locale: String,
+) -> anyhow::Result<crate::live::refresh::CrawlPlan> {
+    use crate::live::refresh::{CrawlPlan, Seed};
+    let mut plan = CrawlPlan {
+        locale,
+        max_requests,
+        max_gpts,
+        until: until.map(parse_duration).transpose()?,
+        ..CrawlPlan::default()
+    };
+    match Seed::parse(seed).map_err(anyhow::Error::msg)? {
+        Seed::Front => plan.front = true,
+        Seed::Snapshot(id) => {
+            let snap = query::snapshot(db, Some(id))?;
+            plan.authors = query::author_ids(db, snap.id)?;
+        }
+        Seed::Authors(file) => {
+            plan.authors = read_terms(&file).map_err(|e| {
+                anyhow::anyhow!("{}", e.to_string().replace("search terms", "authors"))
+            })?;
+        }
+    }
+    plan.terms = match (terms, common_words) {
+        (Some(f), _) => read_terms(f)?,
+        (None, Some(n)) => crate::assets::common_words()
+            .into_iter()
+            .take(n)
+            .map(str::to_owned)
+            .collect(),
+        (None, None) => Vec::new(),
+    };
+    Ok(plan)
 }
 
 /// Search terms from a file: one a line, blank lines and `#` comments skipped.
@@ -433,7 +560,33 @@ pub fn refresh(
     }
     let mut carry: Option<refresh::CarryForward> = None;
     let (plan, args) = match cmd {
-        RefreshCommand::Shelves { common } => (Plan::Shelves, common),
+        RefreshCommand::Shelves {
+            locale,
+            max_pages,
+            common,
+        } => (Plan::Shelves { locale, max_pages }, common),
+        RefreshCommand::Crawl {
+            seed,
+            terms,
+            common_words,
+            max_requests,
+            max_gpts,
+            until,
+            locale,
+            common,
+        } => {
+            let plan = crawl_plan(
+                &db,
+                &seed,
+                terms.as_deref(),
+                common_words,
+                max_requests,
+                max_gpts,
+                until.as_deref(),
+                locale,
+            )?;
+            (Plan::Crawl(Arc::new(plan)), common)
+        }
         RefreshCommand::Author { user_id, common } => (Plan::Author(user_id), common),
         RefreshCommand::Search { terms, common } => {
             (Plan::Search(Arc::new(read_terms(&terms)?)), common)
@@ -488,7 +641,19 @@ pub fn refresh(
         move |p: &refresh::Progress| {
             bar.set_length(p.total);
             bar.set_position(p.done);
-            bar.set_message(format!("{plan}: {} GPTs, {:.0}/s", p.gpts, p.rate()));
+            let mut msg = format!(
+                "{plan}: {} requests, {} GPTs, {:.0}/s",
+                p.requests,
+                p.gpts,
+                p.rate()
+            );
+            if p.queued > 0 {
+                msg.push_str(&format!(", {} lists queued", p.queued));
+            }
+            if let Some(left) = &p.budget_left {
+                msg.push_str(&format!(", budget left: {left}"));
+            }
+            bar.set_message(msg);
         }
     };
     let fetched = rt.block_on(async {
@@ -530,7 +695,7 @@ pub fn refresh(
         text::line(&summary.label),
         summary.fetched,
         match plan {
-            Plan::Shelves => format!(" from {} shelves", summary.shelves),
+            Plan::Shelves { .. } => format!(" from {} shelves", summary.shelves),
             Plan::Search(_) => format!(" for {} search terms", summary.shelves),
             _ => String::new(),
         },
@@ -545,10 +710,32 @@ pub fn refresh(
         summary.requests,
         summary.retries,
         if summary.resumed_pages > 0 {
-            format!(", {} pages from the earlier run", summary.resumed_pages)
+            format!(", {} answers from the earlier run", summary.resumed_pages)
         } else {
             String::new()
         }
     )?;
+    let what = match plan {
+        Plan::Shelves { .. } => "shelves",
+        Plan::Search(_) => "search terms",
+        _ => "lists",
+    };
+    if let Some(line) = summary.incomplete_line(what) {
+        writeln!(out, "{}", text::line(&line))?;
+    }
+    if let Some(c) = &summary.crawl {
+        writeln!(
+            out,
+            "crawl: {} authors met, {} listed, {} terms searched, {} lists failed{}",
+            c.authors_met,
+            c.authors_listed,
+            c.terms_searched,
+            c.lists_failed,
+            match &c.stopped_by {
+                Some(why) => format!("; stopped: {why}, {} lists left", c.lists_left),
+                None => String::new(),
+            }
+        )?;
+    }
     Ok(())
 }

@@ -452,6 +452,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             match (args.json, args.resumable) {
                 (true, true) => output::json(out, &unfinished),
                 (true, false) => output::json(out, &snaps),
+                (false, true) if unfinished.is_empty() => {
+                    writeln!(out, "no unfinished refresh to resume")?;
+                    Ok(())
+                }
                 (false, true) => output::snapshots(out, &[], &unfinished),
                 (false, false) => output::snapshots(out, &snaps, &unfinished),
             }
@@ -818,6 +822,7 @@ fn cmd_import(global: &GlobalArgs, args: ImportArgs, out: &mut dyn Write) -> any
         strict: args.strict,
         taken_at,
         rules: Some(signal_rules(global)?),
+        locale: None,
     };
     let bar = ProgressBar::new(std::io::stderr().is_terminal());
     let result = import::import(&mut db, &inputs, &opts, &|p| bar.update(p));
@@ -863,6 +868,7 @@ fn import_by_date(
             strict: args.strict,
             taken_at: Some(at),
             rules: Some(signal_rules(global)?),
+            locale: None,
         };
         let report = import::import(&mut db, &inputs, &opts, &|_| {}).map_err(|e| match e {
             ImportError::Store(StoreError::Invalid(msg)) => anyhow::anyhow!("{date}: {msg}"),

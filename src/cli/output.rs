@@ -54,6 +54,9 @@ pub fn snapshots(
             text::line(&s.label)
         )?;
         writeln!(out, "{:>48}{}", "", text::line(&s.source))?;
+        if let Some(incomplete) = &s.shelves_incomplete {
+            writeln!(out, "{:>48}{}", "", text::line(incomplete))?;
+        }
     }
     for u in unfinished {
         writeln!(

@@ -1,15 +1,19 @@
-//! The store's endpoints (DESIGN §3), fetched with [`Client`] and parsed by the import parsers
-//! (one code path: a live answer is read exactly like the same answer saved to a file). Paged
-//! endpoints are followed to their end; shelf positions come from the offsets we asked for.
+//! The store's endpoints, fetched with [`Client`] and parsed by the import parsers (one code
+//! path: a live answer is read exactly like the same answer saved to a file). Paged endpoints
+//! are followed by a [`Walk`] (the cursor is passed back, never counted; a page cap, a repeated
+//! cursor and pages of nothing new stop it, said); shelf positions come from the one shelf rule
+//! ([`crate::store::shelves`]), not from cursors.
 
 use super::client::{Client, LiveError};
 use crate::store::GptRecord;
-use crate::store::parse::{Collected, ShelfEntry, ShelfInfo, parse_top_value};
+use crate::store::parse::{Collected, ShelfEntry, ShelfInfo, ShelfOutcome, parse_top_value};
+use crate::store::shelves::ShelfOrder;
+use rustc_hash::FxHashSet;
 use serde::Deserialize;
 
 /// Items asked for per page of a shelf.
 pub const SHELF_PAGE: usize = 24;
-/// Pages followed at most (a cursor that never ends is a store bug, not a reason to loop).
+/// Pages of an author's GPTs or of search results followed at most.
 pub const MAX_PAGES: usize = 10_000;
 
 /// One GPT as the store shows it now.
@@ -71,6 +75,11 @@ fn next_cursor(body: &[u8]) -> Option<String> {
         .and_then(|l| l.cursor)
         .or_else(|| o.hits.and_then(|h| h.cursor))
         .or(o.cursor)?;
+    cursor_text(c)
+}
+
+/// A cursor as the text to send back: a string or a number, never read as a position.
+fn cursor_text(c: serde_json::Value) -> Option<String> {
     match c {
         serde_json::Value::String(s) if !s.is_empty() => Some(s),
         serde_json::Value::Number(n) => Some(n.to_string()),
@@ -121,35 +130,66 @@ pub async fn gpt(client: &Client, id: &str) -> Result<LiveGpt, LiveError> {
     Ok(gpts.swap_remove(at))
 }
 
-/// One page of a paged endpoint: what it held (shelf positions from `offset`, where the page
-/// starts) and the cursor of the next page.
+/// One answer of a paged endpoint: its bytes (spooled as they came), what it held, and the
+/// cursor of the next page (opaque: passed back, never counted).
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub body: Vec<u8>,
+    pub found: Found,
+    pub next: Option<String>,
+    pub fetched_at: i64,
+}
+
+impl Page {
+    /// The GPT ids it held, in order.
+    pub fn ids(&self) -> Vec<String> {
+        self.found
+            .gpts
+            .iter()
+            .map(|g| g.record.id.clone())
+            .collect()
+    }
+
+    /// The distinct authors of its GPTs, in order of first appearance.
+    pub fn authors(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for g in &self.found.gpts {
+            if let Some(u) = &g.record.author.user_id
+                && !out.contains(u)
+            {
+                out.push(u.clone());
+            }
+        }
+        out
+    }
+}
+
 async fn fetch_page(
     client: &Client,
     path: &str,
     what: &str,
     not_found: &str,
-    offset: usize,
-) -> Result<(Found, Option<String>), LiveError> {
+) -> Result<Page, LiveError> {
     let body = client.get(path, not_found).await?;
     let fetched_at = crate::time::now();
     let mut found = parse(&body, what)?;
-    // Positions from the offset we asked for (the last page's cursor is null).
-    for (i, e) in found.entries.iter_mut().enumerate() {
-        e.position = u32::try_from(offset + i + 1).unwrap_or(u32::MAX);
-    }
     let next = next_cursor(&body);
-    let page = Found {
+    let found = Found {
         shelves: std::mem::take(&mut found.shelves),
         entries: std::mem::take(&mut found.entries),
         gpts: gpts_of(found, fetched_at),
         pages: 1,
     };
-    Ok((page, next))
+    Ok(Page {
+        body,
+        found,
+        next,
+        fetched_at,
+    })
 }
 
-/// A GPT's "about" answer (`/backend-api/gizmos/{id}/about`, needs a token): about blocks and
-/// the rating histogram, kept as the store sent them (checked to be JSON) — no importer reads
-/// this shape yet.
+/// A GPT's "about" answer (`/backend-api/gizmos/{id}/about`, needs a token), as the store sent it
+/// (checked to be JSON).
 pub async fn about(client: &Client, id: &str) -> Result<serde_json::Value, LiveError> {
     let path = format!("/backend-api/gizmos/{}/about", encode(id));
     let body = client.get(&path, "this GPT is no longer public").await?;
@@ -163,92 +203,259 @@ pub async fn about(client: &Client, id: &str) -> Result<serde_json::Value, LiveE
     })
 }
 
-/// Follows a paged endpoint to its end; `page(cursor)` makes the path of a page.
-async fn paged(
-    client: &Client,
-    what: &str,
-    not_found: &str,
-    page: impl Fn(Option<&str>) -> String,
-    mut on_page: impl FnMut(&Found),
-) -> Result<Found, LiveError> {
-    let mut out = Found::default();
-    let mut cursor: Option<String> = None;
-    for _ in 0..MAX_PAGES {
-        let offset: usize = cursor.as_deref().and_then(|c| c.parse().ok()).unwrap_or(0);
-        let (mut found, next) =
-            fetch_page(client, &page(cursor.as_deref()), what, not_found, offset).await?;
-        let n = found.gpts.len();
-        out.pages += 1;
-        out.entries.append(&mut found.entries);
-        for s in found.shelves.drain(..) {
-            if !out.shelves.iter().any(|x| x.id == s.id) {
-                out.shelves.push(s);
-            }
-        }
-        out.gpts.append(&mut found.gpts);
-        on_page(&out);
-        match next {
-            Some(next) if n > 0 && Some(&next) != cursor.as_ref() => cursor = Some(next),
-            _ => break,
+/// Pages of one list asked for at most, by default (a cursor that never ends is a store bug,
+/// not a reason to loop).
+pub const MAX_PAGES_DEFAULT: usize = 200;
+/// Pages in a row that bring no GPT not already seen before a list is taken as ended.
+const EMPTY_RUN: u32 = 3;
+
+/// Where the paging of one list (a shelf, an author's GPTs, a search term) stands: the next
+/// cursor to ask for, or how it ended. The same walk drives `live`, `refresh` and a resumed
+/// refresh (which replays the answers it has through [`Walk::answered`]).
+#[derive(Debug, Clone)]
+pub struct Walk {
+    pub state: WalkState,
+    pub pages: usize,
+    max_pages: usize,
+    cursors: FxHashSet<String>,
+    seen: FxHashSet<String>,
+    empty_run: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WalkState {
+    /// Ask for this page next (none: the first page, without a cursor).
+    Next(Option<String>),
+    Done,
+    /// Stopped before the end, and why.
+    Cut(String),
+    /// The store failed on it after every retry.
+    Failed(String),
+}
+
+impl Walk {
+    /// A list whose first page is asked with `first` (a shelf: the store front's cursor).
+    pub fn new(first: Option<String>, max_pages: usize) -> Walk {
+        Walk {
+            state: WalkState::Next(first),
+            pages: 0,
+            max_pages: max_pages.max(1),
+            cursors: FxHashSet::default(),
+            seen: FxHashSet::default(),
+            empty_run: 0,
         }
     }
-    Ok(out)
+
+    /// A shelf of the store front: continued from the front's cursor, or already whole when
+    /// the front said there is no more.
+    pub fn shelf(front_cursor: Option<String>, max_pages: usize) -> Walk {
+        let mut w = Walk::new(None, max_pages);
+        w.state = match front_cursor {
+            Some(c) => WalkState::Next(Some(c)),
+            None => WalkState::Done,
+        };
+        w
+    }
+
+    /// The cursor to ask for next (`Some(None)`: the first page), none when the list is over.
+    pub fn next(&self) -> Option<Option<&str>> {
+        match &self.state {
+            WalkState::Next(c) => Some(c.as_deref()),
+            _ => None,
+        }
+    }
+
+    /// Notes GPTs already known on this list (the front's, for a shelf).
+    pub fn saw(&mut self, ids: &[String]) {
+        self.seen.extend(ids.iter().cloned());
+    }
+
+    /// A page answered with `ids` and the cursor `next`.
+    pub fn answered(&mut self, ids: &[String], next: Option<String>) {
+        if let WalkState::Next(Some(c)) = &self.state {
+            self.cursors.insert(c.clone());
+        }
+        self.pages += 1;
+        let fresh = ids
+            .iter()
+            .filter(|id| self.seen.insert((*id).clone()))
+            .count();
+        self.empty_run = if fresh == 0 { self.empty_run + 1 } else { 0 };
+        self.state = match next {
+            None => WalkState::Done,
+            Some(n) if self.cursors.contains(&n) => {
+                WalkState::Cut(format!("the store sent cursor {n:?} again"))
+            }
+            Some(_) if self.empty_run >= EMPTY_RUN => WalkState::Cut(format!(
+                "{EMPTY_RUN} pages in a row brought no GPT not seen before"
+            )),
+            Some(_) if self.pages >= self.max_pages => WalkState::Cut(format!(
+                "stopped after {} pages (the page cap); the store had more",
+                self.pages
+            )),
+            Some(n) => WalkState::Next(Some(n)),
+        };
+    }
+
+    pub fn failed(&mut self, e: &LiveError) {
+        self.state = WalkState::Failed(e.brief());
+    }
 }
 
-/// The store front: every shelf with its first items.
-pub async fn store_front(client: &Client) -> Result<Found, LiveError> {
-    let body = client
-        .get(
-            "/public-api/gizmos/discovery?locale=global",
-            "the store front is not there",
-        )
-        .await?;
-    let fetched_at = crate::time::now();
-    let found = parse(&body, "the store front")?;
-    let shelves = found.shelves.clone();
-    let entries = found.entries.clone();
-    Ok(Found {
-        gpts: gpts_of(found, fetched_at),
-        shelves,
-        entries,
-        pages: 1,
-    })
+/// The store front's path.
+pub fn front_path(locale: &str) -> String {
+    format!("/public-api/gizmos/discovery?locale={}", encode(locale))
 }
 
-fn shelf_path(cut: &str, cursor: Option<&str>) -> String {
-    format!(
-        "/public-api/gizmos/discovery/{}?cursor={}&limit={SHELF_PAGE}&locale=global",
-        encode(cut),
-        encode(cursor.unwrap_or("0"))
-    )
+fn shelf_path(cut: &str, cursor: Option<&str>, locale: &str) -> String {
+    let mut p = format!("/public-api/gizmos/discovery/{}?", encode(cut));
+    if let Some(c) = cursor {
+        p.push_str(&format!("cursor={}&", encode(c)));
+    }
+    p.push_str(&format!("limit={SHELF_PAGE}&locale={}", encode(locale)));
+    p
 }
 
+const NO_FRONT: &str = "the store front is not there";
 const NO_SHELF: &str = "this shelf is not in the store";
 
-/// One shelf, paged to its end.
-pub async fn shelf(
-    client: &Client,
-    cut: &str,
-    on_page: impl FnMut(&Found),
-) -> Result<Found, LiveError> {
-    paged(client, "a shelf", NO_SHELF, |c| shelf_path(cut, c), on_page).await
+/// The store front's shelves and the cursor each continues from (`list.cursor`), in order.
+pub fn front_cursors(body: &[u8]) -> Vec<(String, Option<String>)> {
+    #[derive(Deserialize)]
+    struct Info {
+        id: Option<String>,
+    }
+    #[derive(Deserialize)]
+    struct List {
+        cursor: Option<serde_json::Value>,
+    }
+    #[derive(Deserialize)]
+    struct Cut {
+        info: Option<Info>,
+        list: Option<List>,
+    }
+    #[derive(Deserialize)]
+    struct Front {
+        cuts: Vec<Cut>,
+    }
+    let Ok(front) = serde_json::from_slice::<Front>(body) else {
+        return Vec::new();
+    };
+    front
+        .cuts
+        .into_iter()
+        .filter_map(|c| {
+            let id = c.info?.id?;
+            let cursor = c.list.and_then(|l| cursor_text(l.cursor?));
+            Some((id, cursor))
+        })
+        .collect()
 }
 
-/// One page of a shelf from `cursor` (an offset), and the cursor of the next page.
+/// The store front's answer.
+pub async fn front_page(client: &Client, locale: &str) -> Result<Page, LiveError> {
+    fetch_page(client, &front_path(locale), "the store front", NO_FRONT).await
+}
+
+/// One page of a shelf.
 pub async fn shelf_page(
     client: &Client,
     cut: &str,
-    cursor: &str,
-) -> Result<(Found, Option<String>), LiveError> {
-    let offset = cursor.parse().unwrap_or(0);
+    cursor: Option<&str>,
+    locale: &str,
+) -> Result<Page, LiveError> {
     fetch_page(
         client,
-        &shelf_path(cut, Some(cursor)),
+        &shelf_path(cut, cursor, locale),
         "a shelf",
         NO_SHELF,
-        offset,
     )
     .await
+}
+
+/// The store front: every shelf with its first items, numbered by the shelf rule.
+pub async fn store_front(client: &Client, locale: &str) -> Result<Found, LiveError> {
+    let mut found = front_page(client, locale).await?.found;
+    found.number();
+    Ok(found)
+}
+
+/// The store front and every shelf paged to its end (from the front's cursor, by the one shelf
+/// rule): what `refresh shelves` would store. A shelf that fails is marked failed and the rest
+/// go on; `on_page` hears after each answer.
+pub async fn shelves(
+    client: &Client,
+    locale: &str,
+    max_pages: usize,
+    mut on_page: impl FnMut(&Found),
+) -> Result<Found, LiveError> {
+    let front = front_page(client, locale).await?;
+    let cursors = front_cursors(&front.body);
+    let mut out = front.found;
+    on_page(&out);
+    for (cut, cursor) in cursors {
+        let mut walk = Walk::shelf(cursor, max_pages);
+        let on_front: Vec<String> = out
+            .entries
+            .iter()
+            .filter(|e| e.shelf_id == cut)
+            .filter_map(|e| e.gpt_id.clone())
+            .collect();
+        walk.saw(&on_front);
+        while let Some(at) = walk.next() {
+            match shelf_page(client, &cut, at, locale).await {
+                Ok(mut page) => {
+                    walk.answered(&page.ids(), page.next.take());
+                    out.absorb(page.found);
+                    on_page(&out);
+                }
+                Err(e) if is_fatal(&e) => return Err(e),
+                Err(e) => walk.failed(&e),
+            }
+        }
+        let outcome = match walk.state {
+            WalkState::Failed(e) => Some(ShelfOutcome::Failed(e)),
+            WalkState::Cut(e) => Some(ShelfOutcome::Cut(e)),
+            _ => None,
+        };
+        if let Some(s) = out.shelves.iter_mut().find(|s| s.id == cut) {
+            s.outcome = outcome;
+        }
+    }
+    out.number();
+    Ok(out)
+}
+
+/// Errors that are the same for every request (no token, a bot wall, no network): paging stops
+/// at once on them instead of marking every list failed.
+pub fn is_fatal(e: &LiveError) -> bool {
+    matches!(
+        e,
+        LiveError::Unauthorized | LiveError::Forbidden | LiveError::Unreachable { .. }
+    )
+}
+
+impl Found {
+    /// Adds a page's GPTs, shelves and entries (entries keep their recorded order).
+    pub fn absorb(&mut self, mut page: Found) {
+        self.pages += page.pages;
+        self.entries.append(&mut page.entries);
+        for s in page.shelves.drain(..) {
+            if !self.shelves.iter().any(|x| x.id == s.id) {
+                self.shelves.push(s);
+            }
+        }
+        self.gpts.append(&mut page.gpts);
+    }
+
+    /// Gives the entries their positions by the one shelf rule ([`ShelfOrder`]).
+    pub fn number(&mut self) {
+        let mut order = ShelfOrder::default();
+        for e in self.entries.drain(..) {
+            order.push(e);
+        }
+        self.entries = order.finish().0;
+    }
 }
 
 fn author_path(user_id: &str, cursor: Option<&str>) -> String {
@@ -273,6 +480,55 @@ fn search_path(query: &str, cursor: Option<&str>) -> String {
 const NO_AUTHOR: &str = "this author is not in the store";
 const NO_SEARCH: &str = "search is not available";
 
+/// One page of an author's GPTs (needs a token).
+pub async fn author_page(
+    client: &Client,
+    user_id: &str,
+    cursor: Option<&str>,
+) -> Result<Page, LiveError> {
+    fetch_page(
+        client,
+        &author_path(user_id, cursor),
+        "an author's GPTs",
+        NO_AUTHOR,
+    )
+    .await
+}
+
+/// One page of search results (needs a token).
+pub async fn search_page(
+    client: &Client,
+    query: &str,
+    cursor: Option<&str>,
+) -> Result<Page, LiveError> {
+    fetch_page(
+        client,
+        &search_path(query, cursor),
+        "search results",
+        NO_SEARCH,
+    )
+    .await
+}
+
+/// Follows a list to its end with a [`Walk`]; a failure stops it with the error.
+async fn paged<'a, F>(
+    page: impl Fn(Option<String>) -> F,
+    mut on_page: impl FnMut(&Found),
+) -> Result<Found, LiveError>
+where
+    F: std::future::Future<Output = Result<Page, LiveError>> + 'a,
+{
+    let mut out = Found::default();
+    let mut walk = Walk::new(None, MAX_PAGES);
+    while let Some(at) = walk.next() {
+        let mut p = page(at.map(str::to_owned)).await?;
+        walk.answered(&p.ids(), p.next.take());
+        out.absorb(p.found);
+        on_page(&out);
+    }
+    Ok(out)
+}
+
 /// An author's GPTs (needs a token), paged to the end.
 pub async fn author_gpts(
     client: &Client,
@@ -280,27 +536,8 @@ pub async fn author_gpts(
     on_page: impl FnMut(&Found),
 ) -> Result<Found, LiveError> {
     paged(
-        client,
-        "an author's GPTs",
-        NO_AUTHOR,
-        |c| author_path(user_id, c),
+        |c| async move { author_page(client, user_id, c.as_deref()).await },
         on_page,
-    )
-    .await
-}
-
-/// One page of an author's GPTs, and the cursor of the next.
-pub async fn author_page(
-    client: &Client,
-    user_id: &str,
-    cursor: Option<&str>,
-) -> Result<(Found, Option<String>), LiveError> {
-    fetch_page(
-        client,
-        &author_path(user_id, cursor),
-        "an author's GPTs",
-        NO_AUTHOR,
-        0,
     )
     .await
 }
@@ -312,27 +549,8 @@ pub async fn search(
     on_page: impl FnMut(&Found),
 ) -> Result<Found, LiveError> {
     paged(
-        client,
-        "search results",
-        NO_SEARCH,
-        |c| search_path(query, c),
+        |c| async move { search_page(client, query, c.as_deref()).await },
         on_page,
-    )
-    .await
-}
-
-/// One page of search results, and the cursor of the next.
-pub async fn search_page(
-    client: &Client,
-    query: &str,
-    cursor: Option<&str>,
-) -> Result<(Found, Option<String>), LiveError> {
-    fetch_page(
-        client,
-        &search_path(query, cursor),
-        "search results",
-        NO_SEARCH,
-        0,
     )
     .await
 }

@@ -92,8 +92,13 @@ pub enum LiveError {
     NotFound(String),
     #[error("rate limited by the store; gave up after {retries} retries (HTTP 429)")]
     RateLimited { retries: u32 },
-    #[error("the store failed (HTTP {status}) {tries} times in a row")]
-    Server { status: u16, tries: u32 },
+    #[error("the store failed (HTTP {status} {detail}) {tries} times in a row")]
+    Server {
+        status: u16,
+        tries: u32,
+        /// The answer's `detail`, else the status's reason (`Internal Server Error`).
+        detail: String,
+    },
     #[error("the store did not answer within {0} s")]
     Timeout(u64),
     #[error("cannot reach {host}: {reason}")]
@@ -108,6 +113,18 @@ impl LiveError {
     /// Whether a refresh should record the GPT as gone (rather than carry it forward).
     pub fn is_not_found(&self) -> bool {
         matches!(self, LiveError::NotFound(_))
+    }
+
+    /// The error in a few words, for a list of what failed: `500 Internal Server Error`,
+    /// `404 Not Found`, `timed out after 20 s`.
+    pub fn brief(&self) -> String {
+        match self {
+            LiveError::Server { status, detail, .. } => format!("{status} {detail}"),
+            LiveError::NotFound(_) => "404 Not Found".to_owned(),
+            LiveError::RateLimited { .. } => "429 Too Many Requests".to_owned(),
+            LiveError::Timeout(s) => format!("timed out after {s} s"),
+            other => other.to_string(),
+        }
     }
 
     /// The body's first bytes, for an "unexpected" message.
@@ -299,9 +316,10 @@ impl Client {
             if retries >= self.config.max_retries {
                 return Err(match err {
                     LiveError::RateLimited { .. } => LiveError::RateLimited { retries },
-                    LiveError::Server { status, .. } => LiveError::Server {
+                    LiveError::Server { status, detail, .. } => LiveError::Server {
                         status,
                         tries: retries + 1,
+                        detail,
                     },
                     other => other,
                 });
@@ -372,8 +390,13 @@ impl Client {
             }
             500..=599 => {
                 let after = retry_after(&resp);
+                let body = resp.bytes().await.unwrap_or_default();
                 return Err(Attempt::Retry(
-                    LiveError::Server { status, tries: 1 },
+                    LiveError::Server {
+                        status,
+                        tries: 1,
+                        detail: server_detail(status, &body),
+                    },
                     after,
                 ));
             }
@@ -398,6 +421,31 @@ impl Client {
             })),
         }
     }
+}
+
+/// What a failing answer says of itself: its JSON `detail` (`{"detail":"Internal Server
+/// Error"}`), else the status's reason phrase; made safe to print.
+fn server_detail(status: u16, body: &[u8]) -> String {
+    #[derive(serde::Deserialize)]
+    struct Detail {
+        detail: String,
+    }
+    let said = serde_json::from_slice::<Detail>(body)
+        .ok()
+        .map(|d| {
+            crate::text::line(&d.detail)
+                .chars()
+                .take(80)
+                .collect::<String>()
+        })
+        .filter(|d| !d.trim().is_empty());
+    said.unwrap_or_else(|| {
+        reqwest::StatusCode::from_u16(status)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+            .unwrap_or("Server Error")
+            .to_owned()
+    })
 }
 
 /// One try's failure: final, or worth another try (after the server's wait, when it says).

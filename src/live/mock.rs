@@ -79,6 +79,11 @@ pub struct Hit {
     pub at: Instant,
     /// The `Authorization` header, as sent.
     pub authorization: Option<String>,
+    /// Every header as sent (name lowercased), for checking a browser session.
+    pub headers: Vec<(String, String)>,
+    /// Status answered; 0 until the whole answer was written (a request cut off by the
+    /// client's death stays 0).
+    pub status: u16,
 }
 
 #[derive(Debug, Clone)]
@@ -89,6 +94,10 @@ pub struct MockConfig {
     pub extra_per_shelf: usize,
     /// GPTs listed per page of an author's GPTs and of search.
     pub list_page: usize,
+    /// A store of synthetic GPTs behind the front: `(gpts, authors)`. Each GPT's name holds
+    /// one of the first hundred common words (`assets/common_words.txt`), so searching them
+    /// reaches every author, as a crawl with `--common-words 100` does.
+    pub graph: Option<(usize, usize)>,
     pub faults: Vec<FaultRule>,
 }
 
@@ -98,6 +107,7 @@ impl Default for MockConfig {
             token: None,
             extra_per_shelf: 0,
             list_page: 10,
+            graph: None,
             faults: Vec::new(),
         }
     }
@@ -106,6 +116,11 @@ impl Default for MockConfig {
 struct Shelf {
     info: Value,
     ids: Vec<String>,
+    /// Saved answers of the shelf's own endpoint, served in order along their cursors
+    /// (replaying a saved day); none: pages are cut from `ids`.
+    saved: Option<Vec<Value>>,
+    /// The store front's cursor of the shelf, for saved answers.
+    front_cursor: Value,
 }
 
 /// The store the mock serves.
@@ -114,9 +129,77 @@ struct Data {
     /// In store-front order.
     shelves: Vec<Shelf>,
     authors: HashMap<String, Vec<String>>,
+    /// The store front's answer as saved, when replaying a saved day.
+    front: Option<Value>,
+    /// Lowercase words of GPT names, and the GPTs (sorted ids) whose names hold them.
+    words: HashMap<String, Vec<String>>,
+}
+
+/// The lowercase words of a name.
+fn words_of(name: &str) -> impl Iterator<Item = String> + '_ {
+    name.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
 }
 
 impl Data {
+    fn empty() -> Data {
+        Data {
+            gpts: HashMap::new(),
+            shelves: Vec::new(),
+            authors: HashMap::new(),
+            front: None,
+            words: HashMap::new(),
+        }
+    }
+
+    /// A saved day: `discovery.json` (the front) and the shelves' own answers (`{info, list}`,
+    /// any other name), each shelf's pages in file-name order.
+    fn replay(dir: &Path) -> std::io::Result<Data> {
+        let read = |p: &Path| -> std::io::Result<Value> {
+            let text = std::fs::read_to_string(p)?;
+            serde_json::from_str(&text)
+                .map_err(|e| std::io::Error::other(format!("{}: not JSON: {e}", p.display())))
+        };
+        let front_path = dir.join("discovery.json");
+        let front = read(&front_path)?;
+        let mut data = Data::load_front(&front, 0)?;
+        let mut files: Vec<_> = std::fs::read_dir(dir)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "json") && *p != front_path)
+            .collect();
+        files.sort();
+        for f in files {
+            let page = read(&f)?;
+            let Some(id) = page["info"]["id"].as_str().map(str::to_owned) else {
+                continue;
+            };
+            for item in page["list"]["items"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+            {
+                data.add(item.get("resource").cloned().unwrap_or(item));
+            }
+            match data
+                .shelves
+                .iter_mut()
+                .find(|s| s.info["id"] == id.as_str())
+            {
+                Some(s) => s.saved.get_or_insert_with(Vec::new).push(page),
+                None => data.shelves.push(Shelf {
+                    info: page["info"].clone(),
+                    ids: Vec::new(),
+                    saved: Some(vec![page]),
+                    front_cursor: Value::Null,
+                }),
+            }
+        }
+        data.front = Some(front);
+        data.index_words();
+        Ok(data)
+    }
+
     fn load(discovery: &Path, extra_per_shelf: usize) -> std::io::Result<Data> {
         let text = std::fs::read_to_string(discovery)?;
         let v: Value = serde_json::from_str(&text).map_err(|e| {
@@ -125,11 +208,11 @@ impl Data {
                 discovery.display()
             ))
         })?;
-        let mut data = Data {
-            gpts: HashMap::new(),
-            shelves: Vec::new(),
-            authors: HashMap::new(),
-        };
+        Data::load_front(&v, extra_per_shelf)
+    }
+
+    fn load_front(v: &Value, extra_per_shelf: usize) -> std::io::Result<Data> {
+        let mut data = Data::empty();
         let cuts = v["cuts"].as_array().cloned().unwrap_or_default();
         let mut rng = crate::synth::Rng::new(7);
         let mut synthetic = 0u64;
@@ -137,6 +220,8 @@ impl Data {
             let mut shelf = Shelf {
                 info: cut["info"].clone(),
                 ids: Vec::new(),
+                saved: None,
+                front_cursor: cut["list"]["cursor"].clone(),
             };
             for item in cut["list"]["items"].as_array().cloned().unwrap_or_default() {
                 let resource = item.get("resource").cloned().unwrap_or(item);
@@ -155,7 +240,63 @@ impl Data {
             }
             data.shelves.push(shelf);
         }
+        data.index_words();
         Ok(data)
+    }
+
+    /// Adds `gpts` synthetic GPTs by `authors` authors (every author has one at least, then a
+    /// long tail), each name holding one of the first hundred common words.
+    fn add_graph(&mut self, gpts: usize, authors: usize) {
+        let words = crate::assets::common_words();
+        let mut rng = crate::synth::Rng::new(11);
+        let authors = authors.max(1);
+        let mut made = 0usize;
+        let mut i = 0u64;
+        while made < gpts {
+            i += 1;
+            let mut r = crate::synth::resource(&mut rng, 1_000_000 + i, authors as u64);
+            let Some(id) = r["gizmo"]["id"].as_str().map(str::to_owned) else {
+                continue;
+            };
+            if self.gpts.contains_key(&id) {
+                continue;
+            }
+            let author = if made < authors {
+                made
+            } else {
+                (authors as f64 * rng.unit().powf(2.5)) as usize % authors
+            };
+            let first = words
+                .get(made % 100.min(words.len()))
+                .copied()
+                .unwrap_or("gpt");
+            let second = words
+                .get(rng.below(words.len() as u64) as usize)
+                .copied()
+                .unwrap_or("helper");
+            r["gizmo"]["display"]["name"] = json!(format!("{first} {second} {made}"));
+            r["gizmo"]["author"]["user_id"] = json!(format!("user-graph{author:06}"));
+            r["gizmo"]["author"]["display_name"] = json!(format!("Graph Builder {author}"));
+            self.add(r);
+            made += 1;
+        }
+        self.index_words();
+    }
+
+    fn index_words(&mut self) {
+        self.words.clear();
+        for (id, r) in &self.gpts {
+            let name = r["gizmo"]["display"]["name"].as_str().unwrap_or("");
+            let mut seen = std::collections::HashSet::new();
+            for w in words_of(name) {
+                if seen.insert(w.clone()) {
+                    self.words.entry(w).or_default().push(id.clone());
+                }
+            }
+        }
+        for ids in self.words.values_mut() {
+            ids.sort();
+        }
     }
 
     fn add(&mut self, resource: Value) {
@@ -194,8 +335,24 @@ impl MockStore {
     }
 
     pub fn start_on(discovery: &Path, config: MockConfig, port: u16) -> std::io::Result<MockStore> {
+        let mut data = Data::load(discovery, config.extra_per_shelf)?;
+        if let Some((gpts, authors)) = config.graph {
+            data.add_graph(gpts, authors);
+        }
+        Self::serve_data(data, config, port)
+    }
+
+    /// Serves a saved day of the store as it answered: `dir/discovery.json` for the front, the
+    /// shelves' own saved answers (`{info, list}`, in file-name order) for their pages, each
+    /// page at the cursor the one before it gave (the first at the front's cursor); a cursor
+    /// past the saved pages gets an empty last page.
+    pub fn replay(dir: &Path, config: MockConfig, port: u16) -> std::io::Result<MockStore> {
+        Self::serve_data(Data::replay(dir)?, config, port)
+    }
+
+    fn serve_data(data: Data, config: MockConfig, port: u16) -> std::io::Result<MockStore> {
         let shared = Arc::new(Shared {
-            data: Data::load(discovery, config.extra_per_shelf)?,
+            data,
             faults: Mutex::new(config.faults.clone()),
             config,
             log: Mutex::new(Vec::new()),
@@ -259,6 +416,11 @@ impl MockStore {
             .unwrap_or_default()
     }
 
+    /// The shelves of its store front.
+    pub fn shelf_count(&self) -> usize {
+        self.shared.data.shelves.len()
+    }
+
     /// Every GPT id the mock knows.
     pub fn gpt_ids(&self) -> Vec<String> {
         let mut ids: Vec<String> = self.shared.data.gpts.keys().cloned().collect();
@@ -304,8 +466,10 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>) {
     }
 }
 
-/// Reads one request's head: the path and the Authorization header.
-async fn read_head(stream: &mut TcpStream) -> std::io::Result<Option<(String, Option<String>)>> {
+/// Reads one request's head: the path and the headers (names lowercased).
+async fn read_head(
+    stream: &mut TcpStream,
+) -> std::io::Result<Option<(String, Vec<(String, String)>)>> {
     let mut buf = Vec::with_capacity(1024);
     let mut chunk = [0u8; 1024];
     loop {
@@ -325,22 +489,33 @@ async fn read_head(stream: &mut TcpStream) -> std::io::Result<Option<(String, Op
         .and_then(|l| l.split_whitespace().nth(1))
         .unwrap_or("/")
         .to_owned();
-    let auth = lines
-        .find(|l| l.to_ascii_lowercase().starts_with("authorization:"))
-        .and_then(|l| l.split_once(':'))
-        .map(|(_, v)| v.trim().to_owned());
-    Ok(Some((path, auth)))
+    let headers = lines
+        .take_while(|l| !l.is_empty())
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    Ok(Some((path, headers)))
 }
 
 async fn handle(mut stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
-    let Some((path, auth)) = read_head(&mut stream).await? else {
+    let Some((path, headers)) = read_head(&mut stream).await? else {
         return Ok(());
     };
-    lock(&shared.log).push(Hit {
-        path: path.clone(),
-        at: Instant::now(),
-        authorization: auth.clone(),
-    });
+    let auth = headers
+        .iter()
+        .find(|(k, _)| k == "authorization")
+        .map(|(_, v)| v.clone());
+    let hit_no = {
+        let mut log = lock(&shared.log);
+        log.push(Hit {
+            path: path.clone(),
+            at: Instant::now(),
+            authorization: auth.clone(),
+            headers,
+            status: 0,
+        });
+        log.len() - 1
+    };
     let fault = {
         let mut faults = lock(&shared.faults);
         let at = faults.iter().position(|f| path.contains(&f.path));
@@ -359,11 +534,7 @@ async fn handle(mut stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
         }
     };
     let (status, mut extra, body) = match fault {
-        Some(Fault::Status(s)) => (
-            s,
-            String::new(),
-            json!({"detail": "mock fault"}).to_string(),
-        ),
+        Some(Fault::Status(s)) => (s, String::new(), json!({"detail": reason(s)}).to_string()),
         Some(Fault::RateLimit { retry_after }) => (
             429,
             format!("Retry-After: {retry_after}\r\n"),
@@ -399,7 +570,11 @@ async fn handle(mut stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
     );
     stream.write_all(head.as_bytes()).await?;
     stream.write_all(body.as_bytes()).await?;
-    stream.shutdown().await
+    stream.shutdown().await?;
+    if let Some(h) = lock(&shared.log).get_mut(hit_no) {
+        h.status = status;
+    }
+    Ok(())
 }
 
 fn reason(status: u16) -> &'static str {
@@ -462,6 +637,9 @@ fn answer(target: &str, auth: Option<&str>, shared: &Shared) -> (u16, String, St
     };
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     match segments.as_slice() {
+        ["public-api", "gizmos", "discovery"] if data.front.is_some() => {
+            ok(data.front.clone().unwrap_or_default())
+        }
         ["public-api", "gizmos", "discovery"] => {
             let cuts: Vec<Value> = data
                 .shelves
@@ -479,6 +657,9 @@ fn answer(target: &str, auth: Option<&str>, shared: &Shared) -> (u16, String, St
             let Some(s) = data.shelves.iter().find(|s| s.info["id"] == *cut) else {
                 return not_found();
             };
+            if let Some(saved) = &s.saved {
+                return ok(saved_page(s, saved, query_param(query, "cursor")));
+            }
             let cursor = query_param(query, "cursor")
                 .and_then(|c| c.parse().ok())
                 .unwrap_or(0);
@@ -491,18 +672,20 @@ fn answer(target: &str, auth: Option<&str>, shared: &Shared) -> (u16, String, St
             ok(json!({"info": s.info, "list": {"items": items, "cursor": cursor}}))
         }
         ["public-api" | "backend-api", "gizmos", "search"] => {
-            let q = query_param(query, "q").unwrap_or("").to_lowercase();
-            let mut ids: Vec<String> = data
-                .gpts
-                .iter()
-                .filter(|(_, r)| {
-                    r["gizmo"]["display"]["name"]
-                        .as_str()
-                        .is_some_and(|n| n.to_lowercase().contains(&q))
-                })
-                .map(|(id, _)| id.clone())
-                .collect();
-            ids.sort();
+            // Whole words of the name, every word of the query (as the store's search does).
+            let q = query_param(query, "q")
+                .unwrap_or("")
+                .replace("%20", " ")
+                .replace('+', " ");
+            let mut terms = words_of(&q);
+            let mut ids: Vec<String> = terms
+                .next()
+                .and_then(|w| data.words.get(&w).cloned())
+                .unwrap_or_default();
+            for w in terms {
+                let more = data.words.get(&w).cloned().unwrap_or_default();
+                ids.retain(|id| more.binary_search(id).is_ok());
+            }
             let cursor = query_param(query, "cursor")
                 .and_then(|c| c.parse().ok())
                 .unwrap_or(0);
@@ -514,7 +697,7 @@ fn answer(target: &str, auth: Option<&str>, shared: &Shared) -> (u16, String, St
             None => not_found(),
         },
         ["backend-api", "gizmos", id, "about"] => match data.gpts.get(*id) {
-            Some(r) => ok(json!({"gizmo": r["gizmo"], "blocks": []})),
+            Some(r) => ok(about_answer(r)),
             None => not_found(),
         },
         ["backend-api", "gizmo_creators", user, "gizmos"] => {
@@ -529,6 +712,72 @@ fn answer(target: &str, auth: Option<&str>, shared: &Shared) -> (u16, String, St
         }
         _ => not_found(),
     }
+}
+
+/// A saved shelf answer for `cursor`: the first page at the front's cursor (or none), each
+/// next one at the cursor the page before it gave; past them, an empty last page.
+fn saved_page(s: &Shelf, saved: &[Value], cursor: Option<&str>) -> Value {
+    let text = |v: &Value| match v {
+        Value::String(t) => Some(t.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    };
+    let mut expect = text(&s.front_cursor);
+    for page in saved {
+        if cursor.is_none() || cursor.map(str::to_owned) == expect {
+            return page.clone();
+        }
+        expect = text(&page["list"]["cursor"]);
+    }
+    json!({"info": s.info, "list": {"items": [], "cursor": null}})
+}
+
+/// The about answer as the store sends it: the GPT, its tools, the about blocks (rating,
+/// category ranking, conversations) and the rating split as fractions (one star first).
+fn about_answer(r: &Value) -> Value {
+    let g = &r["gizmo"];
+    let stats = &g["vanity_metrics"]["review_stats"];
+    let (total, count) = (
+        stats["total"].as_f64().unwrap_or(0.0),
+        stats["count"].as_f64().unwrap_or(0.0),
+    );
+    let mut blocks = Vec::new();
+    if count > 0.0 {
+        let avg = (total / count * 10.0).round() / 10.0;
+        let count_str = if count >= 1000.0 {
+            format!("{}K+", (count / 1000.0).floor())
+        } else {
+            format!("{count}")
+        };
+        blocks.push(
+            json!({"type": "rating", "avg": avg, "count_str": format!("Ratings ({count_str})")}),
+        );
+    }
+    if let Some(cat) = g["display"]["categories"]
+        .as_array()
+        .and_then(|c| c.first())
+        .and_then(Value::as_str)
+    {
+        let rank = (g["id"].as_str().unwrap_or("").len() % 9 + 1) as u64;
+        let mut title: Vec<char> = cat.chars().collect();
+        if let Some(c) = title.first_mut() {
+            *c = c.to_ascii_uppercase();
+        }
+        blocks.push(json!({"type": "category", "category_ranking": rank,
+            "category_str": title.into_iter().collect::<String>(), "category_locale_str": "(Global)"}));
+    }
+    if let Some(conv) = g["vanity_metrics"]["num_conversations_str"].as_str() {
+        blocks.push(
+            json!({"type": "generic_title_subtitle", "title": conv, "subtitle": "Conversations"}),
+        );
+    }
+    let by_rating = if count > 0.0 {
+        json!([0.04, 0.03, 0.08, 0.2, 0.65])
+    } else {
+        json!([])
+    };
+    json!({"gizmo": g, "tools": r["tools"], "files": r["files"], "product_features": r["product_features"],
+           "about_blocks": blocks, "review_stats": {"by_rating": by_rating}})
 }
 
 #[cfg(test)]

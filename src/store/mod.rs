@@ -13,6 +13,7 @@ pub mod query;
 pub mod record;
 pub mod resignal;
 pub mod schema;
+pub mod shelves;
 pub mod view;
 pub mod writer;
 

@@ -28,6 +28,12 @@ pub struct SnapshotInfo {
     pub skipped: i64,
     /// The signal rules' version its signals were computed with (0: not computed).
     pub signals_version: i64,
+    /// The store front's locale, when its data says.
+    pub locale: Option<String>,
+    /// Shelves a refresh could not page to their end, said in a line: `9 of 10 shelves; dalle:
+    /// 500 Internal Server Error` (none when every shelf was whole).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shelves_incomplete: Option<String>,
 }
 
 /// A snapshot as reports name it: which one, of when, how big.
@@ -51,7 +57,10 @@ impl From<&SnapshotInfo> for SnapshotRef {
 }
 
 const SNAPSHOT_COLUMNS: &str = "id, label, source, taken_at, created_at, status, gpts, \
-                                unavailable, authors, shelves, merged, skipped, signals_version";
+     unavailable, authors, shelves, merged, skipped, signals_version, locale, \
+     (SELECT count(*) FROM shelf s WHERE s.snapshot_id = snapshot.id AND s.status IS NOT NULL), \
+     (SELECT group_concat(s.shelf_id || ': ' || coalesce(s.note, s.status), '; ') FROM shelf s \
+      WHERE s.snapshot_id = snapshot.id AND s.status IS NOT NULL)";
 
 fn snapshot_from_row(r: &Row<'_>) -> rusqlite::Result<SnapshotInfo> {
     let taken: i64 = r.get(3)?;
@@ -71,6 +80,14 @@ fn snapshot_from_row(r: &Row<'_>) -> rusqlite::Result<SnapshotInfo> {
         duplicates_merged: r.get(10)?,
         skipped: r.get(11)?,
         signals_version: r.get(12)?,
+        locale: r.get(13)?,
+        shelves_incomplete: {
+            let (n, shelves): (i64, i64) = (r.get(14)?, r.get(9)?);
+            let which: Option<String> = r.get(15)?;
+            which
+                .filter(|_| n > 0)
+                .map(|w| format!("{} of {shelves} shelves; {w}", shelves - n))
+        },
     })
 }
 
@@ -447,4 +464,17 @@ pub fn ids_of(db: &Db, snapshot_id: i64, rowids: &[u32]) -> Result<Vec<String>> 
         }
     }
     Ok(out)
+}
+
+/// The user ids of a snapshot's authors, most GPTs first (a crawl's seeds).
+pub fn author_ids(db: &Db, snapshot_id: i64) -> Result<Vec<String>> {
+    let e = |e| db.err(e);
+    let mut st = db
+        .conn()
+        .prepare("SELECT user_id FROM author WHERE snapshot_id = ?1 ORDER BY gpts DESC, user_id")
+        .map_err(e)?;
+    let rows = st
+        .query_map([snapshot_id], |r| r.get::<_, String>(0))
+        .map_err(e)?;
+    rows.collect::<rusqlite::Result<Vec<_>>>().map_err(e)
 }

@@ -20,7 +20,9 @@
 //!   for plain zstd.
 //! - `author`: per snapshot, the author's profile and roll-ups (GPT count, conversations,
 //!   ratings, tool mix) computed once at import so author screens never aggregate 1M rows.
-//! - `shelf`, `shelf_entry`: the store front: shelves and who was at which position.
+//! - `shelf`, `shelf_entry`: the store front: shelves and who was at which position (numbered
+//!   by the one rule of [`super::shelves`]); a shelf a refresh could not finish says how
+//!   (`status` failed / cut, `note`).
 //! - `source_file`: the files a snapshot was read from; `gpt_N.file_no`/`line` point into it.
 //!
 //! References between tables are kept by the writer, not by foreign keys (see `db`).
@@ -31,7 +33,7 @@ use rusqlite::Connection;
 pub const APPLICATION_ID: i32 = 0x4750_5453;
 
 /// The newest schema this build knows.
-pub const SCHEMA_VERSION: i32 = 3;
+pub const SCHEMA_VERSION: i32 = 4;
 
 /// The version of the monetisation-signal rules snapshots were computed with (see
 /// `snapshot.signals_version`); a snapshot below it needs `gptscope signals --recompute`.
@@ -176,7 +178,8 @@ pub fn create_gpt_table(conn: &Connection, snapshot_id: i64) -> rusqlite::Result
             evidence     TEXT,
             fetch_status TEXT,
             fetch_error  TEXT,
-            fetched_at   INTEGER
+            fetched_at   INTEGER,
+            about        TEXT
         );"
     ))
 }
@@ -212,6 +215,13 @@ fn add_column(conn: &Connection, table: &str, column: &str, decl: &str) -> rusql
     Ok(())
 }
 
+/// The columns schema 4 adds outside the GPT tables.
+fn add_v4(conn: &Connection) -> rusqlite::Result<()> {
+    add_column(conn, "snapshot", "locale", "TEXT")?;
+    add_column(conn, "shelf", "status", "TEXT")?;
+    add_column(conn, "shelf", "note", "TEXT")
+}
+
 /// Every snapshot's GPT table.
 pub(crate) fn gpt_tables(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     let mut st = conn.prepare(
@@ -228,6 +238,9 @@ pub(crate) fn gpt_tables(conn: &Connection) -> rusqlite::Result<Vec<String>> {
 ///   `gptscope signals --recompute` fills them (a new database starts at the newest directly).
 /// - 3: `fetch_status` (ok / unavailable / stale), `fetch_error` and `fetched_at` on every GPT
 ///   table: how and when a refresh asked for each record (none for imported files).
+/// - 4: `about` (the store's about answer: rating, category ranking, rating split; JSON) on every
+///   GPT table; `shelf.status` / `shelf.note` (a shelf a refresh could not finish);
+///   `snapshot.locale` (the store front's locale).
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     let version: i32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if version < 1 {
@@ -236,6 +249,7 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
         tx.execute_batch(
             "ALTER TABLE snapshot ADD COLUMN signals_version INTEGER NOT NULL DEFAULT 0;",
         )?;
+        add_v4(&tx)?;
         tx.pragma_update(None, "application_id", APPLICATION_ID)?;
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         tx.commit()?;
@@ -264,6 +278,15 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
             add_column(&tx, &t, "fetched_at", "INTEGER")?;
         }
         tx.pragma_update(None, "user_version", 3)?;
+        tx.commit()?;
+    }
+    if version < 4 {
+        let tx = conn.transaction()?;
+        add_v4(&tx)?;
+        for t in gpt_tables(&tx)? {
+            add_column(&tx, &t, "about", "TEXT")?;
+        }
+        tx.pragma_update(None, "user_version", 4)?;
         tx.commit()?;
     }
     Ok(())

@@ -316,18 +316,19 @@ impl<'c> Statements<'c> {
             gpt_delete: conn.prepare(&format!("DELETE FROM {t} WHERE rowid = ?1"))?,
             shelf_upsert: conn.prepare(
                 "INSERT INTO shelf (snapshot_id, shelf_id, title, description, display_type,
-                    display_group, page_position)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                    display_group, page_position, status, note)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
                  ON CONFLICT (snapshot_id, shelf_id) DO UPDATE SET
                     title = coalesce(excluded.title, title),
                     description = coalesce(excluded.description, description),
                     display_type = coalesce(excluded.display_type, display_type),
                     display_group = coalesce(excluded.display_group, display_group),
-                    page_position = coalesce(excluded.page_position, page_position)",
+                    page_position = coalesce(excluded.page_position, page_position),
+                    status = coalesce(excluded.status, status),
+                    note = coalesce(excluded.note, note)",
             )?,
             entry_insert: conn.prepare(
-                "INSERT OR REPLACE INTO shelf_entry (snapshot_id, shelf_id, position, gpt_id,
-                    name, author)
+                "INSERT INTO shelf_entry (snapshot_id, shelf_id, position, gpt_id, name, author)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?,
         })
@@ -421,6 +422,10 @@ pub struct SnapshotWriter<'c> {
     /// Records waiting for the next multi-row insert, with the rowids they will get.
     pending: Vec<(i64, Box<PreparedGpt>)>,
     next_rowid: i64,
+    /// Shelf entries in recorded order, numbered at commit by the one shelf-order rule.
+    shelf_order: super::shelves::ShelfOrder,
+    /// The store front's locale, from the first answer that says.
+    locale: Option<String>,
     committed: bool,
 }
 
@@ -478,6 +483,8 @@ impl<'c> SnapshotWriter<'c> {
             max_observed: None,
             pending: Vec::with_capacity(ROWS_PER_INSERT * 4),
             next_rowid: 1,
+            shelf_order: super::shelves::ShelfOrder::default(),
+            locale: None,
             committed: false,
         })
     }
@@ -637,6 +644,13 @@ impl<'c> SnapshotWriter<'c> {
     /// Adds (or updates) a shelf of the store front.
     pub fn add_shelf(&mut self, s: &ShelfInfo) -> Result<()> {
         self.note_observed(s.observed_at);
+        if self.locale.is_none() {
+            self.locale.clone_from(&s.locale);
+        }
+        let (status, note) = match s.outcome.as_ref().map(|o| o.parts()) {
+            Some((status, note)) => (Some(status), Some(note)),
+            None => (None, None),
+        };
         let result = self.st.shelf_upsert.execute(params![
             self.snapshot_id,
             s.id,
@@ -645,21 +659,57 @@ impl<'c> SnapshotWriter<'c> {
             s.display_type,
             s.display_group,
             s.page_position,
+            status,
+            note,
         ]);
         result.map(|_| ()).map_err(|e| self.err(e))
     }
 
-    /// Records a GPT's position on a shelf (a later entry for the same position replaces it).
-    pub fn add_shelf_entry(&mut self, e: &ShelfEntry) -> Result<()> {
-        let result = self.st.entry_insert.execute(params![
-            self.snapshot_id,
-            e.shelf_id,
-            e.position,
-            e.gpt_id,
-            e.name,
-            e.author,
-        ]);
-        result.map(|_| ()).map_err(|err| self.err(err))
+    /// The store front's locale, whatever the answers say.
+    pub fn set_locale(&mut self, locale: &str) {
+        self.locale = Some(locale.to_owned());
+    }
+
+    /// Records a GPT seen on a shelf; its position is decided at commit, by the one rule
+    /// ([`super::shelves`]), once every answer of the import is in.
+    pub fn add_shelf_entry(&mut self, e: ShelfEntry) {
+        self.shelf_order.push(e);
+    }
+
+    /// Numbers the shelf entries and writes them; a shelf whose pages came without the store
+    /// front says so in its note.
+    fn write_shelf_entries(&mut self) -> Result<()> {
+        let (entries, counts) = std::mem::take(&mut self.shelf_order).finish();
+        for e in &entries {
+            self.st
+                .entry_insert
+                .execute(params![
+                    self.snapshot_id,
+                    e.shelf_id,
+                    e.position,
+                    e.gpt_id,
+                    e.name,
+                    e.author,
+                ])
+                .map_err(|err| StoreError::from_sqlite(&self.path, err))?;
+        }
+        for (shelf, c) in counts {
+            if c.without_front {
+                self.conn
+                    .execute(
+                        "UPDATE shelf SET note = coalesce(note, ?3)
+                         WHERE snapshot_id = ?1 AND shelf_id = ?2",
+                        params![
+                            self.snapshot_id,
+                            shelf,
+                            "positions counted from the first saved page: the store front's \
+                             first items were not in this import"
+                        ],
+                    )
+                    .map_err(|e| self.err(e))?;
+            }
+        }
+        Ok(())
     }
 
     /// Finishes the snapshot (author roll-ups, shelf entries resolved by name, counts) and
@@ -674,6 +724,7 @@ impl<'c> SnapshotWriter<'c> {
         report_json: &str,
     ) -> Result<(i64, SnapshotCounts)> {
         self.flush()?;
+        self.write_shelf_entries()?;
         let sid = self.snapshot_id;
         let conn = self.conn;
         let err = |e| StoreError::from_sqlite(&self.path, e);
@@ -713,7 +764,7 @@ impl<'c> SnapshotWriter<'c> {
         conn.execute(
             "UPDATE snapshot SET status = 'complete', taken_at = ?2, gpts = ?3,
                 unavailable = ?4, authors = ?5, shelves = ?6, merged = ?7, skipped = ?8,
-                report = ?9
+                report = ?9, locale = ?10
              WHERE id = ?1",
             params![
                 sid,
@@ -724,7 +775,8 @@ impl<'c> SnapshotWriter<'c> {
                 shelves,
                 merged as i64,
                 skipped as i64,
-                report_json
+                report_json,
+                self.locale
             ],
         )
         .map_err(err)?;

@@ -148,7 +148,7 @@ pub async fn fetch(client: &Client, kind: &LiveKind) -> Result<LiveAnswer, LiveE
     Ok(match kind {
         LiveKind::Gpt(id) => LiveAnswer::Gpt(Box::new(api::gpt(client, id).await?)),
         LiveKind::Author(u) => LiveAnswer::List(api::author_gpts(client, u, |_| {}).await?),
-        LiveKind::StoreFront => LiveAnswer::List(api::store_front(client).await?),
+        LiveKind::StoreFront => LiveAnswer::List(api::store_front(client, "global").await?),
     })
 }
 

@@ -56,7 +56,7 @@ impl Job {
 /// snapshot on a connection of the task's own.
 fn plan_of(setup: &Setup, job: Job) -> Result<(Plan, Option<refresh::CarryForward>), String> {
     match job {
-        Job::Shelves => Ok((Plan::Shelves, None)),
+        Job::Shelves => Ok((Plan::shelves(), None)),
         Job::Author(user) => Ok((Plan::Author(user), None)),
         Job::DetailsOf { snapshot, rowids } => {
             let db = Db::open(&setup.db_path, setup.lock_timeout).map_err(|e| e.to_string())?;
@@ -142,7 +142,7 @@ pub async fn run(
     let work = refresh::work_dir(&setup.db_path, &plan);
     // Shelves and author runs continue an unfinished run of the same plan; a details run (of
     // whatever list) starts over.
-    let resume = matches!(plan, Plan::Shelves | Plan::Author(_));
+    let resume = matches!(plan, Plan::Shelves { .. } | Plan::Author(_));
     let progress_reply = reply.clone();
     let progress = move |p: &Progress| progress_reply(Msg::RefreshProgress(p.clone()));
     let fetched = refresh::run(

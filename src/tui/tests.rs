@@ -1054,16 +1054,15 @@ fn a_snapshot_is_deleted_only_after_saying_yes() {
 fn the_snapshots_screen_lists_a_resumable_refresh() {
     let mut h = Harness::new(120, 40);
     with_history(&h);
-    // A shelves refresh stopped after three pages: its checkpoint beside the database.
+    // A shelves refresh stopped after three answers: its work directory beside the database.
     let mut name = h.path.file_name().unwrap().to_os_string();
     name.push(".refresh-shelves");
     let dir = h.path.with_file_name(name);
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(
-        dir.join("checkpoint.json"),
+        dir.join("meta.json"),
         r#"{"plan":"shelves","base_url":"http://127.0.0.1:9","started_at":1767225600,
-            "bytes":0,"pages":3,"gpts":120,"store_front":true,"shelves":[],"next":0,
-            "total":0,"unavailable":0,"stale":0}"#,
+            "answers":3,"gpts":120}"#,
     )
     .unwrap();
     h.press(KeyCode::Char('s'));

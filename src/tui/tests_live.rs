@@ -193,6 +193,7 @@ fn a_shelves_refresh_from_the_explorer_opens_the_new_snapshot() {
             total: 10,
             gpts: 212,
             elapsed: Duration::from_secs(4),
+            ..Default::default()
         })),
     );
     let footer = h.screen().lines().last().unwrap().to_owned();

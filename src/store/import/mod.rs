@@ -53,6 +53,8 @@ pub struct ImportOptions {
     pub taken_at: Option<i64>,
     /// Monetisation-signal rules (the default funnel list when none).
     pub rules: Option<std::sync::Arc<crate::signals::Rules>>,
+    /// The store front's locale, over what the answers say (a refresh's `--locale`).
+    pub locale: Option<String>,
 }
 
 /// How far an import is, for progress bars.
@@ -250,6 +252,9 @@ pub fn import(
         },
     )?;
 
+    if let Some(l) = &opts.locale {
+        writer.set_locale(l);
+    }
     let (tx, rx) = mpsc::sync_channel::<Ordered>(32);
     let rules = opts.rules.clone().unwrap_or_default();
     let format = opts.format;
@@ -371,7 +376,7 @@ fn write_all(
                     }
                     Msg::Dict(d) => writer.set_dictionary(&d)?,
                     Msg::Shelf(s) => writer.add_shelf(&s)?,
-                    Msg::Entry(e) => writer.add_shelf_entry(&e)?,
+                    Msg::Entry(e) => writer.add_shelf_entry(e),
                     Msg::Issue(issue) => {
                         let file = t.files.last().map_or("?", |f| f.path.as_str());
                         let text = format!("{file}:{}: {issue}", issue.line);

@@ -71,6 +71,29 @@ pub struct ShelfInfo {
     /// 1-based position of the shelf on the store front, when known.
     pub page_position: Option<u32>,
     pub observed_at: Option<i64>,
+    /// The store front's locale (`global`, …), when the answer says.
+    pub locale: Option<String>,
+    /// How a refresh ended this shelf, when it did not simply reach the end.
+    pub outcome: Option<ShelfOutcome>,
+}
+
+/// A shelf a refresh could not page to its end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ShelfOutcome {
+    /// Every try failed (`500 Internal Server Error`); its front positions are kept.
+    Failed(String),
+    /// Stopped before the end, and why (a page cap, a cursor that repeats).
+    Cut(String),
+}
+
+impl ShelfOutcome {
+    /// The status stored for the shelf, and the words that go with it.
+    pub fn parts(&self) -> (&'static str, &str) {
+        match self {
+            ShelfOutcome::Failed(e) => ("failed", e),
+            ShelfOutcome::Cut(e) => ("cut", e),
+        }
+    }
 }
 
 /// A GPT seen at a position on a shelf. Sources without ids (BeeTrove's homepage monitoring)
@@ -78,7 +101,9 @@ pub struct ShelfInfo {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ShelfEntry {
     pub shelf_id: String,
-    /// 1-based position in the shelf.
+    /// Where the position comes from: the store front, a shelf page, or the source.
+    pub slot: crate::store::shelves::Slot,
+    /// 1-based position in the shelf, once numbered ([`crate::store::shelves::ShelfOrder`]).
     pub position: u32,
     pub gpt_id: Option<String>,
     pub name: Option<String>,
@@ -309,8 +334,8 @@ impl<'a> LineIndex<'a> {
 pub struct Context {
     /// When the enclosing source observed the record (crawl date, export time, round).
     pub observed_at: Option<i64>,
-    /// The shelf and 1-based position when the value is an item of a shelf.
-    pub shelf: Option<(String, u32)>,
+    /// The shelf, when the value is an item of a shelf.
+    pub shelf: Option<String>,
 }
 
 /// What a value turned out to hold, for the shelf that encloses it.
@@ -374,11 +399,23 @@ fn dispatch(
         return None;
     }
     if let Some(cuts) = obj.cuts {
-        parse_discovery(cuts.get(), lines, ctx, path, sink);
+        let locale = match std::mem::take(&mut obj.locale) {
+            Field::Present(l) => Some(l),
+            _ => None,
+        };
+        parse_discovery(cuts.get(), locale, lines, ctx, path, sink);
         return None;
     }
     if let (Some(info), Some(list)) = (obj.info, obj.list) {
-        parse_shelf(info.get(), list.get(), None, lines, ctx, path, sink);
+        parse_shelf(
+            info.get(),
+            list.get(),
+            ShelfFrom::Page,
+            lines,
+            ctx,
+            path,
+            sink,
+        );
         return None;
     }
     match std::mem::take(&mut obj.gizmo) {
@@ -536,6 +573,7 @@ struct Cut<'a> {
 
 fn parse_discovery(
     cuts: &str,
+    locale: Option<String>,
     lines: &LineIndex<'_>,
     ctx: &Context,
     path: &FieldPath<'_>,
@@ -550,10 +588,23 @@ fn parse_discovery(
     };
     for (i, cut) in cuts.into_iter().enumerate() {
         if let (Some(info), Some(list)) = (cut.info, cut.list) {
-            let position = u32::try_from(i + 1).ok();
-            parse_shelf(info.get(), list.get(), position, lines, ctx, path, sink);
+            let front = ShelfFrom::Front {
+                shelf_at: u32::try_from(i + 1).ok(),
+                locale: locale.clone(),
+            };
+            parse_shelf(info.get(), list.get(), front, lines, ctx, path, sink);
         }
     }
+}
+
+/// Whether a shelf's items are the store front's first ones or a page of the shelf's own.
+enum ShelfFrom {
+    Front {
+        /// The shelf's place on the front page.
+        shelf_at: Option<u32>,
+        locale: Option<String>,
+    },
+    Page,
 }
 
 fn bad_container(line: u64, path: &FieldPath<'_>, name: &str, e: &serde_json::Error) -> Issue {
@@ -576,26 +627,29 @@ struct ShelfInfoJ {
     description: Field<String>,
     display_type: Field<String>,
     display_group: Field<String>,
+    locale: Field<String>,
 }
 
 #[derive(Deserialize)]
 struct ListJ<'a> {
     #[serde(borrow, default)]
     items: Option<Vec<&'a RawValue>>,
-    #[serde(default)]
-    cursor: Field<Count>,
 }
 
+/// A shelf's info and items. Positions are not decided here: the items go out with their
+/// slot (front or page) and [`crate::store::shelves::ShelfOrder`] numbers them by the one rule;
+/// the cursor is never read as a number.
 #[allow(clippy::too_many_arguments)]
 fn parse_shelf(
     info: &str,
     list: &str,
-    page_position: Option<u32>,
+    from: ShelfFrom,
     lines: &LineIndex<'_>,
     ctx: &Context,
     path: &FieldPath<'_>,
     sink: &mut dyn Sink,
 ) {
+    use crate::store::shelves::Slot;
     let line = lines.line_of(info);
     let info: ShelfInfoJ = match serde_json::from_str(info) {
         Ok(i) => i,
@@ -611,6 +665,10 @@ fn parse_shelf(
         issues.flush(line, sink);
         return;
     };
+    let (page_position, front_locale, front) = match from {
+        ShelfFrom::Front { shelf_at, locale } => (shelf_at, locale, true),
+        ShelfFrom::Page => (None, None, false),
+    };
     let shelf = ShelfInfo {
         id: id.clone(),
         title: issues.take(info.title, &ipath, "title"),
@@ -619,6 +677,8 @@ fn parse_shelf(
         display_group: issues.take(info.display_group, &ipath, "display_group"),
         page_position,
         observed_at: ctx.observed_at,
+        locale: front_locale.or_else(|| issues.take(info.locale, &ipath, "locale")),
+        outcome: None,
     };
     issues.flush(line, sink);
     sink.shelf(shelf);
@@ -629,23 +689,22 @@ fn parse_shelf(
             return;
         }
     };
-    let items = list.items.unwrap_or_default();
-    // `cursor` is the offset of the next page: this page started `len` before it.
-    let start = match list.cursor {
-        Field::Present(Count(next)) => next.saturating_sub(items.len() as u64),
-        _ => 0,
-    };
     let lpath = path.child("list.items[]");
-    for (i, item) in items.into_iter().enumerate() {
-        let position = u32::try_from(start + i as u64 + 1).unwrap_or(u32::MAX);
+    for (i, item) in list.items.unwrap_or_default().into_iter().enumerate() {
+        let slot = if front {
+            Slot::Front(u32::try_from(i + 1).unwrap_or(u32::MAX))
+        } else {
+            Slot::Page
+        };
         let item_ctx = Context {
             observed_at: ctx.observed_at,
-            shelf: Some((id.clone(), position)),
+            shelf: Some(id.clone()),
         };
         if let Some(found) = parse_nested(item.get(), lines, &item_ctx, &lpath, sink) {
             sink.shelf_entry(ShelfEntry {
                 shelf_id: id.clone(),
-                position,
+                slot,
+                position: 0,
                 gpt_id: Some(found.id),
                 name: Some(found.name),
                 author: found.author,
@@ -731,15 +790,44 @@ fn summary_record(text: &str, issues: &mut RecordIssues) -> Option<GptRecord> {
     Some(rec)
 }
 
-/// The envelope a refresh writes around each GPT it asked for:
-/// `{"gptscope_fetch": {"id", "at", "status": "ok" | "unavailable" | "stale", "error"},
-/// "data": resource}` (`data` is the answer, or for a stale record the snapshot's old one).
-#[derive(Deserialize)]
-struct FetchJ {
-    id: String,
-    at: Option<i64>,
-    status: String,
-    error: Option<String>,
+/// The envelope a refresh writes around each answer it got, one JSON line each:
+/// `{"gptscope_fetch": {"req", "key", "cursor", "next", "at", "status", "error", "ids"},
+/// "data": answer}`. It says what was asked (`req`: `front`, `shelf`, `gpt`, `author`,
+/// `search`; `key`: the shelf, GPT id, author or term; `cursor`: the page asked for) and how it
+/// ended (`status`: `ok`, `unavailable`, `stale`, `failed`, `cut`), so a refresh resumes from
+/// exactly what was answered and the importer reads the answers as it reads saved files. A GPT's
+/// `data` is the answer, or for a stale record the snapshot's old one. Envelopes written before
+/// `req` existed (`{"id", "at", "status", "error"}`) are GPT envelopes.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, serde::Serialize)]
+pub struct FetchHead {
+    #[serde(default = "FetchHead::gpt_req")]
+    pub req: String,
+    #[serde(alias = "id")]
+    pub key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    #[serde(default)]
+    pub at: Option<i64>,
+    pub status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// The GPT ids of a list answer, in its order (for resuming without reading `data`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ids: Vec<String>,
+    /// The distinct authors of a list answer's GPTs (a crawl's frontier).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authors: Vec<String>,
+    /// The store front's shelves and the cursor each continues from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shelves: Vec<(String, Option<String>)>,
+}
+
+impl FetchHead {
+    fn gpt_req() -> String {
+        "gpt".to_owned()
+    }
 }
 
 /// Marks the GPTs of a fetched answer with how they were fetched.
@@ -791,13 +879,50 @@ fn parse_fetched(
 ) {
     use crate::store::record::{Availability, Fetch, FetchStatus};
     let line = lines.line_of(text);
-    let f: FetchJ = match serde_json::from_str(fetch) {
+    let f: FetchHead = match serde_json::from_str(fetch) {
         Ok(f) => f,
         Err(e) => {
             sink.issue(bad_container(line, path, "gptscope_fetch", &e));
             return;
         }
     };
+    if f.req != "gpt" {
+        // A page of a list (front, shelf, author, search): its GPTs were fetched now; a shelf
+        // that failed or was cut short says so.
+        match f.status.as_str() {
+            "ok" => {}
+            "failed" | "cut" if f.req == "shelf" => {
+                let why = f.error.clone().unwrap_or_default();
+                sink.shelf(ShelfInfo {
+                    id: f.key,
+                    observed_at: f.at,
+                    outcome: Some(if f.status == "failed" {
+                        ShelfOutcome::Failed(why)
+                    } else {
+                        ShelfOutcome::Cut(why)
+                    }),
+                    ..ShelfInfo::default()
+                });
+                return;
+            }
+            // A list that failed holds nothing to import (the refresh's summary said why).
+            _ => return,
+        }
+        let mut marking = Marking {
+            inner: sink,
+            fetch: Fetch {
+                status: FetchStatus::Ok,
+                error: None,
+                at: f.at,
+            },
+            at: f.at,
+            seen: false,
+        };
+        if let Some(d) = data {
+            parse_nested(d.get(), lines, ctx, &path.child("data"), &mut marking);
+        }
+        return;
+    }
     let Some(status) = FetchStatus::parse(&f.status) else {
         sink.issue(Issue {
             line,
@@ -825,7 +950,7 @@ fn parse_fetched(
     if !marking.seen {
         // Gone, with no earlier record to carry its name: the id alone.
         let gpt = GptRecord {
-            id: f.id,
+            id: f.key,
             availability: Availability::Unavailable,
             observed_at: f.at,
             ..GptRecord::default()

@@ -60,6 +60,17 @@ pub(crate) struct ObjectJ<'a> {
     /// Our refresh's envelope: how the record in `data` was fetched.
     #[serde(borrow)]
     pub gptscope_fetch: Option<&'a RawValue>,
+    /// The store front's locale (`global`).
+    pub locale: Field<String>,
+    /// A HAR file (`{log: {entries}}`): what a browser saw.
+    #[serde(borrow)]
+    pub log: Option<&'a RawValue>,
+    /// The about answer's blocks (rating, category ranking, conversations).
+    #[serde(borrow)]
+    pub about_blocks: Option<&'a RawValue>,
+    /// The about answer's rating split (`{by_rating: [fractions]}`).
+    #[serde(borrow)]
+    pub review_stats: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize, Default, Debug)]

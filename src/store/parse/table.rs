@@ -348,6 +348,7 @@ fn homepage_row(
     let author = get("GPT Author").map(|a| a.strip_prefix("By ").unwrap_or(&a).trim().to_owned());
     sink.shelf_entry(ShelfEntry {
         shelf_id,
+        slot: crate::store::shelves::Slot::At(position),
         position,
         gpt_id: get("GPT Id"),
         name: get("GPT Name"),
