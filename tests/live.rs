@@ -966,3 +966,89 @@ fn odd_shelves_are_cut_and_said() {
     let by = positions(&db, 2);
     assert_eq!(by["trending"].len(), 6 + 2 * api::SHELF_PAGE);
 }
+
+/// A crawl over a mock store of 600 synthetic GPTs by 120 authors behind the real front:
+/// from the front and the 100 most common words, every GPT is found once and every list asked
+/// once; a budget stops it where it says; killed at any moment and resumed, it asks nothing
+/// twice.
+#[test]
+fn a_crawl_finds_every_gpt_once_and_stops_at_its_budget() {
+    let store = mock(MockConfig {
+        token: Some(SECRET.to_owned()),
+        graph: Some((600, 120)),
+        list_page: 7,
+        ..MockConfig::default()
+    });
+    let url = store.url();
+    let token = [("GPTSCOPE_TOKEN", SECRET)];
+    let crawl = |db: &std::path::Path, extra: &[&str]| {
+        let o = bin()
+            .arg("--db")
+            .arg(db)
+            .args(refresh_args(
+                &url,
+                &["crawl", "--common-words", "100", "--json"],
+            ))
+            .args(extra)
+            .envs(token)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()
+    };
+    let (_dir, db) = temp_db();
+    let s = crawl(&db, &[]);
+    let all = store.gpt_ids();
+    assert_eq!(s["fetched"].as_u64().unwrap() as usize, all.len(), "{s}");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let mut st = conn.prepare("SELECT id FROM gpt_2 ORDER BY id").unwrap();
+    let got: Vec<String> = st
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(got, all, "every GPT of the mock, each once");
+    let keys: Vec<String> = store.hits().iter().map(|h| request_key(&h.path)).collect();
+    let mut unique = keys.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), keys.len(), "no request asked twice");
+    assert_eq!(
+        s["crawl"]["authors_met"].as_u64().unwrap() as usize,
+        store.author_count(),
+        "{s}"
+    );
+    assert!(s["crawl"]["stopped_by"].is_null());
+
+    // A budget of 25 requests: exactly 25 asked, and it says why it stopped.
+    let (_dir2, db2) = temp_db();
+    let before = store.hits().len();
+    let s = crawl(&db2, &["--max-requests", "25"]);
+    assert_eq!(store.hits().len() - before, 25);
+    assert_eq!(s["crawl"]["stopped_by"], "--max-requests 25 spent", "{s}");
+    assert!(s["crawl"]["lists_left"].as_u64().unwrap() > 0);
+    let s = crawl(&db2, &["--max-gpts", "50"]);
+    assert_eq!(s["crawl"]["stopped_by"], "--max-gpts 50 reached", "{s}");
+
+    // Killed at several moments and resumed: nothing answered is asked again, and the
+    // snapshot is the whole store all the same.
+    let (_dir3, db3) = temp_db();
+    let s = kill_and_resume_asks_nothing_twice(
+        &store,
+        &db3,
+        &[
+            "refresh",
+            "--base-url",
+            &url,
+            "--rate",
+            "300",
+            "crawl",
+            "--common-words",
+            "100",
+        ],
+        "crawl",
+        &[1, 30, 90],
+        &token,
+    );
+    assert_eq!(s["fetched"].as_u64().unwrap() as usize, all.len(), "{s}");
+}

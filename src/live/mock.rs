@@ -416,6 +416,11 @@ impl MockStore {
             .unwrap_or_default()
     }
 
+    /// The authors it knows (of the front's GPTs and of the graph).
+    pub fn author_count(&self) -> usize {
+        self.shared.data.authors.len()
+    }
+
     /// The shelves of its store front.
     pub fn shelf_count(&self) -> usize {
         self.shared.data.shelves.len()

@@ -197,13 +197,13 @@ pub(super) async fn run(
     let mut in_flight: FxHashSet<ListKey> = FxHashSet::default();
     let mut set = tokio::task::JoinSet::new();
     loop {
-        if s.summary.stopped_by.is_none() {
-            s.summary.stopped_by = spent(run, plan, &s);
-        }
-        while set.len() < concurrency
-            && s.summary.stopped_by.is_none()
-            && !run.cancel.load(Ordering::Relaxed)
-        {
+        while set.len() < concurrency && !run.cancel.load(Ordering::Relaxed) {
+            if s.summary.stopped_by.is_none() {
+                s.summary.stopped_by = spent(run, plan, &s, set.len() as u64);
+            }
+            if s.summary.stopped_by.is_some() {
+                break;
+            }
             // Lists begun come first (one page of a list at a time), then new ones.
             let begun = s
                 .walks
@@ -286,10 +286,10 @@ pub(super) async fn run(
     Ok(())
 }
 
-/// The budget that is spent, if one is.
-fn spent(run: &Run<'_>, plan: &CrawlPlan, s: &State) -> Option<String> {
+/// The budget that is spent, if one is (`in_flight` requests count against the requests).
+fn spent(run: &Run<'_>, plan: &CrawlPlan, s: &State, in_flight: u64) -> Option<String> {
     if let Some(n) = plan.max_requests
-        && run.spool.meta.answers >= n
+        && run.spool.meta.answers + in_flight >= n
     {
         return Some(format!("--max-requests {n} spent"));
     }
