@@ -569,3 +569,137 @@ fn a_shelf_page_without_its_front_counts_from_one_and_says_so() {
         "{note}"
     );
 }
+
+/// A HAR of the saved day: the same positions as the saved files, other entries counted and
+/// ignored, the session's cookie and token nowhere.
+#[test]
+fn a_har_of_the_saved_day_imports_like_the_saved_files() {
+    let (dir, db) = temp_db();
+    let day = fixture("gptstore_2024-01-31_global");
+    run_json(&db, &["import", day.to_str().unwrap(), "--json"]);
+    let har = write(dir.path(), "store.har", &har_of_saved_day());
+    let r = run_json(&db, &["import", har.to_str().unwrap(), "--json"]);
+    assert_eq!(r["files"][0]["format"], "HAR", "{r}");
+    assert_eq!(
+        r["files"][0]["note"], "10 store answers, 2 other entries ignored",
+        "{r}"
+    );
+    assert_eq!(r["skipped"], 0, "{r}");
+    for shelf in [
+        "writing",
+        "trending",
+        "featured",
+        "featured_store",
+        "lifestyle",
+    ] {
+        assert_eq!(shelf_of(&db, 3, shelf), shelf_of(&db, 2, shelf), "{shelf}");
+    }
+    let text = stdout(&run(&db, &["import", har.to_str().unwrap()]));
+    assert!(
+        text.contains("store.har: HAR, 10 store answers, 2 other entries ignored"),
+        "{text}"
+    );
+    // The browser session's secrets are not kept anywhere a record is shown.
+    for args in [
+        vec!["show", "g-82ALdp8Nj", "--raw", "--snapshot", "3"],
+        vec!["export", "--format", "jsonl", "--snapshot", "3"],
+        vec!["snapshots", "--json"],
+    ] {
+        let out = stdout(&run(&db, &args));
+        assert!(!out.is_empty(), "{args:?}");
+        assert!(
+            !out.contains("HAR-SECRET") && !out.contains("next-auth"),
+            "{args:?}: {out}"
+        );
+    }
+}
+
+/// HARs that are cut short, not JSON, hold no store answer, or HTML where JSON was expected.
+#[test]
+fn bad_hars_say_what_is_wrong() {
+    let (dir, db) = temp_db();
+    let whole = har_of_saved_day();
+    // Cut in the middle of the fifth store answer: the whole entries before it are read.
+    let at = whole.match_indices("\"startedDateTime\"").nth(7).unwrap().0;
+    let cut = write(dir.path(), "cut.har", &whole[..at + 5]);
+    let r = run_json(&db, &["import", cut.to_str().unwrap(), "--json"]);
+    assert_eq!(r["skipped_by_reason"]["truncated record"], 1, "{r}");
+    assert!(
+        r["examples"][0]
+            .as_str()
+            .unwrap()
+            .contains("the HAR ends here, inside an entry"),
+        "{r}"
+    );
+    assert_eq!(
+        r["files"][0]["note"], "4 store answers, 2 other entries ignored",
+        "{r}"
+    );
+    // No store answer at all: one line naming the file.
+    let none = write(
+        dir.path(),
+        "none.har",
+        &har(&[HarEntry {
+            url: "https://example.com/",
+            status: 200,
+            body: "<html></html>",
+            base64: false,
+        }]),
+    );
+    let o = run(&db, &["import", none.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("a HAR with no GPT Store answer in its 1 entries"),
+        "{}",
+        stderr(&o)
+    );
+    // Not JSON after its start.
+    let garbage = write(
+        dir.path(),
+        "garbage.har",
+        "{\"log\": {\"entries\": [ nope ]}}",
+    );
+    let o = run(&db, &["import", garbage.to_str().unwrap()]);
+    assert!(stderr(&o).contains("not a readable HAR"), "{}", stderr(&o));
+    // A bot wall where JSON was expected, and a 403: counted, said, the rest imported.
+    let walled = write(
+        dir.path(),
+        "walled.har",
+        &har(&[
+            HarEntry {
+                url: "https://chatgpt.com/backend-api/gizmos/g-abcdefghi",
+                status: 200,
+                body: "<!DOCTYPE html><title>Just a moment...</title>",
+                base64: false,
+            },
+            HarEntry {
+                url: "https://chatgpt.com/backend-api/gizmos/g-bcdefghij",
+                status: 403,
+                body: "{\"detail\":\"forbidden\"}",
+                base64: false,
+            },
+            HarEntry {
+                url: "https://chatgpt.com/public-api/gizmos/discovery?locale=global",
+                status: 200,
+                body: &std::fs::read_to_string(fixture("discovery_2026-04-14_global.json"))
+                    .unwrap(),
+                base64: false,
+            },
+        ]),
+    );
+    let r = run_json(&db, &["import", walled.to_str().unwrap(), "--json"]);
+    assert_eq!(
+        r["skipped_by_reason"]["store request without an answer"], 2,
+        "{r}"
+    );
+    let examples = r["examples"].to_string();
+    assert!(
+        examples.contains("HTML or text where JSON was expected"),
+        "{examples}"
+    );
+    assert!(
+        examples.contains("HTTP 403, no answer to read"),
+        "{examples}"
+    );
+    assert_eq!(r["records"], 57, "the front's GPTs imported all the same");
+}

@@ -128,6 +128,16 @@ pub fn import_report(
             r.fields_ignored
         )?;
     }
+    for f in &r.files {
+        if let (Some(note), Some(format)) = (&f.note, &f.format) {
+            writeln!(
+                out,
+                "  {}: {format}, {}",
+                text::line(&f.path),
+                text::line(note)
+            )?;
+        }
+    }
     for f in r.files.iter().filter(|f| f.error.is_some()) {
         writeln!(
             out,

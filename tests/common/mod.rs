@@ -163,3 +163,132 @@ pub fn write(dir: &Path, name: &str, content: impl AsRef<[u8]>) -> PathBuf {
     std::fs::write(&p, content).unwrap();
     p
 }
+
+/// One entry of a HAR file: a GET of `url` answered `status` with `body` (base64 when asked),
+/// with the request headers a browser session sends (a cookie and a token that must never be
+/// stored).
+pub struct HarEntry<'a> {
+    pub url: &'a str,
+    pub status: u16,
+    pub body: &'a str,
+    pub base64: bool,
+}
+
+/// A HAR file as Chrome's DevTools saves it ("Save all as HAR"), pretty-printed.
+pub fn har(entries: &[HarEntry<'_>]) -> String {
+    let entries: Vec<serde_json::Value> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let mut content = serde_json::json!({
+                "size": e.body.len(),
+                "mimeType": if e.body.starts_with('<') { "text/html" } else { "application/json" },
+            });
+            if e.base64 {
+                content["text"] = base64(e.body.as_bytes()).into();
+                content["encoding"] = "base64".into();
+            } else {
+                content["text"] = e.body.into();
+            }
+            serde_json::json!({
+                "startedDateTime": format!("2024-01-31T10:00:{:02}.000Z", i % 60),
+                "time": 120.5,
+                "request": {
+                    "method": "GET",
+                    "url": e.url,
+                    "httpVersion": "http/2.0",
+                    "headers": [
+                        {"name": "cookie", "value": "__Secure-next-auth.session-token=HAR-SECRET-COOKIE"},
+                        {"name": "authorization", "value": "Bearer HAR-SECRET-TOKEN"},
+                    ],
+                    "queryString": [],
+                    "cookies": [{"name": "__Secure-next-auth.session-token", "value": "HAR-SECRET-COOKIE"}],
+                },
+                "response": {
+                    "status": e.status,
+                    "statusText": "",
+                    "headers": [],
+                    "content": content,
+                },
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&serde_json::json!({
+        "log": {
+            "version": "1.2",
+            "creator": {"name": "WebInspector", "version": "537.36"},
+            "pages": [{"startedDateTime": "2024-01-31T10:00:00.000Z", "id": "page_1", "title": "https://chatgpt.com/gpts"}],
+            "entries": entries,
+        }
+    }))
+    .unwrap()
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for c in bytes.chunks(3) {
+        let n = (u32::from(c[0]) << 16)
+            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*c.get(2).unwrap_or(&0));
+        for i in 0..4 {
+            if i <= c.len() {
+                out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// The saved day of 2024-01-31 as a browser would have recorded it: the front, then each
+/// shelf's first page asked at the front's cursor; some bodies base64, and entries that are
+/// not the store's (the page, a script) in between.
+pub fn har_of_saved_day() -> String {
+    let day = fixture("gptstore_2024-01-31_global");
+    let read = |name: &str| std::fs::read_to_string(day.join(name)).unwrap();
+    let mut bodies: Vec<(String, String)> = vec![(
+        "https://chatgpt.com/public-api/gizmos/discovery?locale=global".to_owned(),
+        read("discovery.json"),
+    )];
+    for shelf in [
+        "trending",
+        "featured",
+        "dalle",
+        "writing",
+        "productivity",
+        "research",
+        "programming",
+        "education",
+        "lifestyle",
+    ] {
+        bodies.push((
+            format!("https://chatgpt.com/public-api/gizmos/discovery/{shelf}?cursor=6&limit=24&locale=global"),
+            read(&format!("{shelf}.json")),
+        ));
+    }
+    let mut entries = vec![
+        HarEntry {
+            url: "https://chatgpt.com/gpts",
+            status: 200,
+            body: "<!DOCTYPE html><html></html>",
+            base64: false,
+        },
+        HarEntry {
+            url: "https://cdn.oaistatic.com/assets/app.js",
+            status: 200,
+            body: "console.log(1)",
+            base64: false,
+        },
+    ];
+    for (i, (url, body)) in bodies.iter().enumerate() {
+        entries.push(HarEntry {
+            url,
+            status: 200,
+            body,
+            base64: i % 3 == 1,
+        });
+    }
+    har(&entries)
+}

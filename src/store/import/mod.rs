@@ -73,6 +73,9 @@ pub struct FileReport {
     pub format: Option<String>,
     pub records: u64,
     pub error: Option<String>,
+    /// What it held beyond its format (a HAR: store answers read, other entries ignored).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// What an import did.
@@ -294,13 +297,34 @@ pub fn import(
         "files": tally.files,
     }))
     .unwrap_or_default();
-    let (sid, counts): (i64, SnapshotCounts) = writer.commit(
+    let committed = writer.commit(
         opts.taken_at,
         path_date,
         tally.merged,
         tally.skipped,
         &report_json,
-    )?;
+    );
+    let (sid, counts): (i64, SnapshotCounts) = match committed {
+        Ok(c) => c,
+        // Nothing imported: when a file could not be read, its reason is the news.
+        Err(StoreError::Invalid(msg)) => {
+            let failed: Vec<&FileReport> =
+                tally.files.iter().filter(|f| f.error.is_some()).collect();
+            return Err(match failed.first() {
+                Some(f) => ImportError::Input(format!(
+                    "nothing to import: {}: {}{}",
+                    f.path,
+                    f.error.as_deref().unwrap_or(""),
+                    match failed.len() {
+                        1 => String::new(),
+                        n => format!(" (and {} more files not read)", n - 1),
+                    }
+                )),
+                None => ImportError::Store(StoreError::Invalid(msg)),
+            });
+        }
+        Err(e) => return Err(e.into()),
+    };
     let taken_at: i64 = db
         .conn()
         .query_row("SELECT taken_at FROM snapshot WHERE id = ?1", [sid], |r| {
@@ -364,6 +388,7 @@ fn write_all(
                             format: None,
                             records: 0,
                             error: None,
+                            note: None,
                         });
                     }
                     Msg::Gpt(g) => {
@@ -398,10 +423,11 @@ fn write_all(
                             t.examples.push(text);
                         }
                     }
-                    Msg::FileDone { format } => {
+                    Msg::FileDone { format, note } => {
                         let file_no = t.files.len().saturating_sub(1) as u32;
                         if let Some(f) = t.files.last_mut() {
                             f.records = file_records;
+                            f.note = note;
                             match format {
                                 Ok(name) => f.format = Some(name.to_owned()),
                                 Err(e) => {

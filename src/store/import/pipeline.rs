@@ -29,6 +29,8 @@ pub(super) enum Msg {
     Issue(Issue),
     FileDone {
         format: Result<&'static str, String>,
+        /// What the file held beyond its format (a HAR's store answers and other entries).
+        note: Option<String>,
     },
     Failed(String),
 }
@@ -107,6 +109,7 @@ pub(super) fn run(
                 }
             };
             reader.direct(Msg::FileDone {
+                note: result.as_ref().ok().and_then(|d| d.note()),
                 format: result.map(|d| d.name()).map_err(|e| e.to_string()),
             });
         }

@@ -23,15 +23,18 @@ pub enum Format {
     BeetroveCsv,
     HomepageCsv,
     GptrackerCsv,
+    /// A browser's HAR file.
+    Har,
 }
 
 impl Format {
-    pub const NAMES: [&'static str; 5] = [
+    pub const NAMES: [&'static str; 6] = [
         "json",
         "jsonl",
         "beetrove-csv",
         "homepage-csv",
         "gptracker-csv",
+        "har",
     ];
 
     pub fn parse(s: &str) -> Option<Format> {
@@ -41,6 +44,7 @@ impl Format {
             "beetrove-csv" | "beetrove" => Format::BeetroveCsv,
             "homepage-csv" | "homepage" => Format::HomepageCsv,
             "gptracker-csv" | "gptracker" => Format::GptrackerCsv,
+            "har" => Format::Har,
             _ => return None,
         })
     }
@@ -53,6 +57,7 @@ pub enum Detected {
     JsonArray,
     Jsonl,
     Table(TableKind),
+    Har(super::har::HarCounts),
 }
 
 impl Detected {
@@ -62,6 +67,15 @@ impl Detected {
             Detected::JsonArray => "JSON array",
             Detected::Jsonl => "JSON Lines",
             Detected::Table(t) => t.name(),
+            Detected::Har(_) => "HAR",
+        }
+    }
+
+    /// What the file held beyond its format, when worth saying (a HAR's store answers).
+    pub fn note(self) -> Option<String> {
+        match self {
+            Detected::Har(c) => Some(c.note()),
+            _ => None,
         }
     }
 }
@@ -73,6 +87,8 @@ pub enum FileError {
     Empty,
     /// Not a format gptscope knows; the first bytes say what it looked like.
     Unrecognised(String),
+    /// A file of a known kind with nothing gptscope can read in it, and why.
+    Nothing(String),
 }
 
 impl fmt::Display for FileError {
@@ -85,6 +101,7 @@ impl fmt::Display for FileError {
                 "not a GPT Store file (starts with {start:?}; expected JSON, JSON Lines, or a \
                  BeeTrove/GPTracker CSV; --format overrides detection)"
             ),
+            FileError::Nothing(why) => f.write_str(why),
         }
     }
 }
@@ -168,6 +185,7 @@ pub fn parse_reader(
         }
     };
     let detected = match format {
+        Some(Format::Har) => return parse_har_file(reader, line, sink),
         Some(Format::Jsonl) => Detected::Jsonl,
         Some(Format::BeetroveCsv) => Detected::Table(TableKind::Beetrove),
         Some(Format::HomepageCsv) => Detected::Table(TableKind::Homepage),
@@ -199,6 +217,7 @@ pub fn parse_reader(
         Detected::JsonDocument => parse_document(reader, line, sink)?,
         Detected::Jsonl => parse_lines(reader, line, Vec::new(), sink)?,
         Detected::Table(kind) => parse_csv(reader, kind, sink)?,
+        Detected::Har(_) => {}
     }
     Ok(detected)
 }
@@ -210,6 +229,9 @@ fn parse_object_stream(
     line: u64,
     sink: &mut dyn Sink,
 ) -> Result<Detected, FileError> {
+    if starts_har(reader.fill_buf()?) {
+        return parse_har_file(reader, line, sink);
+    }
     let mut first = Vec::new();
     reader.read_until(b'\n', &mut first)?;
     let first_is_whole = serde_json::from_slice::<serde::de::IgnoredAny>(&first).is_ok();
@@ -225,6 +247,29 @@ fn parse_object_stream(
         parse_document(&mut rest, line, sink)?;
         Ok(Detected::JsonDocument)
     }
+}
+
+/// A HAR starts with its `log`: `{"log": {` (Chrome pretty-prints, Firefox and Safari do not).
+fn starts_har(buf: &[u8]) -> bool {
+    let rest = buf.strip_prefix(b"{").unwrap_or(buf);
+    let rest = &rest[rest
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(rest.len())..];
+    rest.starts_with(b"\"log\"")
+}
+
+fn parse_har_file(
+    reader: &mut dyn BufRead,
+    line: u64,
+    sink: &mut dyn Sink,
+) -> Result<Detected, FileError> {
+    let mut bytes = Vec::new();
+    reader.read_to_end(&mut bytes)?;
+    let text = String::from_utf8_lossy(&bytes);
+    super::har::parse_har(&text, line, sink)
+        .map(Detected::Har)
+        .map_err(FileError::Nothing)
 }
 
 fn parse_document(reader: &mut dyn Read, line: u64, sink: &mut dyn Sink) -> io::Result<()> {
@@ -359,7 +404,7 @@ fn emit_element(element: &[u8], line: u64, sink: &mut dyn Sink) {
 }
 
 /// Cuts the top-level elements out of a JSON array fed in chunks.
-struct ArraySplitter {
+pub(super) struct ArraySplitter {
     line: u64,
     started: bool,
     finished: bool,
@@ -371,7 +416,7 @@ struct ArraySplitter {
 }
 
 impl ArraySplitter {
-    fn new(line: u64) -> Self {
+    pub(super) fn new(line: u64) -> Self {
         ArraySplitter {
             line,
             started: false,
@@ -386,7 +431,7 @@ impl ArraySplitter {
 
     /// Feeds a chunk; calls `emit(line, element)` for each complete element. True at the
     /// array's closing bracket.
-    fn feed(&mut self, chunk: &[u8], emit: &mut dyn FnMut(u64, &[u8])) -> bool {
+    pub(super) fn feed(&mut self, chunk: &[u8], emit: &mut dyn FnMut(u64, &[u8])) -> bool {
         let mut i = 0;
         while i < chunk.len() {
             if self.finished {
@@ -490,7 +535,7 @@ impl ArraySplitter {
     }
 
     /// The line of an element the input ended in, if any.
-    fn unfinished(&self) -> Option<u64> {
+    pub(super) fn unfinished(&self) -> Option<u64> {
         if !self.element.is_empty() {
             Some(self.element_line)
         } else if self.started && !self.finished {

@@ -8,6 +8,7 @@
 //! [`table`]. Everything is handed to a [`Sink`] as it is found, so parsers never hold a file's
 //! records in memory and the caller decides what "bad" costs (`--strict`).
 
+pub mod har;
 pub mod input;
 pub mod lenient;
 pub(crate) mod resource;
@@ -147,6 +148,8 @@ pub enum SkipReason {
     Project,
     Unrecognised,
     BadRow,
+    /// A store request in a HAR without an answer to read (not 200, no body, not JSON).
+    NoAnswer,
 }
 
 impl SkipReason {
@@ -160,6 +163,7 @@ impl SkipReason {
             SkipReason::Project => "project, not a GPT",
             SkipReason::Unrecognised => "not a GPT Store record",
             SkipReason::BadRow => "unreadable table row",
+            SkipReason::NoAnswer => "store request without an answer",
         }
     }
 }
