@@ -119,7 +119,7 @@ pub fn parse_har(text: &str, first_line: u64, sink: &mut dyn Sink) -> Result<Har
                 return Err("a HAR cut short before its entries".to_owned());
             };
             let mut splitter = ArraySplitter::new(lines.line_of(&text[at..]));
-            splitter.feed(text[at..].as_bytes(), &mut |line, element| {
+            splitter.feed(&text.as_bytes()[at..], &mut |line, element| {
                 entries_seen += 1;
                 if let Ok(el) = std::str::from_utf8(element) {
                     entry(el, line, &mut counts, sink);
