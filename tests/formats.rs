@@ -577,7 +577,7 @@ fn a_har_of_the_saved_day_imports_like_the_saved_files() {
     let (dir, db) = temp_db();
     let day = fixture("gptstore_2024-01-31_global");
     run_json(&db, &["import", day.to_str().unwrap(), "--json"]);
-    let har = write(dir.path(), "store.har", &har_of_saved_day());
+    let har = write(dir.path(), "store.har", har_of_saved_day());
     let r = run_json(&db, &["import", har.to_str().unwrap(), "--json"]);
     assert_eq!(r["files"][0]["format"], "HAR", "{r}");
     assert_eq!(
@@ -639,7 +639,7 @@ fn bad_hars_say_what_is_wrong() {
     let none = write(
         dir.path(),
         "none.har",
-        &har(&[HarEntry {
+        har(&[HarEntry {
             url: "https://example.com/",
             status: 200,
             body: "<html></html>",
@@ -665,7 +665,7 @@ fn bad_hars_say_what_is_wrong() {
     let walled = write(
         dir.path(),
         "walled.har",
-        &har(&[
+        har(&[
             HarEntry {
                 url: "https://chatgpt.com/backend-api/gizmos/g-abcdefghi",
                 status: 200,
