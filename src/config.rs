@@ -92,6 +92,10 @@ pub struct LiveDefaults {
     pub token_env: String,
     /// A file holding the token (when the variable is not set).
     pub token_file: Option<PathBuf>,
+    /// A browser's cookies (Netscape cookies.txt or one `Cookie:` line).
+    pub cookie_file: Option<PathBuf>,
+    /// More headers to send the store, `(name, value)`.
+    pub headers: Vec<(String, String)>,
 }
 
 impl Default for LiveDefaults {
@@ -103,11 +107,54 @@ impl Default for LiveDefaults {
             retries: 4,
             token_env: "GPTSCOPE_TOKEN".to_owned(),
             token_file: None,
+            cookie_file: None,
+            headers: Vec::new(),
         }
     }
 }
 
 impl LiveDefaults {
+    /// The browser session: the cookie from `GPTSCOPE_COOKIE`, else the cookie file (the
+    /// cookies for `host`); the file's headers, then `extra` (flags); the device id kept in
+    /// `state_dir`. Errors name the file, never its contents.
+    pub fn session(
+        &self,
+        host: &str,
+        extra: &[(String, String)],
+        state_dir: Option<&std::path::Path>,
+    ) -> Result<crate::live::Session, String> {
+        let cookie =
+            match std::env::var("GPTSCOPE_COOKIE")
+                .ok()
+                .map(|c| c.trim().to_owned())
+                .filter(|c| !c.is_empty())
+            {
+                Some(c) => Some(c),
+                None => match &self.cookie_file {
+                    Some(path) => {
+                        let text = std::fs::read_to_string(path).map_err(|e| {
+                            format!("{}: cannot read the cookie file: {e}", path.display())
+                        })?;
+                        Some(crate::live::Session::cookie_from_file(&text, host).ok_or_else(|| {
+                        format!(
+                            "{}: no cookie for {host} in it (a Netscape cookies.txt or one \
+                             `Cookie:` line)",
+                            path.display()
+                        )
+                    })?)
+                    }
+                    None => None,
+                },
+            };
+        let mut headers = self.headers.clone();
+        headers.extend(extra.iter().cloned());
+        Ok(crate::live::Session {
+            cookie,
+            headers,
+            device_id: state_dir.and_then(crate::live::Session::device_id_in),
+        })
+    }
+
     /// The token: the environment variable, else the token file; `None` when neither has one.
     /// The error names the file, never its contents.
     pub fn token(&self) -> Result<Option<crate::live::Token>, String> {
@@ -155,6 +202,8 @@ struct RawLive {
     retries: Option<Spanned<i64>>,
     token_env: Option<Spanned<String>>,
     token_file: Option<Spanned<String>>,
+    cookie_file: Option<Spanned<String>>,
+    headers: BTreeMap<String, Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -341,6 +390,26 @@ impl Config {
                 ));
             }
             c.live.token_file = Some(file);
+        }
+        if let Some(f) = &l.cookie_file {
+            let file = expand_home(f.get_ref());
+            if !file.is_file() {
+                return Err(format!(
+                    "{}: [live] cookie_file: {} is not a file",
+                    at(f.span()),
+                    file.display()
+                ));
+            }
+            c.live.cookie_file = Some(file);
+        }
+        for (name, value) in &l.headers {
+            if !crate::live::client::is_header_name(name) {
+                return Err(format!(
+                    "{}: [live.headers] {name:?} is not a header name",
+                    at(value.span())
+                ));
+            }
+            c.live.headers.push((name.clone(), value.get_ref().clone()));
         }
         let mut check = crate::signals::default_funnel_domains();
         for entry in &raw.signals.funnel_domains {

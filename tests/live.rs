@@ -1052,3 +1052,92 @@ fn a_crawl_finds_every_gpt_once_and_stops_at_its_budget() {
     );
     assert_eq!(s["fetched"].as_u64().unwrap() as usize, all.len(), "{s}");
 }
+
+/// A browser session: the cookie (from GPTSCOPE_COOKIE or a cookies.txt), browser-like headers,
+/// a device id kept between runs, headers named on the command line; none of it in any output
+/// or the log; a 403 says what to try.
+#[test]
+fn a_browser_session_goes_to_the_store_and_nowhere_else() {
+    let store = mock(MockConfig::default());
+    let (dir, db) = temp_db();
+    let state = dir.path().join("state");
+    let cookie = "__Secure-next-auth.session-token=COOKIE-SECRET-123; oai-did=abc";
+    let live = |envs: &[(&str, &str)], extra: &[&str]| {
+        let o = bin()
+            .arg("--db")
+            .arg(&db)
+            .args(["live", "--base-url", &store.url(), "--rate", "0"])
+            .args(extra)
+            .args(["gpt", "g-kZ0eYXlJe", "--json"])
+            .env("XDG_STATE_HOME", &state)
+            .envs(envs.iter().copied())
+            .output()
+            .unwrap();
+        (o.status.success(), stdout(&o) + &stderr(&o))
+    };
+    let (ok, out) = live(
+        &[("GPTSCOPE_COOKIE", cookie)],
+        &["--header", "oai-client-version: HEADER-SECRET-9"],
+    );
+    assert!(ok, "{out}");
+    let first = store.hits().last().unwrap().clone();
+    let header = |h: &gptscope::live::mock::Hit, name: &str| {
+        h.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    assert_eq!(header(&first, "cookie").as_deref(), Some(cookie));
+    assert_eq!(
+        header(&first, "oai-client-version").as_deref(),
+        Some("HEADER-SECRET-9")
+    );
+    assert_eq!(header(&first, "origin"), Some(store.url()));
+    assert_eq!(
+        header(&first, "referer"),
+        Some(format!("{}/gpts", store.url()))
+    );
+    assert!(header(&first, "accept-language").is_some());
+    let device = header(&first, "oai-device-id").unwrap();
+    assert_eq!(device.len(), 36, "{device}");
+    // The device id is kept; the cookie can come from a cookies.txt named in the config.
+    let cookies = write(
+        dir.path(),
+        "cookies.txt",
+        "# Netscape HTTP Cookie File\n\
+         #HttpOnly_.127.0.0.1\tTRUE\t/\tTRUE\t1900000000\t__Secure-next-auth.session-token\tFILE-SECRET-456\n\
+         .example.com\tTRUE\t/\tTRUE\t1900000000\tother\tnot-sent\n",
+    );
+    let config = write(
+        dir.path(),
+        "config.toml",
+        format!("[live]\ncookie_file = {:?}\n", cookies.to_str().unwrap()),
+    );
+    let (ok, out2) = live(&[("GPTSCOPE_CONFIG", config.to_str().unwrap())], &[]);
+    assert!(ok, "{out2}");
+    let second = store.hits().last().unwrap().clone();
+    assert_eq!(header(&second, "oai-device-id"), Some(device));
+    assert_eq!(
+        header(&second, "cookie").as_deref(),
+        Some("__Secure-next-auth.session-token=FILE-SECRET-456")
+    );
+    // Never in an output or the log.
+    let log = std::fs::read_to_string(db.with_file_name("gptscope.log")).unwrap_or_default();
+    for text in [&out, &out2, &log] {
+        for secret in ["COOKIE-SECRET", "HEADER-SECRET", "FILE-SECRET"] {
+            assert!(!text.contains(secret), "{secret} shown: {text}");
+        }
+    }
+    // A bot wall: what to try, with and without a session.
+    store.fault(rule(Fault::Status(403), "", None));
+    let (ok, out) = live(&[], &[]);
+    assert!(!ok);
+    assert!(
+        out.contains("send a browser session (GPTSCOPE_COOKIE"),
+        "{out}"
+    );
+    assert!(out.contains("gptscope import FILE.har"), "{out}");
+    let (_, out) = live(&[("GPTSCOPE_COOKIE", cookie)], &[]);
+    assert!(out.contains("even with the browser session"), "{out}");
+    assert!(!out.contains("COOKIE-SECRET"), "{out}");
+}

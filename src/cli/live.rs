@@ -27,6 +27,10 @@ pub struct LiveArgs {
     /// [default: the config file's, else 4]
     #[arg(long, global = true)]
     pub retries: Option<u32>,
+    /// A header to send the store, 'Name: value' (repeatable; a browser session's, say). The
+    /// session's cookie comes from GPTSCOPE_COOKIE or the config file's [live] cookie_file
+    #[arg(long = "header", global = true, value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
 }
 
 impl LiveArgs {
@@ -44,7 +48,36 @@ impl LiveArgs {
         if !(rate >= 0.0 && rate.is_finite()) {
             anyhow::bail!("--rate {rate}: requests per second, 0 or more");
         }
+        let mut extra = Vec::new();
+        for h in &self.headers {
+            match h.split_once(':') {
+                Some((k, v)) if crate::live::client::is_header_name(k.trim()) => {
+                    extra.push((k.trim().to_owned(), v.trim().to_owned()));
+                }
+                // The value may be a secret: only the name is shown.
+                _ => anyhow::bail!(
+                    "--header {:?}…: expected 'Name: value'",
+                    h.split(':')
+                        .next()
+                        .unwrap_or("")
+                        .chars()
+                        .take(30)
+                        .collect::<String>()
+                ),
+            }
+        }
+        let host = base_url
+            .split_once("://")
+            .map_or(base_url.as_str(), |(_, r)| r)
+            .split('/')
+            .next()
+            .unwrap_or("")
+            .to_owned();
+        let session = file
+            .session(&host, &extra, state_dir().as_deref())
+            .map_err(anyhow::Error::msg)?;
         Ok(LiveConfig {
+            session,
             base_url,
             token: file.token().map_err(anyhow::Error::msg)?,
             rate,
@@ -53,6 +86,18 @@ impl LiveArgs {
             ..LiveConfig::default()
         })
     }
+}
+
+/// Where gptscope keeps state between runs (the browser-like device id):
+/// `$XDG_STATE_HOME/gptscope`, else `~/.local/state/gptscope`.
+fn state_dir() -> Option<std::path::PathBuf> {
+    let base = std::env::var_os("XDG_STATE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".local/state"))
+        })?;
+    Some(base.join("gptscope"))
 }
 
 #[derive(Debug, Subcommand)]

@@ -277,6 +277,33 @@ pub struct StatsArgs {
 }
 
 /// Entry point of the binary.
+/// The command line as the log keeps it: a header's value (`--header 'Cookie: …'`) may be a
+/// secret, so only its name is kept.
+fn logged_args(args: impl Iterator<Item = String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut header_next = false;
+    for a in args {
+        let (flag, value) = match a.split_once('=') {
+            Some(("--header", v)) => (true, v.to_owned()),
+            _ if header_next => (false, a.clone()),
+            _ => {
+                header_next = a == "--header";
+                out.push(a);
+                continue;
+            }
+        };
+        header_next = false;
+        let name = value.split(':').next().unwrap_or("").trim();
+        let kept = format!("{name}: [redacted]");
+        out.push(if flag {
+            format!("--header={kept}")
+        } else {
+            kept
+        });
+    }
+    out
+}
+
 pub fn main() -> ExitCode {
     let mut cli = Cli::parse();
     // The config file first: a bad one stops everything, before a terminal is touched.
@@ -290,7 +317,7 @@ pub fn main() -> ExitCode {
     init_log(&cli.global);
     tracing::info!(
         version = env!("CARGO_PKG_VERSION"),
-        args = ?std::env::args().skip(1).collect::<Vec<_>>(),
+        args = ?logged_args(std::env::args().skip(1)),
         config = ?cli.global.settings.path,
         "start"
     );

@@ -431,7 +431,7 @@ pub async fn shelves(
 pub fn is_fatal(e: &LiveError) -> bool {
     matches!(
         e,
-        LiveError::Unauthorized | LiveError::Forbidden | LiveError::Unreachable { .. }
+        LiveError::Unauthorized | LiveError::Forbidden { .. } | LiveError::Unreachable { .. }
     )
 }
 

@@ -47,11 +47,139 @@ impl std::fmt::Debug for Token {
     }
 }
 
+/// A browser session: what a signed-in browser sends the store beside the token (its cookies,
+/// any headers the user names, and the device id the web app keeps), so `/backend-api/` answers
+/// as it does to the browser. Secrets like the token: sent only to the store, never written to
+/// the database, a log line, a message or `Debug` output.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Session {
+    /// The `Cookie` header's value.
+    pub cookie: Option<String>,
+    /// More headers, `(name, value)`; they win over the browser-like defaults.
+    pub headers: Vec<(String, String)>,
+    /// `oai-device-id`: made once and kept in the state directory.
+    pub device_id: Option<String>,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("cookie", &self.cookie.as_ref().map(|_| "[redacted]"))
+            .field(
+                "headers",
+                &self
+                    .headers
+                    .iter()
+                    .map(|(k, _)| k.as_str())
+                    .collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+impl Session {
+    /// Whether anything of a browser's session (cookies, headers) is sent.
+    pub fn is_set(&self) -> bool {
+        self.cookie.is_some() || !self.headers.is_empty()
+    }
+
+    /// The secret values, for taking them out of any text that could show them.
+    fn secrets(&self) -> impl Iterator<Item = &str> {
+        self.cookie
+            .iter()
+            .map(String::as_str)
+            .chain(self.headers.iter().map(|(_, v)| v.as_str()))
+            .filter(|v| v.len() >= 4)
+    }
+
+    /// The `Cookie` value from a cookie file: Netscape `cookies.txt` (as browser extensions
+    /// export it; the cookies for `host` and its parent domains), or one `Cookie:` line.
+    pub fn cookie_from_file(text: &str, host: &str) -> Option<String> {
+        let text = text.trim_start_matches('\u{feff}');
+        if let Some(line) = text
+            .lines()
+            .map(str::trim)
+            .find(|l| l.to_ascii_lowercase().starts_with("cookie:"))
+        {
+            let v = line["cookie:".len()..].trim();
+            return (!v.is_empty()).then(|| v.to_owned());
+        }
+        let host = host.split(':').next().unwrap_or(host).to_ascii_lowercase();
+        let mut pairs = Vec::new();
+        for line in text.lines() {
+            let line = line.strip_prefix("#HttpOnly_").unwrap_or(line);
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let f: Vec<&str> = line.split('\t').collect();
+            if f.len() < 7 {
+                continue;
+            }
+            let domain = f[0].trim_start_matches('.').to_ascii_lowercase();
+            if host == domain || host.ends_with(&format!(".{domain}")) {
+                pairs.push(format!("{}={}", f[5], f[6].trim_end()));
+            }
+        }
+        (!pairs.is_empty()).then(|| pairs.join("; "))
+    }
+
+    /// A device id like the web app's (a random UUID), kept in `dir/device-id` from the first
+    /// use on; none when the directory cannot be written (the request goes without).
+    pub fn device_id_in(dir: &std::path::Path) -> Option<String> {
+        let path = dir.join("device-id");
+        if let Ok(id) = std::fs::read_to_string(&path) {
+            let id = id.trim().to_owned();
+            if id.len() == 36 {
+                return Some(id);
+            }
+        }
+        let id = random_uuid();
+        std::fs::create_dir_all(dir).ok()?;
+        std::fs::write(&path, &id).ok()?;
+        Some(id)
+    }
+}
+
+/// Whether `name` can be an HTTP header's name.
+pub fn is_header_name(name: &str) -> bool {
+    reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_ok()
+}
+
+/// A version-4 UUID from the process's random hashing keys, the clock and the pid.
+fn random_uuid() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut bytes = [0u8; 16];
+    for (i, half) in bytes.chunks_mut(8).enumerate() {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos()),
+        );
+        h.write_u32(std::process::id());
+        h.write_usize(i);
+        half.copy_from_slice(&h.finish().to_le_bytes());
+    }
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
 /// How to reach the store and how hard to push it.
 #[derive(Debug, Clone)]
 pub struct LiveConfig {
     pub base_url: String,
     pub token: Option<Token>,
+    /// A browser session sent along (cookies, headers, device id).
+    pub session: Session,
     /// Requests per second (0: no limit).
     pub rate: f64,
     pub concurrency: usize,
@@ -70,6 +198,7 @@ impl Default for LiveConfig {
         LiveConfig {
             base_url: DEFAULT_BASE_URL.to_owned(),
             token: None,
+            session: Session::default(),
             rate: DEFAULT_RATE,
             concurrency: DEFAULT_CONCURRENCY,
             connect_timeout: Duration::from_secs(5),
@@ -86,8 +215,19 @@ impl Default for LiveConfig {
 pub enum LiveError {
     #[error("token missing or expired: set GPTSCOPE_TOKEN to a fresh one (HTTP 401)")]
     Unauthorized,
-    #[error("blocked by the store's bot protection (HTTP 403)")]
-    Forbidden,
+    #[error(
+        "blocked by the store's bot protection (HTTP 403){}",
+        if *with_session {
+            ", even with the browser session: its cookies may have expired; copy fresh ones from a \
+             signed-in chatgpt.com tab, or save what the browser saw (DevTools: Save all as HAR) \
+             and `gptscope import FILE.har`"
+        } else {
+            ": send a browser session (GPTSCOPE_COOKIE or [live] cookie_file with a signed-in \
+             chatgpt.com tab's cookies), or save what the browser saw (DevTools: Save all as HAR) \
+             and `gptscope import FILE.har`"
+        }
+    )]
+    Forbidden { with_session: bool },
     #[error("{0}")]
     NotFound(String),
     #[error("rate limited by the store; gave up after {retries} retries (HTTP 429)")]
@@ -274,10 +414,47 @@ impl Client {
     }
 
     fn redact(&self, text: &str) -> String {
-        match &self.config.token {
+        let mut out = match &self.config.token {
             Some(t) => t.redact(text),
             None => text.to_owned(),
+        };
+        for secret in self.config.session.secrets() {
+            out = out.replace(secret, "[redacted]");
         }
+        out
+    }
+
+    /// The headers a browser on the store sends: what it accepts, its language, where it came
+    /// from, the device id; then the session's cookie and headers (which win).
+    fn browser_headers(&self) -> reqwest::header::HeaderMap {
+        use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+        let base = self.config.base_url.trim_end_matches('/');
+        let mut h = HeaderMap::new();
+        let mut put = |name: &str, value: &str| {
+            if let (Ok(n), Ok(mut v)) = (
+                HeaderName::from_bytes(name.as_bytes()),
+                HeaderValue::from_str(value),
+            ) {
+                v.set_sensitive(true);
+                h.insert(n, v);
+            }
+        };
+        put("accept", "application/json, text/plain, */*");
+        put("accept-language", "en-US,en;q=0.9");
+        put("referer", &format!("{base}/gpts"));
+        put("origin", base);
+        put("oai-language", "en-US");
+        let s = &self.config.session;
+        if let Some(id) = &s.device_id {
+            put("oai-device-id", id);
+        }
+        if let Some(c) = &s.cookie {
+            put("cookie", c);
+        }
+        for (k, v) in &s.headers {
+            put(k, v);
+        }
+        h
     }
 
     /// GETs `path` (with its query), retrying what is worth retrying; the body on 200.
@@ -295,7 +472,7 @@ impl Client {
                     .map_err(|_| LiveError::Cancelled)?;
                 self.limiter.wait().await;
                 self.counters.requests.fetch_add(1, Ordering::Relaxed);
-                let mut req = self.http.get(&url).header("Accept", "application/json");
+                let mut req = self.http.get(&url).headers(self.browser_headers());
                 if auth && let Some(t) = &self.config.token {
                     req = req.header(reqwest::header::AUTHORIZATION, t.header());
                 }
@@ -382,7 +559,11 @@ impl Client {
         match status {
             200 => {}
             401 => return Err(Attempt::Final(LiveError::Unauthorized)),
-            403 => return Err(Attempt::Final(LiveError::Forbidden)),
+            403 => {
+                return Err(Attempt::Final(LiveError::Forbidden {
+                    with_session: self.config.session.is_set(),
+                }));
+            }
             404 | 410 => return Err(Attempt::Final(LiveError::NotFound(not_found.to_owned()))),
             429 => {
                 let after = retry_after(&resp);

@@ -8,4 +8,4 @@ pub mod compare;
 pub mod mock;
 pub mod refresh;
 
-pub use client::{Client, LiveConfig, LiveError, LiveEvent, Token};
+pub use client::{Client, LiveConfig, LiveError, LiveEvent, Session, Token};

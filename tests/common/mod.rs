@@ -50,6 +50,12 @@ pub fn bin() -> Command {
     // No config file of whoever runs the tests.
     cmd.env_remove("GPTSCOPE_CONFIG");
     cmd.env("XDG_CONFIG_HOME", env!("CARGO_MANIFEST_DIR"));
+    // State (the browser-like device id) in a folder of the tests', not the user's.
+    cmd.env(
+        "XDG_STATE_HOME",
+        std::env::temp_dir().join("gptscope-tests-state"),
+    );
+    cmd.env_remove("GPTSCOPE_COOKIE");
     cmd
 }
 
