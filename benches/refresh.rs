@@ -1,6 +1,9 @@
 //! `refresh details` of 10,000 GPTs against the mock store on loopback, with no rate limit and
 //! 16 requests in flight: GPTs a second from fetch to spool (the import that follows is
 //! measured by the import benchmark), and resident memory before and after, to see it flat.
+//! Then `refresh crawl` over a mock graph of 50,000 GPTs by 10,000 authors behind the real
+//! front (seeds: the front; terms: the 100 most common words): GPTs found a second, the time
+//! spent spooling answers, and memory along the way.
 //!
 //!     cargo bench --bench refresh
 
@@ -48,6 +51,7 @@ fn bench_refresh(c: &mut Criterion) {
     let plan = Plan::Details {
         from: 1,
         ids: ids.clone(),
+        about: false,
     };
     let before = rss_mb();
     let mut group = c.benchmark_group("refresh");
@@ -105,5 +109,108 @@ fn bench_refresh(c: &mut Criterion) {
     );
 }
 
-criterion_group!(benches, bench_refresh);
+fn bench_crawl(c: &mut Criterion) {
+    use gptscope::live::refresh::CrawlPlan;
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/discovery_2026-04-14_global.json");
+    let store = MockStore::start(
+        &fixture,
+        MockConfig {
+            graph: Some((50_000, 10_000)),
+            list_page: 20,
+            ..MockConfig::default()
+        },
+    )
+    .unwrap();
+    let all = store.gpt_ids().len();
+    let client = Client::new(LiveConfig {
+        base_url: store.url(),
+        rate: 0.0,
+        concurrency: 8,
+        ..LiveConfig::default()
+    })
+    .unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let plan = Plan::Crawl(Arc::new(CrawlPlan {
+        front: true,
+        terms: gptscope::assets::common_words()
+            .into_iter()
+            .take(100)
+            .map(str::to_owned)
+            .collect(),
+        locale: "global".to_owned(),
+        ..CrawlPlan::default()
+    }));
+    let mut group = c.benchmark_group("crawl");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(60));
+    group.throughput(criterion::Throughput::Elements(all as u64));
+    let spooling = std::sync::Mutex::new((Duration::ZERO, Duration::ZERO));
+    group.bench_function("graph_50k_gpts_10k_authors", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let work = dir.path().join("crawl");
+                let t = Instant::now();
+                let (_, summary) = rt
+                    .block_on(run(
+                        &client,
+                        &plan,
+                        &work,
+                        false,
+                        &|_| {},
+                        &AtomicBool::new(false),
+                        None,
+                    ))
+                    .unwrap();
+                let took = t.elapsed();
+                total += took;
+                assert_eq!(summary.fetched as usize, all);
+                let mut s = spooling.lock().unwrap();
+                s.0 += summary.spooling;
+                s.1 += took;
+            }
+            total
+        })
+    });
+    group.finish();
+    let (spool, whole) = *spooling.lock().unwrap();
+    // Memory along one more run.
+    let samples = std::sync::Mutex::new(Vec::new());
+    let work = dir.path().join("crawl");
+    let t = Instant::now();
+    let (_, summary) = rt
+        .block_on(run(
+            &client,
+            &plan,
+            &work,
+            false,
+            &|p| {
+                if p.requests % 500 == 0 {
+                    samples.lock().unwrap().push(rss_mb());
+                }
+            },
+            &AtomicBool::new(false),
+            None,
+        ))
+        .unwrap();
+    let took = t.elapsed();
+    let samples = samples.into_inner().unwrap();
+    eprintln!(
+        "crawl of {all} GPTs: {} requests in {:.1} s ({:.0} GPTs/s); spooling answers took {:.1}% \
+         of all the runs' time; resident memory every 500 answers: {:?} MB",
+        summary.requests,
+        took.as_secs_f64(),
+        all as f64 / took.as_secs_f64(),
+        100.0 * spool.as_secs_f64() / whole.as_secs_f64().max(1e-9),
+        samples.iter().map(|m| m.round() as i64).collect::<Vec<_>>()
+    );
+}
+
+criterion_group!(benches, bench_refresh, bench_crawl);
 criterion_main!(benches);

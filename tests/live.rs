@@ -228,9 +228,11 @@ fn the_token_goes_only_to_the_backend_and_never_into_output() {
             h.path
         );
     }
-    // The about answer, as the store sent it.
+    // The about answer: the GPT, and what its about page shows.
     let about = rt.block_on(api::about(&c, "g-kZ0eYXlJe")).unwrap();
-    assert_eq!(about["gizmo"]["id"], "g-kZ0eYXlJe");
+    assert_eq!(about.record.id, "g-kZ0eYXlJe");
+    assert_eq!(about.record.name, "Scholar GPT");
+    assert!(about.record.about.is_some());
     assert!(store.hits().last().is_some_and(
         |h| h.path == "/backend-api/gizmos/g-kZ0eYXlJe/about" && h.authorization.is_some()
     ));
@@ -523,10 +525,14 @@ fn a_refresh_that_cannot_fetch_writes_nothing_and_says_why() {
     let (_dir, db) = temp_db();
     let o = run(&db, &refresh_args(&store.url(), &["shelves"]));
     assert!(!o.status.success());
-    assert_eq!(
-        stderr(&o).trim(),
-        "gptscope: blocked by the store's bot protection (HTTP 403)"
+    assert!(
+        stderr(&o)
+            .trim()
+            .starts_with("gptscope: blocked by the store's bot protection (HTTP 403): send a"),
+        "{}",
+        stderr(&o)
     );
+    assert_eq!(stderr(&o).trim().lines().count(), 1, "one line");
     assert_eq!(snapshot_count(&db), 1);
     drop(store);
     let o = run(
@@ -1140,4 +1146,74 @@ fn a_browser_session_goes_to_the_store_and_nowhere_else() {
     let (_, out) = live(&[("GPTSCOPE_COOKIE", cookie)], &[]);
     assert!(out.contains("even with the browser session"), "{out}");
     assert!(!out.contains("COOKIE-SECRET"), "{out}");
+}
+
+/// The about answer as the store sends it: rating, category ranking, conversations and the
+/// rating split, read, stored by `refresh details --about`, shown by `show` and `live gpt`.
+#[test]
+fn the_about_answer_is_read_stored_and_shown() {
+    let store = mock(MockConfig {
+        token: Some(SECRET.to_owned()),
+        graph: Some((40, 8)),
+        ..MockConfig::default()
+    });
+    let url = store.url();
+    let (_dir, db) = temp_db();
+    let cli = |args: &[&str]| {
+        let o = bin()
+            .arg("--db")
+            .arg(&db)
+            .args(["--base-url", &url, "--rate", "0"])
+            .args(args)
+            .env("GPTSCOPE_TOKEN", SECRET)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    cli(&["refresh", "crawl", "--common-words", "100", "--json"]);
+    // A rated graph GPT, with categories and conversations.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let id: String = conn
+        .query_row(
+            "SELECT id FROM gpt_2 WHERE review_count > 0 AND categories IS NOT NULL
+             AND conv_bucket IS NOT NULL ORDER BY id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let (total, count, bucket): (i64, i64, String) = conn
+        .query_row(
+            "SELECT review_total, review_count, conv_bucket FROM gpt_2 WHERE id = ?1",
+            [&id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    let live: serde_json::Value =
+        serde_json::from_str(&cli(&["live", "gpt", &id, "--about", "--json"])).unwrap();
+    let about = &live["about"];
+    let avg = (total as f64 / count as f64 * 10.0).round() / 10.0;
+    assert_eq!(about["rating"].as_f64().unwrap(), avg, "{about}");
+    assert!(about["category_rank"].as_u64().is_some(), "{about}");
+    assert_eq!(
+        about["blocks"][0],
+        serde_json::json!([bucket, "Conversations"])
+    );
+    assert_eq!(about["by_rating"].as_array().unwrap().len(), 5);
+    assert!(store.hits().last().unwrap().path.ends_with("/about"));
+    let text = cli(&["live", "gpt", &id, "--about"]);
+    assert!(text.contains("ratings split  5★ 65% · 4★ 20%"), "{text}");
+    // Stored by a details refresh by about answers, shown by `show`.
+    let s: serde_json::Value =
+        serde_json::from_str(&cli(&["refresh", "details", "--about", "--json"])).unwrap();
+    assert_eq!(s["stale"], 0, "{s}");
+    let shown = cli(&["show", &id]);
+    assert!(
+        shown.contains(&format!("about          ★ {avg:.1}")),
+        "{shown}"
+    );
+    assert!(shown.contains(" in "), "the category ranking: {shown}");
+    assert!(shown.contains("ratings split  5★ 65%"), "{shown}");
+    let json: serde_json::Value = serde_json::from_str(&cli(&["show", &id, "--json"])).unwrap();
+    assert_eq!(json["about"]["rating"].as_f64().unwrap(), avg);
 }

@@ -106,7 +106,8 @@ pub enum LiveCommand {
     Gpt {
         /// A GPT id (g-…) or store URL
         id: String,
-        /// Also its "about" answer (about blocks, rating histogram; needs GPTSCOPE_TOKEN)
+        /// By its about answer: also the rating the store shows, its category ranking, the
+        /// rating split (needs GPTSCOPE_TOKEN)
         #[arg(long)]
         about: bool,
         #[arg(long)]
@@ -150,9 +151,9 @@ struct LiveGptOut<'a> {
     changes: Vec<crate::live::compare::Field>,
     signals: Vec<crate::signals::Signal>,
     record: &'a crate::store::GptRecord,
-    /// The about answer as the store sent it (`--about`).
+    /// What the about answer shows (`--about`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    about: Option<serde_json::Value>,
+    about: Option<crate::store::record::About>,
 }
 
 #[derive(Serialize)]
@@ -196,12 +197,13 @@ pub fn run(
     match cmd {
         LiveCommand::Gpt { id, about, json } => {
             let id = crate::store::record::id_from_short_url(&id).unwrap_or(id);
-            let got = rt.block_on(api::gpt(&client, &id))?;
-            let about = if about {
-                Some(rt.block_on(api::about(&client, &id))?)
+            // The about answer holds the GPT too: one request either way.
+            let got = if about {
+                rt.block_on(api::about(&client, &id))?
             } else {
-                None
+                rt.block_on(api::gpt(&client, &id))?
             };
+            let about = got.record.about.clone();
             let then = query::gpt(&db, &snap, &id)?;
             let changes = compare(then.as_ref().map(|v| &v.record), &got.record);
             let rules = super::signal_rules(global)?;
@@ -244,10 +246,9 @@ pub fn run(
                 writeln!(out, "  signal         {kind} {}", text::line(&evidence))?;
             }
             if let Some(a) = &o.about {
-                writeln!(out, "  about (as the store sent it):")?;
-                let pretty = serde_json::to_string_pretty(a)?;
-                for line in pretty.lines() {
-                    writeln!(out, "    {}", text::line(line))?;
+                writeln!(out, "  about          {}", text::line(&a.line()))?;
+                if let Some(split) = a.split_line() {
+                    writeln!(out, "  ratings split  {split}")?;
                 }
             }
             Ok(())
@@ -409,6 +410,10 @@ pub enum RefreshCommand {
         /// At most this many GPTs, most conversations first
         #[arg(long)]
         limit: Option<usize>,
+        /// By their about answers: also the rating the store shows, the category ranking and the
+        /// rating split (needs GPTSCOPE_TOKEN; one request a GPT either way)
+        #[arg(long)]
+        about: bool,
         #[command(flatten)]
         filter: super::filter::FilterArgs,
         #[command(flatten)]
@@ -639,6 +644,7 @@ pub fn refresh(
         RefreshCommand::Details {
             from_snapshot,
             limit,
+            about,
             filter,
             common,
         } => {
@@ -659,6 +665,7 @@ pub fn refresh(
                 Plan::Details {
                     from,
                     ids: Arc::new(ids),
+                    about,
                 },
                 common,
             )

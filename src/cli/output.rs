@@ -263,6 +263,12 @@ pub fn gpt(out: &mut dyn Write, v: &GptView) -> anyhow::Result<()> {
             by[0], by[1], by[2], by[3], by[4]
         )?;
     }
+    if let Some(a) = &r.about {
+        writeln!(out, "  about          {}", text::line(&a.line()))?;
+        if let Some(split) = a.split_line() {
+            writeln!(out, "  ratings split  {split}")?;
+        }
+    }
     let date = |t: Option<i64>| t.map(format_datetime).unwrap_or_else(|| "?".to_owned());
     writeln!(
         out,

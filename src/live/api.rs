@@ -188,19 +188,20 @@ async fn fetch_page(
     })
 }
 
-/// A GPT's "about" answer (`/backend-api/gizmos/{id}/about`, needs a token), as the store sent it
-/// (checked to be JSON).
-pub async fn about(client: &Client, id: &str) -> Result<serde_json::Value, LiveError> {
+/// A GPT by its about answer (`/backend-api/gizmos/{id}/about`, needs a token): the GPT as
+/// [`gpt`] gives it, plus what the about page shows (rating, category ranking, conversations,
+/// the rating split) in `record.about`; read by the import parsers like a saved about answer.
+pub async fn about(client: &Client, id: &str) -> Result<LiveGpt, LiveError> {
     let path = format!("/backend-api/gizmos/{}/about", encode(id));
     let body = client.get(&path, "this GPT is no longer public").await?;
-    serde_json::from_slice(&body).map_err(|e| {
-        let what = if e.is_eof() {
-            "its about: the answer was cut short"
-        } else {
-            "its about: not valid JSON"
-        };
-        LiveError::unexpected(what, &body)
-    })
+    let fetched_at = crate::time::now();
+    let found = parse(&body, "its about")?;
+    let mut gpts = gpts_of(found, fetched_at);
+    let at = gpts.iter().position(|g| g.record.id == id).unwrap_or(0);
+    if gpts.is_empty() {
+        return Err(LiveError::unexpected("no GPT in the about answer", &body));
+    }
+    Ok(gpts.swap_remove(at))
 }
 
 /// Pages of one list asked for at most, by default (a cursor that never ends is a store bug,

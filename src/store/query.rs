@@ -183,7 +183,8 @@ pub fn gpt(db: &Db, snapshot: &SnapshotInfo, id: &str) -> Result<Option<GptView>
                     g.observed_at, g.available, g.line,
                     d.hash, d.short_url, d.description, d.welcome_message, d.prompt_starters,
                     g.categories, d.tools, d.default_model, d.share_recipient, d.rating_by_star,
-                    f.path, f.format, g.evidence, g.fetch_status, g.fetch_error, g.fetched_at
+                    f.path, f.format, g.evidence, g.fetch_status, g.fetch_error, g.fetched_at,
+                    g.about
              FROM {} g JOIN detail d ON d.hash = g.detail
              LEFT JOIN source_file f ON f.snapshot_id = ?1 AND f.file_no = g.file_no
              WHERE g.id = ?2",
@@ -241,6 +242,9 @@ pub fn gpt(db: &Db, snapshot: &SnapshotInfo, id: &str) -> Result<Option<GptView>
                             error: r.get(28).ok().flatten(),
                             at: r.get(29).ok().flatten(),
                         }),
+                    about: r
+                        .get::<_, Option<String>>(30)?
+                        .and_then(|a| serde_json::from_str(&a).ok()),
                 };
                 let detail: Vec<u8> = r.get(14)?;
                 let line: i64 = r.get(13)?;

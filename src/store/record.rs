@@ -43,6 +43,77 @@ pub struct GptRecord {
     pub observed_at: Option<i64>,
     /// How a refresh got this record (none for imported files).
     pub fetch: Option<Fetch>,
+    /// The store's about answer for the GPT, when the source had it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub about: Option<About>,
+}
+
+/// What the store's about answer (`/backend-api/gizmos/{id}/about`) says of a GPT beside its
+/// record: the rating it shows, its rank in its category, the conversations it shows, and the
+/// split of its ratings by star.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
+pub struct About {
+    /// The average the store shows (`rating` block `avg`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rating: Option<f64>,
+    /// How many ratings, as the store words it (`count_str`: `Ratings (1K+)`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ratings: Option<String>,
+    /// `#3` in …
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category_rank: Option<u32>,
+    /// … `Productivity` (`category_str`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// The other blocks, `(title, subtitle)`: `("1M+", "Conversations")`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub blocks: Vec<(String, String)>,
+    /// Fractions of ratings by star, one star first (`review_stats.by_rating`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub by_rating: Vec<f64>,
+}
+
+impl About {
+    /// `★ 4.3 (Ratings (1K+)) · #3 in Productivity · 1M+ Conversations`.
+    pub fn line(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(r) = self.rating {
+            parts.push(match &self.ratings {
+                Some(n) => format!("★ {r:.1} ({n})"),
+                None => format!("★ {r:.1}"),
+            });
+        }
+        match (self.category_rank, &self.category) {
+            (Some(rank), Some(c)) => parts.push(format!("#{rank} in {c}")),
+            (None, Some(c)) => parts.push(c.clone()),
+            _ => {}
+        }
+        for (t, sub) in &self.blocks {
+            parts.push(format!("{t} {sub}"));
+        }
+        parts.join(" · ")
+    }
+
+    /// `5★ 65% · 4★ 20% · 3★ 8% · 2★ 3% · 1★ 4%` (none when the store gave no split).
+    pub fn split_line(&self) -> Option<String> {
+        (!self.by_rating.is_empty()).then(|| {
+            self.by_rating
+                .iter()
+                .enumerate()
+                .rev()
+                .map(|(i, f)| format!("{}★ {:.0}%", i + 1, f * 100.0))
+                .collect::<Vec<_>>()
+                .join(" · ")
+        })
+    }
+
+    /// The conversations the store shows in its blocks (`1M+`), if it does.
+    pub fn conversations(&self) -> Option<&str> {
+        self.blocks
+            .iter()
+            .find(|(_, sub)| sub.eq_ignore_ascii_case("conversations"))
+            .map(|(t, _)| t.as_str())
+    }
 }
 
 /// How a refresh got a record: fetched now, answered "not found", or carried forward from the

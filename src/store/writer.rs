@@ -27,6 +27,8 @@ pub struct PreparedGpt {
     tools: u32,
     conv: Option<i64>,
     rating: Option<f64>,
+    /// The about answer (JSON), when the source had it.
+    about: Option<String>,
     /// The later of `updated_at` and when the source observed the record: what "newer" means
     /// when two records of one GPT meet in one import.
     recency: Option<i64>,
@@ -99,7 +101,14 @@ pub fn prepare(
         evidence,
         tools: record.tool_mask().0,
         conv: record.conversations.as_ref().map(|c| c.lower_bound as i64),
-        rating: record.rating(),
+        // The store's own average when the record has no star total (an about answer alone).
+        rating: record
+            .rating()
+            .or_else(|| record.about.as_ref().and_then(|a| a.rating)),
+        about: record
+            .about
+            .as_ref()
+            .and_then(|a| serde_json::to_string(a).ok()),
         recency,
         record,
         file_no,
@@ -223,7 +232,7 @@ const GPT_COLUMNS: &str = "(rowid, id, name, author_id, category, categories, to
                            files, conv_bucket, conv, review_total, review_count, rating, \
                            created_at, created_from_id, updated_at, observed_at, available, \
                            detail, blob, file_no, line, name_key, signals, evidence, \
-                           fetch_status, fetch_error, fetched_at)";
+                           fetch_status, fetch_error, fetched_at, about)";
 
 /// `INSERT … VALUES (?1, ?2), (?3, ?4), …` for `rows` rows of `columns` columns.
 fn multi_insert(head: &str, columns: usize, rows: usize) -> String {
@@ -307,7 +316,7 @@ impl<'c> Statements<'c> {
                 &format!("INSERT OR IGNORE INTO detail {DETAIL_COLUMNS}"),
                 9,
             )?,
-            gpt: Insert::prepare(conn, &format!("INSERT INTO {t} {GPT_COLUMNS}"), 29)?,
+            gpt: Insert::prepare(conn, &format!("INSERT INTO {t} {GPT_COLUMNS}"), 30)?,
             action_insert: conn.prepare(
                 "INSERT OR IGNORE INTO detail_action (detail, pos, domain, auth,
                     privacy_policy_url)
@@ -404,7 +413,8 @@ fn bind_gpt(
     let fetch = g.record.fetch.as_ref();
     st.raw_bind_parameter(at + 26, fetch.map(|f| f.status.as_str()))?;
     st.raw_bind_parameter(at + 27, fetch.and_then(|f| f.error.as_deref()))?;
-    st.raw_bind_parameter(at + 28, fetch.and_then(|f| f.at))
+    st.raw_bind_parameter(at + 28, fetch.and_then(|f| f.at))?;
+    st.raw_bind_parameter(at + 29, &g.about)
 }
 
 /// Writes one snapshot inside one transaction; dropped without [`SnapshotWriter::commit`], it

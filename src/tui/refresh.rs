@@ -70,6 +70,7 @@ fn plan_of(setup: &Setup, job: Job) -> Result<(Plan, Option<refresh::CarryForwar
                 Plan::Details {
                     from: snapshot,
                     ids: Arc::new(ids),
+                    about: false,
                 },
                 Some(carry),
             ))

@@ -35,8 +35,13 @@ use std::time::{Duration, Instant};
 pub enum Plan {
     /// The store front and every shelf paged to its end.
     Shelves { locale: String, max_pages: usize },
-    /// These GPTs of snapshot `from`, each fetched again.
-    Details { from: i64, ids: Arc<Vec<String>> },
+    /// These GPTs of snapshot `from`, each fetched again (by their about answers with
+    /// `about`: the store's rating, category ranking and rating split too; needs a token).
+    Details {
+        from: i64,
+        ids: Arc<Vec<String>>,
+        about: bool,
+    },
     /// An author's GPTs (needs a token).
     Author(String),
     /// Search results for each term, paged to their end (needs a token).
@@ -70,8 +75,9 @@ impl Plan {
             Plan::Shelves { locale, .. } => format!("shelves ({locale})"),
             Plan::Author(user) => format!("author {user}"),
             Plan::Search(terms) => format!("search of {}", terms.join(", ")),
-            Plan::Details { from, ids } => format!(
-                "details of {} GPTs of snapshot #{from} ({:016x})",
+            Plan::Details { from, ids, about } => format!(
+                "details{} of {} GPTs of snapshot #{from} ({:016x})",
+                if *about { " and about" } else { "" },
                 ids.len(),
                 hash_lines(ids.iter())
             ),
@@ -158,6 +164,9 @@ pub struct Summary {
     /// A crawl: authors met and their lists asked; why it stopped when a budget did.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub crawl: Option<crawl::CrawlSummary>,
+    /// Time spent writing answers to the spool (for the benchmark's "what spooling costs").
+    #[serde(skip)]
+    pub spooling: Duration,
 }
 
 impl Summary {
@@ -175,6 +184,7 @@ impl Summary {
             incomplete: Vec::new(),
             locale: None,
             crawl: None,
+            spooling: Duration::ZERO,
         }
     }
 
@@ -381,13 +391,14 @@ pub async fn run(
             run.summary.locale = Some(locale.clone());
             shelves(&mut run, &heads, locale, *max_pages).await
         }
-        Plan::Details { ids, .. } => details(&mut run, &heads, ids, carry).await,
+        Plan::Details { ids, about, .. } => details(&mut run, &heads, ids, *about, carry).await,
         Plan::Author(user) => lists(&mut run, &heads, "author", std::slice::from_ref(user)).await,
         Plan::Search(terms) => lists(&mut run, &heads, "search", terms).await,
         Plan::Crawl(c) => crawl::run(&mut run, &heads, c).await,
     };
     // Whatever happened, what was answered is on disk.
     run.spool.sync()?;
+    run.summary.spooling = run.spool.spent;
     outcome?;
     run.summary.requests = client.counters.requests.load(Ordering::Relaxed) - before;
     run.summary.retries = client.counters.retries.load(Ordering::Relaxed) - retries_before;
@@ -550,6 +561,7 @@ async fn details(
     run: &mut Run<'_>,
     heads: &[FetchHead],
     ids: &Arc<Vec<String>>,
+    about: bool,
     carry: Option<CarryForward>,
 ) -> Result<(), RefreshError> {
     let mut done: FxHashSet<&str> = FxHashSet::default();
@@ -581,7 +593,11 @@ async fn details(
             let Some(id) = queue.next() else { break };
             let client = run.client.clone();
             set.spawn(async move {
-                let r = api::gpt(&client, &id).await;
+                let r = if about {
+                    api::about(&client, &id).await
+                } else {
+                    api::gpt(&client, &id).await
+                };
                 (id, r)
             });
         }

@@ -37,6 +37,8 @@ pub(super) struct Spool {
     pub meta: Meta,
     last_sync: Instant,
     dirty: bool,
+    /// Time spent appending and syncing, all told.
+    pub spent: Duration,
 }
 
 /// One envelope read back: the head only (serde skips the answer without keeping it).
@@ -130,6 +132,7 @@ impl Spool {
             meta,
             last_sync: Instant::now(),
             dirty: false,
+            spent: Duration::ZERO,
         };
         spool.meta.answers = heads.len() as u64;
         spool.meta.gpts = heads.iter().map(gpts_in).sum();
@@ -139,6 +142,13 @@ impl Spool {
 
     /// Appends one answer (its envelope and, when there is one, its bytes).
     pub fn append(&mut self, head: &FetchHead, data: Option<&[u8]>) -> Result<(), RefreshError> {
+        let started = Instant::now();
+        let result = self.append_timed(head, data);
+        self.spent += started.elapsed();
+        result
+    }
+
+    fn append_timed(&mut self, head: &FetchHead, data: Option<&[u8]>) -> Result<(), RefreshError> {
         let head_json = serde_json::to_string(head).map_err(|e| err(&self.dir, e))?;
         let mut line = Vec::with_capacity(head_json.len() + data.map_or(0, <[u8]>::len) + 32);
         line.extend_from_slice(b"{\"gptscope_fetch\":");

@@ -431,11 +431,16 @@ fn dispatch(
                 let tools = std::mem::take(&mut gizmo.tools);
                 let files = std::mem::take(&mut gizmo.files);
                 let ipath = gpath.child("gizmo");
-                return emit_resource(*inner, tools, files, text, line, ctx, &gpath, &ipath, sink);
+                return emit_resource(
+                    *inner, tools, files, None, text, line, ctx, &gpath, &ipath, sink,
+                );
             }
             let tools = std::mem::take(&mut obj.tools);
             let files = std::mem::take(&mut obj.files);
-            return emit_resource(gizmo, tools, files, text, line, ctx, path, &gpath, sink);
+            let about = about_of(obj.about_blocks, obj.review_stats);
+            return emit_resource(
+                gizmo, tools, files, about, text, line, ctx, path, &gpath, sink,
+            );
         }
         Field::Bad(msg) => {
             sink.issue(Issue {
@@ -488,7 +493,7 @@ fn dispatch(
     if looks_like_gizmo {
         let tools = std::mem::take(&mut obj.tools);
         let files = std::mem::take(&mut obj.files);
-        return emit_resource(obj, tools, files, text, line, ctx, path, path, sink);
+        return emit_resource(obj, tools, files, None, text, line, ctx, path, path, sink);
     }
     let keys = object_keys(text);
     sink.issue(Issue {
@@ -533,6 +538,7 @@ fn emit_resource(
     gizmo: ObjectJ<'_>,
     tools: Field<Vec<Field<resource::ToolJ>>>,
     files: Field<Vec<serde::de::IgnoredAny>>,
+    about: Option<crate::store::record::About>,
     raw: &str,
     line: u64,
     ctx: &Context,
@@ -541,8 +547,60 @@ fn emit_resource(
     sink: &mut dyn Sink,
 ) -> Option<Found> {
     let mut issues = RecordIssues::default();
-    let record = resource::normalise(gizmo, tools, files, root, gpath, &mut issues);
+    let mut record = resource::normalise(gizmo, tools, files, root, gpath, &mut issues);
+    if let (Some(r), Some(a)) = (record.as_mut(), about) {
+        // What the about answer shows fills what the gizmo left out.
+        if r.conversations.is_none() {
+            r.conversations = a.conversations().and_then(Conversations::parse);
+        }
+        r.about = Some(a);
+    }
     emit(record, issues, raw, line, ctx, sink)
+}
+
+/// The about answer's blocks and rating split (`{about_blocks: [{type: rating, avg, count_str},
+/// {type: category, category_ranking, category_str}, {type: generic_title_subtitle, title,
+/// subtitle}], review_stats: {by_rating: [fractions, one star first]}}`); blocks of kinds not
+/// known are skipped, as are values of the wrong type.
+fn about_of(
+    blocks: Option<&RawValue>,
+    stats: Option<&RawValue>,
+) -> Option<crate::store::record::About> {
+    use serde_json::Value;
+    let blocks: Vec<Value> = blocks
+        .and_then(|b| serde_json::from_str(b.get()).ok())
+        .unwrap_or_default();
+    let mut a = crate::store::record::About::default();
+    let text = |v: &Value| v.as_str().map(|s| crate::text::line(s).into_owned());
+    for b in &blocks {
+        match b["type"].as_str() {
+            Some("rating") => {
+                a.rating = b["avg"]
+                    .as_f64()
+                    .or_else(|| b["avg"].as_str().and_then(|s| s.parse().ok()));
+                a.ratings = text(&b["count_str"]);
+            }
+            Some("category") => {
+                a.category_rank = b["category_ranking"]
+                    .as_u64()
+                    .and_then(|n| u32::try_from(n).ok());
+                a.category = text(&b["category_str"]);
+            }
+            Some(_) => {
+                if let (Some(t), Some(sub)) = (text(&b["title"]), text(&b["subtitle"])) {
+                    a.blocks.push((t, sub));
+                }
+            }
+            None => {}
+        }
+    }
+    if let Some(by) = stats
+        .and_then(|s| serde_json::from_str::<Value>(s.get()).ok())
+        .and_then(|v| v["by_rating"].as_array().cloned())
+    {
+        a.by_rating = by.iter().filter_map(Value::as_f64).collect();
+    }
+    (blocks.len() + a.by_rating.len() > 0).then_some(a)
 }
 
 fn emit(

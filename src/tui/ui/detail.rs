@@ -185,6 +185,17 @@ pub fn detail_lines(v: &GptView, snapshot_time: i64) -> Vec<Line<'static>> {
             );
         }
     }
+    if let Some(a) = &r.about {
+        push(&mut lines, "about", a.line());
+        for (i, f) in a.by_rating.iter().enumerate().rev() {
+            let bar = "█".repeat((f.clamp(0.0, 1.0) * 20.0).round() as usize);
+            push(
+                &mut lines,
+                "",
+                format!("{}★ {bar} {:.0}%", i + 1, f * 100.0),
+            );
+        }
+    }
     let date = |t: Option<i64>| {
         t.map_or("unknown".to_owned(), |t| {
             format!("{} ({})", format_date(t), age(t, snapshot_time))
