@@ -13,21 +13,47 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-/// The refreshes the dialog offers: a name, and what it does in a line.
-pub const MODES: &[(&str, &str)] = &[
-    (
-        "shelves",
-        "the store front and every shelf to its end: a snapshot of the GPTs on the shelves",
-    ),
-    (
-        "details",
-        "every GPT of the list on screen (its filters and search) fetched again",
-    ),
-    (
-        "author",
-        "the GPTs of the author on screen (or of the selected GPT), paged; needs a token",
-    ),
-];
+/// The refreshes the dialog offers, in its order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Shelves,
+    Details,
+    Author,
+    Crawl,
+}
+
+impl Mode {
+    pub const ALL: [Mode; 4] = [Mode::Shelves, Mode::Details, Mode::Author, Mode::Crawl];
+
+    /// Its name, and what it does in a line.
+    pub fn describe(self) -> (&'static str, &'static str) {
+        match self {
+            Mode::Shelves => (
+                "shelves",
+                "the store front and every shelf to its end: a snapshot of the GPTs on the shelves",
+            ),
+            Mode::Details => (
+                "details",
+                "every GPT of the list on screen (its filters and search) fetched again",
+            ),
+            Mode::Author => (
+                "author",
+                "the GPTs of the author on screen (or of the selected GPT), paged; needs a token",
+            ),
+            Mode::Crawl => (
+                "crawl",
+                "the whole store: the front, these authors, those they reveal; needs a token",
+            ),
+        }
+    }
+
+    /// The next (or, `back`, the previous) mode, round the list.
+    pub fn step(self, back: bool) -> Mode {
+        let n = Mode::ALL.len();
+        let at = Mode::ALL.iter().position(|m| *m == self).unwrap_or(0);
+        Mode::ALL[if back { (at + n - 1) % n } else { (at + 1) % n }]
+    }
+}
 
 /// What a refresh started from the explorer fetches.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,6 +66,10 @@ pub enum Job {
     },
     /// One author's GPTs.
     Author(String),
+    /// The store by snowball, seeded by the front and a snapshot's authors.
+    Crawl {
+        snapshot: i64,
+    },
 }
 
 impl Job {
@@ -48,6 +78,7 @@ impl Job {
             Job::Shelves => "shelves",
             Job::DetailsOf { .. } => "details",
             Job::Author(_) => "author",
+            Job::Crawl { .. } => "crawl",
         }
     }
 }
@@ -58,6 +89,22 @@ fn plan_of(setup: &Setup, job: Job) -> Result<(Plan, Option<refresh::CarryForwar
     match job {
         Job::Shelves => Ok((Plan::shelves(), None)),
         Job::Author(user) => Ok((Plan::Author(user), None)),
+        Job::Crawl { snapshot } => {
+            let db = Db::open(&setup.db_path, setup.lock_timeout).map_err(|e| e.to_string())?;
+            let authors = query::author_ids(&db, snapshot).map_err(|e| e.to_string())?;
+            let plan = crate::live::refresh::CrawlPlan {
+                front: true,
+                authors,
+                terms: crate::assets::common_words()
+                    .into_iter()
+                    .take(100)
+                    .map(str::to_owned)
+                    .collect(),
+                locale: "global".to_owned(),
+                ..Default::default()
+            };
+            Ok((Plan::Crawl(Arc::new(plan)), None))
+        }
         Job::DetailsOf { snapshot, rowids } => {
             let db = Db::open(&setup.db_path, setup.lock_timeout).map_err(|e| e.to_string())?;
             let ids = query::ids_of(&db, snapshot, &rowids).map_err(|e| e.to_string())?;
@@ -81,7 +128,7 @@ fn plan_of(setup: &Setup, job: Job) -> Result<(Plan, Option<refresh::CarryForwar
 /// The choice dialog.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dialog {
-    pub mode: usize,
+    pub mode: Mode,
 }
 
 /// A refresh under way, as the footer shows it.
@@ -101,6 +148,12 @@ impl Running {
             s.push_str(&format!(" {}/{}", p.done, p.total));
         }
         s.push_str(&format!(" · {} GPTs · {:.0}/s", p.gpts, p.rate()));
+        if p.queued > 0 {
+            s.push_str(&format!(" · {} lists queued", p.queued));
+        }
+        if let Some(left) = &p.budget_left {
+            s.push_str(&format!(" · budget left {left}"));
+        }
         if let Some(eta) = p.eta() {
             s.push_str(&format!(" · about {} s left", eta.as_secs()));
         }
@@ -141,9 +194,12 @@ pub async fn run(
         Err(e) => return reply(Msg::RefreshDone(Err(e))),
     };
     let work = refresh::work_dir(&setup.db_path, &plan);
-    // Shelves and author runs continue an unfinished run of the same plan; a details run (of
-    // whatever list) starts over.
-    let resume = matches!(plan, Plan::Shelves { .. } | Plan::Author(_));
+    // Shelves, author and crawl runs continue an unfinished run of the same plan; a details run
+    // (of whatever list) starts over.
+    let resume = matches!(
+        plan,
+        Plan::Shelves { .. } | Plan::Author(_) | Plan::Crawl(_)
+    );
     let progress_reply = reply.clone();
     let progress = move |p: &Progress| progress_reply(Msg::RefreshProgress(p.clone()));
     let fetched = refresh::run(

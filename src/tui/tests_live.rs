@@ -299,3 +299,47 @@ fn an_author_refresh_of_the_selected_gpts_author() {
     );
     assert!(h.screen().contains("author refresh"), "{}", h.screen());
 }
+
+#[test]
+fn a_crawl_from_the_explorer_finds_the_whole_store() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/discovery_2026-04-14_global.json");
+    let store = MockStore::start(
+        &path,
+        MockConfig {
+            graph: Some((60, 12)),
+            ..MockConfig::default()
+        },
+    )
+    .unwrap();
+    let mut h = Harness::new(120, 40).with_live(config(store.url()));
+    h.press(KeyCode::Char('r'));
+    assert!(h.screen().contains("crawl"), "{}", h.screen());
+    h.press(KeyCode::Up);
+    let fx = update(&mut h.app, key(KeyCode::Enter));
+    let _ = update(
+        &mut h.app,
+        Event::Msg(Msg::RefreshProgress(crate::live::refresh::Progress {
+            done: 40,
+            total: 140,
+            gpts: 57,
+            elapsed: Duration::from_secs(10),
+            requests: 44,
+            queued: 100,
+            budget_left: None,
+        })),
+    );
+    let footer = h.screen().lines().last().unwrap().to_owned();
+    assert!(
+        footer.contains("refreshing crawl 40/140 · 57 GPTs · 6/s · 100 lists queued"),
+        "{footer}"
+    );
+    h.run(fx);
+    assert_eq!(h.app.snapshot.id, 2, "the crawl's snapshot is open");
+    assert_eq!(
+        h.list().len(),
+        store.gpt_ids().len(),
+        "every GPT of the store"
+    );
+    assert!(h.screen().contains("crawl refresh"), "{}", h.screen());
+}

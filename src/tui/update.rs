@@ -232,14 +232,17 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                 Vec::new()
             }
             Popup::Refresh(dialog) => {
-                let modes = super::refresh::MODES.len();
+                use super::refresh::Mode;
                 match (key.code, app.keymap.action(&key)) {
                     (KeyCode::Enter, _) => {
                         let mode = dialog.mode;
                         app.popup = None;
                         let job = match mode {
-                            0 => super::refresh::Job::Shelves,
-                            2 => match focused_author(app) {
+                            Mode::Shelves => super::refresh::Job::Shelves,
+                            Mode::Crawl => super::refresh::Job::Crawl {
+                                snapshot: app.snapshot.id,
+                            },
+                            Mode::Author => match focused_author(app) {
                                 Some(user) => super::refresh::Job::Author(user),
                                 None => {
                                     app.status = Some(
@@ -250,7 +253,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                                     return Vec::new();
                                 }
                             },
-                            _ => {
+                            Mode::Details => {
                                 let order = match app.top() {
                                     Some(Screen::Gpts(l)) if l.complete => l.order.clone(),
                                     Some(Screen::Author(p)) if p.list.complete => {
@@ -283,8 +286,8 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                         });
                         return vec![Effect::Refresh(job)];
                     }
-                    (_, Some(Action::Down)) => dialog.mode = (dialog.mode + 1) % modes,
-                    (_, Some(Action::Up)) => dialog.mode = (dialog.mode + modes - 1) % modes,
+                    (_, Some(Action::Down)) => dialog.mode = dialog.mode.step(false),
+                    (_, Some(Action::Up)) => dialog.mode = dialog.mode.step(true),
                     (_, Some(Action::Quit)) => return vec![Effect::Quit],
                     _ => app.popup = None,
                 }
@@ -489,7 +492,9 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
             if app.refresh.is_some() {
                 app.status = Some("a refresh is under way: Esc cancels it".to_owned());
             } else {
-                app.popup = Some(Popup::Refresh(super::refresh::Dialog { mode: 0 }));
+                app.popup = Some(Popup::Refresh(super::refresh::Dialog {
+                    mode: super::refresh::Mode::Shelves,
+                }));
             }
             Vec::new()
         }

@@ -123,8 +123,9 @@ fn refresh(app: &App, dialog: &crate::tui::refresh::Dialog, area: Rect, buf: &mu
         )),
         Line::raw(""),
     ];
-    for (i, (name, what)) in crate::tui::refresh::MODES.iter().enumerate() {
-        let style = if i == dialog.mode {
+    for mode in crate::tui::refresh::Mode::ALL {
+        let (name, what) = mode.describe();
+        let style = if mode == dialog.mode {
             Style::new().add_modifier(Modifier::REVERSED)
         } else {
             Style::new()
