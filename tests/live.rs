@@ -1217,3 +1217,50 @@ fn the_about_answer_is_read_stored_and_shown() {
     let json: serde_json::Value = serde_json::from_str(&cli(&["show", &id, "--json"])).unwrap();
     assert_eq!(json["about"]["rating"].as_f64().unwrap(), avg);
 }
+
+/// A shelf that answers 404, one too slow to answer: each recorded as failed with why, the
+/// other shelves paged to their end (the `live shelves` path, which the refresh shares).
+#[test]
+fn shelves_failing_by_404_or_timeout_are_named() {
+    let store = mock(MockConfig {
+        extra_per_shelf: 10,
+        ..MockConfig::default()
+    });
+    store.fault(rule(Fault::Status(404), "/discovery/writing", None));
+    store.fault(rule(
+        Fault::Slow(Duration::from_secs(3)),
+        "/discovery/dalle",
+        None,
+    ));
+    let c = Client::new(LiveConfig {
+        base_url: store.url(),
+        rate: 0.0,
+        timeout: Duration::from_millis(800),
+        max_retries: 0,
+        ..LiveConfig::default()
+    })
+    .unwrap();
+    let found = rt()
+        .block_on(api::shelves(&c, "global", 50, |_| {}))
+        .unwrap();
+    let outcome = |id: &str| {
+        found
+            .shelves
+            .iter()
+            .find(|s| s.id == id)
+            .and_then(|s| s.outcome.clone())
+    };
+    use gptscope::store::parse::ShelfOutcome;
+    assert_eq!(
+        outcome("writing"),
+        Some(ShelfOutcome::Failed("404 Not Found".into()))
+    );
+    assert_eq!(
+        outcome("dalle"),
+        Some(ShelfOutcome::Failed("timed out after 0.8 s".into()))
+    );
+    assert_eq!(outcome("trending"), None);
+    let on = |id: &str| found.entries.iter().filter(|e| e.shelf_id == id).count();
+    assert_eq!(on("trending"), store.shelf_ids("trending").len());
+    assert_eq!(on("writing"), 6, "the front's positions are kept");
+}

@@ -119,13 +119,18 @@ pub async fn gpt(client: &Client, id: &str) -> Result<LiveGpt, LiveError> {
     } else {
         format!("/public-api/gizmos/{}", encode(id))
     };
-    let body = client.get(&path, "this GPT is no longer public").await?;
+    one_gpt(client, &path, id, "a GPT").await
+}
+
+/// The GPT `id` of the answer at `path` (a resource, an about answer).
+async fn one_gpt(client: &Client, path: &str, id: &str, what: &str) -> Result<LiveGpt, LiveError> {
+    let body = client.get(path, "this GPT is no longer public").await?;
     let fetched_at = crate::time::now();
-    let found = parse(&body, "a GPT")?;
+    let found = parse(&body, what)?;
     let mut gpts = gpts_of(found, fetched_at);
     let at = gpts.iter().position(|g| g.record.id == id).unwrap_or(0);
     if gpts.is_empty() {
-        return Err(LiveError::unexpected("no GPT in the answer", &body));
+        return Err(LiveError::unexpected(format!("no GPT in {what}"), &body));
     }
     Ok(gpts.swap_remove(at))
 }
@@ -193,15 +198,7 @@ async fn fetch_page(
 /// the rating split) in `record.about`; read by the import parsers like a saved about answer.
 pub async fn about(client: &Client, id: &str) -> Result<LiveGpt, LiveError> {
     let path = format!("/backend-api/gizmos/{}/about", encode(id));
-    let body = client.get(&path, "this GPT is no longer public").await?;
-    let fetched_at = crate::time::now();
-    let found = parse(&body, "its about")?;
-    let mut gpts = gpts_of(found, fetched_at);
-    let at = gpts.iter().position(|g| g.record.id == id).unwrap_or(0);
-    if gpts.is_empty() {
-        return Err(LiveError::unexpected("no GPT in the about answer", &body));
-    }
-    Ok(gpts.swap_remove(at))
+    one_gpt(client, &path, id, "its about answer").await
 }
 
 /// Pages of one list asked for at most, by default (a cursor that never ends is a store bug,
@@ -576,6 +573,40 @@ mod tests {
         );
         assert_eq!(next_cursor(br#"{"list":{"items":[],"cursor":null}}"#), None);
         assert_eq!(next_cursor(b"not json"), None);
+    }
+
+    #[test]
+    fn a_walk_passes_cursors_back_and_stops_where_it_should() {
+        let ids = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        // A shelf continues from the front's cursor; an empty page with a cursor is not the
+        // end (the store filters slots), three in a row are.
+        let mut w = Walk::shelf(Some("6".into()), 100);
+        assert_eq!(w.next(), Some(Some("6")));
+        w.answered(&ids(&["a", "b"]), Some("opaque-1".into()));
+        assert_eq!(w.next(), Some(Some("opaque-1")));
+        w.answered(&[], Some("opaque-2".into()));
+        w.answered(&ids(&["a"]), Some("opaque-3".into()));
+        assert_eq!(w.next(), Some(Some("opaque-3")));
+        w.answered(&[], Some("opaque-4".into()));
+        assert_eq!(
+            w.state,
+            WalkState::Cut("3 pages in a row brought no GPT not seen before".into())
+        );
+        // A cursor sent twice would loop.
+        let mut w = Walk::new(None, 100);
+        w.answered(&ids(&["a"]), Some("x".into()));
+        w.answered(&ids(&["b"]), Some("x".into()));
+        assert_eq!(
+            w.state,
+            WalkState::Cut("the store sent cursor \"x\" again".into())
+        );
+        // The page cap.
+        let mut w = Walk::new(None, 2);
+        w.answered(&ids(&["a"]), Some("1".into()));
+        w.answered(&ids(&["b"]), Some("2".into()));
+        assert!(matches!(&w.state, WalkState::Cut(why) if why.contains("the page cap")));
+        // A front whose shelf has no more: nothing to ask.
+        assert_eq!(Walk::shelf(None, 100).next(), None);
     }
 
     #[test]

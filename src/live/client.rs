@@ -140,6 +140,15 @@ impl Session {
     }
 }
 
+/// `20 s`, `0.8 s`: a wait in words.
+fn seconds(ms: u64) -> String {
+    if ms % 1000 == 0 {
+        format!("{} s", ms / 1000)
+    } else {
+        format!("{:.1} s", ms as f64 / 1000.0)
+    }
+}
+
 /// Whether `name` can be an HTTP header's name.
 pub fn is_header_name(name: &str) -> bool {
     reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_ok()
@@ -239,7 +248,8 @@ pub enum LiveError {
         /// The answer's `detail`, else the status's reason (`Internal Server Error`).
         detail: String,
     },
-    #[error("the store did not answer within {0} s")]
+    #[error("the store did not answer within {}", seconds(*.0))]
+    /// How long it waited, in milliseconds.
     Timeout(u64),
     #[error("cannot reach {host}: {reason}")]
     Unreachable { host: String, reason: String },
@@ -262,7 +272,7 @@ impl LiveError {
             LiveError::Server { status, detail, .. } => format!("{status} {detail}"),
             LiveError::NotFound(_) => "404 Not Found".to_owned(),
             LiveError::RateLimited { .. } => "429 Too Many Requests".to_owned(),
-            LiveError::Timeout(s) => format!("timed out after {s} s"),
+            LiveError::Timeout(ms) => format!("timed out after {}", seconds(*ms)),
             other => other.to_string(),
         }
     }
@@ -537,7 +547,7 @@ impl Client {
             Ok(r) => r,
             Err(e) if e.is_timeout() => {
                 return Err(Attempt::Retry(
-                    LiveError::Timeout(self.config.timeout.as_secs()),
+                    LiveError::Timeout(self.config.timeout.as_millis() as u64),
                     None,
                 ));
             }
@@ -592,7 +602,7 @@ impl Client {
         match resp.bytes().await {
             Ok(b) => Ok(b.to_vec()),
             Err(e) if e.is_timeout() => Err(Attempt::Retry(
-                LiveError::Timeout(self.config.timeout.as_secs()),
+                LiveError::Timeout(self.config.timeout.as_millis() as u64),
                 None,
             )),
             // A body cut short: what arrived is not worth parsing.

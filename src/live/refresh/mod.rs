@@ -335,11 +335,7 @@ impl Run<'_> {
             WalkState::Cut(e) => ("cut", e),
             _ => return Ok(()),
         };
-        self.summary.incomplete.push(Unfinished1 {
-            list: key.to_owned(),
-            status,
-            why: why.clone(),
-        });
+        self.note_incomplete(key, state);
         let head = FetchHead {
             req: req.to_owned(),
             key: key.to_owned(),
@@ -350,6 +346,24 @@ impl Run<'_> {
             ..FetchHead::default()
         };
         self.spool.append(&head, None)
+    }
+}
+
+impl Run<'_> {
+    /// Names a list that did not reach its end in the summary (once).
+    fn note_incomplete(&mut self, key: &str, state: &WalkState) {
+        let (status, why) = match state {
+            WalkState::Failed(e) => ("failed", e),
+            WalkState::Cut(e) => ("cut", e),
+            _ => return,
+        };
+        if !self.summary.incomplete.iter().any(|u| u.list == key) {
+            self.summary.incomplete.push(Unfinished1 {
+                list: key.to_owned(),
+                status,
+                why: why.clone(),
+            });
+        }
     }
 }
 
@@ -482,18 +496,7 @@ async fn shelves(
     }
     // Lists ended on an earlier run are named too.
     for (key, w) in &walks {
-        let (status, why) = match &w.state {
-            WalkState::Failed(e) => ("failed", e),
-            WalkState::Cut(e) => ("cut", e),
-            _ => continue,
-        };
-        if !run.summary.incomplete.iter().any(|u| u.list == *key) {
-            run.summary.incomplete.push(Unfinished1 {
-                list: key.clone(),
-                status,
-                why: why.clone(),
-            });
-        }
+        run.note_incomplete(key, &w.state);
     }
     run.summary.shelves = total;
     run.summary.fetched = fetched.len() as u64;

@@ -5,8 +5,9 @@
 //! cut short by a kill is dropped on resume (only whole lines count).
 //!
 //! Syncing: the file is fsynced at the first append after a second has passed since the last
-//! sync, and at the end. A SIGKILL loses nothing written (the kernel holds it); the sync bounds
-//! what a power cut could lose to about a second. `meta.json` (plan, store, start, and the
+//! sync (on a thread of its own, so the fetching does not wait for the disk), and at the end. A
+//! SIGKILL loses nothing written (the kernel holds it); the sync bounds what a power cut could
+//! lose to about a second. `meta.json` (plan, store, start, and the
 //! counts as of the last sync, for `snapshots --resumable`) is rewritten at each sync.
 
 use super::RefreshError;
@@ -39,6 +40,8 @@ pub(super) struct Spool {
     dirty: bool,
     /// Time spent appending and syncing, all told.
     pub spent: Duration,
+    /// A sync running on its own thread.
+    syncing: Option<std::thread::JoinHandle<std::io::Result<()>>>,
 }
 
 /// One envelope read back: the head only (serde skips the answer without keeping it).
@@ -133,6 +136,7 @@ impl Spool {
             last_sync: Instant::now(),
             dirty: false,
             spent: Duration::ZERO,
+            syncing: None,
         };
         spool.meta.answers = heads.len() as u64;
         spool.meta.gpts = heads.iter().map(gpts_in).sum();
@@ -149,31 +153,61 @@ impl Spool {
     }
 
     fn append_timed(&mut self, head: &FetchHead, data: Option<&[u8]>) -> Result<(), RefreshError> {
-        let head_json = serde_json::to_string(head).map_err(|e| err(&self.dir, e))?;
-        let mut line = Vec::with_capacity(head_json.len() + data.map_or(0, <[u8]>::len) + 32);
-        line.extend_from_slice(b"{\"gptscope_fetch\":");
-        line.extend_from_slice(head_json.as_bytes());
-        if let Some(d) = data {
-            line.extend_from_slice(b",\"data\":");
-            // A JSON text's line breaks are whitespace between tokens: spaces keep it one line.
-            line.extend(
-                d.iter()
-                    .map(|b| if matches!(b, b'\n' | b'\r') { b' ' } else { *b }),
-            );
+        let mut head_json = b"{\"gptscope_fetch\":".to_vec();
+        serde_json::to_writer(&mut head_json, head).map_err(|e| err(&self.dir, e))?;
+        let data = data.unwrap_or_default();
+        if !data.is_empty() {
+            head_json.extend_from_slice(b",\"data\":");
         }
-        line.extend_from_slice(b"}\n");
-        self.file.write_all(&line).map_err(|e| err(&self.dir, e))?;
+        // A JSON text's line breaks are whitespace between tokens: spaces keep it one line. The
+        // store's answers are compact, so the answer usually goes out as it came, not copied.
+        let mut owned: Vec<u8>;
+        let mut body = data;
+        if memchr::memchr2(b'\n', b'\r', data).is_some() {
+            owned = data.to_vec();
+            for at in memchr::memchr2_iter(b'\n', b'\r', data) {
+                owned[at] = b' ';
+            }
+            body = &owned;
+        }
+        write_all_parts(&mut self.file, &[&head_json, body, b"}\n"])
+            .map_err(|e| err(&self.dir, e))?;
         self.meta.answers += 1;
         self.meta.gpts += gpts_in(head);
         self.dirty = true;
         if self.last_sync.elapsed() >= SYNC_EVERY {
-            self.sync()?;
+            self.sync_behind()?;
         }
         Ok(())
     }
 
+    /// Starts a sync on a thread of its own (the fetching goes on meanwhile), unless the last
+    /// one is still running; its failure is reported by the next.
+    fn sync_behind(&mut self) -> Result<(), RefreshError> {
+        if self.syncing.as_ref().is_some_and(|t| !t.is_finished()) {
+            return Ok(());
+        }
+        self.finish_sync()?;
+        let file = self.file.try_clone().map_err(|e| err(&self.dir, e))?;
+        self.syncing = Some(std::thread::spawn(move || file.sync_data()));
+        self.save_meta()?;
+        self.dirty = false;
+        self.last_sync = Instant::now();
+        Ok(())
+    }
+
+    /// Waits for a sync running behind, and says if it failed.
+    fn finish_sync(&mut self) -> Result<(), RefreshError> {
+        match self.syncing.take().map(std::thread::JoinHandle::join) {
+            Some(Ok(Err(e))) => Err(err(&self.dir, e)),
+            Some(Err(_)) => Err(err(&self.dir, "the sync thread failed")),
+            _ => Ok(()),
+        }
+    }
+
     /// Syncs the answers to disk and records the counts.
     pub fn sync(&mut self) -> Result<(), RefreshError> {
+        self.finish_sync()?;
         if self.dirty {
             self.file.sync_data().map_err(|e| err(&self.dir, e))?;
             self.save_meta()?;
@@ -190,6 +224,29 @@ impl Spool {
             .and_then(|_| std::fs::rename(&tmp, Self::meta_path(&self.dir)))
             .map_err(|e| err(&self.dir, e))
     }
+}
+
+/// Writes the parts one after the other with as few system calls as the kernel allows.
+fn write_all_parts(file: &mut std::fs::File, parts: &[&[u8]]) -> std::io::Result<()> {
+    let mut parts: Vec<&[u8]> = parts.iter().copied().filter(|p| !p.is_empty()).collect();
+    while !parts.is_empty() {
+        let slices: Vec<std::io::IoSlice<'_>> =
+            parts.iter().map(|p| std::io::IoSlice::new(p)).collect();
+        let mut n = file.write_vectored(&slices)?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::WriteZero.into());
+        }
+        while let Some(first) = parts.first_mut() {
+            if n >= first.len() {
+                n -= first.len();
+                parts.remove(0);
+            } else {
+                *first = &first[n..];
+                break;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// GPTs an answer brought (for progress): a list's ids, or one fetched GPT.

@@ -73,11 +73,14 @@ impl Widget for HistoryView<'_> {
                     (false, true) => "marked",
                     (false, false) => "",
                 };
-                let source = if s.source == s.label {
+                let mut source = if s.source == s.label {
                     String::new()
                 } else {
                     format!(" · {}", text::line(&s.source))
                 };
+                if let Some(incomplete) = &s.shelves_incomplete {
+                    source.push_str(&format!(" · {}", text::line(incomplete)));
+                }
                 let line = format!(
                     " #{:<4} {:<10} {:>11} GPTs {:>9} authors  {:<9} {:<13} {}{source}",
                     s.id,
