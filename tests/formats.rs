@@ -1,4 +1,4 @@
-//! Every real source format under `tests/fixtures` (copies of `../shared/data/external`, see
+//! Every real source format under `tests/fixtures` (copies of public data, see
 //! `tests/fixtures/SOURCE.md`) parses, with record counts and field values checked against what
 //! the raw files say.
 #![allow(clippy::unwrap_used, clippy::expect_used)]

@@ -1,5 +1,5 @@
 //! A mock GPT Store for tests and for trying the live panes offline: real HTTP on 127.0.0.1,
-//! serving a real discovery answer (read from a file at start) on every endpoint of DESIGN §3,
+//! serving a real discovery answer (read from a file at start) on every endpoint of the store's API,
 //! shelves made as long as asked with synthetic GPTs (cursor paging over many pages), an
 //! author's GPTs and search paged the same way, and faults on demand (401, 403, 404, 429 with
 //! `Retry-After`, 500, slow, truncated and malformed bodies). It logs every request (path, time,
