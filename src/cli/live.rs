@@ -219,39 +219,7 @@ pub fn run(
             if json {
                 return output::json(out, &o);
             }
-            writeln!(
-                out,
-                "{}  ({}) live at {}, against snapshot #{} \"{}\"",
-                text::line(&got.record.name),
-                o.id,
-                o.fetched_at,
-                snap.id,
-                text::line(&snap.label)
-            )?;
-            for f in &o.changes {
-                writeln!(
-                    out,
-                    "{} {:<14} {}{}",
-                    if f.changed { "*" } else { " " },
-                    f.name,
-                    text::cell(&f.live, 70),
-                    if f.changed {
-                        format!("   (was {})", text::cell(&f.snapshot, 40))
-                    } else {
-                        String::new()
-                    }
-                )?;
-            }
-            for (kind, evidence) in crate::signals::summary_lines(&o.signals, true) {
-                writeln!(out, "  signal         {kind} {}", text::line(&evidence))?;
-            }
-            if let Some(a) = &o.about {
-                writeln!(out, "  about          {}", text::line(&a.line()))?;
-                if let Some(split) = a.split_line() {
-                    writeln!(out, "  ratings split  {split}")?;
-                }
-            }
-            Ok(())
+            print_live_gpt(out, &o, &snap)
         }
         LiveCommand::Author { user_id, json } => {
             let found = rt.block_on(api::author_gpts(&client, &user_id, |_| {}))?;
@@ -588,26 +556,19 @@ pub struct RefreshArgs {
     pub json: bool,
 }
 
-pub fn refresh(
+/// The plan a refresh command asks for, its common flags, and (details) where old records are
+/// carried forward from.
+fn refresh_plan(
     global: &GlobalArgs,
-    live: &LiveArgs,
+    db: &crate::store::Db,
     cmd: RefreshCommand,
-    out: &mut dyn Write,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<(
+    crate::live::refresh::Plan,
+    RefreshArgs,
+    Option<crate::live::refresh::CarryForward>,
+)> {
     use crate::live::refresh::{self, Plan};
     use std::sync::Arc;
-    use std::sync::atomic::{AtomicBool, Ordering};
-    let config = live.config(&global.settings.live)?;
-    let base_url = config.base_url.clone();
-    let client = Client::new(config)?;
-    let rules = super::signal_rules(global)?;
-    let mut db = open_db(global)?;
-    if db.is_read_only() {
-        anyhow::bail!(
-            "{}: read-only: a refresh writes a new snapshot",
-            db.path().display()
-        );
-    }
     let mut carry: Option<refresh::CarryForward> = None;
     let (plan, args) = match cmd {
         RefreshCommand::Shelves {
@@ -626,7 +587,7 @@ pub fn refresh(
             common,
         } => {
             let plan = crawl_plan(
-                &db,
+                db,
                 &seed,
                 terms.as_deref(),
                 common_words,
@@ -648,8 +609,8 @@ pub fn refresh(
             filter,
             common,
         } => {
-            let from = query::snapshot(&db, from_snapshot)?.id;
-            let ids = detail_ids(&db, from, &filter.to_filter()?, limit)?;
+            let from = query::snapshot(db, from_snapshot)?.id;
+            let ids = detail_ids(db, from, &filter.to_filter()?, limit)?;
             if ids.is_empty() {
                 anyhow::bail!("no GPT of snapshot #{from} passes the filters: nothing to refresh");
             }
@@ -671,6 +632,30 @@ pub fn refresh(
             )
         }
     };
+    Ok((plan, args, carry))
+}
+
+pub fn refresh(
+    global: &GlobalArgs,
+    live: &LiveArgs,
+    cmd: RefreshCommand,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    use crate::live::refresh;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let config = live.config(&global.settings.live)?;
+    let base_url = config.base_url.clone();
+    let client = Client::new(config)?;
+    let rules = super::signal_rules(global)?;
+    let mut db = open_db(global)?;
+    if db.is_read_only() {
+        anyhow::bail!(
+            "{}: read-only: a refresh writes a new snapshot",
+            db.path().display()
+        );
+    }
+    let (plan, args, carry) = refresh_plan(global, &db, cmd)?;
     let work = refresh::work_dir(db.path(), &plan);
     let rt = runtime()?;
     let cancel = Arc::new(AtomicBool::new(false));
@@ -740,6 +725,17 @@ pub fn refresh(
     if args.json {
         return output::json(out, &summary);
     }
+    print_summary(out, &plan, &summary)
+}
+
+/// A refresh's summary in words: the snapshot, what was fetched, the lists it could not finish,
+/// a crawl's figures.
+fn print_summary(
+    out: &mut dyn Write,
+    plan: &crate::live::refresh::Plan,
+    summary: &crate::live::refresh::Summary,
+) -> anyhow::Result<()> {
+    use crate::live::refresh::Plan;
     writeln!(
         out,
         "snapshot #{} \"{}\": {} GPTs fetched{}{} ({} requests, {} retries{})",
@@ -788,6 +784,47 @@ pub fn refresh(
                 None => String::new(),
             }
         )?;
+    }
+    Ok(())
+}
+
+/// A GPT as the store shows it now, beside the snapshot's, in words.
+fn print_live_gpt(
+    out: &mut dyn Write,
+    o: &LiveGptOut<'_>,
+    snap: &crate::store::query::SnapshotInfo,
+) -> anyhow::Result<()> {
+    writeln!(
+        out,
+        "{}  ({}) live at {}, against snapshot #{} \"{}\"",
+        text::line(&o.record.name),
+        o.id,
+        o.fetched_at,
+        snap.id,
+        text::line(&snap.label)
+    )?;
+    for f in &o.changes {
+        writeln!(
+            out,
+            "{} {:<14} {}{}",
+            if f.changed { "*" } else { " " },
+            f.name,
+            text::cell(&f.live, 70),
+            if f.changed {
+                format!("   (was {})", text::cell(&f.snapshot, 40))
+            } else {
+                String::new()
+            }
+        )?;
+    }
+    for (kind, evidence) in crate::signals::summary_lines(&o.signals, true) {
+        writeln!(out, "  signal         {kind} {}", text::line(&evidence))?;
+    }
+    if let Some(a) = &o.about {
+        writeln!(out, "  about          {}", text::line(&a.line()))?;
+        if let Some(split) = a.split_line() {
+            writeln!(out, "  ratings split  {split}")?;
+        }
     }
     Ok(())
 }
