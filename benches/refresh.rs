@@ -21,6 +21,29 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
+/// One refresh run from scratch (no import): how long it took and its summary.
+fn fetch(
+    rt: &tokio::runtime::Runtime,
+    client: &Client,
+    plan: &Plan,
+    work: &Path,
+    progress: &(dyn Fn(&gptscope::live::refresh::Progress) + Send + Sync),
+) -> (Duration, gptscope::live::refresh::Summary) {
+    let t = Instant::now();
+    let (_, summary) = rt
+        .block_on(run(
+            client,
+            plan,
+            work,
+            false,
+            progress,
+            &AtomicBool::new(false),
+            None,
+        ))
+        .unwrap();
+    (t.elapsed(), summary)
+}
+
 fn bench_refresh(c: &mut Criterion) {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/discovery_2026-04-14_global.json");
@@ -61,20 +84,8 @@ fn bench_refresh(c: &mut Criterion) {
         b.iter_custom(|iters| {
             let mut total = Duration::ZERO;
             for _ in 0..iters {
-                let work = dir.path().join("work");
-                let t = Instant::now();
-                let (_, summary) = rt
-                    .block_on(run(
-                        &client,
-                        &plan,
-                        &work,
-                        false,
-                        &|_| {},
-                        &AtomicBool::new(false),
-                        None,
-                    ))
-                    .unwrap();
-                total += t.elapsed();
+                let (took, summary) = fetch(&rt, &client, &plan, &dir.path().join("work"), &|_| {});
+                total += took;
                 assert_eq!(summary.fetched as usize, ids.len());
             }
             total
@@ -83,17 +94,9 @@ fn bench_refresh(c: &mut Criterion) {
     group.finish();
     // One more run, sampling memory at every checkpoint: flat means no growth with GPTs done.
     let samples = std::sync::Mutex::new(Vec::new());
-    let work = dir.path().join("work");
-    rt.block_on(run(
-        &client,
-        &plan,
-        &work,
-        false,
-        &|_| samples.lock().unwrap().push(rss_mb()),
-        &AtomicBool::new(false),
-        None,
-    ))
-    .unwrap();
+    fetch(&rt, &client, &plan, &dir.path().join("work"), &|_| {
+        samples.lock().unwrap().push(rss_mb())
+    });
     let samples = samples.into_inner().unwrap();
     let (lo, hi) = samples
         .iter()
@@ -155,20 +158,8 @@ fn bench_crawl(c: &mut Criterion) {
         b.iter_custom(|iters| {
             let mut total = Duration::ZERO;
             for _ in 0..iters {
-                let work = dir.path().join("crawl");
-                let t = Instant::now();
-                let (_, summary) = rt
-                    .block_on(run(
-                        &client,
-                        &plan,
-                        &work,
-                        false,
-                        &|_| {},
-                        &AtomicBool::new(false),
-                        None,
-                    ))
-                    .unwrap();
-                let took = t.elapsed();
+                let (took, summary) =
+                    fetch(&rt, &client, &plan, &dir.path().join("crawl"), &|_| {});
                 total += took;
                 assert_eq!(summary.fetched as usize, all);
                 let mut s = spooling.lock().unwrap();
@@ -182,24 +173,11 @@ fn bench_crawl(c: &mut Criterion) {
     let (spool, whole) = *spooling.lock().unwrap();
     // Memory along one more run.
     let samples = std::sync::Mutex::new(Vec::new());
-    let work = dir.path().join("crawl");
-    let t = Instant::now();
-    let (_, summary) = rt
-        .block_on(run(
-            &client,
-            &plan,
-            &work,
-            false,
-            &|p| {
-                if p.requests % 500 == 0 {
-                    samples.lock().unwrap().push(rss_mb());
-                }
-            },
-            &AtomicBool::new(false),
-            None,
-        ))
-        .unwrap();
-    let took = t.elapsed();
+    let (took, summary) = fetch(&rt, &client, &plan, &dir.path().join("crawl"), &|p| {
+        if p.requests % 500 == 0 {
+            samples.lock().unwrap().push(rss_mb());
+        }
+    });
     let samples = samples.into_inner().unwrap();
     eprintln!(
         "crawl of {all} GPTs: {} requests in {:.1} s ({:.0} GPTs/s); spooling answers took {:.1}% \
