@@ -295,6 +295,18 @@ fn search_ranks_scholar_gpt_first() {
         serde_json::json!([])
     );
     let text = stdout(&run(&db, &["search", "scholr"]));
+    // A score people can read: how it matched and the matcher's points, not a 13-digit key.
+    let line = text.lines().next().unwrap();
+    assert!(line.starts_with("fuzzy "), "{line}");
+    assert!(
+        !line
+            .split_whitespace()
+            .any(|w| w.len() >= 8 && w.bytes().all(|b| b.is_ascii_digit())),
+        "{line}"
+    );
+    let exact_name = run_json(&db, &["search", "Scholar GPT", "--json"]);
+    assert_eq!(exact_name[0]["match"], "exact", "{exact_name}");
+    assert!(exact_name[0]["points"].as_i64().unwrap() < 1_000_000);
     assert!(
         text.lines().next().unwrap().contains("Scholar GPT"),
         "{text}"

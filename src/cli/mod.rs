@@ -952,6 +952,8 @@ fn cmd_search(global: &GlobalArgs, args: SearchArgs, out: &mut dyn Write) -> any
                         gpts: r.gpts,
                         conversations_total: r.conv_total,
                         score: h.score,
+                        matched: crate::search::describe_score(h.score).0,
+                        points: crate::search::describe_score(h.score).1,
                     })
             })
             .collect();
@@ -977,6 +979,8 @@ fn cmd_search(global: &GlobalArgs, args: SearchArgs, out: &mut dyn Write) -> any
             author_id: r.author_id,
             conversations: r.conv_bucket,
             score: h.score,
+            matched: crate::search::describe_score(h.score).0,
+            points: crate::search::describe_score(h.score).1,
         })
         .collect();
     if args.json {

@@ -491,7 +491,13 @@ pub struct GptHit {
     pub author: Option<String>,
     pub author_id: Option<String>,
     pub conversations: Option<String>,
+    /// The ranking key, best first (exact names and prefixes carry large bonuses).
     pub score: i64,
+    /// How the name matched: `exact`, `prefix` or `fuzzy`.
+    #[serde(rename = "match")]
+    pub matched: &'static str,
+    /// The matcher's points, without the bonuses.
+    pub points: i64,
     pub url: String,
 }
 
@@ -503,6 +509,9 @@ pub struct AuthorHit {
     pub gpts: i64,
     pub conversations_total: i64,
     pub score: i64,
+    #[serde(rename = "match")]
+    pub matched: &'static str,
+    pub points: i64,
 }
 
 pub fn gpt_hits(out: &mut dyn Write, hits: &[GptHit], total: usize) -> anyhow::Result<()> {
@@ -513,8 +522,9 @@ pub fn gpt_hits(out: &mut dyn Write, hits: &[GptHit], total: usize) -> anyhow::R
     for h in hits {
         writeln!(
             out,
-            "{:>10}  {:>6}  {}  ({})  {}",
-            h.score,
+            "{:<6} {:>4}  {:>6}  {}  ({})  {}",
+            h.matched,
+            h.points,
             h.conversations.as_deref().unwrap_or("?"),
             text::line(&h.name),
             h.id,
@@ -532,8 +542,9 @@ pub fn author_hits(out: &mut dyn Write, hits: &[AuthorHit], total: usize) -> any
     for h in hits {
         writeln!(
             out,
-            "{:>10}  {:>4} GPTs  {}  ({})",
-            h.score,
+            "{:<6} {:>4}  {:>4} GPTs  {}  ({})",
+            h.matched,
+            h.points,
             h.gpts,
             text::line(h.name.as_deref().unwrap_or(&h.user_id)),
             h.user_id

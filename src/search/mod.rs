@@ -185,6 +185,18 @@ pub struct Hit {
 
 const EXACT_NAME: i64 = 1 << 40;
 const PREFIX: i64 = 1 << 36;
+
+/// A score in words: how the name matched (`exact`, `prefix`, `fuzzy`) and the matcher's points
+/// (higher is better; the bonuses that rank exact names and prefixes first taken out).
+pub fn describe_score(score: i64) -> (&'static str, i64) {
+    if score >= EXACT_NAME {
+        ("exact", score - EXACT_NAME)
+    } else if score >= PREFIX {
+        ("prefix", score - PREFIX)
+    } else {
+        ("fuzzy", score)
+    }
+}
 /// Names between cancellation checks.
 const CHECK_EVERY: usize = 2048;
 

@@ -179,7 +179,11 @@ impl GptRecord {
 
 /// The store's public URL of a GPT from its short URL or id.
 pub fn gpt_url(short_url_or_id: &str) -> String {
-    format!("https://chatgpt.com/g/{short_url_or_id}")
+    // A GPT without a slug: `g-abc-` is `g-abc` (the store's URL has no trailing dash).
+    format!(
+        "https://chatgpt.com/g/{}",
+        short_url_or_id.trim_end_matches('-')
+    )
 }
 
 /// Average stars from `review_stats.total` (sum of stars) and `count`; none when count is 0.
@@ -652,5 +656,20 @@ mod tests {
     fn category_slugs() {
         assert_eq!(category_slug("Other").as_deref(), Some("other"));
         assert_eq!(category_slug("  "), None);
+    }
+}
+
+#[cfg(test)]
+mod url_tests {
+    #[test]
+    fn a_gpt_without_a_slug_has_no_trailing_dash() {
+        assert_eq!(
+            super::gpt_url("g-abc123XYZ-"),
+            "https://chatgpt.com/g/g-abc123XYZ"
+        );
+        assert_eq!(
+            super::gpt_url("g-abc123XYZ-cat-helper"),
+            "https://chatgpt.com/g/g-abc123XYZ-cat-helper"
+        );
     }
 }
