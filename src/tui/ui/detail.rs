@@ -128,31 +128,7 @@ pub fn detail_lines(v: &GptView, snapshot_time: i64) -> Vec<Line<'static>> {
         push(&mut lines, "  action", s);
     }
     push(&mut lines, "knowledge", format!("{} files", r.file_count));
-    // Monetisation signals: the kinds' marks, then each kind with what set it.
-    if v.signals_computed && !v.signals.is_empty() {
-        push(
-            &mut lines,
-            "monetisation",
-            format!(
-                "{}  signals",
-                signal_marks(crate::signals::mask(&v.signals))
-            ),
-        );
-        for s in &v.signals {
-            push(
-                &mut lines,
-                "  signal",
-                format!("{}: {}", s.kind.name(), text::line(&s.evidence_text())),
-            );
-        }
-    } else {
-        let what = if v.signals_computed {
-            "no signals"
-        } else {
-            "signals not computed (gptscope signals --recompute)"
-        };
-        push(&mut lines, "monetisation", what.to_owned());
-    }
+    signal_lines(v, &mut lines);
     push(
         &mut lines,
         "conversations",
@@ -166,36 +142,7 @@ pub fn detail_lines(v: &GptView, snapshot_time: i64) -> Vec<Line<'static>> {
                 )
             }),
     );
-    push(
-        &mut lines,
-        "rating",
-        match (v.rating, r.review_count) {
-            (Some(avg), Some(n)) => format!("{avg:.2} from {} ratings", thousands(n as i64)),
-            _ => "not rated".to_owned(),
-        },
-    );
-    if let Some(by) = r.rating_by_star {
-        let total: u64 = by.iter().sum::<u64>().max(1);
-        for (i, n) in by.iter().enumerate().rev() {
-            let bar = "█".repeat((*n * 20 / total) as usize);
-            push(
-                &mut lines,
-                "",
-                format!("{}★ {bar} {}", i + 1, thousands(*n as i64)),
-            );
-        }
-    }
-    if let Some(a) = &r.about {
-        push(&mut lines, "about", a.line());
-        for (i, f) in a.by_rating.iter().enumerate().rev() {
-            let bar = "█".repeat((f.clamp(0.0, 1.0) * 20.0).round() as usize);
-            push(
-                &mut lines,
-                "",
-                format!("{}★ {bar} {:.0}%", i + 1, f * 100.0),
-            );
-        }
-    }
+    rating_lines(v, &mut lines);
     let date = |t: Option<i64>| {
         t.map_or("unknown".to_owned(), |t| {
             format!("{} ({})", format_date(t), age(t, snapshot_time))
@@ -224,6 +171,90 @@ pub fn detail_lines(v: &GptView, snapshot_time: i64) -> Vec<Line<'static>> {
             ),
         );
     }
+    text_lines(r, &mut lines);
+    let p = &v.provenance;
+    lines.push(Line::from(Span::styled(
+        format!(
+            "snapshot #{} \"{}\" of {}, from {}:{}",
+            p.snapshot,
+            text::line(&p.snapshot_label),
+            p.taken_at.get(..10).unwrap_or(&p.taken_at),
+            text::line(p.file.as_deref().unwrap_or("?")),
+            p.line
+        ),
+        Style::new().dim(),
+    )));
+    lines
+}
+
+/// Monetisation signals: the kinds' marks, then each kind with what set it.
+fn signal_lines(v: &GptView, lines: &mut Vec<Line<'static>>) {
+    let push = |lines: &mut Vec<Line<'static>>, label: &'static str, value: String| {
+        lines.push(field(label, value));
+    };
+    if v.signals_computed && !v.signals.is_empty() {
+        push(
+            lines,
+            "monetisation",
+            format!(
+                "{}  signals",
+                signal_marks(crate::signals::mask(&v.signals))
+            ),
+        );
+        for s in &v.signals {
+            push(
+                lines,
+                "  signal",
+                format!("{}: {}", s.kind.name(), text::line(&s.evidence_text())),
+            );
+        }
+    } else {
+        let what = if v.signals_computed {
+            "no signals"
+        } else {
+            "signals not computed (gptscope signals --recompute)"
+        };
+        push(lines, "monetisation", what.to_owned());
+    }
+}
+
+/// The rating lines: the average, the split by star when the source counted it, and what the
+/// store's about page shows.
+fn rating_lines(v: &GptView, lines: &mut Vec<Line<'static>>) {
+    let r = &v.record;
+    let push = |lines: &mut Vec<Line<'static>>, label: &'static str, value: String| {
+        lines.push(field(label, value));
+    };
+    push(
+        lines,
+        "rating",
+        match (v.rating, r.review_count) {
+            (Some(avg), Some(n)) => format!("{avg:.2} from {} ratings", thousands(n as i64)),
+            _ => "not rated".to_owned(),
+        },
+    );
+    if let Some(by) = r.rating_by_star {
+        let total: u64 = by.iter().sum::<u64>().max(1);
+        for (i, n) in by.iter().enumerate().rev() {
+            let bar = "█".repeat((*n * 20 / total) as usize);
+            push(
+                lines,
+                "",
+                format!("{}★ {bar} {}", i + 1, thousands(*n as i64)),
+            );
+        }
+    }
+    if let Some(a) = &r.about {
+        push(lines, "about", a.line());
+        for (i, f) in a.by_rating.iter().enumerate().rev() {
+            let bar = "█".repeat((f.clamp(0.0, 1.0) * 20.0).round() as usize);
+            push(lines, "", format!("{}★ {bar} {:.0}%", i + 1, f * 100.0));
+        }
+    }
+}
+
+/// The long texts: description, prompt starters, welcome message, each under its heading.
+fn text_lines(r: &crate::store::GptRecord, lines: &mut Vec<Line<'static>>) {
     lines.push(Line::raw(""));
     if let Some(d) = &r.description {
         lines.push(Line::from(Span::styled("Description", Style::new().bold())));
@@ -252,19 +283,6 @@ pub fn detail_lines(v: &GptView, snapshot_time: i64) -> Vec<Line<'static>> {
         }
         lines.push(Line::raw(""));
     }
-    let p = &v.provenance;
-    lines.push(Line::from(Span::styled(
-        format!(
-            "snapshot #{} \"{}\" of {}, from {}:{}",
-            p.snapshot,
-            text::line(&p.snapshot_label),
-            p.taken_at.get(..10).unwrap_or(&p.taken_at),
-            text::line(p.file.as_deref().unwrap_or("?")),
-            p.line
-        ),
-        Style::new().dim(),
-    )));
-    lines
 }
 
 /// Rows `lines` take when wrapped to `width` (an estimate that errs high).

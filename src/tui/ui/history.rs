@@ -18,6 +18,72 @@ pub struct HistoryView<'a> {
     pub theme: &'a Theme,
 }
 
+impl HistoryView<'_> {
+    /// The snapshot list: the visible snapshots, then the refreshes that can be resumed.
+    fn snapshot_rows(&self, body: Rect, buf: &mut Buffer) {
+        let h = self.screen;
+        let dim = Style::new().add_modifier(Modifier::DIM);
+        let Some(list) = &h.snapshots else {
+            return;
+        };
+        let rows: Vec<_> = list
+            .iter()
+            .enumerate()
+            .skip(h.cursor.offset)
+            .take(usize::from(body.height))
+            .collect();
+        let shown = rows.len();
+        for (row, u) in h
+            .unfinished
+            .iter()
+            .enumerate()
+            .take(usize::from(body.height).saturating_sub(shown))
+        {
+            let line = format!(
+                " resumable  {}: {} GPTs in {} pages so far, started {} · {}",
+                text::line(&u.plan),
+                thousands(u.gpts as i64),
+                thousands(u.pages as i64),
+                u.started_at,
+                u.resume
+            );
+            draw_row(&line, dim, body, shown + row, buf);
+        }
+        for (row, (i, s)) in rows.into_iter().enumerate() {
+            let flag = match (s.id == self.open, h.marked == Some(s.id)) {
+                (true, true) => "open, marked",
+                (true, false) => "open",
+                (false, true) => "marked",
+                (false, false) => "",
+            };
+            let mut source = if s.source == s.label {
+                String::new()
+            } else {
+                format!(" · {}", text::line(&s.source))
+            };
+            if let Some(incomplete) = &s.shelves_incomplete {
+                source.push_str(&format!(" · {}", text::line(incomplete)));
+            }
+            let line = format!(
+                " #{:<4} {:<10} {:>11} GPTs {:>9} authors  {:<9} {:<13} {}{source}",
+                s.id,
+                s.taken_at.get(..10).unwrap_or(&s.taken_at),
+                thousands(s.gpts),
+                thousands(s.authors),
+                s.status,
+                flag,
+                text::line(&s.label)
+            );
+            let style = if i == h.cursor.selected {
+                self.theme.selection
+            } else {
+                Style::new()
+            };
+            draw_row(&line, style, body, row, buf);
+        }
+    }
+}
+
 impl Widget for HistoryView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let h = self.screen;
@@ -40,64 +106,7 @@ impl Widget for HistoryView<'_> {
                 "Enter opens · Space marks the \"before\" · d diffs the marked (else the open) one against the selected"
             };
             Line::styled(text::cell(say, width), dim).render(head, buf);
-            let Some(list) = &h.snapshots else {
-                return;
-            };
-            let rows: Vec<_> = list
-                .iter()
-                .enumerate()
-                .skip(h.cursor.offset)
-                .take(usize::from(body.height))
-                .collect();
-            let shown = rows.len();
-            for (row, u) in h
-                .unfinished
-                .iter()
-                .enumerate()
-                .take(usize::from(body.height).saturating_sub(shown))
-            {
-                let line = format!(
-                    " resumable  {}: {} GPTs in {} pages so far, started {} · {}",
-                    text::line(&u.plan),
-                    thousands(u.gpts as i64),
-                    thousands(u.pages as i64),
-                    u.started_at,
-                    u.resume
-                );
-                draw_row(&line, dim, body, shown + row, buf);
-            }
-            for (row, (i, s)) in rows.into_iter().enumerate() {
-                let flag = match (s.id == self.open, h.marked == Some(s.id)) {
-                    (true, true) => "open, marked",
-                    (true, false) => "open",
-                    (false, true) => "marked",
-                    (false, false) => "",
-                };
-                let mut source = if s.source == s.label {
-                    String::new()
-                } else {
-                    format!(" · {}", text::line(&s.source))
-                };
-                if let Some(incomplete) = &s.shelves_incomplete {
-                    source.push_str(&format!(" · {}", text::line(incomplete)));
-                }
-                let line = format!(
-                    " #{:<4} {:<10} {:>11} GPTs {:>9} authors  {:<9} {:<13} {}{source}",
-                    s.id,
-                    s.taken_at.get(..10).unwrap_or(&s.taken_at),
-                    thousands(s.gpts),
-                    thousands(s.authors),
-                    s.status,
-                    flag,
-                    text::line(&s.label)
-                );
-                let style = if i == h.cursor.selected {
-                    self.theme.selection
-                } else {
-                    Style::new()
-                };
-                draw_row(&line, style, body, row, buf);
-            }
+            self.snapshot_rows(body, buf);
             return;
         };
         let diff = &d.diff;
