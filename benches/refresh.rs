@@ -21,6 +21,27 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
+/// A client of the mock with no rate limit and `concurrency` requests in flight, a runtime on
+/// two threads, and a work folder.
+fn setup(
+    store: &MockStore,
+    concurrency: usize,
+) -> (Client, tokio::runtime::Runtime, tempfile::TempDir) {
+    let client = Client::new(LiveConfig {
+        base_url: store.url(),
+        rate: 0.0,
+        concurrency,
+        ..LiveConfig::default()
+    })
+    .unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    (client, rt, tempfile::tempdir().unwrap())
+}
+
 /// One refresh run from scratch (no import): how long it took and its summary.
 fn fetch(
     rt: &tokio::runtime::Runtime,
@@ -58,19 +79,7 @@ fn bench_refresh(c: &mut Criterion) {
     let mut ids = store.gpt_ids();
     ids.truncate(10_000);
     let ids = Arc::new(ids);
-    let client = Client::new(LiveConfig {
-        base_url: store.url(),
-        rate: 0.0,
-        concurrency: 16,
-        ..LiveConfig::default()
-    })
-    .unwrap();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
+    let (client, rt, dir) = setup(&store, 16);
     let plan = Plan::Details {
         from: 1,
         ids: ids.clone(),
@@ -126,19 +135,7 @@ fn bench_crawl(c: &mut Criterion) {
     )
     .unwrap();
     let all = store.gpt_ids().len();
-    let client = Client::new(LiveConfig {
-        base_url: store.url(),
-        rate: 0.0,
-        concurrency: 8,
-        ..LiveConfig::default()
-    })
-    .unwrap();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
+    let (client, rt, dir) = setup(&store, 8);
     let plan = Plan::Crawl(Arc::new(CrawlPlan {
         front: true,
         terms: gptscope::assets::common_words()
