@@ -314,7 +314,7 @@ fn a_directory_with_unrelated_files() {
         ]
         .join("\n"),
     );
-    let report = strict_then_lenient(&db, &before, &data, "README.txt: not a GPT Store file");
+    let report = strict_then_lenient(&db, &before, &data, "README.txt: not a GPT list");
     assert_eq!(report["gpts"], 2);
     let files = report["files"].as_array().unwrap();
     assert_eq!(files.len(), 5);
@@ -323,9 +323,15 @@ fn a_directory_with_unrelated_files() {
         .filter(|f| f["error"].is_string())
         .map(|f| f["path"].as_str().unwrap())
         .collect();
-    assert_eq!(failed.len(), 3, "{files:?}");
-    // A JSON array of numbers is JSON, but not records: counted per element.
+    // README, logo, config, and the JSON array of numbers: JSON, but nothing in it is a record
+    // (its elements are counted, and the file says why it gave nothing).
+    assert_eq!(failed.len(), 4, "{files:?}");
     assert_eq!(report["skipped_by_reason"]["not a GPT Store record"], 3);
+    let numbers = files
+        .iter()
+        .find(|f| f["path"].as_str().unwrap().ends_with("numbers.json"))
+        .unwrap();
+    assert_eq!(numbers["error"], "expected a JSON object, found \"1\"");
 }
 
 #[test]

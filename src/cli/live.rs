@@ -372,7 +372,7 @@ pub enum RefreshCommand {
     /// Every GPT of a snapshot (or those the filters keep) fetched again: a 404 is recorded
     /// unavailable, another failure carries the old record forward marked stale
     Details {
-        /// The snapshot whose GPTs to fetch [default: the newest]
+        /// The snapshot whose GPTs to fetch [default: the one written last]
         #[arg(long, value_name = "ID")]
         from_snapshot: Option<i64>,
         /// At most this many GPTs, most conversations first

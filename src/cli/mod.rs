@@ -30,7 +30,7 @@ pub struct Cli {
     pub global: GlobalArgs,
     #[command(flatten)]
     pub live: live::LiveArgs,
-    /// The snapshot the explorer opens [default: the newest]
+    /// The snapshot the explorer opens [default: the one written last]
     #[arg(long)]
     pub snapshot: Option<i64>,
     #[command(subcommand)]
@@ -162,7 +162,7 @@ pub struct ExportArgs {
     /// The file to write (written beside and renamed when complete) [default: stdout]
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// Snapshot id [default: the newest]
+    /// Snapshot id [default: the one written last]
     #[arg(long)]
     pub snapshot: Option<i64>,
     /// The order: conversations, rating, reviews, name, author, category, tools, signals,
@@ -191,7 +191,7 @@ pub struct SignalsArgs {
     /// Compute the signals again with the current rules and funnel-domain list
     #[arg(long)]
     pub recompute: bool,
-    /// The snapshot to recompute [default: the newest]
+    /// The snapshot to recompute [default: the one written last]
     #[arg(long, conflicts_with = "all")]
     pub snapshot: Option<i64>,
     /// Recompute every snapshot
@@ -211,7 +211,7 @@ pub struct SearchArgs {
     /// How many matches to print
     #[arg(long, default_value_t = 20)]
     pub limit: usize,
-    /// Snapshot id [default: the newest]
+    /// Snapshot id [default: the one written last]
     #[arg(long)]
     pub snapshot: Option<i64>,
     #[arg(long)]
@@ -233,9 +233,15 @@ pub struct ImportArgs {
     /// The snapshot's label [default: the first file's name]
     #[arg(long)]
     pub label: Option<String>,
-    /// Skip format detection
+    /// Skip format detection (`table`: read any list by its column names)
     #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(Format::NAMES))]
     pub format: Option<String>,
+    /// Read a list's COLUMN as FIELD (repeatable): `--map id=Link --map author=Maker`. Fields:
+    /// id url name description author_id author author_website categories tools conversations
+    /// rating review_count review_total created updated observed prompt_starters
+    /// welcome_message shelf position
+    #[arg(long = "map", value_name = "FIELD=COLUMN")]
+    pub map: Vec<String>,
     /// Fail on the first bad record or file, writing nothing
     #[arg(long)]
     pub strict: bool,
@@ -255,7 +261,7 @@ pub struct ImportArgs {
 pub struct ShowArgs {
     /// A GPT id (g-…) or store URL
     pub gpt: String,
-    /// Snapshot id [default: the newest]
+    /// Snapshot id [default: the one written last]
     #[arg(long)]
     pub snapshot: Option<i64>,
     /// Print the stored source record instead
@@ -267,7 +273,7 @@ pub struct ShowArgs {
 
 #[derive(Debug, Args)]
 pub struct StatsArgs {
-    /// Snapshot id [default: the newest]
+    /// Snapshot id [default: the one written last]
     #[arg(long)]
     pub snapshot: Option<i64>,
     #[arg(long)]
@@ -844,12 +850,8 @@ fn cmd_import(global: &GlobalArgs, args: ImportArgs, out: &mut dyn Write) -> any
     let mut db = open_db(global)?;
     let opts = ImportOptions {
         label: args.label.clone(),
-        source: None,
-        format: args.format.as_deref().and_then(Format::parse),
-        strict: args.strict,
         taken_at,
-        rules: Some(signal_rules(global)?),
-        locale: None,
+        ..import_options(global, &args)?
     };
     let bar = ProgressBar::new(std::io::stderr().is_terminal());
     let result = import::import(&mut db, &inputs, &opts, &|p| bar.update(p));
@@ -871,6 +873,22 @@ fn cmd_import(global: &GlobalArgs, args: ImportArgs, out: &mut dyn Write) -> any
     }
 }
 
+/// What `import`'s flags say of how to read: the format, `--map`, `--strict`, the signal rules.
+fn import_options(global: &GlobalArgs, args: &ImportArgs) -> anyhow::Result<ImportOptions> {
+    let format = args.format.as_deref().and_then(Format::parse);
+    Ok(ImportOptions {
+        format,
+        strict: args.strict,
+        rules: Some(signal_rules(global)?),
+        fields: crate::store::parse::fields::FieldOptions {
+            overrides: crate::store::parse::fields::Overrides::parse(&args.map)
+                .map_err(|e| anyhow::anyhow!(e))?,
+            force: format == Some(Format::Table),
+        },
+        ..ImportOptions::default()
+    })
+}
+
 /// `import --by-date`: one snapshot per dated folder, oldest first.
 fn import_by_date(
     global: &GlobalArgs,
@@ -890,12 +908,8 @@ fn import_by_date(
     for (date, at, inputs) in groups {
         let opts = ImportOptions {
             label: Some(format!("{base} {date}")),
-            source: None,
-            format: args.format.as_deref().and_then(Format::parse),
-            strict: args.strict,
             taken_at: Some(at),
-            rules: Some(signal_rules(global)?),
-            locale: None,
+            ..import_options(global, args)?
         };
         let report = import::import(&mut db, &inputs, &opts, &|_| {}).map_err(|e| match e {
             ImportError::Store(StoreError::Invalid(msg)) => anyhow::anyhow!("{date}: {msg}"),

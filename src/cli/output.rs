@@ -5,7 +5,7 @@ use crate::stats::Landscape;
 use crate::stats::charts::Chart;
 use crate::store::import::{ImportReport, Input};
 use crate::store::query::{GptView, SnapshotInfo};
-use crate::text;
+use crate::text::{self, thousands};
 use crate::time::format_datetime;
 use serde::Serialize;
 use std::io::Write;
@@ -14,18 +14,6 @@ pub fn json<T: Serialize + ?Sized>(out: &mut dyn Write, value: &T) -> anyhow::Re
     serde_json::to_writer_pretty(&mut *out, value)?;
     writeln!(out)?;
     Ok(())
-}
-
-fn thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
 }
 
 pub fn snapshots(
@@ -45,8 +33,9 @@ pub fn snapshots(
     for s in snaps {
         writeln!(
             out,
-            "{:>4}  {:<10}  {:>9}  {:>8}  {:<9}  {}",
+            "{:>4}{} {:<10}  {:>9}  {:>8}  {:<9}  {}",
             s.id,
+            if s.default { '*' } else { ' ' },
             &s.taken_at[..10.min(s.taken_at.len())],
             thousands(s.gpts),
             thousands(s.authors),
@@ -72,6 +61,12 @@ pub fn snapshots(
             u.pages
         )?;
         writeln!(out, "{:>48}{}", "", u.resume)?;
+    }
+    if snaps.iter().any(|s| s.default) {
+        writeln!(
+            out,
+            "* the default (written last): what gptscope, stats, show… open without --snapshot"
+        )?;
     }
     Ok(())
 }
@@ -129,6 +124,17 @@ pub fn import_report(
         )?;
     }
     for f in &r.files {
+        if let (Some(m), Some(format)) = (&f.mapping, &f.format) {
+            writeln!(
+                out,
+                "  {}: {format}, {} records",
+                text::line(&f.path),
+                thousands(f.records as i64)
+            )?;
+            for l in m.lines() {
+                writeln!(out, "    {}", text::line(&l))?;
+            }
+        }
         if let (Some(note), Some(format)) = (&f.note, &f.format) {
             writeln!(
                 out,
@@ -370,9 +376,8 @@ pub fn landscape(out: &mut dyn Write, l: &Landscape) -> anyhow::Result<()> {
     }
     writeln!(
         out,
-        "{} GPTs by {} authors{}",
-        thousands(l.gpts as i64),
-        thousands(l.authors as i64),
+        "{}{}",
+        l.gpts_by_authors(),
         if l.unavailable > 0 && l.filter.is_empty() {
             format!(" ({} more unavailable)", thousands(l.unavailable))
         } else {

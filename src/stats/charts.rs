@@ -321,9 +321,10 @@ impl<'a> Tally<'a> {
         t
     }
 
-    /// Distinct authors in the list (a GPT without an author counts as one).
+    /// Distinct authors in the list; a GPT that names no author adds none (see
+    /// [`Tally::authorless`]).
     pub(crate) fn authors(&self) -> u64 {
-        self.per_author.iter().filter(|n| **n > 0).count() as u64 + self.authorless
+        self.per_author.iter().filter(|n| **n > 0).count() as u64
     }
 
     pub(crate) fn chart(&self, c: &Columns, id: ChartId) -> Chart {
@@ -411,12 +412,7 @@ impl<'a> Tally<'a> {
             }
             ChartId::AuthorsByGpts => {
                 let mut counts = [0u64; AUTHOR_BINS.len()];
-                let per = self
-                    .per_author
-                    .iter()
-                    .copied()
-                    .chain(std::iter::repeat_n(1, self.authorless as usize));
-                for n in per.filter(|n| *n > 0) {
+                for n in self.per_author.iter().copied().filter(|n| *n > 0) {
                     if let Some(b) = AUTHOR_BINS
                         .iter()
                         .position(|(lo, hi, _)| (*lo..=*hi).contains(&n))

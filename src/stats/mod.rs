@@ -36,7 +36,10 @@ pub struct Landscape {
     /// The list's filters as phrases (empty: the whole snapshot).
     pub filter: Vec<String>,
     pub gpts: u64,
+    /// Distinct authors the GPTs name.
     pub authors: u64,
+    /// GPTs that name no author (lists that do not say who made them): not counted as authors.
+    pub authors_unknown: u64,
     /// GPTs of the snapshot no longer public (not in any list).
     pub unavailable: i64,
     /// The charts asked for, in that order.
@@ -77,13 +80,14 @@ impl Landscape {
             filter,
             gpts: ids.len() as u64,
             authors: tally.authors(),
+            authors_unknown: tally.authorless,
             unavailable: snapshot.unavailable,
             charts,
             rated,
             mean: (rated > 0).then(|| sum / rated as f64),
             weighted_mean: (ratings > 0).then(|| stars as f64 / ratings as f64),
             total_ratings: ratings,
-            describe: numbers::describe(c, ids, &tally.per_author, tally.authorless),
+            describe: numbers::describe(c, ids, &tally.per_author),
             concentration: numbers::concentration(c, ids),
         }
     }
@@ -96,6 +100,7 @@ impl Landscape {
             filter,
             gpts: 0,
             authors: chart.total,
+            authors_unknown: 0,
             unavailable: snapshot.unavailable,
             charts: vec![chart],
             rated: 0,
@@ -105,6 +110,22 @@ impl Landscape {
             describe: Vec::new(),
             concentration: Concentration::default(),
         }
+    }
+
+    /// `3 GPTs by 2 authors`, and when some GPTs name no author, `(1 GPT names none)`.
+    pub fn gpts_by_authors(&self) -> String {
+        use crate::text::thousands;
+        let mut s = format!(
+            "{} GPTs by {} authors",
+            thousands(self.gpts as i64),
+            thousands(self.authors as i64)
+        );
+        match self.authors_unknown {
+            0 => {}
+            1 => s.push_str(" (1 GPT names none)"),
+            n => s.push_str(&format!(" ({} GPTs name none)", thousands(n as i64))),
+        }
+        s
     }
 
     pub fn chart(&self, id: ChartId) -> Option<&Chart> {
@@ -135,6 +156,7 @@ impl Landscape {
             "filter": self.filter,
             "gpts": self.gpts,
             "authors": self.authors,
+            "authors_unknown": self.authors_unknown,
             "unavailable": self.unavailable,
             "tools": self.counts(ChartId::Tools),
             "categories": self.counts(ChartId::Categories),

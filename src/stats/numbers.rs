@@ -61,12 +61,7 @@ impl Describe {
 
 /// The describe lines of a list: conversations (lower bounds, where given), rating (rated
 /// GPTs), reviews, and GPTs per author.
-pub fn describe(
-    c: &Columns,
-    ids: &[u32],
-    per_author: &[u32],
-    authorless: u64,
-) -> Vec<(&'static str, Describe)> {
+pub fn describe(c: &Columns, ids: &[u32], per_author: &[u32]) -> Vec<(&'static str, Describe)> {
     let ix = |id: &u32| (*id - 1) as usize;
     let mut conv: Vec<f64> = ids
         .iter()
@@ -84,7 +79,6 @@ pub fn describe(
         .iter()
         .filter(|n| **n > 0)
         .map(|n| f64::from(*n))
-        .chain(std::iter::repeat_n(1.0, authorless as usize))
         .collect();
     vec![
         ("conversations", Describe::of(&mut conv)),
@@ -133,14 +127,13 @@ pub fn concentration(c: &Columns, ids: &[u32]) -> Concentration {
     let top_1_gpt = share(top(&mut convs, 1));
     let top_10_gpts = share(top(&mut convs, 10));
     let top_100_gpts = share(top(&mut convs, 100));
-    // Conversations per author; a GPT without an author stands alone.
+    // Conversations per known author (a GPT naming no author is no author's; its
+    // conversations stay in the total).
     let mut per_author = vec![0u64; c.authors.len()];
-    let mut alone: Vec<u64> = Vec::new();
     for id in ids {
         let i = (*id - 1) as usize;
-        match per_author.get_mut(c.author[i] as usize) {
-            Some(n) => *n += u64::from(c.conv[i]),
-            None => alone.push(u64::from(c.conv[i])),
+        if let Some(n) = per_author.get_mut(c.author[i] as usize) {
+            *n += u64::from(c.conv[i]);
         }
     }
     let authors = c.gpts_per_author(ids);
@@ -149,7 +142,6 @@ pub fn concentration(c: &Columns, ids: &[u32]) -> Concentration {
         .zip(&authors)
         .filter(|(_, g)| **g > 0)
         .map(|(s, _)| s)
-        .chain(alone)
         .collect();
     let n = sums.len();
     let k1 = n.div_ceil(100);

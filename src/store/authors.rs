@@ -62,6 +62,8 @@ pub struct Authors {
     review_total: Vec<i64>,
     review_count: Vec<i64>,
     tools: Vec<u32>,
+    /// Available GPTs of the snapshot that name no author (not authors themselves).
+    pub authorless: u64,
 }
 
 impl std::fmt::Debug for Authors {
@@ -99,6 +101,7 @@ impl Authors {
             review_total: Vec::with_capacity(n),
             review_count: Vec::with_capacity(n),
             tools: Vec::with_capacity(n),
+            authorless: 0,
         };
         let mut domain_ids: rustc_hash::FxHashMap<String, u32> = Default::default();
         let mut st = conn

@@ -34,6 +34,8 @@ pub struct SnapshotInfo {
     /// 500 Internal Server Error` (none when every shelf was whole).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shelves_incomplete: Option<String>,
+    /// The snapshot commands open when none is named: the one written last.
+    pub default: bool,
 }
 
 /// A snapshot as reports name it: which one, of when, how big.
@@ -60,7 +62,9 @@ const SNAPSHOT_COLUMNS: &str = "id, label, source, taken_at, created_at, status,
      unavailable, authors, shelves, merged, skipped, signals_version, locale, \
      (SELECT count(*) FROM shelf s WHERE s.snapshot_id = snapshot.id AND s.status IS NOT NULL), \
      (SELECT group_concat(s.shelf_id || ': ' || coalesce(s.note, s.status), '; ') FROM shelf s \
-      WHERE s.snapshot_id = snapshot.id AND s.status IS NOT NULL)";
+      WHERE s.snapshot_id = snapshot.id AND s.status IS NOT NULL), \
+     id = (SELECT d.id FROM snapshot d WHERE d.status = 'complete' \
+           ORDER BY d.created_at DESC, d.id DESC LIMIT 1)";
 
 fn snapshot_from_row(r: &Row<'_>) -> rusqlite::Result<SnapshotInfo> {
     let taken: i64 = r.get(3)?;
@@ -88,6 +92,7 @@ fn snapshot_from_row(r: &Row<'_>) -> rusqlite::Result<SnapshotInfo> {
                 .filter(|_| n > 0)
                 .map(|w| format!("{} of {shelves} shelves; {w}", shelves - n))
         },
+        default: r.get::<_, i64>(16)? != 0,
     })
 }
 
@@ -105,7 +110,8 @@ pub fn snapshots(db: &Db) -> Result<Vec<SnapshotInfo>> {
     Ok(rows)
 }
 
-/// The requested snapshot, or the complete one with the newest data.
+/// The requested snapshot, or the one written last (an import or a refresh): what was just
+/// brought in is what opens, whatever date its data is of.
 pub fn snapshot(db: &Db, id: Option<i64>) -> Result<SnapshotInfo> {
     let found = match id {
         Some(id) => db
@@ -123,7 +129,7 @@ pub fn snapshot(db: &Db, id: Option<i64>) -> Result<SnapshotInfo> {
             .query_row(
                 &format!(
                     "SELECT {SNAPSHOT_COLUMNS} FROM snapshot WHERE status = 'complete'
-                     ORDER BY taken_at DESC, id DESC LIMIT 1"
+                     ORDER BY created_at DESC, id DESC LIMIT 1"
                 ),
                 [],
                 snapshot_from_row,
@@ -470,12 +476,16 @@ pub fn ids_of(db: &Db, snapshot_id: i64, rowids: &[u32]) -> Result<Vec<String>> 
     Ok(out)
 }
 
-/// The user ids of a snapshot's authors, most GPTs first (a crawl's seeds).
+/// The store user ids of a snapshot's authors, most GPTs first (a crawl's seeds); authors a list
+/// knew by name only are not the store's to ask.
 pub fn author_ids(db: &Db, snapshot_id: i64) -> Result<Vec<String>> {
     let e = |e| db.err(e);
     let mut st = db
         .conn()
-        .prepare("SELECT user_id FROM author WHERE snapshot_id = ?1 ORDER BY gpts DESC, user_id")
+        .prepare(
+            "SELECT user_id FROM author WHERE snapshot_id = ?1 AND user_id NOT LIKE 'name:%'
+             ORDER BY gpts DESC, user_id",
+        )
         .map_err(e)?;
     let rows = st
         .query_map([snapshot_id], |r| r.get::<_, String>(0))

@@ -458,6 +458,12 @@ impl Columns {
         }
         drop(rows);
         drop(st);
+        let authorless = (0..n)
+            .filter(|&i| c.available[i] && c.author[i] == NO_AUTHOR)
+            .count() as u64;
+        if let Some(a) = Arc::get_mut(&mut c.authors) {
+            a.authorless = authorless;
+        }
         c.load_actions(db)?;
         let name = |id: &u32| {
             let (a, b) = name_at[(*id - 1) as usize];

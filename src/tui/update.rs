@@ -877,6 +877,14 @@ fn open_live(app: &mut App) -> Vec<Effect> {
             LiveKind::Gpt(d.gpt_id.clone()),
             d.view.as_ref().map(|v| Box::new(v.record.clone())),
         ),
+        Some(Screen::Author(p)) if p.user_id.starts_with(crate::store::parse::fields::NAME_KEY) => {
+            app.status = Some(
+                "this author is known by name only (the list gave no store id): nothing to ask \
+                 the store"
+                    .to_owned(),
+            );
+            return Vec::new();
+        }
         Some(Screen::Author(p)) => (LiveKind::Author(p.user_id.clone()), None),
         Some(Screen::Gpts(l)) => match l.selected_row() {
             Some(r) => (LiveKind::Gpt(r.id.clone()), None),

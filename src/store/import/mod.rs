@@ -55,6 +55,8 @@ pub struct ImportOptions {
     pub rules: Option<std::sync::Arc<crate::signals::Rules>>,
     /// The store front's locale, over what the answers say (a refresh's `--locale`).
     pub locale: Option<String>,
+    /// How lists are read: `--map field=column`, and `--format table`.
+    pub fields: crate::store::parse::fields::FieldOptions,
 }
 
 /// How far an import is, for progress bars.
@@ -76,6 +78,10 @@ pub struct FileReport {
     /// What it held beyond its format (a HAR: store answers read, other entries ignored).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// A list read by its column names: which column became which field, and how its values
+    /// read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mapping: Option<crate::store::parse::fields::Mapping>,
 }
 
 /// What an import did.
@@ -265,7 +271,7 @@ pub fn import(
         let parsing = std::thread::Builder::new()
             .name("gptscope-read".into())
             .spawn_scoped(scope, || {
-                pipeline::run(inputs, format, &counter, &stop, &rules, tx)
+                pipeline::run(inputs, format, &counter, &stop, &rules, &opts.fields, tx)
             });
         let parsing = match parsing {
             Ok(p) => p,
@@ -372,6 +378,10 @@ fn write_all(
 ) -> Result<Tally, ImportError> {
     let mut t = Tally::default();
     let mut file_records = 0u64;
+    // Shelves and positions the current file gave, and the first "not a record" it met: a file
+    // that gave nothing else is reported by that.
+    let mut file_found = 0u64;
+    let mut file_unrecognised: Option<String> = None;
     // Batches arrive in any order from the parser threads; they are written in input order.
     let mut waiting: BTreeMap<u64, Vec<Msg>> = BTreeMap::new();
     let mut next = 0u64;
@@ -383,12 +393,15 @@ fn write_all(
                 match msg {
                     Msg::FileStart { name } => {
                         file_records = 0;
+                        file_found = 0;
+                        file_unrecognised = None;
                         t.files.push(FileReport {
                             path: name,
                             format: None,
                             records: 0,
                             error: None,
                             note: None,
+                            mapping: None,
                         });
                     }
                     Msg::Gpt(g) => {
@@ -400,13 +413,28 @@ fn write_all(
                         }
                     }
                     Msg::Dict(d) => writer.set_dictionary(&d)?,
-                    Msg::Shelf(s) => writer.add_shelf(&s)?,
-                    Msg::Entry(e) => writer.add_shelf_entry(e),
+                    Msg::Mapping(m) => {
+                        if let Some(f) = t.files.last_mut() {
+                            f.mapping.get_or_insert_with(Default::default).merge(*m);
+                        }
+                    }
+                    Msg::Shelf(s) => {
+                        file_found += 1;
+                        writer.add_shelf(&s)?
+                    }
+                    Msg::Entry(e) => {
+                        file_found += 1;
+                        writer.add_shelf_entry(e)
+                    }
                     Msg::Issue(issue) => {
                         let file = t.files.last().map_or("?", |f| f.path.as_str());
                         let text = format!("{file}:{}: {issue}", issue.line);
                         if strict {
                             return Err(ImportError::Strict(text));
+                        }
+                        if issue.kind == IssueKind::Skipped(super::parse::SkipReason::Unrecognised)
+                        {
+                            file_unrecognised.get_or_insert_with(|| issue.message.clone());
                         }
                         match issue.kind {
                             IssueKind::Skipped(reason) => {
@@ -428,6 +456,10 @@ fn write_all(
                         if let Some(f) = t.files.last_mut() {
                             f.records = file_records;
                             f.note = note;
+                            let format = match (format, file_unrecognised.take()) {
+                                (Ok(_), Some(why)) if file_records + file_found == 0 => Err(why),
+                                (format, _) => format,
+                            };
                             match format {
                                 Ok(name) => f.format = Some(name.to_owned()),
                                 Err(e) => {

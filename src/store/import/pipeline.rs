@@ -9,6 +9,7 @@
 
 use super::Input;
 use crate::signals::Rules;
+use crate::store::parse::fields::{FieldOptions, Mapping};
 use crate::store::parse::input::{Format, parse_file, parse_reader};
 use crate::store::parse::{Issue, ShelfEntry, ShelfInfo, Sink, parse_top_value};
 use crate::store::record::GptRecord;
@@ -27,6 +28,8 @@ pub(super) enum Msg {
     Shelf(ShelfInfo),
     Entry(ShelfEntry),
     Issue(Issue),
+    /// What a list's columns became (a part of the current file's).
+    Mapping(Box<Mapping>),
     FileDone {
         format: Result<&'static str, String>,
         /// What the file held beyond its format (a HAR's store answers and other entries).
@@ -68,6 +71,7 @@ pub(super) fn run(
     counter: &AtomicU64,
     stop: &AtomicBool,
     rules: &Rules,
+    fields: &FieldOptions,
     out: SyncSender<Ordered>,
 ) {
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
@@ -81,7 +85,7 @@ pub(super) fn run(
             let spawned = std::thread::Builder::new()
                 .name(format!("gptscope-parse-{i}"))
                 .spawn_scoped(scope, move || {
-                    worker(work_rx, dict, stop, rules, worker_out)
+                    worker(work_rx, dict, stop, (rules, fields), worker_out)
                 });
             if let Err(e) = spawned {
                 let _ = out.send(Ordered {
@@ -92,7 +96,7 @@ pub(super) fn run(
                 return;
             }
         }
-        let mut reader = Reader::new(out, work_tx, &dict, stop, rules);
+        let mut reader = Reader::new(out, work_tx, &dict, stop, rules, fields);
         for (i, input) in inputs.iter().enumerate() {
             if reader.stopped() {
                 break;
@@ -108,6 +112,10 @@ pub(super) fn run(
                     r
                 }
             };
+            let mapping = std::mem::take(&mut reader.mapping);
+            if !mapping.is_empty() {
+                reader.direct(Msg::Mapping(Box::new(mapping)));
+            }
             reader.direct(Msg::FileDone {
                 note: result.as_ref().ok().and_then(|d| d.note()),
                 format: result.map(|d| d.name()).map_err(|e| e.to_string()),
@@ -122,7 +130,7 @@ fn worker(
     units: &Mutex<Receiver<Unit>>,
     dict: &OnceLock<Option<Vec<u8>>>,
     stop: &AtomicBool,
-    rules: &Rules,
+    (rules, fields): (&Rules, &FieldOptions),
     out: SyncSender<Ordered>,
 ) {
     let mut compressor: Option<zstd::bulk::Compressor<'static>> = None;
@@ -153,11 +161,16 @@ fn worker(
             file_no: unit.file_no,
             compressor,
             rules,
+            fields,
+            mapping: Mapping::default(),
         };
         for &(start, end, line) in &unit.spans {
             parse_top_value(&unit.text[start..end], line, &mut sink);
         }
-        let msgs = sink.msgs;
+        let mut msgs = sink.msgs;
+        if !sink.mapping.is_empty() {
+            msgs.push(Msg::Mapping(Box::new(sink.mapping)));
+        }
         if out
             .send(Ordered {
                 seq: unit.seq,
@@ -199,6 +212,8 @@ struct WorkerSink<'a> {
     file_no: u32,
     compressor: &'a mut zstd::bulk::Compressor<'static>,
     rules: &'a Rules,
+    fields: &'a FieldOptions,
+    mapping: Mapping,
 }
 
 impl Sink for WorkerSink<'_> {
@@ -218,6 +233,12 @@ impl Sink for WorkerSink<'_> {
     fn value(&mut self, text: &str, line: u64) {
         parse_top_value(text, line, self);
     }
+    fn mapping(&mut self) -> Option<&mut Mapping> {
+        Some(&mut self.mapping)
+    }
+    fn field_options(&self) -> Option<&FieldOptions> {
+        Some(self.fields)
+    }
 }
 
 /// Something the reader holds back until the dictionary is trained.
@@ -235,6 +256,9 @@ struct Reader<'a> {
     dict: &'a OnceLock<Option<Vec<u8>>>,
     stop: &'a AtomicBool,
     rules: &'a Rules,
+    fields: &'a FieldOptions,
+    /// What the current file's list columns became, as far as the reader read them itself.
+    mapping: Mapping,
     seq: u64,
     file_no: u32,
     unit: Unit,
@@ -252,6 +276,7 @@ impl<'a> Reader<'a> {
         dict: &'a OnceLock<Option<Vec<u8>>>,
         stop: &'a AtomicBool,
         rules: &'a Rules,
+        fields: &'a FieldOptions,
     ) -> Self {
         Reader {
             out,
@@ -259,6 +284,8 @@ impl<'a> Reader<'a> {
             dict,
             stop,
             rules,
+            fields,
+            mapping: Mapping::default(),
             seq: 0,
             file_no: 0,
             unit: Self::empty_unit(0),
@@ -427,6 +454,12 @@ impl Sink for Reader<'_> {
     }
     fn stopped(&self) -> bool {
         self.stop.load(Ordering::Relaxed)
+    }
+    fn mapping(&mut self) -> Option<&mut Mapping> {
+        Some(&mut self.mapping)
+    }
+    fn field_options(&self) -> Option<&FieldOptions> {
+        Some(self.fields)
     }
     /// A block of JSON Lines becomes units as it is: spans into one string, no copy per line.
     fn lines(&mut self, text: &str, first_line: u64) {

@@ -3,7 +3,8 @@
 //! JSON Lines, or a CSV table recognised by its header. Each value found is handed to the JSON
 //! dispatcher in [`super`]; line numbers are those of the (decompressed) file.
 
-use super::table::{TableKind, parse_csv};
+use super::fields::{Columns, ListTable, no_id_message};
+use super::table::{CsvShape, TableKind, parse_csv, parse_list_csv};
 use super::{
     Context, Issue, IssueKind, LineIndex, Sink, SkipReason, json_error_issue, parse_json_value,
 };
@@ -25,16 +26,20 @@ pub enum Format {
     GptrackerCsv,
     /// A browser's HAR file.
     Har,
+    /// Any list read by its column names (CSV, TSV, JSON arrays or objects), even when it looks
+    /// like one of the shapes above.
+    Table,
 }
 
 impl Format {
-    pub const NAMES: [&'static str; 6] = [
+    pub const NAMES: [&'static str; 7] = [
         "json",
         "jsonl",
         "beetrove-csv",
         "homepage-csv",
         "gptracker-csv",
         "har",
+        "table",
     ];
 
     pub fn parse(s: &str) -> Option<Format> {
@@ -45,6 +50,7 @@ impl Format {
             "homepage-csv" | "homepage" => Format::HomepageCsv,
             "gptracker-csv" | "gptracker" => Format::GptrackerCsv,
             "har" => Format::Har,
+            "table" | "list" | "csv" | "tsv" => Format::Table,
             _ => return None,
         })
     }
@@ -57,7 +63,18 @@ pub enum Detected {
     JsonArray,
     Jsonl,
     Table(TableKind),
+    /// A list read by its column names ([`super::fields`]).
+    List(ListShape),
     Har(super::har::HarCounts),
+}
+
+/// How a list read by its column names was laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListShape {
+    /// Text cells split by this byte (`,`, tab, `;`, `|`).
+    Delimited(u8),
+    /// A JSON array of arrays, the header one of them.
+    JsonArrays,
 }
 
 impl Detected {
@@ -67,6 +84,11 @@ impl Detected {
             Detected::JsonArray => "JSON array",
             Detected::Jsonl => "JSON Lines",
             Detected::Table(t) => t.name(),
+            Detected::List(ListShape::Delimited(b'\t')) => "list (TSV)",
+            Detected::List(ListShape::Delimited(b';')) => "list (CSV, `;`)",
+            Detected::List(ListShape::Delimited(b'|')) => "list (CSV, `|`)",
+            Detected::List(ListShape::Delimited(_)) => "list (CSV)",
+            Detected::List(ListShape::JsonArrays) => "list (JSON arrays)",
             Detected::Har(_) => "HAR",
         }
     }
@@ -98,8 +120,8 @@ impl fmt::Display for FileError {
             FileError::Empty => f.write_str("empty file (no records)"),
             FileError::Unrecognised(start) => write!(
                 f,
-                "not a GPT Store file (starts with {start:?}; expected JSON, JSON Lines, or a \
-                 BeeTrove/GPTracker CSV; --format overrides detection)"
+                "not a GPT list (starts with {start:?}; expected JSON, JSON Lines, a HAR, or a \
+                 table with a GPT id column; --format overrides detection)"
             ),
             FileError::Nothing(why) => f.write_str(why),
         }
@@ -190,36 +212,136 @@ pub fn parse_reader(
         Some(Format::BeetroveCsv) => Detected::Table(TableKind::Beetrove),
         Some(Format::HomepageCsv) => Detected::Table(TableKind::Homepage),
         Some(Format::GptrackerCsv) => Detected::Table(TableKind::Gptracker),
-        Some(Format::Json) | None if first == b'[' => Detected::JsonArray,
+        Some(Format::Json | Format::Table) | None if first == b'[' => {
+            return parse_array(reader, line, sink);
+        }
         Some(Format::Json) => Detected::JsonDocument,
-        None if first == b'{' => {
+        Some(Format::Table) | None if first == b'{' => {
             return parse_object_stream(reader, line, sink);
         }
-        None => {
-            let mut header = Vec::new();
-            reader.read_until(b'\n', &mut header)?;
-            let text = String::from_utf8_lossy(&header);
-            let columns: Vec<&str> = text
-                .trim_end()
-                .split(',')
-                .map(|c| c.trim().trim_matches('"'))
-                .collect();
-            let Some(kind) = TableKind::detect(&columns) else {
-                return Err(FileError::Unrecognised(super::snippet(text.trim_end())));
-            };
-            let mut chained = io::Cursor::new(header).chain(reader);
-            parse_csv(&mut chained, kind, sink)?;
-            return Ok(Detected::Table(kind));
-        }
+        Some(Format::Table) => return parse_text_table(reader, line, true, sink),
+        None => return parse_text_table(reader, line, false, sink),
+    };
+    let shape = CsvShape {
+        header_line: line,
+        ..CsvShape::default()
     };
     match detected {
-        Detected::JsonArray => parse_array(reader, line, sink)?,
         Detected::JsonDocument => parse_document(reader, line, sink)?,
         Detected::Jsonl => parse_lines(reader, line, Vec::new(), sink)?,
-        Detected::Table(kind) => parse_csv(reader, kind, sink)?,
-        Detected::Har(_) => {}
+        Detected::Table(kind) => parse_csv(reader, kind, shape, sink)?,
+        Detected::JsonArray | Detected::List(_) | Detected::Har(_) => {}
     }
     Ok(detected)
+}
+
+/// Lines looked at for a table's header (the lines before it are a preamble: a title, notes).
+const HEADER_SEARCH_LINES: usize = 64;
+/// The longest line looked at as a header.
+const HEADER_MAX_BYTES: u64 = 1 << 20;
+
+/// A text table: the header is the first of the first lines that names a known table
+/// (BeeTrove, homepage monitoring, GPTracker; not when `force`) or has a GPT id column; its
+/// delimiter is the one it holds most of (`,`, tab, `;`, `|`).
+fn parse_text_table(
+    reader: &mut dyn BufRead,
+    first_line: u64,
+    force: bool,
+    sink: &mut dyn Sink,
+) -> Result<Detected, FileError> {
+    let overrides = sink
+        .field_options()
+        .map(|o| o.overrides.clone())
+        .unwrap_or_default();
+    let mut head = Vec::new();
+    let mut starts = Vec::new();
+    for _ in 0..HEADER_SEARCH_LINES {
+        let start = head.len();
+        if (&mut *reader)
+            .take(HEADER_MAX_BYTES)
+            .read_until(b'\n', &mut head)?
+            == 0
+        {
+            break;
+        }
+        starts.push(start);
+    }
+    let mut table_like: Option<Vec<String>> = None;
+    for (k, &start) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).copied().unwrap_or(head.len());
+        let text = String::from_utf8_lossy(&head[start..end]);
+        let text = text.trim_end_matches(['\r', '\n']);
+        if text.trim().is_empty() {
+            continue;
+        }
+        let delimiter = guess_delimiter(text);
+        let cells = split_line(text, delimiter);
+        let shape = CsvShape {
+            delimiter,
+            header_line: first_line + k as u64,
+        };
+        if !force {
+            let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
+            if let Some(kind) = TableKind::detect(&refs) {
+                let rest = io::Cursor::new(&head[start..]).chain(&mut *reader);
+                parse_csv(rest, kind, shape, sink)?;
+                return Ok(Detected::Table(kind));
+            }
+        }
+        if Columns::of(&cells, &overrides).identifies() {
+            let rest = io::Cursor::new(&head[start..]).chain(&mut *reader);
+            parse_list_csv(rest, shape, k as u64, sink)?;
+            return Ok(Detected::List(ListShape::Delimited(delimiter)));
+        }
+        if cells.len() > 1 && table_like.is_none() {
+            table_like = Some(cells);
+        }
+    }
+    match table_like {
+        Some(cells) => Err(FileError::Nothing(no_id_message("column", &cells))),
+        None => {
+            let first = String::from_utf8_lossy(&head[..head.len().min(200)]).into_owned();
+            Err(FileError::Unrecognised(super::snippet(first.trim_end())))
+        }
+    }
+}
+
+/// The delimiter a header line holds most of, outside quotes (a comma when it holds none).
+fn guess_delimiter(line: &str) -> u8 {
+    let mut counts = [0usize; 4];
+    let candidates = [b',', b'\t', b';', b'|'];
+    let mut quoted = false;
+    for b in line.bytes() {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if !quoted && let Some(i) = candidates.iter().position(|c| *c == b) {
+            counts[i] += 1;
+        }
+    }
+    let mut best = 0;
+    for i in 1..candidates.len() {
+        if counts[i] > counts[best] {
+            best = i;
+        }
+    }
+    candidates[best]
+}
+
+/// One line's cells, trimmed (a byte-order mark dropped).
+fn split_line(line: &str, delimiter: u8) -> Vec<String> {
+    let mut csv = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(line.as_bytes());
+    let mut record = csv::StringRecord::new();
+    match csv.read_record(&mut record) {
+        Ok(true) => record
+            .iter()
+            .map(|c| c.trim_start_matches('\u{feff}').trim().to_owned())
+            .collect(),
+        _ => vec![line.trim().to_owned()],
+    }
 }
 
 /// A file starting with `{`: JSON Lines when its first line is a whole value (or the next line
@@ -354,8 +476,13 @@ fn parse_lines(
 
 /// A JSON array, element by element: each element is cut out by a small scanner (strings,
 /// escapes, nesting) and parsed alone, so one bad element costs only itself.
-fn parse_array(reader: &mut dyn BufRead, line: u64, sink: &mut dyn Sink) -> io::Result<()> {
+fn parse_array(
+    reader: &mut dyn BufRead,
+    line: u64,
+    sink: &mut dyn Sink,
+) -> Result<Detected, FileError> {
     let mut splitter = ArraySplitter::new(line);
+    let mut rows = ArrayRows::Unknown;
     loop {
         let chunk = reader.fill_buf()?;
         if chunk.is_empty() || sink.stopped() {
@@ -363,11 +490,11 @@ fn parse_array(reader: &mut dyn BufRead, line: u64, sink: &mut dyn Sink) -> io::
         }
         let n = chunk.len();
         let done = splitter.feed(chunk, &mut |line, element| {
-            emit_element(element, line, sink)
+            rows.element(element, line, sink)
         });
         reader.consume(n);
         if done {
-            return Ok(());
+            break;
         }
     }
     if let Some(line) = splitter.unfinished() {
@@ -377,7 +504,90 @@ fn parse_array(reader: &mut dyn BufRead, line: u64, sink: &mut dyn Sink) -> io::
             message: "the file ends inside this record (truncated JSON array)".to_owned(),
         });
     }
-    Ok(())
+    rows.finish(sink)
+}
+
+/// What a JSON array's elements are: values (objects), or the rows of a table (arrays, the
+/// header the first row with a GPT id column).
+enum ArrayRows {
+    Unknown,
+    Values,
+    Table {
+        table: Option<Box<ListTable>>,
+        /// Rows before the header, and the first of them (for the message when none is one).
+        before: u64,
+        first: Option<Vec<String>>,
+    },
+}
+
+impl ArrayRows {
+    fn element(&mut self, element: &[u8], line: u64, sink: &mut dyn Sink) {
+        if let ArrayRows::Unknown = self {
+            *self = if element.starts_with(b"[") {
+                ArrayRows::Table {
+                    table: None,
+                    before: 0,
+                    first: None,
+                }
+            } else {
+                ArrayRows::Values
+            };
+        }
+        let ArrayRows::Table {
+            table,
+            before,
+            first,
+        } = self
+        else {
+            return emit_element(element, line, sink);
+        };
+        let cells: Vec<String> = match serde_json::from_slice::<Vec<serde_json::Value>>(element) {
+            Ok(values) => values
+                .iter()
+                .map(|v| super::lenient::cell_text(v).unwrap_or_default())
+                .collect(),
+            Err(e) => {
+                let text = String::from_utf8_lossy(element);
+                return sink.issue(Issue {
+                    line,
+                    kind: IssueKind::Skipped(SkipReason::BadRow),
+                    message: format!(
+                        "expected a row (a JSON array), found {:?}: {e}",
+                        super::snippet(&text)
+                    ),
+                });
+            }
+        };
+        match table {
+            Some(t) => {
+                let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
+                t.row(&refs, line, sink);
+            }
+            None => {
+                let opts = sink.field_options().cloned().unwrap_or_default();
+                if Columns::of(&cells, &opts.overrides).identifies() {
+                    *table = Some(Box::new(ListTable::new(cells, &opts, *before)));
+                } else {
+                    *before += 1;
+                    first.get_or_insert(cells);
+                }
+            }
+        }
+    }
+
+    fn finish(self, sink: &mut dyn Sink) -> Result<Detected, FileError> {
+        match self {
+            ArrayRows::Unknown | ArrayRows::Values => Ok(Detected::JsonArray),
+            ArrayRows::Table { table: Some(t), .. } => {
+                t.finish(sink);
+                Ok(Detected::List(ListShape::JsonArrays))
+            }
+            ArrayRows::Table { first, .. } => Err(FileError::Nothing(no_id_message(
+                "column",
+                &first.unwrap_or_default(),
+            ))),
+        }
+    }
 }
 
 fn emit_element(element: &[u8], line: u64, sink: &mut dyn Sink) {

@@ -3,11 +3,12 @@
 //! A JSON value is recognised by its keys, wherever it appears (a whole file, an array element, a
 //! JSONL line, an item of a shelf): a resource `{gizmo, tools, files}`, a bare gizmo (2023 page
 //! data), a wrapped export `{id, …, data: resource}`, a discovery response `{cuts}`, a shelf
-//! `{info, list}`, a list `{items | hits, cursor}`, a BeeTrove row `{"GPT Id", …}` or a summary row
-//! `{id, name, num_conversations_str}`. Tables (BeeTrove, homepage monitoring, GPTracker) are in
+//! `{info, list}`, a list `{items | hits, cursor}`, a BeeTrove row `{"GPT Id", …}` or a flat object of a
+//! list (`{id, name, chats, review_average…}`, read by its keys' synonyms: [`fields`]). Tables (BeeTrove, homepage monitoring, GPTracker) are in
 //! [`table`]. Everything is handed to a [`Sink`] as it is found, so parsers never hold a file's
 //! records in memory and the caller decides what "bad" costs (`--strict`).
 
+pub mod fields;
 pub mod har;
 pub mod input;
 pub mod lenient;
@@ -15,7 +16,7 @@ pub(crate) mod resource;
 pub mod table;
 
 use crate::store::record::{Conversations, GptRecord};
-use lenient::{Count, Field};
+use lenient::Field;
 use resource::ObjectJ;
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -42,6 +43,14 @@ pub trait Sink {
     /// Whole JSON Lines, the first on `first_line`: by default each non-empty line is a value.
     fn lines(&mut self, text: &str, first_line: u64) {
         for_each_line(text, first_line, &mut |value, line| self.value(value, line));
+    }
+    /// Where a list's column mapping is counted ([`fields::Mapping`]); none: not counted.
+    fn mapping(&mut self) -> Option<&mut fields::Mapping> {
+        None
+    }
+    /// How lists are read (`--map`, `--format table`); none: by the synonyms alone.
+    fn field_options(&self) -> Option<&fields::FieldOptions> {
+        None
     }
 }
 
@@ -343,7 +352,7 @@ pub struct Context {
 }
 
 /// What a value turned out to hold, for the shelf that encloses it.
-struct Found {
+pub(crate) struct Found {
     id: String,
     name: String,
     author: Option<String>,
@@ -398,6 +407,13 @@ fn dispatch(
     sink: &mut dyn Sink,
 ) -> Option<Found> {
     let line = lines.line_of(text);
+    let forced = path.parent.is_none() && sink.field_options().is_some_and(|o| o.force);
+    if forced
+        && obj.gptscope_fetch.is_none()
+        && let Some(found) = flat_object(text, line, ctx, true, sink)
+    {
+        return found;
+    }
     if let Some(fetch) = obj.gptscope_fetch {
         parse_fetched(fetch.get(), obj.data, text, lines, ctx, path, sink);
         return None;
@@ -480,13 +496,11 @@ fn dispatch(
         };
         return emit(record, issues, text, line, ctx, sink);
     }
-    if (obj.num_conversations_str.is_some() || obj.name.is_some())
-        && obj.display.is_missing()
-        && !obj.id.is_missing()
+    if obj.display.is_missing()
+        && !matches!(obj.author, Field::Present(_))
+        && let Some(found) = flat_object(text, line, ctx, false, sink)
     {
-        let mut issues = RecordIssues::default();
-        let record = summary_record(text, &mut issues);
-        return emit(record, issues, text, line, ctx, sink);
+        return found;
     }
     let looks_like_gizmo = !obj.id.is_missing()
         && (!obj.display.is_missing() || !obj.short_url.is_missing() || !obj.author.is_missing());
@@ -502,18 +516,33 @@ fn dispatch(
         message: if keys.is_empty() {
             "an empty object".to_owned()
         } else {
-            format!(
-                "an object with keys {} is not a GPT Store record",
-                keys.join(", ")
-            )
+            fields::no_id_message("key", &keys)
         },
     });
     None
 }
 
+/// A flat object of a list, read by its keys' synonyms ([`fields`]) when a key names the GPT
+/// (or always, `force`: `--format table`). `None`: not such an object, try the other shapes.
+fn flat_object(
+    text: &str,
+    line: u64,
+    ctx: &Context,
+    force: bool,
+    sink: &mut dyn Sink,
+) -> Option<Option<Found>> {
+    let map = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text).ok()?;
+    let opts = sink.field_options().cloned().unwrap_or_default();
+    let keys: Vec<String> = map.keys().cloned().collect();
+    if !force && !fields::object_identifies(&keys, &opts) {
+        return None;
+    }
+    Some(fields::object_record(&map, text, line, ctx, &opts, sink))
+}
+
 fn object_keys(text: &str) -> Vec<String> {
     serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text)
-        .map(|m| m.keys().take(6).cloned().collect())
+        .map(|m| m.keys().cloned().collect())
         .unwrap_or_default()
 }
 
@@ -603,7 +632,7 @@ fn about_of(
     (blocks.len() + a.by_rating.len() > 0).then_some(a)
 }
 
-fn emit(
+pub(crate) fn emit(
     record: Option<GptRecord>,
     issues: RecordIssues,
     raw: &str,
@@ -799,59 +828,6 @@ fn parse_list(
     }
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct SummaryJ {
-    id: Field<String>,
-    name: Field<String>,
-    short_url: Field<String>,
-    num_conversations_str: Field<String>,
-    review_total: Field<Count>,
-    review_count: Field<Count>,
-}
-
-/// The per-GPT summary some scrapers keep: `{id, name, short_url, num_conversations_str,
-/// review_total, review_count, review_average}` (the average is derived, so it is not read).
-fn summary_record(text: &str, issues: &mut RecordIssues) -> Option<GptRecord> {
-    let s: SummaryJ = match serde_json::from_str(text) {
-        Ok(s) => s,
-        Err(e) => {
-            issues.skip(SkipReason::NotJson, lenient::describe_error(&e));
-            return None;
-        }
-    };
-    let root = FieldPath::ROOT;
-    let Some(id) = issues.take(s.id, &root, "id") else {
-        issues.skip(SkipReason::MissingId, "record has no id");
-        return None;
-    };
-    resource::check_id(&id, issues)?;
-    let mut rec = GptRecord {
-        id,
-        name: issues.take(s.name, &root, "name").unwrap_or_default(),
-        short_url: issues.take(s.short_url, &root, "short_url"),
-        review_total: issues
-            .take(s.review_total, &root, "review_total")
-            .map(|c| c.0),
-        review_count: issues
-            .take(s.review_count, &root, "review_count")
-            .map(|c| c.0),
-        ..GptRecord::default()
-    };
-    if let Some(b) = issues.take(s.num_conversations_str, &root, "num_conversations_str") {
-        rec.conversations = Conversations::parse(&b);
-        if rec.conversations.is_none() {
-            issues.field(
-                &root,
-                "num_conversations_str",
-                format!("{:?} is not a conversation bucket", snippet(&b)),
-            );
-        }
-    }
-    resource::fill_created_from_id(&mut rec);
-    Some(rec)
-}
-
 /// The envelope a refresh writes around each answer it got, one JSON line each:
 /// `{"gptscope_fetch": {"req", "key", "cursor", "next", "at", "status", "error", "ids"},
 /// "data": answer}`. It says what was asked (`req`: `front`, `shelf`, `gpt`, `author`,
@@ -1028,6 +1004,8 @@ pub struct Collected {
     pub shelves: Vec<ShelfInfo>,
     pub entries: Vec<ShelfEntry>,
     pub issues: Vec<Issue>,
+    pub mapping: fields::Mapping,
+    pub options: fields::FieldOptions,
 }
 
 impl Sink for Collected {
@@ -1045,6 +1023,12 @@ impl Sink for Collected {
     }
     fn value(&mut self, text: &str, line: u64) {
         parse_top_value(text, line, self);
+    }
+    fn mapping(&mut self) -> Option<&mut fields::Mapping> {
+        Some(&mut self.mapping)
+    }
+    fn field_options(&self) -> Option<&fields::FieldOptions> {
+        Some(&self.options)
     }
 }
 

@@ -52,11 +52,6 @@ pub(crate) struct ObjectJ<'a> {
     pub beetrove_id: Option<&'a RawValue>,
     #[serde(borrow, rename = "GPT Url")]
     pub beetrove_url: Option<&'a RawValue>,
-    #[serde(borrow)]
-    pub num_conversations_str: Option<&'a RawValue>,
-    /// A top-level `name`: the flat per-GPT summaries some scrapers keep.
-    #[serde(borrow)]
-    pub name: Option<&'a RawValue>,
     /// Our refresh's envelope: how the record in `data` was fetched.
     #[serde(borrow)]
     pub gptscope_fetch: Option<&'a RawValue>,

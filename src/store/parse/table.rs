@@ -75,6 +75,7 @@ pub fn beetrove_record(
         },
         ..GptRecord::default()
     };
+    super::fields::key_author_by_name(&mut rec.author);
     if let Some(cat) = get("GPT Category").as_deref().and_then(category_slug) {
         rec.categories.push(cat);
     }
@@ -213,11 +214,91 @@ pub fn shelf_id_for_title(title: &str) -> String {
     }
 }
 
+/// How a text table is laid out: its delimiter and the file line its header is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CsvShape {
+    pub delimiter: u8,
+    pub header_line: u64,
+}
+
+impl Default for CsvShape {
+    fn default() -> Self {
+        CsvShape {
+            delimiter: b',',
+            header_line: 1,
+        }
+    }
+}
+
 /// Reads a CSV table of the given kind. Rows that cannot be read are reported, not fatal.
-pub fn parse_csv(reader: impl Read, kind: TableKind, sink: &mut dyn Sink) -> std::io::Result<()> {
+pub fn parse_csv(
+    reader: impl Read,
+    kind: TableKind,
+    shape: CsvShape,
+    sink: &mut dyn Sink,
+) -> std::io::Result<()> {
+    let mut shelves_seen: HashMap<String, ()> = HashMap::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    read_rows(reader, shape, sink, &mut |headers, cells, line, sink| {
+        if index.is_empty() {
+            index = headers
+                .iter()
+                .enumerate()
+                .map(|(i, h)| (h.clone(), i))
+                .collect();
+        }
+        let get = |col: &str| -> Option<String> {
+            let v = cells.get(*index.get(col)?)?;
+            (!v.trim().is_empty()).then(|| (*v).to_owned())
+        };
+        match kind {
+            TableKind::Beetrove => {
+                let mut issues = RecordIssues::default();
+                let rec = beetrove_record(get, &mut issues);
+                let raw = row_json(headers, cells);
+                super::emit(rec, issues, &raw, line, &Context::default(), sink);
+            }
+            TableKind::Homepage => homepage_row(&get, line, &mut shelves_seen, sink),
+            TableKind::Gptracker => gptracker_row(&get, headers, cells, line, sink),
+        }
+    })
+    .map(|_| ())
+}
+
+/// Reads a list by its columns' synonyms ([`super::fields`]); `preamble` lines came before the
+/// header.
+pub fn parse_list_csv(
+    reader: impl Read,
+    shape: CsvShape,
+    preamble: u64,
+    sink: &mut dyn Sink,
+) -> std::io::Result<()> {
+    let opts = sink.field_options().cloned().unwrap_or_default();
+    let mut table: Option<super::fields::ListTable> = None;
+    let headers = read_rows(reader, shape, sink, &mut |headers, cells, line, sink| {
+        table
+            .get_or_insert_with(|| super::fields::ListTable::new(headers.to_vec(), &opts, preamble))
+            .row(cells, line, sink);
+    })?;
+    table
+        .unwrap_or_else(|| super::fields::ListTable::new(headers, &opts, preamble))
+        .finish(sink);
+    Ok(())
+}
+
+/// The table's rows, each with the header, its cells and its file line; returns the header.
+/// Rows that are not valid UTF-8 or not CSV are reported and skipped.
+#[allow(clippy::type_complexity)]
+fn read_rows(
+    reader: impl Read,
+    shape: CsvShape,
+    sink: &mut dyn Sink,
+    on_row: &mut dyn FnMut(&[String], &[&str], u64, &mut dyn Sink),
+) -> std::io::Result<Vec<String>> {
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
+        .delimiter(shape.delimiter)
         .from_reader(reader);
     let headers: Vec<String> = match csv.byte_headers() {
         Ok(h) => h
@@ -231,15 +312,11 @@ pub fn parse_csv(reader: impl Read, kind: TableKind, sink: &mut dyn Sink) -> std
             .collect(),
         Err(e) => return Err(csv_io_error(e)),
     };
-    let index: HashMap<&str, usize> = headers
-        .iter()
-        .enumerate()
-        .map(|(i, h)| (h.as_str(), i))
-        .collect();
-    let mut shelves_seen: HashMap<String, ()> = HashMap::new();
+    // csv counts lines from the header, which is on `header_line` of the file.
+    let offset = shape.header_line.saturating_sub(1);
     let mut record = csv::ByteRecord::new();
     while !sink.stopped() {
-        let line = csv.position().line();
+        let line = csv.position().line() + offset;
         match csv.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
@@ -248,14 +325,14 @@ pub fn parse_csv(reader: impl Read, kind: TableKind, sink: &mut dyn Sink) -> std
                     return Err(csv_io_error(e));
                 }
                 sink.issue(Issue {
-                    line: e.position().map_or(line, |p| p.line()),
+                    line: e.position().map_or(line, |p| p.line() + offset),
                     kind: IssueKind::Skipped(SkipReason::BadRow),
                     message: e.to_string(),
                 });
                 continue;
             }
         }
-        let line = record.position().map_or(line, |p| p.line());
+        let line = record.position().map_or(line, |p| p.line() + offset);
         let mut cells: Vec<&str> = Vec::with_capacity(record.len());
         let mut bad_utf8 = None;
         for (i, field) in record.iter().enumerate() {
@@ -275,22 +352,9 @@ pub fn parse_csv(reader: impl Read, kind: TableKind, sink: &mut dyn Sink) -> std
             });
             continue;
         }
-        let get = |col: &str| -> Option<String> {
-            let v = cells.get(*index.get(col)?)?;
-            (!v.trim().is_empty()).then(|| (*v).to_owned())
-        };
-        match kind {
-            TableKind::Beetrove => {
-                let mut issues = RecordIssues::default();
-                let rec = beetrove_record(get, &mut issues);
-                let raw = row_json(&headers, &cells);
-                super::emit(rec, issues, &raw, line, &Context::default(), sink);
-            }
-            TableKind::Homepage => homepage_row(&get, line, &mut shelves_seen, sink),
-            TableKind::Gptracker => gptracker_row(&get, &headers, &cells, line, sink),
-        }
+        on_row(&headers, &cells, line, sink);
     }
-    Ok(())
+    Ok(headers)
 }
 
 fn csv_io_error(e: csv::Error) -> std::io::Error {
@@ -300,15 +364,7 @@ fn csv_io_error(e: csv::Error) -> std::io::Error {
     }
 }
 
-/// A CSV row as a JSON object (header → text), the raw form kept for provenance.
-fn row_json(headers: &[String], cells: &[&str]) -> String {
-    let map: serde_json::Map<String, serde_json::Value> = headers
-        .iter()
-        .zip(cells.iter())
-        .map(|(h, c)| (h.clone(), serde_json::Value::String((*c).to_owned())))
-        .collect();
-    serde_json::Value::Object(map).to_string()
-}
+use super::fields::row_json;
 
 fn homepage_row(
     get: &impl Fn(&str) -> Option<String>,

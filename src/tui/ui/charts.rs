@@ -108,11 +108,7 @@ impl Widget for Header<'_> {
                 if authors {
                     format!("{} authors", thousands(l.authors as i64))
                 } else {
-                    format!(
-                        "{} GPTs by {} authors",
-                        thousands(l.gpts as i64),
-                        thousands(l.authors as i64)
-                    )
+                    l.gpts_by_authors()
                 },
                 s.took
                     .filter(|t| *t >= SHOW_TOOK_FROM)

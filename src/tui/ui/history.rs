@@ -50,12 +50,16 @@ impl HistoryView<'_> {
             draw_row(&line, dim, body, shown + row, buf);
         }
         for (row, (i, s)) in rows.into_iter().enumerate() {
-            let flag = match (s.id == self.open, h.marked == Some(s.id)) {
-                (true, true) => "open, marked",
-                (true, false) => "open",
-                (false, true) => "marked",
-                (false, false) => "",
-            };
+            let flag = [
+                (s.id == self.open, "open"),
+                (h.marked == Some(s.id), "marked"),
+                (s.default, "default"),
+            ]
+            .iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, w)| *w)
+            .collect::<Vec<_>>()
+            .join(", ");
             let mut source = if s.source == s.label {
                 String::new()
             } else {
@@ -65,7 +69,7 @@ impl HistoryView<'_> {
                 source.push_str(&format!(" · {}", text::line(incomplete)));
             }
             let line = format!(
-                " #{:<4} {:<10} {:>11} GPTs {:>9} authors  {:<9} {:<13} {}{source}",
+                " #{:<4} {:<10} {:>11} GPTs {:>9} authors  {:<9} {:<21} {}{source}",
                 s.id,
                 s.taken_at.get(..10).unwrap_or(&s.taken_at),
                 thousands(s.gpts),

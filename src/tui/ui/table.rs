@@ -464,8 +464,11 @@ impl Widget for AuthorListView<'_> {
             col.map_or("relevance", |c| c.title()).to_lowercase(),
             if list.sort.descending { "↓" } else { "↑" }
         );
-        let pos = position(list.cursor.selected, list.len(), list.loading, self.tick)
+        let mut pos = position(list.cursor.selected, list.len(), list.loading, self.tick)
             .replace("GPTs", "authors");
+        if let Some(n) = list.rows.as_ref().map(|r| r.authorless).filter(|n| *n > 0) {
+            pos.push_str(&format!(" · {} GPTs name none", thousands(n as i64)));
+        }
         let typed = list.search.as_ref().and_then(|s| prompt(s, true));
         filter_bar(buf, bar, &list.filter.describe(), typed, sort, pos);
         let query = list

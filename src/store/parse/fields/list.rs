@@ -1,0 +1,188 @@
+//! A list's rows handed to the sink: a table's rows after its header (CSV, TSV, a JSON array of
+//! arrays), or one flat JSON object at a time. Rows repeating the header are skipped and counted,
+//! rows of another length read as far as they go, shelf and position columns become store-front
+//! entries (a directory's ranking), and the file's [`Mapping`] is handed to the sink at the end.
+
+use super::record::{FieldRecord, Row, field_record};
+use super::report::Mapping;
+use super::{Columns, FieldOptions};
+use crate::store::parse::table::shelf_id_for_title;
+use crate::store::parse::{
+    Context, Found, Issue, IssueKind, RecordIssues, ShelfEntry, ShelfInfo, Sink, SkipReason, emit,
+};
+use crate::store::shelves::Slot;
+use std::collections::HashSet;
+
+/// The rows of one table, after its header.
+pub struct ListTable {
+    headers: Vec<String>,
+    columns: Columns,
+    slots: Vec<Option<usize>>,
+    mapping: Mapping,
+    shelves: HashSet<String>,
+}
+
+impl ListTable {
+    /// A table whose header is `headers`, found after `preamble_lines` other lines.
+    pub fn new(headers: Vec<String>, opts: &FieldOptions, preamble_lines: u64) -> ListTable {
+        let columns = Columns::of(&headers, &opts.overrides);
+        let mut mapping = Mapping {
+            preamble_lines,
+            missing: columns.missing.clone(),
+            ..Mapping::default()
+        };
+        let slots = columns.uses.iter().map(|u| mapping.column(u)).collect();
+        ListTable {
+            headers,
+            columns,
+            slots,
+            mapping,
+            shelves: HashSet::new(),
+        }
+    }
+
+    pub fn headers(&self) -> &[String] {
+        &self.headers
+    }
+
+    /// One row's cells, read at `line`.
+    pub fn row(&mut self, cells: &[&str], line: u64, sink: &mut dyn Sink) {
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            return;
+        }
+        if cells.len() == self.headers.len()
+            && cells
+                .iter()
+                .zip(&self.headers)
+                .all(|(c, h)| c.trim().trim_start_matches('\u{feff}') == h)
+        {
+            self.mapping.repeated_headers += 1;
+            return;
+        }
+        if cells.len() != self.headers.len() {
+            self.mapping.ragged_rows += 1;
+        }
+        let mut issues = RecordIssues::default();
+        let found = field_record(
+            &Row {
+                columns: &self.columns,
+                cells,
+            },
+            &self.slots,
+            &mut self.mapping,
+            &mut issues,
+        );
+        let raw = row_json(&self.headers, cells);
+        put(
+            found,
+            issues,
+            &raw,
+            line,
+            &Context::default(),
+            &mut self.shelves,
+            sink,
+        );
+    }
+
+    /// Hands the file's mapping to the sink.
+    pub fn finish(self, sink: &mut dyn Sink) {
+        if let Some(m) = sink.mapping() {
+            m.merge(self.mapping);
+        }
+    }
+}
+
+/// The record (and its shelf entry) to the sink, or its issues.
+fn put(
+    found: Option<FieldRecord>,
+    issues: RecordIssues,
+    raw: &str,
+    line: u64,
+    ctx: &Context,
+    shelves: &mut HashSet<String>,
+    sink: &mut dyn Sink,
+) -> Option<Found> {
+    let shelf = found.as_ref().and_then(|f| f.shelf.clone());
+    let kept = emit(found.map(|f| f.record), issues, raw, line, ctx, sink)?;
+    let Some((title, position)) = shelf else {
+        return Some(kept);
+    };
+    let shelf_id = shelf_id_for_title(&title);
+    if shelves.insert(shelf_id.clone()) {
+        sink.shelf(ShelfInfo {
+            id: shelf_id.clone(),
+            title: Some(title),
+            ..ShelfInfo::default()
+        });
+    }
+    sink.shelf_entry(ShelfEntry {
+        shelf_id,
+        slot: position.map_or(Slot::Page, Slot::At),
+        position: position.unwrap_or(0),
+        gpt_id: Some(kept.id.clone()),
+        name: Some(kept.name.clone()),
+        author: kept.author.clone(),
+        line,
+    });
+    Some(kept)
+}
+
+/// A row as a JSON object (header → text), the raw form kept for provenance.
+pub fn row_json(headers: &[String], cells: &[&str]) -> String {
+    let map: serde_json::Map<String, serde_json::Value> = headers
+        .iter()
+        .zip(cells.iter())
+        .map(|(h, c)| (h.clone(), serde_json::Value::String((*c).to_owned())))
+        .collect();
+    serde_json::Value::Object(map).to_string()
+}
+
+/// Whether a flat JSON object's keys say which GPT it is (an id or URL key, by synonym or
+/// `--map`).
+pub fn object_identifies(keys: &[String], opts: &FieldOptions) -> bool {
+    Columns::of(keys, &opts.overrides).identifies()
+}
+
+/// One flat JSON object, read by its keys. Nested values are read as their JSON text (a list
+/// of categories, of tools).
+pub(in crate::store::parse) fn object_record(
+    map: &serde_json::Map<String, serde_json::Value>,
+    raw: &str,
+    line: u64,
+    ctx: &Context,
+    opts: &FieldOptions,
+    sink: &mut dyn Sink,
+) -> Option<Found> {
+    let keys: Vec<String> = map.keys().cloned().collect();
+    let texts: Vec<String> = map
+        .values()
+        .map(|v| crate::store::parse::lenient::cell_text(v).unwrap_or_default())
+        .collect();
+    let cells: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let columns = Columns::of(&keys, &opts.overrides);
+    let mut mapping = Mapping::default();
+    let slots: Vec<Option<usize>> = columns.uses.iter().map(|u| mapping.column(u)).collect();
+    let mut issues = RecordIssues::default();
+    let found = field_record(
+        &Row {
+            columns: &columns,
+            cells: &cells,
+        },
+        &slots,
+        &mut mapping,
+        &mut issues,
+    );
+    if let Some(m) = sink.mapping() {
+        m.merge(mapping);
+    }
+    put(found, issues, raw, line, ctx, &mut HashSet::new(), sink)
+}
+
+/// The issue for a table that ended before any row named an id column.
+pub fn no_header_issue(first: &[String], line: u64) -> Issue {
+    Issue {
+        line,
+        kind: IssueKind::Skipped(SkipReason::Unrecognised),
+        message: super::no_id_message("column", first),
+    }
+}

@@ -1,0 +1,526 @@
+//! Reading one cell of a list as a value of its field: ids in any of the forms lists write them,
+//! counts like `1K+` or `1,234`, ratings like `4,5` or `4.5/5`, dates in the common written forms,
+//! lists as `a, b` or a JSON array, and names with HTML left in them. Each reader says
+//! [`Value::Empty`] for the placeholders lists use for "nothing" (`-`, `n/a`…) and
+//! [`Value::Bad`] for what it cannot read, so the mapping report can count both.
+
+use crate::store::record::{Conversations, IdKind, ToolKind, id_from_short_url, id_kind};
+use std::borrow::Cow;
+
+/// A cell as read for its field.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value<T> {
+    Empty,
+    Read(T),
+    Bad,
+}
+
+/// Text lists put where there is no value.
+pub fn is_blank(s: &str) -> bool {
+    let t = s.trim().trim_matches('"').trim();
+    t.is_empty()
+        || matches!(t, "-" | "–" | "—" | "?" | "/" | ".")
+        || [
+            "n/a",
+            "na",
+            "n.a.",
+            "null",
+            "none",
+            "nil",
+            "nan",
+            "unknown",
+            "undefined",
+            "#n/a",
+        ]
+        .iter()
+        .any(|w| t.eq_ignore_ascii_case(w))
+}
+
+/// A GPT id and, when the cell held one, its short URL (`g-abc123XYZ-chef`): from `g-…` ids,
+/// 9-character store ids without `g-`, 32-hex-digit ids without `g-`, short URLs, and store URLs
+/// (`https://chat.openai.com/g/g-…-slug`, `chatgpt.com/g/…`, with or without a query).
+pub fn normalise_id(cell: &str) -> Option<(String, Option<String>)> {
+    let s = cell
+        .trim()
+        .trim_matches(|c| c == '"' || c == '\'' || c == '<' || c == '>');
+    let s = s
+        .split(['?', '#'])
+        .next()
+        .unwrap_or(s)
+        .trim_end_matches('/');
+    if let Some(pos) = s.find("/g/") {
+        let tail = &s[pos + 3..];
+        let tail = tail.split('/').next().unwrap_or(tail);
+        let id = id_from_short_url(tail)?;
+        let short = (tail.len() > id.len() + 1).then(|| tail.to_owned());
+        return Some((id, short));
+    }
+    if let Some(rest) = s.strip_prefix("g-") {
+        let kind = id_kind(s);
+        if kind != IdKind::Project
+            && rest.contains('-')
+            && let Some(id) = id_from_short_url(s)
+        {
+            let short = (s.len() > id.len() + 1 && s.as_bytes().get(id.len()) == Some(&b'-'))
+                .then(|| s.to_owned());
+            return Some((id, short));
+        }
+        return (kind != IdKind::Invalid).then(|| (s.to_owned(), None));
+    }
+    let bare = s.len() == 9 && s.bytes().all(|b| b.is_ascii_alphanumeric())
+        || s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit());
+    bare.then(|| (format!("g-{s}"), None))
+}
+
+/// The number at the start of a count-like cell (`1,234`, `1.2K+`, `~5k chats`, `(12)`): the
+/// run of digits, separators and a K/M/B suffix after any leading sign or bracket.
+fn count_text(s: &str) -> Option<&str> {
+    let t = s.trim();
+    let start = t.find(|c: char| c.is_ascii_digit())?;
+    if !t[..start]
+        .chars()
+        .all(|c| matches!(c, '~' | '≈' | '(' | '[' | '>' | '+' | ' ' | '#'))
+    {
+        return None;
+    }
+    let rest = &t[start..];
+    let mut end = rest
+        .find(|c: char| !(c.is_ascii_digit() || matches!(c, ',' | '.' | '_' | ' ')))
+        .unwrap_or(rest.len());
+    if let Some(c) = rest[end..].chars().next()
+        && matches!(c, 'k' | 'K' | 'm' | 'M' | 'b' | 'B')
+    {
+        end += c.len_utf8();
+        if rest[end..].starts_with('+') {
+            end += 1;
+        }
+    } else if rest[end..].starts_with('+') {
+        end += 1;
+    }
+    Some(rest[..end].trim())
+}
+
+/// A count (`1234`, `1,234`, `1K+` as its lower bound).
+pub fn count(s: &str) -> Value<u64> {
+    if is_blank(s) {
+        return Value::Empty;
+    }
+    let plain = count_text(s).map(|t| t.replace(' ', ""));
+    match plain.as_deref().and_then(Conversations::parse) {
+        Some(c) => Value::Read(c.lower_bound),
+        None => Value::Bad,
+    }
+}
+
+/// Conversations: the store's bucket kept as written (`25K+`), a plain number rebuilt as one.
+pub fn conversations(s: &str) -> Value<Conversations> {
+    if is_blank(s) {
+        return Value::Empty;
+    }
+    let Some(text) = count_text(s) else {
+        return Value::Bad;
+    };
+    let plain: String = text
+        .chars()
+        .filter(|c| !matches!(c, ',' | '_' | ' '))
+        .collect();
+    if let Ok(n) = plain.parse::<u64>() {
+        return Value::Read(Conversations::from_lower_bound(n));
+    }
+    match Conversations::parse(text) {
+        Some(c) => Value::Read(c),
+        None => Value::Bad,
+    }
+}
+
+/// An average of up to five stars: `4.5`, `4,5`, `4.5/5`, `★ 4.5`, `4.5 stars`. Zero is "no
+/// rating" (lists write 0 for unrated GPTs); above five is unreadable.
+pub fn rating(s: &str) -> Value<f64> {
+    if is_blank(s) {
+        return Value::Empty;
+    }
+    let t = s.trim().trim_start_matches(['★', '⭐', '☆', ' ']);
+    let t = t.split(['/', ' ', '(']).next().unwrap_or(t);
+    let t = if t.contains('.') {
+        Cow::Borrowed(t)
+    } else {
+        Cow::Owned(t.replacen(',', ".", 1))
+    };
+    match t.parse::<f64>() {
+        Ok(0.0) => Value::Empty,
+        Ok(r) if r.is_finite() && (0.0..=5.0).contains(&r) => Value::Read(r),
+        _ => Value::Bad,
+    }
+}
+
+/// A 1-based position (`3`, `#3`, `3.`).
+pub fn position(s: &str) -> Value<u32> {
+    if is_blank(s) {
+        return Value::Empty;
+    }
+    let t = s
+        .trim()
+        .trim_start_matches('#')
+        .trim_end_matches('.')
+        .trim();
+    match t.parse::<u32>() {
+        Ok(n) if n > 0 => Value::Read(n),
+        _ => Value::Bad,
+    }
+}
+
+/// A date: what [`crate::time::parse_timestamp`] reads (ISO 8601, Unix seconds or
+/// milliseconds), `2024/01/31`, `31.01.2024`, `Jan 31, 2024`, `31 January 2024`. A day and month
+/// that could be either way round (`03/04/2024`) is unreadable rather than guessed.
+pub fn date(s: &str) -> Value<i64> {
+    if is_blank(s) {
+        return Value::Empty;
+    }
+    let t = s.trim();
+    if let Some(v) = crate::time::parse_timestamp(t) {
+        return Value::Read(v);
+    }
+    match written_date(t) {
+        Some(v) => Value::Read(v),
+        None => Value::Bad,
+    }
+}
+
+fn written_date(t: &str) -> Option<i64> {
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let parts: Vec<&str> = t
+        .split(['/', '.', ',', ' ', '-'])
+        .filter(|p| !p.is_empty())
+        .take(3)
+        .collect();
+    let [a, b, c] = parts.as_slice() else {
+        return None;
+    };
+    let month_of = |w: &str| {
+        let w = w.to_ascii_lowercase();
+        MONTHS
+            .iter()
+            .position(|m| w.len() >= 3 && w.starts_with(m))
+            .map(|i| i as u32 + 1)
+    };
+    let num = |w: &str| w.parse::<u32>().ok();
+    let (y, m, d) = if let (Some(m), Some(d), Some(y)) = (month_of(a), num(b), num(c)) {
+        (y, m, d)
+    } else if let (Some(d), Some(m), Some(y)) = (num(a), month_of(b), num(c)) {
+        (y, m, d)
+    } else {
+        let (x, y_, z) = (num(a)?, num(b)?, num(c)?);
+        if x > 31 {
+            (x, y_, z)
+        } else if x > 12 && y_ <= 12 {
+            (z, y_, x)
+        } else if y_ > 12 && x <= 12 {
+            (z, x, y_)
+        } else {
+            return None;
+        }
+    };
+    if !(1970..=2100).contains(&y) || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    crate::time::parse_timestamp(&format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// A list: a JSON array (of strings, or of objects named by `type` or `name`), or text split
+/// at `,`, `;` or `|`.
+pub fn list(s: &str) -> Vec<String> {
+    let t = s.trim();
+    if t.starts_with('[')
+        && let Ok(items) = serde_json::from_str::<Vec<serde_json::Value>>(t)
+    {
+        return items
+            .iter()
+            .filter_map(|v| match v {
+                serde_json::Value::String(s) => Some(s.trim().to_owned()),
+                serde_json::Value::Object(o) => o
+                    .get("type")
+                    .or_else(|| o.get("name"))
+                    .and_then(|v| v.as_str())
+                    .map(|s| s.trim().to_owned()),
+                serde_json::Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            })
+            .filter(|s| !s.is_empty() && !is_blank(s))
+            .collect();
+    }
+    t.split([',', ';', '|'])
+        .map(|p| {
+            p.trim()
+                .trim_matches(['"', '\'', '[', ']'])
+                .trim()
+                .to_owned()
+        })
+        .filter(|p| !p.is_empty() && !is_blank(p))
+        .collect()
+}
+
+/// A tool as lists name it (`Web Browsing`, `Code Interpreter`, `DALL·E`, `Actions`).
+pub fn tool(s: &str) -> ToolKind {
+    let n: String = s
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    match n.as_str() {
+        "browser" | "browsing" | "webbrowsing" | "webbrowser" | "websearch" | "search" | "web" => {
+            ToolKind::Browser
+        }
+        "python"
+        | "codeinterpreter"
+        | "dataanalysis"
+        | "advanceddataanalysis"
+        | "codeinterpreteranddataanalysis" => ToolKind::Python,
+        "dalle" | "dalle3" | "dalleimagegeneration" | "imagegeneration" => ToolKind::Dalle,
+        "actions" | "action" | "pluginsprototype" | "customactions" | "plugins" => {
+            ToolKind::Actions
+        }
+        "canvas" => ToolKind::Canvas,
+        "imagegen" => ToolKind::ImageGen,
+        _ => ToolKind::parse(&s.trim().to_lowercase()),
+    }
+}
+
+/// A name or description from an HTML-derived list: inline tags removed (a line break or
+/// paragraph becomes a space), entities decoded, runs of spaces made one. Text without `<` or
+/// `&` is returned as it is.
+pub fn unhtml_text(s: &str) -> Cow<'_, str> {
+    if !s.contains(['<', '&']) {
+        return Cow::Borrowed(s);
+    }
+    let stripped = strip_tags(s);
+    let decoded = decode_entities(&stripped);
+    let mut out = String::with_capacity(decoded.len());
+    for w in decoded.split(' ').filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    Cow::Owned(out)
+}
+
+/// Inline and block HTML tags lists leave in text; anything else in angle brackets is text (a
+/// real GPT is called "… by <ShowMe>").
+const HTML_TAGS: &[&str] = &[
+    "a", "abbr", "b", "big", "br", "center", "cite", "code", "del", "div", "em", "font", "h1",
+    "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "li", "mark", "ol", "p", "q", "s",
+    "small", "span", "strike", "strong", "sub", "sup", "tt", "u", "ul", "wbr",
+];
+
+/// Removes `<tag …>` and `</tag>` of the [`HTML_TAGS`] (the `>` within 300 bytes) and comments;
+/// other `<…>` stays.
+fn strip_tags(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let name_start = after.strip_prefix('/').unwrap_or(after);
+        let name: String = name_start
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .flat_map(|c| c.to_lowercase())
+            .collect();
+        let name_ends = name_start[name.len()..]
+            .chars()
+            .next()
+            .is_some_and(|c| c == '>' || c == '/' || c.is_whitespace());
+        let is_tag = (HTML_TAGS.contains(&name.as_str()) && name_ends) || after.starts_with("!--");
+        let end = if after.starts_with("!--") {
+            after.find("-->").map(|e| e + 2)
+        } else {
+            after.find('>')
+        };
+        match end.filter(|&e| is_tag && e < 300) {
+            Some(end) => {
+                if matches!(name.as_str(), "br" | "p" | "div" | "li" | "hr") {
+                    out.push(' ');
+                }
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push('<');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn decode_entities(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let decoded = after
+            .find(';')
+            .filter(|&e| e > 0 && e <= 10)
+            .and_then(|e| entity(&after[..e]).map(|c| (c, e)));
+        match decoded {
+            Some((c, e)) => {
+                out.push(c);
+                rest = &after[e + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn entity(name: &str) -> Option<char> {
+    if let Some(num) = name.strip_prefix('#') {
+        let code = match num.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => num.parse().ok()?,
+        };
+        return char::from_u32(code).filter(|c| !c.is_control() || *c == '\n');
+    }
+    Some(match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => ' ',
+        "ndash" => '–',
+        "mdash" => '—',
+        "hellip" => '…',
+        "lsquo" => '‘',
+        "rsquo" => '’',
+        "ldquo" => '“',
+        "rdquo" => '”',
+        "laquo" => '«',
+        "raquo" => '»',
+        "middot" => '·',
+        "bull" => '•',
+        "copy" => '©',
+        "reg" => '®',
+        "trade" => '™',
+        "eacute" => 'é',
+        "egrave" => 'è',
+        "agrave" => 'à',
+        "ccedil" => 'ç',
+        "uuml" => 'ü',
+        "ouml" => 'ö',
+        "auml" => 'ä',
+        "szlig" => 'ß',
+        "times" => '×',
+        "deg" => '°',
+        "euro" => '€',
+        "pound" => '£',
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_in_every_form_lists_write_them() {
+        let id = |s: &str| normalise_id(s);
+        assert_eq!(id("2fkFE8rbu"), Some(("g-2fkFE8rbu".into(), None)));
+        assert_eq!(id("g-2fkFE8rbu"), Some(("g-2fkFE8rbu".into(), None)));
+        assert_eq!(
+            id("https://chat.openai.com/g/g-2fkFE8rbu-chef-bot?utm_source=x"),
+            Some(("g-2fkFE8rbu".into(), Some("g-2fkFE8rbu-chef-bot".into())))
+        );
+        assert_eq!(
+            id("chatgpt.com/g/g-2fkFE8rbu"),
+            Some(("g-2fkFE8rbu".into(), None))
+        );
+        assert_eq!(
+            id("g-2fkFE8rbu-chef-bot"),
+            Some(("g-2fkFE8rbu".into(), Some("g-2fkFE8rbu-chef-bot".into())))
+        );
+        let hex = "67a56d907fc88191814386dac67ed919";
+        assert_eq!(id(hex), Some((format!("g-{hex}"), None)));
+        assert_eq!(id("hello"), None);
+        assert_eq!(id("12345"), None);
+    }
+
+    #[test]
+    fn counts_buckets_and_placeholders() {
+        assert_eq!(count("1,234"), Value::Read(1234));
+        assert_eq!(count("1K+"), Value::Read(1000));
+        assert_eq!(count("~1.5k chats"), Value::Read(1500));
+        assert_eq!(count("-"), Value::Empty);
+        assert_eq!(count("n/a"), Value::Empty);
+        assert_eq!(count("lots"), Value::Bad);
+        assert_eq!(
+            conversations("1K+"),
+            Value::Read(Conversations::parse("1K+").expect("bucket"))
+        );
+        assert_eq!(
+            conversations("25000"),
+            Value::Read(Conversations::from_lower_bound(25_000))
+        );
+    }
+
+    #[test]
+    fn ratings_with_commas_slashes_and_stars() {
+        assert_eq!(rating("4,5"), Value::Read(4.5));
+        assert_eq!(rating("4.5/5"), Value::Read(4.5));
+        assert_eq!(rating("★ 4.2"), Value::Read(4.2));
+        assert_eq!(rating("n/a"), Value::Empty);
+        assert_eq!(rating("0"), Value::Empty);
+        assert_eq!(rating("7"), Value::Bad);
+        assert_eq!(rating("good"), Value::Bad);
+    }
+
+    #[test]
+    fn dates_in_written_forms_and_ambiguous_ones_refused() {
+        let day = crate::time::parse_timestamp("2024-01-31");
+        for s in [
+            "2024-01-31",
+            "2024/01/31",
+            "31.01.2024",
+            "Jan 31, 2024",
+            "31 January 2024",
+        ] {
+            assert_eq!(date(s), Value::Read(day.expect("day")), "{s}");
+        }
+        assert_eq!(date("03/04/2024"), Value::Bad);
+        assert_eq!(date("yesterday"), Value::Bad);
+    }
+
+    #[test]
+    fn html_is_decoded_and_tags_removed() {
+        assert_eq!(unhtml_text("<b>G.PT</b> Chef"), "G.PT Chef");
+        assert_eq!(unhtml_text("Q&amp;A &#8211; fast"), "Q&A – fast");
+        assert_eq!(unhtml_text("line<br/>two"), "line two");
+        assert_eq!(unhtml_text("a < b & c"), "a < b & c");
+        assert_eq!(unhtml_text("&lt;b&gt;"), "<b>");
+        assert_eq!(
+            unhtml_text("Presentation & Diagram Generator by <ShowMe>"),
+            "Presentation & Diagram Generator by <ShowMe>"
+        );
+        assert_eq!(unhtml_text("<span class=\"x\">A</span><!-- c -->B"), "AB");
+    }
+
+    #[test]
+    fn lists_and_tools() {
+        assert_eq!(
+            list("Writing, Productivity"),
+            vec!["Writing", "Productivity"]
+        );
+        assert_eq!(list(r#"["a","b"]"#), vec!["a", "b"]);
+        assert_eq!(list(r#"[{"type":"browser"}]"#), vec!["browser"]);
+        assert_eq!(tool("Web Browsing"), ToolKind::Browser);
+        assert_eq!(tool("DALL·E"), ToolKind::Dalle);
+        assert_eq!(tool("Code Interpreter"), ToolKind::Python);
+    }
+}
