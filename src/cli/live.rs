@@ -196,7 +196,7 @@ pub fn run(
     let snap = query::snapshot(&db, None)?;
     match cmd {
         LiveCommand::Gpt { id, about, json } => {
-            let id = crate::store::record::id_from_short_url(&id).unwrap_or(id);
+            let id = crate::store::record::gpt_id_of(&id);
             // The about answer holds the GPT too: one request either way.
             let got = if about {
                 rt.block_on(api::about(&client, &id))?

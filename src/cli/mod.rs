@@ -496,7 +496,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Diff(args)) => cmd_diff(&cli.global, &args, out),
         Some(Command::History { gpt, json }) => {
             let db = open_db(&cli.global)?;
-            let id = crate::store::record::id_from_short_url(&gpt).unwrap_or(gpt);
+            let id = crate::store::record::gpt_id_of(&gpt);
             let points = crate::store::diff::history(&db, &id)?;
             if points.is_empty() {
                 anyhow::bail!("{id}: in no snapshot (gptscope snapshots lists them)");
@@ -930,7 +930,7 @@ fn import_by_date(
 fn cmd_show(global: &GlobalArgs, args: ShowArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let db = open_db(global)?;
     let snap = query::snapshot(&db, args.snapshot)?;
-    let id = crate::store::record::id_from_short_url(&args.gpt).unwrap_or_else(|| args.gpt.clone());
+    let id = crate::store::record::gpt_id_of(&args.gpt);
     if args.raw {
         let raw =
             query::raw_source(&db, snap.id, &id)?.ok_or_else(|| not_in_snapshot(&id, &snap))?;

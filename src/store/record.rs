@@ -542,6 +542,12 @@ pub fn id_from_short_url(s: &str) -> Option<String> {
     (old.len() == 9 && old.bytes().all(|b| b.is_ascii_alphanumeric())).then(|| format!("g-{old}"))
 }
 
+/// A GPT as a user names it (`g-…`, a 9-character id without `g-`, a short URL, a store URL),
+/// as its id; what is none of those is returned trimmed (and will not be found).
+pub fn gpt_id_of(s: &str) -> String {
+    crate::store::parse::fields::normalise_id(s).map_or_else(|| s.trim().to_owned(), |(id, _)| id)
+}
+
 /// A category as a slug: trimmed and lowercased (`Other` → `other`); none when empty.
 pub fn category_slug(s: &str) -> Option<String> {
     let slug = s.trim().to_lowercase();

@@ -293,7 +293,12 @@ fn parse_text_table(
             parse_list_csv(rest, shape, k as u64, sink)?;
             return Ok(Detected::List(ListShape::Delimited(delimiter)));
         }
-        if cells.len() > 1 && table_like.is_none() {
+        // What a header looks like: several short names, none empty.
+        let header_like = cells.len() > 1
+            && cells
+                .iter()
+                .all(|c| !c.is_empty() && c.chars().count() <= 60);
+        if header_like && table_like.is_none() {
             table_like = Some(cells);
         }
     }

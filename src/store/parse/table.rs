@@ -295,11 +295,16 @@ fn read_rows(
     sink: &mut dyn Sink,
     on_row: &mut dyn FnMut(&[String], &[&str], u64, &mut dyn Sink),
 ) -> std::io::Result<Vec<String>> {
+    let newlines = NewlineLog::default();
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
         .delimiter(shape.delimiter)
-        .from_reader(reader);
+        .from_reader(Logged {
+            inner: reader,
+            at: 0,
+            log: newlines.clone(),
+        });
     let headers: Vec<String> = match csv.byte_headers() {
         Ok(h) => h
             .iter()
@@ -312,11 +317,11 @@ fn read_rows(
             .collect(),
         Err(e) => return Err(csv_io_error(e)),
     };
-    // csv counts lines from the header, which is on `header_line` of the file.
-    let offset = shape.header_line.saturating_sub(1);
+    // A record's line: the header's, plus the newlines before the record's first byte.
+    let line_at = |byte: u64| shape.header_line + newlines.before(byte);
     let mut record = csv::ByteRecord::new();
     while !sink.stopped() {
-        let line = csv.position().line() + offset;
+        let line = line_at(csv.position().byte());
         match csv.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
@@ -325,14 +330,14 @@ fn read_rows(
                     return Err(csv_io_error(e));
                 }
                 sink.issue(Issue {
-                    line: e.position().map_or(line, |p| p.line() + offset),
+                    line: e.position().map_or(line, |p| line_at(p.byte())),
                     kind: IssueKind::Skipped(SkipReason::BadRow),
                     message: e.to_string(),
                 });
                 continue;
             }
         }
-        let line = record.position().map_or(line, |p| p.line() + offset);
+        let line = record.position().map_or(line, |p| line_at(p.byte()));
         let mut cells: Vec<&str> = Vec::with_capacity(record.len());
         let mut bad_utf8 = None;
         for (i, field) in record.iter().enumerate() {
@@ -355,6 +360,44 @@ fn read_rows(
         on_row(&headers, &cells, line, sink);
     }
     Ok(headers)
+}
+
+/// The byte offsets of the newlines a reader has passed on and not yet been asked about. (The
+/// csv crate's own line count is wrong for CRLF files.)
+#[derive(Clone, Default)]
+struct NewlineLog(std::rc::Rc<std::cell::RefCell<(std::collections::VecDeque<u64>, u64)>>);
+
+impl NewlineLog {
+    /// Newlines before a record starting at `byte` (asked in increasing order). The newline at
+    /// `byte` itself counts: a record never starts with one, but csv places a record after
+    /// `\r\n` at its `\n`.
+    fn before(&self, byte: u64) -> u64 {
+        let mut log = self.0.borrow_mut();
+        let (pending, passed) = &mut *log;
+        while pending.front().is_some_and(|&at| at <= byte) {
+            pending.pop_front();
+            *passed += 1;
+        }
+        *passed
+    }
+}
+
+/// A reader that logs where its newlines are.
+struct Logged<R> {
+    inner: R,
+    at: u64,
+    log: NewlineLog,
+}
+
+impl<R: Read> Read for Logged<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut log = self.log.0.borrow_mut();
+        log.0
+            .extend(memchr::memchr_iter(b'\n', &buf[..n]).map(|i| self.at + i as u64));
+        self.at += n as u64;
+        Ok(n)
+    }
 }
 
 fn csv_io_error(e: csv::Error) -> std::io::Error {
