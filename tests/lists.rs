@@ -604,3 +604,59 @@ fn the_bundled_sample_counts_what_it_did() {
     assert_eq!(stats["authors"], 381);
     assert_eq!(stats["authors_unknown"], 0);
 }
+
+#[test]
+fn flattened_store_json_and_nested_objects() {
+    // pandas' json_normalize of the store's gizmos, written as CSV (lists as Python literals).
+    let (_d, db, report) = import_text(
+        "normalized.csv",
+        "gizmo.id,display.name,display.description,author.display_name,author.user_id,\
+         vanity_metrics.num_conversations_str,display.prompt_starters,display.categories\n\
+         g-abcDEF121,One,Desc,Ann,user-ann,1K+,\"['Hi there', \"\"Don't\"\"]\",['DALL·E']\n"
+            .as_bytes(),
+    );
+    assert_eq!(report["gpts"], 1, "{report}");
+    let g = run_json(&db, &["show", "g-abcDEF121", "--json"]);
+    assert_eq!(g["name"], "One");
+    assert_eq!(g["description"], "Desc");
+    assert_eq!(g["author"]["user_id"], "user-ann");
+    assert_eq!(g["author"]["display_name"], "Ann");
+    assert_eq!(g["conversations"]["bucket"], "1K+");
+    assert_eq!(
+        g["prompt_starters"],
+        serde_json::json!(["Hi there", "Don't"])
+    );
+    assert_eq!(g["categories"], serde_json::json!(["dalle"]));
+    // A list's objects with an author object inside, tools and category by their store names.
+    let (_d, db, report) = import_text(
+        "nested.json",
+        r#"[{"id": "g-abcDEF122", "name": "Two",
+             "author": {"display_name": "Bob", "user_id": "user-bob"},
+             "category": "Research & Analysis",
+             "tools": ["Web Browsing", "Code Interpreter", "DALL·E"]}]"#
+            .as_bytes(),
+    );
+    assert_eq!(report["gpts"], 1, "{report}");
+    assert_eq!(report["authors"], 1);
+    let g = run_json(&db, &["show", "g-abcDEF122", "--json"]);
+    assert_eq!(g["name"], "Two");
+    assert_eq!(g["author"]["user_id"], "user-bob");
+    assert_eq!(g["categories"], serde_json::json!(["research"]));
+    assert_eq!(
+        g["tools"],
+        serde_json::json!(["browser", "python", "dalle"])
+    );
+}
+
+#[test]
+fn a_file_whose_rows_all_fail_says_why() {
+    let (dir, db) = temp_db();
+    let path = write(dir.path(), "nums.csv", "id,name\n1,One\n2,Two\n");
+    let o = run(&db, &["import", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("nums.csv: no record could be read; the first: line 2: invalid id"),
+        "{err}"
+    );
+}

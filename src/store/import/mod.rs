@@ -378,10 +378,10 @@ fn write_all(
 ) -> Result<Tally, ImportError> {
     let mut t = Tally::default();
     let mut file_records = 0u64;
-    // Shelves and positions the current file gave, and the first "not a record" it met: a file
-    // that gave nothing else is reported by that.
+    // Shelves and positions the current file gave, and the first record it could not read: a
+    // file that gave nothing is reported by that.
     let mut file_found = 0u64;
-    let mut file_unrecognised: Option<String> = None;
+    let mut file_skipped: Option<String> = None;
     // Batches arrive in any order from the parser threads; they are written in input order.
     let mut waiting: BTreeMap<u64, Vec<Msg>> = BTreeMap::new();
     let mut next = 0u64;
@@ -394,7 +394,7 @@ fn write_all(
                     Msg::FileStart { name } => {
                         file_records = 0;
                         file_found = 0;
-                        file_unrecognised = None;
+                        file_skipped = None;
                         t.files.push(FileReport {
                             path: name,
                             format: None,
@@ -432,9 +432,17 @@ fn write_all(
                         if strict {
                             return Err(ImportError::Strict(text));
                         }
-                        if issue.kind == IssueKind::Skipped(super::parse::SkipReason::Unrecognised)
-                        {
-                            file_unrecognised.get_or_insert_with(|| issue.message.clone());
+                        if let IssueKind::Skipped(reason) = issue.kind {
+                            file_skipped.get_or_insert_with(|| {
+                                if reason == super::parse::SkipReason::Unrecognised {
+                                    issue.message.clone()
+                                } else {
+                                    format!(
+                                        "no record could be read; the first: line {}: {issue}",
+                                        issue.line
+                                    )
+                                }
+                            });
                         }
                         match issue.kind {
                             IssueKind::Skipped(reason) => {
@@ -456,7 +464,7 @@ fn write_all(
                         if let Some(f) = t.files.last_mut() {
                             f.records = file_records;
                             f.note = note;
-                            let format = match (format, file_unrecognised.take()) {
+                            let format = match (format, file_skipped.take()) {
                                 (Ok(_), Some(why)) if file_records + file_found == 0 => Err(why),
                                 (format, _) => format,
                             };

@@ -288,7 +288,13 @@ fn parse_text_table(
                 return Ok(Detected::Table(kind));
             }
         }
-        if Columns::of(&cells, &overrides).identifies() {
+        // What a header looks like: several short names, none empty (a title or a note of the
+        // preamble may name a column in passing).
+        let header_like = cells.len() > 1
+            && cells
+                .iter()
+                .all(|c| !c.is_empty() && c.chars().count() <= 60);
+        if (header_like || cells.len() == 1) && Columns::of(&cells, &overrides).identifies() {
             let rest = io::Cursor::new(&head[start..]).chain(&mut *reader);
             parse_list_csv(rest, shape, k as u64, sink)?;
             return Ok(Detected::List(ListShape::Delimited(delimiter)));

@@ -497,7 +497,6 @@ fn dispatch(
         return emit(record, issues, text, line, ctx, sink);
     }
     if obj.display.is_missing()
-        && !matches!(obj.author, Field::Present(_))
         && let Some(found) = flat_object(text, line, ctx, false, sink)
     {
         return found;
@@ -533,11 +532,12 @@ fn flat_object(
 ) -> Option<Option<Found>> {
     let map = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text).ok()?;
     let opts = sink.field_options().cloned().unwrap_or_default();
-    let keys: Vec<String> = map.keys().cloned().collect();
+    let flat = fields::flatten(map);
+    let keys: Vec<String> = flat.iter().map(|(k, _)| k.clone()).collect();
     if !force && !fields::object_identifies(&keys, &opts) {
         return None;
     }
-    Some(fields::object_record(&map, text, line, ctx, &opts, sink))
+    Some(fields::object_record(&flat, text, line, ctx, &opts, sink))
 }
 
 fn object_keys(text: &str) -> Vec<String> {

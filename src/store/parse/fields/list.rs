@@ -143,20 +143,48 @@ pub fn object_identifies(keys: &[String], opts: &FieldOptions) -> bool {
     Columns::of(keys, &opts.overrides).identifies()
 }
 
-/// One flat JSON object, read by its keys. Nested values are read as their JSON text (a list
-/// of categories, of tools).
+/// An object's keys and values, nested objects opened into dotted keys (`author.display_name`,
+/// three levels at most); arrays stay values.
+pub fn flatten(
+    map: serde_json::Map<String, serde_json::Value>,
+) -> Vec<(String, serde_json::Value)> {
+    fn walk(
+        prefix: &str,
+        map: serde_json::Map<String, serde_json::Value>,
+        depth: u32,
+        out: &mut Vec<(String, serde_json::Value)>,
+    ) {
+        for (k, v) in map {
+            let key = if prefix.is_empty() {
+                k
+            } else {
+                format!("{prefix}.{k}")
+            };
+            match v {
+                serde_json::Value::Object(inner) if depth < 3 => walk(&key, inner, depth + 1, out),
+                other => out.push((key, other)),
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(map.len());
+    walk("", map, 1, &mut out);
+    out
+}
+
+/// One flat JSON object ([`flatten`]ed), read by its keys. Arrays are read as their JSON text (a
+/// list of categories, of tools).
 pub(in crate::store::parse) fn object_record(
-    map: &serde_json::Map<String, serde_json::Value>,
+    fields: &[(String, serde_json::Value)],
     raw: &str,
     line: u64,
     ctx: &Context,
     opts: &FieldOptions,
     sink: &mut dyn Sink,
 ) -> Option<Found> {
-    let keys: Vec<String> = map.keys().cloned().collect();
-    let texts: Vec<String> = map
-        .values()
-        .map(|v| crate::store::parse::lenient::cell_text(v).unwrap_or_default())
+    let keys: Vec<String> = fields.iter().map(|(k, _)| k.clone()).collect();
+    let texts: Vec<String> = fields
+        .iter()
+        .map(|(_, v)| crate::store::parse::lenient::cell_text(v).unwrap_or_default())
         .collect();
     let cells: Vec<&str> = texts.iter().map(String::as_str).collect();
     let columns = Columns::of(&keys, &opts.overrides);

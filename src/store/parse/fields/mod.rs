@@ -17,7 +17,7 @@ mod report;
 mod values;
 
 pub(super) use list::object_record;
-pub use list::{ListTable, no_header_issue, object_identifies, row_json};
+pub use list::{ListTable, flatten, no_header_issue, object_identifies, row_json};
 pub use record::{FieldRecord, NAME_KEY, Row, field_record, key_author_by_name};
 pub use report::{ColumnUse, Mapping, ValueCounts};
 pub use values::{normalise_id, unhtml_text};
@@ -136,6 +136,7 @@ pub const SYNONYMS: &[(Target, &[&str])] = &[
             "builder_url",
             "builder_website",
             "link_to",
+            "author_link_to",
         ],
     ),
     (
@@ -198,11 +199,18 @@ pub const SYNONYMS: &[(Target, &[&str])] = &[
             "total_reviews",
             "total_ratings",
             "votes",
+            "review_stats_count",
         ],
     ),
     (
         Target::ReviewTotal,
-        &["review_total", "total_stars", "stars_total", "sum_stars"],
+        &[
+            "review_total",
+            "total_stars",
+            "stars_total",
+            "sum_stars",
+            "review_stats_total",
+        ],
     ),
     (
         Target::Created,
@@ -381,9 +389,20 @@ fn table() -> &'static HashMap<String, Target> {
     })
 }
 
-/// The field a column name means, if any.
+/// Prefixes a column name may carry before a field's name: `GPT Name`, `gizmo_id`, and the
+/// dotted paths of flattened store JSON (`display.name`, `vanity_metrics.review_count`).
+const PREFIXES: &[&str] = &[
+    "gpt",
+    "gizmo",
+    "display",
+    "vanitymetrics",
+    "data",
+    "resource",
+];
+
+/// The field a column name means, if any: the name itself, without [`PREFIXES`], or its last
+/// one or two path segments (`a.b.review_stats.count` → `review_stats count`).
 pub fn lookup(header: &str) -> Option<Target> {
-    let n = norm(header);
     let found = |n: &str| -> Option<Target> {
         if let Some(t) = table().get(n) {
             return Some(*t);
@@ -391,13 +410,29 @@ pub fn lookup(header: &str) -> Option<Target> {
         let stem = n.trim_end_matches(|c: char| c.is_ascii_digit());
         (stem.len() < n.len() && STARTER_STEMS.contains(&stem)).then_some(Target::PromptStarters)
     };
-    found(&n).or_else(|| {
-        ["gpt", "gizmo"].iter().find_map(|p| {
-            n.strip_prefix(p)
-                .filter(|rest| !rest.is_empty())
-                .and_then(found)
-        })
-    })
+    let mut n = norm(header);
+    for _ in 0..3 {
+        if let Some(t) = found(&n) {
+            return Some(t);
+        }
+        match PREFIXES
+            .iter()
+            .find_map(|p| n.strip_prefix(p).filter(|rest| !rest.is_empty()))
+        {
+            Some(rest) => n = rest.to_owned(),
+            None => break,
+        }
+    }
+    let segments: Vec<&str> = header
+        .split(['.', '/'])
+        .filter(|s| !s.trim().is_empty())
+        .collect();
+    if segments.len() < 2 {
+        return None;
+    }
+    let last = segments[segments.len() - 1];
+    let two = format!("{}{last}", segments[segments.len() - 2]);
+    found(&norm(&two)).or_else(|| found(&norm(last)))
 }
 
 /// The id synonyms, as a user would type them, for messages.
@@ -601,6 +636,17 @@ mod tests {
             ("review_count", Target::ReviewCount),
             ("Prompt Starter 3", Target::PromptStarters),
             ("GPT Total Stars", Target::ReviewTotal),
+            ("display.name", Target::Name),
+            ("gizmo.display.description", Target::Description),
+            ("author.display_name", Target::Author),
+            ("author.user_id", Target::AuthorId),
+            (
+                "vanity_metrics.num_conversations_str",
+                Target::Conversations,
+            ),
+            ("vanity_metrics.review_stats.count", Target::ReviewCount),
+            ("gizmo.short_url", Target::Url),
+            ("display.prompt_starters", Target::PromptStarters),
         ] {
             assert_eq!(lookup(h), Some(t), "{h}");
         }

@@ -10,7 +10,7 @@ use super::report::{Mapping, Outcome};
 use super::values::{self, Value};
 use super::{Columns, Target};
 use crate::store::parse::{FieldPath, RecordIssues, SkipReason, resource, snippet};
-use crate::store::record::{About, Action, GptRecord, ToolKind, category_slug};
+use crate::store::record::{About, Action, GptRecord, ToolKind};
 
 /// A row's cells with the columns they sit in.
 pub struct Row<'a> {
@@ -167,7 +167,7 @@ fn read_cell(target: Target, text: &str, rec: &mut GptRecord, got: &mut Cells) -
         Target::AuthorWebsite => text_outcome(text, |t| rec.author.link_to = Some(t)),
         Target::Categories => {
             let items = values::list(text);
-            for c in items.iter().filter_map(|c| category_slug(c)) {
+            for c in items.iter().filter_map(|c| values::category(c)) {
                 if !rec.categories.contains(&c) {
                     rec.categories.push(c);
                 }
@@ -200,9 +200,9 @@ fn read_cell(target: Target, text: &str, rec: &mut GptRecord, got: &mut Cells) -
         Target::Rating => outcome(values::rating(text), |r| got.rating = Some(r)),
         Target::ReviewCount => outcome(values::count(text), |n| rec.review_count = Some(n)),
         Target::ReviewTotal => outcome(values::count(text), |n| rec.review_total = Some(n)),
-        Target::Created => outcome(values::date(text), |t| rec.created_at = Some(t)),
-        Target::Updated => outcome(values::date(text), |t| rec.updated_at = Some(t)),
-        Target::Observed => outcome(values::date(text), |t| rec.observed_at = Some(t)),
+        Target::Created => outcome(values::store_date(text), |t| rec.created_at = Some(t)),
+        Target::Updated => outcome(values::store_date(text), |t| rec.updated_at = Some(t)),
+        Target::Observed => outcome(values::store_date(text), |t| rec.observed_at = Some(t)),
         Target::PromptStarters => {
             let t = text.trim();
             let items: Vec<String> = if t.starts_with('[') {

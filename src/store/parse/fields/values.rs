@@ -169,7 +169,7 @@ pub fn position(s: &str) -> Value<u32> {
     }
 }
 
-/// A date: what [`crate::time::parse_timestamp`] reads (ISO 8601, Unix seconds or
+/// A date (any, see [`store_date`]): what [`crate::time::parse_timestamp`] reads (ISO 8601, Unix seconds or
 /// milliseconds), `2024/01/31`, `31.01.2024`, `Jan 31, 2024`, `31 January 2024`. A day and month
 /// that could be either way round (`03/04/2024`) is unreadable rather than guessed.
 pub fn date(s: &str) -> Value<i64> {
@@ -183,6 +183,18 @@ pub fn date(s: &str) -> Value<i64> {
     match written_date(t) {
         Some(v) => Value::Read(v),
         None => Value::Bad,
+    }
+}
+
+/// 2020-01-01: no GPT date is older (a small number read as Unix seconds, or a spreadsheet's
+/// day count, is not a date of the store's).
+const EARLIEST: i64 = 1_577_836_800;
+
+/// A date as [`date`] reads it, refused when before 2020.
+pub fn store_date(s: &str) -> Value<i64> {
+    match date(s) {
+        Value::Read(t) if t < EARLIEST => Value::Bad,
+        other => other,
     }
 }
 
@@ -228,10 +240,15 @@ fn written_date(t: &str) -> Option<i64> {
     crate::time::parse_timestamp(&format!("{y:04}-{m:02}-{d:02}"))
 }
 
-/// A list: a JSON array (of strings, or of objects named by `type` or `name`), or text split
-/// at `,`, `;` or `|`.
+/// A list: a JSON array (of strings, or of objects named by `type` or `name`), a Python list
+/// as pandas writes one (`['a', "b's"]`), or text split at `,`, `;` or `|`.
 pub fn list(s: &str) -> Vec<String> {
     let t = s.trim();
+    if t.starts_with('[')
+        && let Some(items) = python_list(t)
+    {
+        return items;
+    }
     if t.starts_with('[')
         && let Ok(items) = serde_json::from_str::<Vec<serde_json::Value>>(t)
     {
@@ -259,6 +276,53 @@ pub fn list(s: &str) -> Vec<String> {
         })
         .filter(|p| !p.is_empty() && !is_blank(p))
         .collect()
+}
+
+/// `['a', "b's", 'c\\'d']`: the strings of a Python list literal; none when it is not one
+/// (a JSON array of strings reads the same, so double quotes are taken too).
+fn python_list(t: &str) -> Option<Vec<String>> {
+    let inner = t.strip_prefix('[')?.strip_suffix(']')?;
+    let mut items = Vec::new();
+    let mut chars = inner.chars().peekable();
+    loop {
+        while chars.peek().is_some_and(|c| c.is_whitespace() || *c == ',') {
+            chars.next();
+        }
+        let Some(quote) = chars.next() else {
+            break;
+        };
+        if quote != '\'' && quote != '"' {
+            return None;
+        }
+        let mut item = String::new();
+        loop {
+            match chars.next()? {
+                '\\' => item.push(chars.next()?),
+                c if c == quote => break,
+                c => item.push(c),
+            }
+        }
+        let item = item.trim().to_owned();
+        if !item.is_empty() && !is_blank(&item) {
+            items.push(item);
+        }
+    }
+    Some(items)
+}
+
+/// A category as lists write the store's (`DALL·E`, `Research & Analysis`) as the store's slug.
+pub fn category(s: &str) -> Option<String> {
+    let n: String = s
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    match n.as_str() {
+        "" => None,
+        "dalle" | "dalle3" => Some("dalle".to_owned()),
+        "researchanalysis" | "researchandanalysis" => Some("research".to_owned()),
+        _ => crate::store::record::category_slug(s),
+    }
 }
 
 /// A tool as lists name it (`Web Browsing`, `Code Interpreter`, `DALL·E`, `Actions`).
@@ -494,6 +558,7 @@ mod tests {
             assert_eq!(date(s), Value::Read(day.expect("day")), "{s}");
         }
         assert_eq!(date("03/04/2024"), Value::Bad);
+        assert_eq!(store_date("45123"), Value::Bad);
         assert_eq!(date("yesterday"), Value::Bad);
     }
 
@@ -519,6 +584,13 @@ mod tests {
         );
         assert_eq!(list(r#"["a","b"]"#), vec!["a", "b"]);
         assert_eq!(list(r#"[{"type":"browser"}]"#), vec!["browser"]);
+        assert_eq!(
+            list(r#"['Make a plan', "Don't stop", 'a, b']"#),
+            vec!["Make a plan", "Don't stop", "a, b"]
+        );
+        assert_eq!(category("DALL·E"), Some("dalle".into()));
+        assert_eq!(category("Research & Analysis"), Some("research".into()));
+        assert_eq!(category("Writing"), Some("writing".into()));
         assert_eq!(tool("Web Browsing"), ToolKind::Browser);
         assert_eq!(tool("DALL·E"), ToolKind::Dalle);
         assert_eq!(tool("Code Interpreter"), ToolKind::Python);
