@@ -1,7 +1,8 @@
 //! Lists in shapes the store never sent (issue 15), imported with the real binary: a directory's
 //! CSV, a dataset's CSV with a preamble and HTML, a ranking's JSON array (and the same rows as
-//! JSON Lines, TSV and a JSON array of arrays). After each, `stats --json` must count what an
-//! independent reading of the file (here, with the csv and serde_json crates alone) counts.
+//! JSON Lines, TSV, a JSON array of arrays and an XLSX sheet under a title). After each,
+//! `stats --json` must count what an independent reading of the file (here, with the csv and
+//! serde_json crates alone) counts.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -263,7 +264,7 @@ fn a_csv_with_a_preamble_and_html_in_its_text() {
 }
 
 #[test]
-fn a_ranking_in_four_shapes_counts_the_same() {
+fn a_ranking_in_five_shapes_counts_the_same() {
     let rows: Vec<Value> = read_json(&fixture("lists/ranking.json"))
         .as_array()
         .unwrap()
@@ -278,6 +279,7 @@ fn a_ranking_in_four_shapes_counts_the_same() {
         ("lists/ranking.jsonl", "JSON Lines"),
         ("lists/ranking.tsv", "list (TSV)"),
         ("lists/ranking_rows.json", "list (JSON arrays)"),
+        ("lists/ranking.xlsx", "list (spreadsheet)"),
     ] {
         let (_dir, db, report, stats) = import(&fixture(file), &[]);
         want.check(&stats, file);

@@ -75,6 +75,8 @@ pub enum ListShape {
     Delimited(u8),
     /// A JSON array of arrays, the header one of them.
     JsonArrays,
+    /// A spreadsheet's sheet.
+    Spreadsheet,
 }
 
 impl Detected {
@@ -89,6 +91,7 @@ impl Detected {
             Detected::List(ListShape::Delimited(b'|')) => "list (CSV, `|`)",
             Detected::List(ListShape::Delimited(_)) => "list (CSV)",
             Detected::List(ListShape::JsonArrays) => "list (JSON arrays)",
+            Detected::List(ListShape::Spreadsheet) => "list (spreadsheet)",
             Detected::Har(_) => "HAR",
         }
     }
@@ -206,6 +209,11 @@ pub fn parse_reader(
             break reader.fill_buf()?[0];
         }
     };
+    // Zip (XLSX, ODS) and OLE (XLS) containers: a spreadsheet.
+    let head = reader.fill_buf()?;
+    if head.starts_with(b"PK\x03\x04") || head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return parse_spreadsheet(reader, sink);
+    }
     let detected = match format {
         Some(Format::Har) => return parse_har_file(reader, line, sink),
         Some(Format::Jsonl) => Detected::Jsonl,
@@ -518,48 +526,37 @@ fn parse_array(
     rows.finish(sink)
 }
 
-/// What a JSON array's elements are: values (objects), or the rows of a table (arrays, the
-/// header the first row with a GPT id column).
+/// What a JSON array's elements are: values (objects), or the rows of a table (arrays).
 enum ArrayRows {
     Unknown,
     Values,
-    Table {
-        table: Option<Box<ListTable>>,
-        /// Rows before the header, and the first of them (for the message when none is one).
-        before: u64,
-        first: Option<Vec<String>>,
-    },
+    Table(TableRows),
 }
 
 impl ArrayRows {
     fn element(&mut self, element: &[u8], line: u64, sink: &mut dyn Sink) {
         if let ArrayRows::Unknown = self {
             *self = if element.starts_with(b"[") {
-                ArrayRows::Table {
-                    table: None,
-                    before: 0,
-                    first: None,
-                }
+                ArrayRows::Table(TableRows::default())
             } else {
                 ArrayRows::Values
             };
         }
-        let ArrayRows::Table {
-            table,
-            before,
-            first,
-        } = self
-        else {
+        let ArrayRows::Table(rows) = self else {
             return emit_element(element, line, sink);
         };
-        let cells: Vec<String> = match serde_json::from_slice::<Vec<serde_json::Value>>(element) {
-            Ok(values) => values
-                .iter()
-                .map(|v| super::lenient::cell_text(v).unwrap_or_default())
-                .collect(),
+        match serde_json::from_slice::<Vec<serde_json::Value>>(element) {
+            Ok(values) => rows.row(
+                values
+                    .iter()
+                    .map(|v| super::lenient::cell_text(v).unwrap_or_default())
+                    .collect(),
+                line,
+                sink,
+            ),
             Err(e) => {
                 let text = String::from_utf8_lossy(element);
-                return sink.issue(Issue {
+                sink.issue(Issue {
                     line,
                     kind: IssueKind::Skipped(SkipReason::BadRow),
                     message: format!(
@@ -568,8 +565,32 @@ impl ArrayRows {
                     ),
                 });
             }
-        };
-        match table {
+        }
+    }
+
+    fn finish(self, sink: &mut dyn Sink) -> Result<Detected, FileError> {
+        match self {
+            ArrayRows::Unknown | ArrayRows::Values => Ok(Detected::JsonArray),
+            ArrayRows::Table(rows) => rows
+                .finish(sink)
+                .map(|()| Detected::List(ListShape::JsonArrays)),
+        }
+    }
+}
+
+/// Rows of cells whose header is the first row with a GPT id column (a JSON array of arrays, a
+/// spreadsheet): the rows before it are a preamble.
+#[derive(Default)]
+struct TableRows {
+    table: Option<Box<ListTable>>,
+    /// Rows before the header, and the first of them (for the message when none is one).
+    before: u64,
+    first: Option<Vec<String>>,
+}
+
+impl TableRows {
+    fn row(&mut self, cells: Vec<String>, line: u64, sink: &mut dyn Sink) {
+        match &mut self.table {
             Some(t) => {
                 let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
                 t.row(&refs, line, sink);
@@ -577,26 +598,88 @@ impl ArrayRows {
             None => {
                 let opts = sink.field_options().cloned().unwrap_or_default();
                 if Columns::of(&cells, &opts.overrides).identifies() {
-                    *table = Some(Box::new(ListTable::new(cells, &opts, *before)));
+                    self.table = Some(Box::new(ListTable::new(cells, &opts, self.before)));
                 } else {
-                    *before += 1;
-                    first.get_or_insert(cells);
+                    self.before += 1;
+                    if cells.iter().any(|c| !c.is_empty()) {
+                        self.first.get_or_insert(cells);
+                    }
                 }
             }
         }
     }
 
-    fn finish(self, sink: &mut dyn Sink) -> Result<Detected, FileError> {
-        match self {
-            ArrayRows::Unknown | ArrayRows::Values => Ok(Detected::JsonArray),
-            ArrayRows::Table { table: Some(t), .. } => {
+    /// Hands over the mapping; the error when no row was a header.
+    fn finish(self, sink: &mut dyn Sink) -> Result<(), FileError> {
+        match self.table {
+            Some(t) => {
                 t.finish(sink);
-                Ok(Detected::List(ListShape::JsonArrays))
+                Ok(())
             }
-            ArrayRows::Table { first, .. } => Err(FileError::Nothing(no_id_message(
+            None => Err(FileError::Nothing(no_id_message(
                 "column",
-                &first.unwrap_or_default(),
+                &self.first.unwrap_or_default(),
             ))),
+        }
+    }
+}
+
+/// A spreadsheet (XLSX, XLS, ODS; read whole): the first sheet with a GPT id column, its rows
+/// numbered as the sheet numbers them.
+fn parse_spreadsheet(reader: &mut dyn BufRead, sink: &mut dyn Sink) -> Result<Detected, FileError> {
+    use calamine::Reader as _;
+    let mut bytes = Vec::new();
+    reader.read_to_end(&mut bytes)?;
+    let mut book = calamine::open_workbook_auto_from_rs(io::Cursor::new(bytes))
+        .map_err(|e| FileError::Nothing(format!("not a spreadsheet gptscope can read: {e}")))?;
+    let mut first_error = None;
+    for name in book.sheet_names() {
+        let range = match book.worksheet_range(&name) {
+            Ok(r) => r,
+            Err(e) => {
+                first_error.get_or_insert_with(|| format!("sheet {name:?}: {e}"));
+                continue;
+            }
+        };
+        let top = range.start().map_or(0, |(row, _)| row);
+        let mut rows = TableRows::default();
+        for (i, row) in range.rows().enumerate() {
+            if sink.stopped() {
+                break;
+            }
+            let cells = row.iter().map(spreadsheet_cell).collect();
+            rows.row(cells, u64::from(top) + i as u64 + 1, sink);
+        }
+        if rows.table.is_some() {
+            rows.finish(sink)?;
+            return Ok(Detected::List(ListShape::Spreadsheet));
+        }
+        if first_error.is_none() {
+            first_error = rows
+                .finish(sink)
+                .err()
+                .map(|e| format!("sheet {name:?}: {e}"));
+        }
+    }
+    Err(FileError::Nothing(first_error.unwrap_or_else(|| {
+        "a spreadsheet without sheets".to_owned()
+    })))
+}
+
+/// A spreadsheet cell as text: numbers without a trailing `.0`, dates as ISO dates.
+fn spreadsheet_cell(d: &calamine::Data) -> String {
+    use calamine::Data;
+    match d {
+        Data::Empty | Data::Error(_) => String::new(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Int(n) => n.to_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(dt) => {
+            // Days since 1899-12-30; 25569 of them is 1970-01-01.
+            let secs = ((dt.as_f64() - 25_569.0) * 86_400.0).round() as i64;
+            crate::time::format_datetime(secs)
         }
     }
 }
