@@ -1,7 +1,9 @@
 //! Writes synthetic GPT Store resources as JSON Lines, for benchmarks and big-data trials:
 //!
 //!     cargo run --release --example synth -- --count 100000 [--seed 1] [--out FILE]
-//!         [--history AFTER_FILE]
+//!         [--history AFTER_FILE] [--list]
+//!
+//! `--list` writes a third-party directory's CSV of the GPTs instead (`synth::write_list_csv`).
 //!
 //! Deterministic for a seed; see `gptscope::synth` for the distributions.
 
@@ -22,6 +24,7 @@ fn run() -> Result<(), String> {
     let mut seed = 1u64;
     let mut out: Option<String> = None;
     let mut history: Option<String> = None;
+    let mut list = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
@@ -38,8 +41,12 @@ fn run() -> Result<(), String> {
             }
             "--out" => out = Some(value("--out")?),
             "--history" => history = Some(value("--history")?),
+            "--list" => list = true,
             "-h" | "--help" => {
-                println!("usage: synth --count N [--seed S] [--out FILE] [--history AFTER_FILE]");
+                println!(
+                    "usage: synth --count N [--seed S] [--out FILE] [--history AFTER_FILE] [--list]"
+                );
+                println!("  --list: a directory's CSV (ID,Title,…,Creator,Chats,Rating,…)");
                 println!(
                     "  --history: also write a later snapshot of the same GPTs, every tenth changed"
                 );
@@ -64,16 +71,23 @@ fn run() -> Result<(), String> {
         eprintln!("{path} → {after}: {counts:?}");
         return Ok(());
     }
+    let write = |w: &mut dyn Write| {
+        if list {
+            gptscope::synth::write_list_csv(w, opts)
+        } else {
+            gptscope::synth::write_jsonl(w, opts)
+        }
+    };
     let result = match out {
         Some(path) => {
             let file = std::fs::File::create(&path).map_err(|e| format!("{path}: {e}"))?;
             let mut w = BufWriter::new(file);
-            gptscope::synth::write_jsonl(&mut w, opts).and_then(|()| w.flush())
+            write(&mut w).and_then(|()| w.flush())
         }
         None => {
             let stdout = std::io::stdout();
             let mut w = BufWriter::new(stdout.lock());
-            gptscope::synth::write_jsonl(&mut w, opts).and_then(|()| w.flush())
+            write(&mut w).and_then(|()| w.flush())
         }
     };
     match result {

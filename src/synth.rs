@@ -403,6 +403,64 @@ pub fn write_jsonl(out: &mut dyn Write, opts: SynthOptions) -> io::Result<()> {
     Ok(())
 }
 
+/// Writes `count` GPTs as a third-party directory's CSV would list them: `ID,Title,Description,
+/// Icon,Creator,Chats,Rating,Reviews,Updated` (bare ids, creators by name, `1K+` buckets, decimal
+/// commas in a tenth of the ratings, blanks as `-`).
+pub fn write_list_csv(out: &mut dyn Write, opts: SynthOptions) -> io::Result<()> {
+    let mut rng = Rng::new(opts.seed);
+    let authors = (opts.count / 3).max(1);
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "ID",
+        "Title",
+        "Description",
+        "Icon",
+        "Creator",
+        "Chats",
+        "Rating",
+        "Reviews",
+        "Updated",
+    ])?;
+    for i in 0..opts.count {
+        let id = old_id(&mut rng);
+        let name = name(&mut rng);
+        let creator = if rng.chance(0.1) {
+            String::new()
+        } else {
+            format!("Builder {}", (authors as f64 * rng.unit().powf(2.5)) as u64)
+        };
+        let chats = if rng.chance(0.05) {
+            "-".to_owned()
+        } else {
+            conversations(&mut rng)
+        };
+        let (rating, reviews) = if rng.chance(0.4) {
+            let r = format!("{:.1}", 3.0 + 2.0 * rng.unit());
+            let r = if rng.chance(0.1) {
+                r.replace('.', ",")
+            } else {
+                r
+            };
+            (r, (1 + rng.below(2000)).to_string())
+        } else {
+            ("n/a".to_owned(), String::new())
+        };
+        let updated = crate::time::format_date(LAUNCH + rng.below((NEWEST - LAUNCH) as u64) as i64);
+        w.write_record([
+            &id[2..],
+            &name,
+            &format!("A GPT for {name}, number {i}"),
+            &format!("https://files.example.org/{i}.png"),
+            &creator,
+            &chats,
+            &rating,
+            &reviews,
+            &updated,
+        ])?;
+    }
+    w.flush()
+}
+
 /// The change [`write_history`] makes to GPT `i` when `i % 10 == 0`: kind
 /// `MUTATIONS[(i / 10) % 10]`, named as the diff names change types (`removed`: the GPT is gone).
 pub const MUTATIONS: [&str; 10] = [
