@@ -662,3 +662,32 @@ fn a_file_whose_rows_all_fail_says_why() {
         "{err}"
     );
 }
+
+#[test]
+fn a_readme_list_of_links_and_a_markdown_table() {
+    let readme = "# Awesome GPTs\n\nA curated list. Contributions welcome.\n\n## Writing\n\n\
+        - [Write For Me](https://chat.openai.com/g/g-B3hgivKK9-write-for-me) — writes\n\
+        - [Chef Bot](https://chatgpt.com/g/g-2fkFE8rbu-chef-bot?ref=awesome) - cooks\n\
+        - Plain mention: g-abcDEF123 is good too, unlike interface or big-data\n\n\
+        ## License\nMIT\n";
+    let (_d, db, report) = import_text("README.md", readme.as_bytes());
+    assert_eq!(report["gpts"], 3, "{report}");
+    assert_eq!(report["files"][0]["format"], "list (links in text)");
+    assert_eq!(report["files"][0]["mapping"]["lines_without_gpt"], 5);
+    let g = run_json(&db, &["show", "g-2fkFE8rbu", "--json"]);
+    assert_eq!(g["name"], "Chef Bot");
+    assert_eq!(g["short_url"], "g-2fkFE8rbu-chef-bot");
+    let table = "| Name | Link | Category |\n|------|:----:|----------|\n\
+        | [Table One](https://chatgpt.com/g/g-abcDEF124-table-one) | [open](https://chatgpt.com/g/g-abcDEF124-table-one) | Writing |\n\
+        | \"Quoted\" two | https://chatgpt.com/g/g-abcDEF125 | DALL·E |\n\nNotes after the table.\n";
+    let (_d, db, report) = import_text("table.md", table.as_bytes());
+    assert_eq!(report["gpts"], 2, "{report}");
+    assert_eq!(report["skipped"], 0);
+    assert_eq!(report["files"][0]["format"], "list (CSV, `|`)");
+    let g = run_json(&db, &["show", "g-abcDEF124", "--json"]);
+    assert_eq!(g["name"], "Table One");
+    assert_eq!(g["categories"], serde_json::json!(["writing"]));
+    let g = run_json(&db, &["show", "g-abcDEF125", "--json"]);
+    assert_eq!(g["name"], "\"Quoted\" two");
+    assert_eq!(g["categories"], serde_json::json!(["dalle"]));
+}

@@ -4,7 +4,7 @@
 //! dispatcher in [`super`]; line numbers are those of the (decompressed) file.
 
 use super::fields::{Columns, ListTable, no_id_message};
-use super::table::{CsvShape, TableKind, parse_csv, parse_list_csv};
+use super::table::{CsvShape, TableKind, parse_csv, parse_links, parse_list_csv};
 use super::{
     Context, Issue, IssueKind, LineIndex, Sink, SkipReason, json_error_issue, parse_json_value,
 };
@@ -77,6 +77,8 @@ pub enum ListShape {
     JsonArrays,
     /// A spreadsheet's sheet.
     Spreadsheet,
+    /// Lines of text with store links or ids in them (a README's list).
+    Links,
 }
 
 impl Detected {
@@ -92,6 +94,7 @@ impl Detected {
             Detected::List(ListShape::Delimited(_)) => "list (CSV)",
             Detected::List(ListShape::JsonArrays) => "list (JSON arrays)",
             Detected::List(ListShape::Spreadsheet) => "list (spreadsheet)",
+            Detected::List(ListShape::Links) => "list (links in text)",
             Detected::Har(_) => "HAR",
         }
     }
@@ -244,13 +247,15 @@ pub fn parse_reader(
 }
 
 /// Lines looked at for a table's header (the lines before it are a preamble: a title, notes).
-const HEADER_SEARCH_LINES: usize = 64;
+const HEADER_SEARCH_LINES: usize = 200;
 /// The longest line looked at as a header.
 const HEADER_MAX_BYTES: u64 = 1 << 20;
 
 /// A text table: the header is the first of the first lines that names a known table
 /// (BeeTrove, homepage monitoring, GPTracker; not when `force`) or has a GPT id column; its
-/// delimiter is the one it holds most of (`,`, tab, `;`, `|`).
+/// delimiter is the one it holds most of (`,`, tab, `;`, `|`; a line starting with `|` is a
+/// Markdown table). Text with no header but store links or `g-` ids in its lines (a README's
+/// list) is read line by line.
 fn parse_text_table(
     reader: &mut dyn BufRead,
     first_line: u64,
@@ -275,6 +280,7 @@ fn parse_text_table(
         starts.push(start);
     }
     let mut table_like: Option<Vec<String>> = None;
+    let (mut seen_text, mut first_is_header) = (0usize, false);
     for (k, &start) in starts.iter().enumerate() {
         let end = starts.get(k + 1).copied().unwrap_or(head.len());
         let text = String::from_utf8_lossy(&head[start..end]);
@@ -282,11 +288,17 @@ fn parse_text_table(
         if text.trim().is_empty() {
             continue;
         }
-        let delimiter = guess_delimiter(text);
-        let cells = split_line(text, delimiter);
+        let markdown = text.trim_start().starts_with('|');
+        let delimiter = if markdown {
+            b'|'
+        } else {
+            guess_delimiter(text)
+        };
+        let cells = split_line(text, delimiter, !markdown);
         let shape = CsvShape {
             delimiter,
             header_line: first_line + k as u64,
+            quoting: !markdown,
         };
         if !force {
             let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
@@ -297,24 +309,45 @@ fn parse_text_table(
             }
         }
         // What a header looks like: several short names, none empty (a title or a note of the
-        // preamble may name a column in passing).
-        let header_like = cells.len() > 1
-            && cells
+        // preamble may name a column in passing); a Markdown table's outer pipes leave empty
+        // names at the ends.
+        let inner = if markdown {
+            let first = cells.iter().position(|c| !c.is_empty()).unwrap_or(0);
+            let last = cells
+                .iter()
+                .rposition(|c| !c.is_empty())
+                .map_or(0, |i| i + 1);
+            &cells[first..last.max(first)]
+        } else {
+            &cells[..]
+        };
+        let header_like = inner.len() > 1
+            && inner
                 .iter()
                 .all(|c| !c.is_empty() && c.chars().count() <= 60);
         if (header_like || cells.len() == 1) && Columns::of(&cells, &overrides).identifies() {
+            if links_before(&head[..start]) {
+                // A text (a README) with links before its table: all of it is a list of links.
+                let mut rest = io::Cursor::new(&head[..]).chain(&mut *reader);
+                parse_links(&mut rest, first_line, sink)?;
+                return Ok(Detected::List(ListShape::Links));
+            }
             let rest = io::Cursor::new(&head[start..]).chain(&mut *reader);
             parse_list_csv(rest, shape, k as u64, sink)?;
             return Ok(Detected::List(ListShape::Delimited(delimiter)));
         }
-        // What a header looks like: several short names, none empty.
-        let header_like = cells.len() > 1
-            && cells
-                .iter()
-                .all(|c| !c.is_empty() && c.chars().count() <= 60);
         if header_like && table_like.is_none() {
-            table_like = Some(cells);
+            table_like = Some(inner.to_vec());
         }
+        first_is_header |= seen_text == 0 && header_like;
+        seen_text += 1;
+    }
+    // A file that starts like a table is one whose id column is not known: better said than
+    // read as text. Other text with store links in it is a list of links.
+    if !first_is_header && links_before(&head) {
+        let mut rest = io::Cursor::new(&head[..]).chain(&mut *reader);
+        parse_links(&mut rest, first_line, sink)?;
+        return Ok(Detected::List(ListShape::Links));
     }
     match table_like {
         Some(cells) => Err(FileError::Nothing(no_id_message("column", &cells))),
@@ -323,6 +356,13 @@ fn parse_text_table(
             Err(FileError::Unrecognised(super::snippet(first.trim_end())))
         }
     }
+}
+
+/// Whether some line of `text` names a GPT by a store link or a `g-` id.
+fn links_before(text: &[u8]) -> bool {
+    String::from_utf8_lossy(text)
+        .lines()
+        .any(|l| super::fields::find_store_id(l).is_some())
 }
 
 /// The delimiter a header line holds most of, outside quotes (a comma when it holds none).
@@ -347,11 +387,12 @@ fn guess_delimiter(line: &str) -> u8 {
 }
 
 /// One line's cells, trimmed (a byte-order mark dropped).
-fn split_line(line: &str, delimiter: u8) -> Vec<String> {
+fn split_line(line: &str, delimiter: u8, quoting: bool) -> Vec<String> {
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
+        .quoting(quoting)
         .from_reader(line.as_bytes());
     let mut record = csv::StringRecord::new();
     match csv.read_record(&mut record) {

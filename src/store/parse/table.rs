@@ -219,6 +219,8 @@ pub fn shelf_id_for_title(title: &str) -> String {
 pub struct CsvShape {
     pub delimiter: u8,
     pub header_line: u64,
+    /// `"` quotes cells (not in Markdown tables, whose text has quotes of its own).
+    pub quoting: bool,
 }
 
 impl Default for CsvShape {
@@ -226,6 +228,7 @@ impl Default for CsvShape {
         CsvShape {
             delimiter: b',',
             header_line: 1,
+            quoting: true,
         }
     }
 }
@@ -277,12 +280,40 @@ pub fn parse_list_csv(
     let mut table: Option<super::fields::ListTable> = None;
     let headers = read_rows(reader, shape, sink, &mut |headers, cells, line, sink| {
         table
-            .get_or_insert_with(|| super::fields::ListTable::new(headers.to_vec(), &opts, preamble))
+            .get_or_insert_with(|| {
+                let mut t = super::fields::ListTable::new(headers.to_vec(), &opts, preamble);
+                t.markdown = !shape.quoting;
+                t
+            })
             .row(cells, line, sink);
     })?;
     table
         .unwrap_or_else(|| super::fields::ListTable::new(headers, &opts, preamble))
         .finish(sink);
+    Ok(())
+}
+
+/// Lines of text naming GPTs by link or id ([`super::fields::ListTable::links`]), the first on
+/// `first_line`.
+pub fn parse_links(
+    reader: &mut dyn std::io::BufRead,
+    first_line: u64,
+    sink: &mut dyn Sink,
+) -> std::io::Result<()> {
+    let opts = sink.field_options().cloned().unwrap_or_default();
+    let mut table = super::fields::ListTable::links(&opts);
+    let mut buf = Vec::new();
+    let mut line = first_line;
+    while !sink.stopped() {
+        buf.clear();
+        if reader.read_until(b'\n', &mut buf)? == 0 {
+            break;
+        }
+        let text = String::from_utf8_lossy(&buf);
+        table.row(&[text.trim_end_matches(['\r', '\n'])], line, sink);
+        line += 1;
+    }
+    table.finish(sink);
     Ok(())
 }
 
@@ -300,6 +331,7 @@ fn read_rows(
         .has_headers(true)
         .flexible(true)
         .delimiter(shape.delimiter)
+        .quoting(shape.quoting)
         .from_reader(Logged {
             inner: reader,
             at: 0,

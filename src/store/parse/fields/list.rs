@@ -20,6 +20,10 @@ pub struct ListTable {
     slots: Vec<Option<usize>>,
     mapping: Mapping,
     shelves: HashSet<String>,
+    /// Lines of text with links, not a table: each line is searched for a GPT.
+    links: bool,
+    /// A Markdown table: lines without a `|` around it are text, not rows.
+    pub markdown: bool,
 }
 
 impl ListTable {
@@ -31,14 +35,30 @@ impl ListTable {
             missing: columns.missing.clone(),
             ..Mapping::default()
         };
-        let slots = columns.uses.iter().map(|u| mapping.column(u)).collect();
+        // A Markdown table's outer pipes make nameless columns at its ends: not reported.
+        let slots = columns
+            .uses
+            .iter()
+            .map(|u| (!u.column.is_empty()).then(|| mapping.column(u)).flatten())
+            .collect();
         ListTable {
             headers,
             columns,
             slots,
             mapping,
             shelves: HashSet::new(),
+            links: false,
+            markdown: false,
         }
+    }
+
+    /// Lines of text naming GPTs by link or id (a README's list, notes): no header; each line
+    /// with a store URL or `g-` id is a GPT (named by its Markdown link's text), the others are
+    /// counted and skipped.
+    pub fn links(opts: &FieldOptions) -> ListTable {
+        let mut t = ListTable::new(vec!["url".to_owned(), "name".to_owned()], opts, 0);
+        t.links = true;
+        t
     }
 
     pub fn headers(&self) -> &[String] {
@@ -48,6 +68,28 @@ impl ListTable {
     /// One row's cells, read at `line`.
     pub fn row(&mut self, cells: &[&str], line: u64, sink: &mut dyn Sink) {
         if cells.iter().all(|c| c.trim().is_empty()) {
+            return;
+        }
+        if self.links {
+            let text = cells.join(" ");
+            let Some((token, name)) = super::values::find_store_id(&text) else {
+                self.mapping.lines_without_gpt += 1;
+                return;
+            };
+            let name = name.unwrap_or_default();
+            let raw = serde_json::json!({ "line": text }).to_string();
+            return self.read(&[&token, &name], &raw, line, sink);
+        }
+        if self.markdown && cells.len() < 2 {
+            self.mapping.lines_without_gpt += 1;
+            return;
+        }
+        // A Markdown table's line under its header (`|---|:--:|`).
+        if cells
+            .iter()
+            .all(|c| c.trim().chars().all(|ch| matches!(ch, '-' | ':' | ' ')))
+            && cells.iter().any(|c| c.contains('-'))
+        {
             return;
         }
         if cells.len() == self.headers.len()
@@ -62,6 +104,11 @@ impl ListTable {
         if cells.len() != self.headers.len() {
             self.mapping.ragged_rows += 1;
         }
+        let raw = row_json(&self.headers, cells);
+        self.read(cells, &raw, line, sink);
+    }
+
+    fn read(&mut self, cells: &[&str], raw: &str, line: u64, sink: &mut dyn Sink) {
         let mut issues = RecordIssues::default();
         let found = field_record(
             &Row {
@@ -72,11 +119,10 @@ impl ListTable {
             &mut self.mapping,
             &mut issues,
         );
-        let raw = row_json(&self.headers, cells);
         put(
             found,
             issues,
-            &raw,
+            raw,
             line,
             &Context::default(),
             &mut self.shelves,

@@ -31,6 +31,8 @@ struct Cells {
     id: Option<(String, Option<String>)>,
     url: Option<(String, Option<String>)>,
     bad_id: Option<String>,
+    /// The text of a Markdown link the id was in: the name when no column gives one.
+    link_name: Option<String>,
     rating: Option<f64>,
     shelf: Option<String>,
     position: Option<u32>,
@@ -85,6 +87,11 @@ pub fn field_record(
     resource::check_id(&id, issues)?;
     rec.id = id;
     rec.short_url = short;
+    if rec.name.is_empty()
+        && let Some(name) = got.link_name
+    {
+        rec.name = name;
+    }
     finish(&mut rec, got.rating);
     Some(FieldRecord {
         record: rec,
@@ -104,8 +111,10 @@ fn what(t: Target) -> &'static str {
     }
 }
 
-/// A cell's text as display text: HTML left by the list's scraper removed, one line, trimmed.
+/// A cell's text as display text: HTML left by the list's scraper removed, a Markdown link's
+/// text, trimmed.
 fn text_of(s: &str) -> Option<String> {
+    let s = values::markdown_link_text(s).unwrap_or(s);
     let t = values::unhtml_text(s);
     let t = t.trim();
     (!t.is_empty() && !values::is_blank(t)).then(|| t.to_owned())
@@ -137,6 +146,9 @@ fn read_cell(target: Target, text: &str, rec: &mut GptRecord, got: &mut Cells) -
         Target::Id | Target::Url => {
             if values::is_blank(text) {
                 return Outcome::Empty;
+            }
+            if got.link_name.is_none() {
+                got.link_name = values::markdown_link_text(text).and_then(text_of);
             }
             match values::normalise_id(text) {
                 Some(found) => {

@@ -44,6 +44,9 @@ pub struct Mapping {
     pub repeated_headers: u64,
     /// Rows with fewer or more cells than the header (read as far as they go).
     pub ragged_rows: u64,
+    /// Lines of a text of links that named no GPT, skipped.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub lines_without_gpt: u64,
     /// Keys of JSON objects beyond the first 200 distinct ones, not listed.
     #[serde(skip_serializing_if = "is_zero")]
     pub more_keys: u64,
@@ -116,6 +119,7 @@ impl Mapping {
         self.preamble_lines += other.preamble_lines;
         self.repeated_headers += other.repeated_headers;
         self.ragged_rows += other.ragged_rows;
+        self.lines_without_gpt += other.lines_without_gpt;
         self.more_keys += other.more_keys;
     }
 
@@ -192,6 +196,12 @@ impl Mapping {
             odd.push(format!(
                 "{} rows with more or fewer cells than the header",
                 self.ragged_rows
+            ));
+        }
+        if self.lines_without_gpt > 0 {
+            odd.push(format!(
+                "{} lines without a GPT skipped",
+                self.lines_without_gpt
             ));
         }
         if !odd.is_empty() {

@@ -43,18 +43,22 @@ pub fn normalise_id(cell: &str) -> Option<(String, Option<String>)> {
     let s = cell
         .trim()
         .trim_matches(|c| c == '"' || c == '\'' || c == '<' || c == '>');
+    if let Some(pos) = s.find("/g/") {
+        // A store URL anywhere in the cell (also inside a Markdown or HTML link).
+        let tail = &s[pos + 3..];
+        let tail = &tail[..tail
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .unwrap_or(tail.len())];
+        let tail = tail.trim_end_matches('-');
+        let id = id_from_short_url(tail)?;
+        let short = (tail.len() > id.len() + 1).then(|| tail.to_owned());
+        return Some((id, short));
+    }
     let s = s
         .split(['?', '#'])
         .next()
         .unwrap_or(s)
         .trim_end_matches('/');
-    if let Some(pos) = s.find("/g/") {
-        let tail = &s[pos + 3..];
-        let tail = tail.split('/').next().unwrap_or(tail);
-        let id = id_from_short_url(tail)?;
-        let short = (tail.len() > id.len() + 1).then(|| tail.to_owned());
-        return Some((id, short));
-    }
     if let Some(rest) = s.strip_prefix("g-") {
         let kind = id_kind(s);
         if kind != IdKind::Project
@@ -70,6 +74,39 @@ pub fn normalise_id(cell: &str) -> Option<(String, Option<String>)> {
     let bare = s.len() == 9 && s.bytes().all(|b| b.is_ascii_alphanumeric())
         || s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit());
     bare.then(|| (format!("g-{s}"), None))
+}
+
+/// A GPT named somewhere in a line of text (a README's list, notes): a store URL, or a `g-` id
+/// of the store's two shapes standing as a word; with the text of the Markdown link around it
+/// (`[Chef](https://chatgpt.com/g/g-…)`). Stricter than [`normalise_id`]: a nine-letter word
+/// is not an id here.
+pub fn find_store_id(line: &str) -> Option<(String, Option<String>)> {
+    if let Some(pos) = line.find("/g/g-") {
+        let link_text = line[..pos].rfind("](").and_then(|close| {
+            let open = line[..close].rfind('[')?;
+            let text = line[open + 1..close].trim();
+            (!text.is_empty()).then(|| text.to_owned())
+        });
+        let tail = &line[pos + 3..];
+        let end = tail
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .unwrap_or(tail.len());
+        return Some((tail[..end].to_owned(), link_text));
+    }
+    line.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        .filter(|w| w.starts_with("g-"))
+        .find_map(|w| {
+            let id = id_from_short_url(w)?;
+            matches!(id_kind(&id), IdKind::Old | IdKind::New).then(|| (w.to_owned(), None))
+        })
+}
+
+/// The text of a cell that is one Markdown link (`[Chef](https://…)` → `Chef`).
+pub fn markdown_link_text(cell: &str) -> Option<&str> {
+    let t = cell.trim();
+    let inner = t.strip_prefix('[')?;
+    let close = inner.find("](")?;
+    t.ends_with(')').then(|| inner[..close].trim())
 }
 
 /// The number at the start of a count-like cell (`1,234`, `1.2K+`, `~5k chats`, `(12)`): the
@@ -510,6 +547,20 @@ mod tests {
             id("g-2fkFE8rbu-chef-bot"),
             Some(("g-2fkFE8rbu".into(), Some("g-2fkFE8rbu-chef-bot".into())))
         );
+        assert_eq!(
+            id("[Chef](https://chatgpt.com/g/g-2fkFE8rbu-chef-bot)"),
+            Some(("g-2fkFE8rbu".into(), Some("g-2fkFE8rbu-chef-bot".into())))
+        );
+        assert_eq!(
+            find_store_id("- [Chef Bot](https://chat.openai.com/g/g-2fkFE8rbu-chef) — cooks"),
+            Some(("g-2fkFE8rbu-chef".into(), Some("Chef Bot".into())))
+        );
+        assert_eq!(
+            find_store_id("see g-2fkFE8rbu, it cooks"),
+            Some(("g-2fkFE8rbu".into(), None))
+        );
+        assert_eq!(find_store_id("Something interface big-data"), None);
+        assert_eq!(markdown_link_text("[Chef](https://x)"), Some("Chef"));
         let hex = "67a56d907fc88191814386dac67ed919";
         assert_eq!(id(hex), Some((format!("g-{hex}"), None)));
         assert_eq!(id("hello"), None);
