@@ -1085,3 +1085,30 @@ fn the_snapshots_screen_lists_a_resumable_refresh() {
     };
     assert_eq!(s.selected_snapshot().map(|x| x.id), Some(3));
 }
+
+/// A list naming authors by name for some GPTs and none for others.
+const LIST_WITH_UNKNOWN_AUTHORS: &str = r#"{"id": "g-lst000001", "name": "One", "creator": "Ann"}
+{"id": "g-lst000002", "name": "Two", "creator": "Ann"}
+{"id": "g-lst000003", "name": "Three", "creator": "Bob"}
+{"id": "g-lst000004", "name": "Four"}
+{"id": "g-lst000005", "name": "Five", "creator": ""}
+"#;
+
+#[test]
+fn gpts_naming_no_author_are_said_not_counted_as_authors() {
+    let mut h = Harness::with(120, 40, Some(LIST_WITH_UNKNOWN_AUTHORS));
+    h.press(KeyCode::Char('h'));
+    let screen = h.screen();
+    assert!(
+        screen.contains("5 GPTs by 2 authors (2 GPTs name none)"),
+        "{screen}"
+    );
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Char('a'));
+    let Some(Screen::Authors(a)) = h.app.top() else {
+        panic!("the authors screen")
+    };
+    assert_eq!(a.len(), 2, "Ann and Bob");
+    let screen = h.screen();
+    assert!(screen.contains("2 GPTs name none"), "{screen}");
+}
