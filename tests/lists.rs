@@ -691,3 +691,51 @@ fn a_readme_list_of_links_and_a_markdown_table() {
     assert_eq!(g["name"], "\"Quoted\" two");
     assert_eq!(g["categories"], serde_json::json!(["dalle"]));
 }
+
+#[test]
+fn a_saved_web_page_and_an_api_envelope() {
+    let mut page = String::from("<!DOCTYPE html>\n<html><head><title>Best GPTs</title>\n");
+    // The list comes after a long head: looked for beyond the header search.
+    for i in 0..300 {
+        page.push_str(&format!("<meta name=\"m{i}\" content=\"a, b, c\">\n"));
+    }
+    page.push_str(
+        "<ul><li><a href=\"https://chatgpt.com/g/g-2fkFE8rbu-chef\"><img src=\"x.png\"></a>\
+         <a href=\"https://chatgpt.com/g/g-2fkFE8rbu-chef\"><b>Chef</b> Bot</a></li>\
+         <li><a class=\"x\" href='https://chatgpt.com/g/g-abcDEF123'>Other &amp; Co</a></li></ul>\n\
+         </body></html>\n",
+    );
+    let (_d, db, report) = import_text("page.html", page.as_bytes());
+    assert_eq!(report["gpts"], 2, "{report}");
+    assert_eq!(
+        report["duplicates_merged"], 0,
+        "one GPT linked twice in a line is one"
+    );
+    assert_eq!(
+        run_json(&db, &["show", "g-2fkFE8rbu", "--json"])["name"],
+        "Chef Bot"
+    );
+    assert_eq!(
+        run_json(&db, &["show", "g-abcDEF123", "--json"])["name"],
+        "Other & Co"
+    );
+
+    let envelope = r#"{"status": "ok", "total": 2, "categories": [{"name": "Writing"}],
+        "data": {"gpts": [
+          {"gpt_id": "g-abcDEF131", "title": "W1", "stats": {"chats": "1K+", "rating": 4.5, "reviews": 10}},
+          {"gpt_id": "g-abcDEF132", "title": "W2", "author": {"name": "Ann"}}]}}"#;
+    let (_d, db, report) = import_text("api.json", envelope.as_bytes());
+    assert_eq!(report["gpts"], 2, "{report}");
+    assert_eq!(
+        report["skipped"], 0,
+        "the categories array is not read as GPTs"
+    );
+    assert_eq!(column(&report, "stats.chats")["field"], "conversations");
+    let g = run_json(&db, &["show", "g-abcDEF131", "--json"]);
+    assert_eq!(g["conversations"]["lower_bound"], 1000);
+    assert_eq!(g["review_total"], 45);
+    let g = run_json(&db, &["show", "g-abcDEF132", "--json"]);
+    assert_eq!(g["author"]["display_name"], "Ann");
+    // The line a record is on, in the file.
+    assert_eq!(g["provenance"]["line"], 4);
+}

@@ -248,6 +248,8 @@ pub fn parse_reader(
 
 /// Lines looked at for a table's header (the lines before it are a preamble: a title, notes).
 const HEADER_SEARCH_LINES: usize = 200;
+/// How far into a text without a header store links are looked for.
+const LINKS_SEARCH_BYTES: usize = 16 << 20;
 /// The longest line looked at as a header.
 const HEADER_MAX_BYTES: u64 = 1 << 20;
 
@@ -344,7 +346,21 @@ fn parse_text_table(
     }
     // A file that starts like a table is one whose id column is not known: better said than
     // read as text. Other text with store links in it is a list of links.
-    if !first_is_header && links_before(&head) {
+    // Links may come late (a saved web page's list after its head and navigation): look on,
+    // line by line, up to 16 MB.
+    let mut links = !first_is_header && links_before(&head);
+    while !first_is_header && !links && head.len() < LINKS_SEARCH_BYTES {
+        let start = head.len();
+        if (&mut *reader)
+            .take(HEADER_MAX_BYTES)
+            .read_until(b'\n', &mut head)?
+            == 0
+        {
+            break;
+        }
+        links = links_before(&head[start..]);
+    }
+    if links {
         let mut rest = io::Cursor::new(&head[..]).chain(&mut *reader);
         parse_links(&mut rest, first_line, sink)?;
         return Ok(Detected::List(ListShape::Links));
@@ -362,7 +378,7 @@ fn parse_text_table(
 fn links_before(text: &[u8]) -> bool {
     String::from_utf8_lossy(text)
         .lines()
-        .any(|l| super::fields::find_store_id(l).is_some())
+        .any(|l| !super::fields::find_store_ids(l).is_empty())
 }
 
 /// The delimiter a header line holds most of, outside quotes (a comma when it holds none).

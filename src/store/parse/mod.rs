@@ -508,6 +508,9 @@ fn dispatch(
         let files = std::mem::take(&mut obj.files);
         return emit_resource(obj, tools, files, None, text, line, ctx, path, path, sink);
     }
+    if path.parent.is_none() && wrapped_lists(text, lines, ctx, path, sink, 0) {
+        return None;
+    }
     let keys = object_keys(text);
     sink.issue(Issue {
         line,
@@ -519,6 +522,60 @@ fn dispatch(
         },
     });
     None
+}
+
+/// An object holding a list under some key (`{"data": [...]}`, `{"results": {"gpts": [...]}}`, an
+/// API's or scraper's envelope): each array whose first element is a record (it names a GPT by
+/// its keys, or is one of the store's shapes) is read element by element, in file order. False
+/// when there was none.
+fn wrapped_lists(
+    text: &str,
+    lines: &LineIndex<'_>,
+    ctx: &Context,
+    path: &FieldPath<'_>,
+    sink: &mut dyn Sink,
+    depth: u32,
+) -> bool {
+    let Ok(map) = serde_json::from_str::<std::collections::HashMap<String, &RawValue>>(text) else {
+        return false;
+    };
+    let mut entries: Vec<(String, &RawValue)> = map.into_iter().collect();
+    entries.sort_by_key(|(_, v)| v.get().as_ptr() as usize);
+    let opts = sink.field_options().cloned().unwrap_or_default();
+    let is_record = |t: &str| {
+        serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(t).is_ok_and(|m| {
+            ["gizmo", "resource", "display"]
+                .iter()
+                .any(|k| m.contains_key(*k))
+                || fields::object_identifies(
+                    &fields::flatten(m)
+                        .into_iter()
+                        .map(|(k, _)| k)
+                        .collect::<Vec<_>>(),
+                    &opts,
+                )
+        })
+    };
+    let mut any = false;
+    for (key, value) in entries {
+        let raw = value.get();
+        if raw.starts_with('[') {
+            let Ok(items) = serde_json::from_str::<Vec<&RawValue>>(raw) else {
+                continue;
+            };
+            if !items.first().is_some_and(|i| is_record(i.get())) {
+                continue;
+            }
+            let ipath = path.child(&key);
+            for item in items {
+                parse_nested(item.get(), lines, ctx, &ipath, sink);
+            }
+            any = true;
+        } else if raw.starts_with('{') && depth < 3 {
+            any |= wrapped_lists(raw, lines, ctx, &path.child(&key), sink, depth + 1);
+        }
+    }
+    any
 }
 
 /// A flat object of a list, read by its keys' synonyms ([`fields`]) when a key names the GPT

@@ -52,9 +52,9 @@ impl ListTable {
         }
     }
 
-    /// Lines of text naming GPTs by link or id (a README's list, notes): no header; each line
-    /// with a store URL or `g-` id is a GPT (named by its Markdown link's text), the others are
-    /// counted and skipped.
+    /// Lines of text naming GPTs by link or id (a README's list, notes, a saved page): no header;
+    /// each store URL or `g-` id in a line is a GPT (named by its link's text), lines without one
+    /// are counted and skipped.
     pub fn links(opts: &FieldOptions) -> ListTable {
         let mut t = ListTable::new(vec!["url".to_owned(), "name".to_owned()], opts, 0);
         t.links = true;
@@ -72,13 +72,17 @@ impl ListTable {
         }
         if self.links {
             let text = cells.join(" ");
-            let Some((token, name)) = super::values::find_store_id(&text) else {
+            let found = super::values::find_store_ids(&text);
+            if found.is_empty() {
                 self.mapping.lines_without_gpt += 1;
                 return;
-            };
-            let name = name.unwrap_or_default();
+            }
             let raw = serde_json::json!({ "line": text }).to_string();
-            return self.read(&[&token, &name], &raw, line, sink);
+            for (token, name) in found {
+                let name = name.unwrap_or_default();
+                self.read(&[&token, &name], &raw, line, sink);
+            }
+            return;
         }
         if self.markdown && cells.len() < 2 {
             self.mapping.lines_without_gpt += 1;

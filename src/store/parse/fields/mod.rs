@@ -20,7 +20,7 @@ pub(super) use list::object_record;
 pub use list::{ListTable, flatten, no_header_issue, object_identifies, row_json};
 pub use record::{FieldRecord, NAME_KEY, Row, field_record, key_author_by_name};
 pub use report::{ColumnUse, Mapping, ValueCounts};
-pub use values::{find_store_id, normalise_id, unhtml_text};
+pub use values::{find_store_ids, normalise_id, unhtml_text};
 
 use std::collections::HashMap;
 use std::sync::OnceLock;

@@ -76,29 +76,79 @@ pub fn normalise_id(cell: &str) -> Option<(String, Option<String>)> {
     bare.then(|| (format!("g-{s}"), None))
 }
 
-/// A GPT named somewhere in a line of text (a README's list, notes): a store URL, or a `g-` id
-/// of the store's two shapes standing as a word; with the text of the Markdown link around it
-/// (`[Chef](https://chatgpt.com/g/g-…)`). Stricter than [`normalise_id`]: a nine-letter word
-/// is not an id here.
-pub fn find_store_id(line: &str) -> Option<(String, Option<String>)> {
-    if let Some(pos) = line.find("/g/g-") {
-        let link_text = line[..pos].rfind("](").and_then(|close| {
-            let open = line[..close].rfind('[')?;
-            let text = line[open + 1..close].trim();
-            (!text.is_empty()).then(|| text.to_owned())
-        });
+/// The GPTs named in a line of text (a README's list, notes, a saved web page): store URLs, with
+/// the text of the Markdown link (`[Chef](https://chatgpt.com/g/g-…)`) or HTML anchor
+/// (`<a href="…/g/g-…">Chef</a>`) around each; else `g-` ids of the store's two shapes standing
+/// as words. Each GPT once per line (the first link with text wins). Stricter than
+/// [`normalise_id`]: a nine-letter word is not an id here.
+pub fn find_store_ids(line: &str) -> Vec<(String, Option<String>)> {
+    fn add(found: &mut Vec<(String, Option<String>)>, token: String, text: Option<String>) {
+        let id = id_from_short_url(&token);
+        match found
+            .iter_mut()
+            .find(|(t, _)| id.is_some() && id_from_short_url(t) == id)
+        {
+            Some(seen) => {
+                if seen.1.is_none() {
+                    seen.1 = text;
+                }
+            }
+            None => found.push((token, text)),
+        }
+    }
+    let mut found: Vec<(String, Option<String>)> = Vec::new();
+    let mut from = 0;
+    while let Some(rel) = line[from..].find("/g/g-") {
+        let pos = from + rel;
+        let before = &line[from..pos];
         let tail = &line[pos + 3..];
         let end = tail
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
             .unwrap_or(tail.len());
-        return Some((tail[..end].to_owned(), link_text));
+        let after = &tail[end..];
+        let text = markdown_text_before(before).or_else(|| anchor_text_after(before, after));
+        add(
+            &mut found,
+            tail[..end].trim_end_matches('-').to_owned(),
+            text,
+        );
+        from = pos + 3 + end;
     }
-    line.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
-        .filter(|w| w.starts_with("g-"))
-        .find_map(|w| {
-            let id = id_from_short_url(w)?;
-            matches!(id_kind(&id), IdKind::Old | IdKind::New).then(|| (w.to_owned(), None))
-        })
+    if found.is_empty() {
+        for w in line.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_')) {
+            if w.starts_with("g-")
+                && let Some(id) = id_from_short_url(w)
+                && matches!(id_kind(&id), IdKind::Old | IdKind::New)
+            {
+                add(&mut found, w.trim_end_matches('-').to_owned(), None);
+            }
+        }
+    }
+    found
+}
+
+/// `[text](https://chatgpt.com` right before a URL's `/g/…`: the text.
+fn markdown_text_before(before: &str) -> Option<String> {
+    let close = before.rfind("](")?;
+    if before[close + 2..].contains(char::is_whitespace) {
+        return None;
+    }
+    let open = before[..close].rfind('[')?;
+    let text = before[open + 1..close].trim();
+    (!text.is_empty()).then(|| text.to_owned())
+}
+
+/// `<a href="https://chatgpt.com` before the URL and `">text</a>` after it: the text, its tags
+/// removed.
+fn anchor_text_after(before: &str, after: &str) -> Option<String> {
+    let href = before.rfind("href=")?;
+    if before[href..].contains('>') {
+        return None;
+    }
+    let start = after.find('>')? + 1;
+    let end = after[start..].find("</a")? + start;
+    let text = unhtml_text(&after[start..end]).trim().to_owned();
+    (!text.is_empty() && text.len() <= 200).then_some(text)
 }
 
 /// The text of a cell that is one Markdown link (`[Chef](https://…)` → `Chef`).
@@ -552,14 +602,22 @@ mod tests {
             Some(("g-2fkFE8rbu".into(), Some("g-2fkFE8rbu-chef-bot".into())))
         );
         assert_eq!(
-            find_store_id("- [Chef Bot](https://chat.openai.com/g/g-2fkFE8rbu-chef) — cooks"),
-            Some(("g-2fkFE8rbu-chef".into(), Some("Chef Bot".into())))
+            find_store_ids("- [Chef Bot](https://chat.openai.com/g/g-2fkFE8rbu-chef) — cooks"),
+            vec![("g-2fkFE8rbu-chef".into(), Some("Chef Bot".into()))]
         );
         assert_eq!(
-            find_store_id("see g-2fkFE8rbu, it cooks"),
-            Some(("g-2fkFE8rbu".into(), None))
+            find_store_ids("see g-2fkFE8rbu, it cooks"),
+            vec![("g-2fkFE8rbu".into(), None)]
         );
-        assert_eq!(find_store_id("Something interface big-data"), None);
+        assert_eq!(find_store_ids("Something interface big-data"), vec![]);
+        let html = r#"<li><a href="https://chatgpt.com/g/g-2fkFE8rbu-chef"><img src="x.png"></a><a href="https://chatgpt.com/g/g-2fkFE8rbu-chef"><b>Chef</b> Bot</a></li><li><a class="x" href='https://chatgpt.com/g/g-abcDEF123'>Other &amp; Co</a></li>"#;
+        assert_eq!(
+            find_store_ids(html),
+            vec![
+                ("g-2fkFE8rbu-chef".into(), Some("Chef Bot".into())),
+                ("g-abcDEF123".into(), Some("Other & Co".into()))
+            ]
+        );
         assert_eq!(markdown_link_text("[Chef](https://x)"), Some("Chef"));
         let hex = "67a56d907fc88191814386dac67ed919";
         assert_eq!(id(hex), Some((format!("g-{hex}"), None)));
