@@ -66,15 +66,8 @@ fn csv_and_json_exports_are_the_view() {
         for (k, name) in header.iter().enumerate() {
             let v = &j[name.as_str()];
             let text = match v {
-                Value::Null => String::new(),
-                Value::String(s) => s.clone(),
-                Value::Array(a) => a
-                    .iter()
-                    .map(|x| x.as_str().unwrap().to_owned())
-                    .collect::<Vec<_>>()
-                    .join(";"),
                 Value::Number(n) if name == "rating" => format!("{:.2}", n.as_f64().unwrap()),
-                other => other.to_string(),
+                other => json_text(other, ";"),
             };
             assert_eq!(text, c[k], "{name} of {}", c[0]);
         }

@@ -40,19 +40,6 @@ fn lower_bound(s: &str) -> Option<u64> {
     Some((num.parse::<f64>().ok()? * mult).round() as u64)
 }
 
-fn text(v: &Value) -> String {
-    match v {
-        Value::Null => String::new(),
-        Value::String(s) => s.clone(),
-        Value::Array(a) => a
-            .iter()
-            .map(|x| x.as_str().unwrap().to_owned())
-            .collect::<Vec<_>>()
-            .join(", "),
-        other => other.to_string(),
-    }
-}
-
 impl Expected {
     /// One row, its cells by column name.
     fn row(&mut self, get: impl Fn(&str) -> String) {
@@ -113,7 +100,7 @@ impl Expected {
     fn of_json_objects(rows: &[Value]) -> Expected {
         let mut e = Expected::default();
         for r in rows {
-            e.row(|col| text(&r[col]));
+            e.row(|col| json_text(&r[col], ", "));
         }
         e
     }

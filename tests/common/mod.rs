@@ -35,6 +35,22 @@ pub fn parse_bytes(bytes: &[u8]) -> Collected {
     sink
 }
 
+/// A JSON value as a table cell shows it: nothing for null, strings as they are, a list of
+/// strings joined by `sep`, anything else as JSON.
+pub fn json_text(v: &serde_json::Value, sep: &str) -> String {
+    use serde_json::Value;
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Array(a) => a
+            .iter()
+            .map(|x| x.as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+            .join(sep),
+        other => other.to_string(),
+    }
+}
+
 pub fn read_json(path: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
 }

@@ -272,11 +272,7 @@ fn parse_text_table(
     let mut starts = Vec::new();
     for _ in 0..HEADER_SEARCH_LINES {
         let start = head.len();
-        if (&mut *reader)
-            .take(HEADER_MAX_BYTES)
-            .read_until(b'\n', &mut head)?
-            == 0
-        {
+        if !read_line(reader, &mut head)? {
             break;
         }
         starts.push(start);
@@ -351,11 +347,7 @@ fn parse_text_table(
     let mut links = !first_is_header && links_before(&head);
     while !first_is_header && !links && head.len() < LINKS_SEARCH_BYTES {
         let start = head.len();
-        if (&mut *reader)
-            .take(HEADER_MAX_BYTES)
-            .read_until(b'\n', &mut head)?
-            == 0
-        {
+        if !read_line(reader, &mut head)? {
             break;
         }
         links = links_before(&head[start..]);
@@ -372,6 +364,14 @@ fn parse_text_table(
             Err(FileError::Unrecognised(super::snippet(first.trim_end())))
         }
     }
+}
+
+/// Appends the next line (at most [`HEADER_MAX_BYTES`] of it) to `head`; false at the end.
+fn read_line(reader: &mut dyn BufRead, head: &mut Vec<u8>) -> io::Result<bool> {
+    Ok((&mut *reader)
+        .take(HEADER_MAX_BYTES)
+        .read_until(b'\n', head)?
+        > 0)
 }
 
 /// Whether some line of `text` names a GPT by a store link or a `g-` id.

@@ -465,14 +465,38 @@ const HTML_TAGS: &[&str] = &[
     "small", "span", "strike", "strong", "sub", "sup", "tt", "u", "ul", "wbr",
 ];
 
+/// Rewrites `s` at each `at` character: `replace(rest after it, out)` writes what stands instead
+/// into `out` and says how many bytes of the rest it stood for, or none to keep the character.
+fn rewrite(
+    s: &str,
+    at: char,
+    mut replace: impl FnMut(&str, &mut String) -> Option<usize>,
+) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find(at) {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + at.len_utf8()..];
+        match replace(after, &mut out) {
+            Some(used) => rest = &after[used..],
+            None => {
+                out.push(at);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Removes `<tag …>` and `</tag>` of the [`HTML_TAGS`] (the `>` within 300 bytes) and comments;
 /// other `<…>` stays.
 fn strip_tags(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find('<') {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 1..];
+    rewrite(s, '<', |after, out| {
+        if let Some(comment) = after.strip_prefix("!--") {
+            let end = comment.find("-->").filter(|e| *e < 300)?;
+            return Some(3 + end + 3);
+        }
         let name_start = after.strip_prefix('/').unwrap_or(after);
         let name: String = name_start
             .chars()
@@ -483,52 +507,23 @@ fn strip_tags(s: &str) -> String {
             .chars()
             .next()
             .is_some_and(|c| c == '>' || c == '/' || c.is_whitespace());
-        let is_tag = (HTML_TAGS.contains(&name.as_str()) && name_ends) || after.starts_with("!--");
-        let end = if after.starts_with("!--") {
-            after.find("-->").map(|e| e + 2)
-        } else {
-            after.find('>')
-        };
-        match end.filter(|&e| is_tag && e < 300) {
-            Some(end) => {
-                if matches!(name.as_str(), "br" | "p" | "div" | "li" | "hr") {
-                    out.push(' ');
-                }
-                rest = &after[end + 1..];
-            }
-            None => {
-                out.push('<');
-                rest = after;
-            }
+        if !(HTML_TAGS.contains(&name.as_str()) && name_ends) {
+            return None;
         }
-    }
-    out.push_str(rest);
-    out
+        let end = after.find('>').filter(|e| *e < 300)?;
+        if matches!(name.as_str(), "br" | "p" | "div" | "li" | "hr") {
+            out.push(' ');
+        }
+        Some(end + 1)
+    })
 }
 
 fn decode_entities(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 1..];
-        let decoded = after
-            .find(';')
-            .filter(|&e| e > 0 && e <= 10)
-            .and_then(|e| entity(&after[..e]).map(|c| (c, e)));
-        match decoded {
-            Some((c, e)) => {
-                out.push(c);
-                rest = &after[e + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+    rewrite(s, '&', |after, out| {
+        let end = after.find(';').filter(|&e| e > 0 && e <= 10)?;
+        out.push(entity(&after[..end])?);
+        Some(end + 1)
+    })
 }
 
 fn entity(name: &str) -> Option<char> {
