@@ -547,13 +547,14 @@ fn wrapped_lists(
             ["gizmo", "resource", "display"]
                 .iter()
                 .any(|k| m.contains_key(*k))
-                || fields::object_identifies(
+                || fields::object_columns(
                     &fields::flatten(m)
                         .into_iter()
                         .map(|(k, _)| k)
                         .collect::<Vec<_>>(),
                     &opts,
                 )
+                .identifies()
         })
     };
     let mut any = false;
@@ -591,10 +592,13 @@ fn flat_object(
     let opts = sink.field_options().cloned().unwrap_or_default();
     let flat = fields::flatten(map);
     let keys: Vec<String> = flat.iter().map(|(k, _)| k.clone()).collect();
-    if !force && !fields::object_identifies(&keys, &opts) {
+    let columns = fields::object_columns(&keys, &opts);
+    if !force && !columns.identifies() {
         return None;
     }
-    Some(fields::object_record(&flat, text, line, ctx, &opts, sink))
+    Some(fields::object_record(
+        &flat, &columns, text, line, ctx, sink,
+    ))
 }
 
 fn object_keys(text: &str) -> Vec<String> {

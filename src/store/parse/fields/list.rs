@@ -187,12 +187,6 @@ pub fn row_json(headers: &[String], cells: &[&str]) -> String {
     serde_json::Value::Object(map).to_string()
 }
 
-/// Whether a flat JSON object's keys say which GPT it is (an id or URL key, by synonym or
-/// `--map`).
-pub fn object_identifies(keys: &[String], opts: &FieldOptions) -> bool {
-    Columns::of(keys, &opts.overrides).identifies()
-}
-
 /// An object's keys and values, nested objects opened into dotted keys (`author.display_name`,
 /// three levels at most); arrays stay values.
 pub fn flatten(
@@ -221,38 +215,59 @@ pub fn flatten(
     out
 }
 
-/// One flat JSON object ([`flatten`]ed), read by its keys. Arrays are read as their JSON text (a
-/// list of categories, of tools).
+/// The columns of flat objects with these keys: worked out once per distinct key set and
+/// thread (a list's objects share their keys, and a million of them would otherwise redo it a
+/// million times).
+pub fn object_columns(keys: &[String], opts: &FieldOptions) -> std::rc::Rc<Columns> {
+    type Last = Option<(Vec<String>, super::Overrides, std::rc::Rc<Columns>)>;
+    thread_local! {
+        static LAST: std::cell::RefCell<Last> = const { std::cell::RefCell::new(None) };
+    }
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        if let Some((k, o, columns)) = &*last
+            && k == keys
+            && *o == opts.overrides
+        {
+            return columns.clone();
+        }
+        let columns = std::rc::Rc::new(Columns::of(keys, &opts.overrides));
+        *last = Some((keys.to_vec(), opts.overrides.clone(), columns.clone()));
+        columns
+    })
+}
+
+/// One flat JSON object ([`flatten`]ed), read by its `columns` ([`object_columns`]). Arrays are
+/// read as their JSON text (a list of categories, of tools).
 pub(in crate::store::parse) fn object_record(
     fields: &[(String, serde_json::Value)],
+    columns: &Columns,
     raw: &str,
     line: u64,
     ctx: &Context,
-    opts: &FieldOptions,
     sink: &mut dyn Sink,
 ) -> Option<Found> {
-    let keys: Vec<String> = fields.iter().map(|(k, _)| k.clone()).collect();
     let texts: Vec<String> = fields
         .iter()
         .map(|(_, v)| crate::store::parse::lenient::cell_text(v).unwrap_or_default())
         .collect();
     let cells: Vec<&str> = texts.iter().map(String::as_str).collect();
-    let columns = Columns::of(&keys, &opts.overrides);
-    let mut mapping = Mapping::default();
+    let mut unused = Mapping::default();
+    let mapping = match sink.mapping() {
+        Some(m) => m,
+        None => &mut unused,
+    };
     let slots: Vec<Option<usize>> = columns.uses.iter().map(|u| mapping.column(u)).collect();
     let mut issues = RecordIssues::default();
     let found = field_record(
         &Row {
-            columns: &columns,
+            columns,
             cells: &cells,
         },
         &slots,
-        &mut mapping,
+        mapping,
         &mut issues,
     );
-    if let Some(m) = sink.mapping() {
-        m.merge(mapping);
-    }
     put(found, issues, raw, line, ctx, &mut HashSet::new(), sink)
 }
 
