@@ -296,7 +296,7 @@ fn parse_text_table(
         let shape = CsvShape {
             delimiter,
             header_line: first_line + k as u64,
-            quoting: !markdown,
+            markdown,
         };
         if !force {
             let refs: Vec<&str> = cells.iter().map(String::as_str).collect();

@@ -219,8 +219,9 @@ pub fn shelf_id_for_title(title: &str) -> String {
 pub struct CsvShape {
     pub delimiter: u8,
     pub header_line: u64,
-    /// `"` quotes cells (not in Markdown tables, whose text has quotes of its own).
-    pub quoting: bool,
+    /// A Markdown table (`| a | b |`): `"` does not quote cells (its text has quotes of its
+    /// own), and lines without pipes are text, not rows.
+    pub markdown: bool,
 }
 
 impl Default for CsvShape {
@@ -228,7 +229,7 @@ impl Default for CsvShape {
         CsvShape {
             delimiter: b',',
             header_line: 1,
-            quoting: true,
+            markdown: false,
         }
     }
 }
@@ -282,7 +283,9 @@ pub fn parse_list_csv(
         table
             .get_or_insert_with(|| {
                 let mut t = super::fields::ListTable::new(headers.to_vec(), &opts, preamble);
-                t.markdown = !shape.quoting;
+                if shape.markdown {
+                    t.layout = super::fields::Layout::Markdown;
+                }
                 t
             })
             .row(cells, line, sink);
@@ -331,7 +334,7 @@ fn read_rows(
         .has_headers(true)
         .flexible(true)
         .delimiter(shape.delimiter)
-        .quoting(shape.quoting)
+        .quoting(!shape.markdown)
         .from_reader(Logged {
             inner: reader,
             at: 0,

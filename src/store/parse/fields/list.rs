@@ -7,9 +7,7 @@ use super::record::{FieldRecord, Row, field_record};
 use super::report::Mapping;
 use super::{Columns, FieldOptions};
 use crate::store::parse::table::shelf_id_for_title;
-use crate::store::parse::{
-    Context, Found, Issue, IssueKind, RecordIssues, ShelfEntry, ShelfInfo, Sink, SkipReason, emit,
-};
+use crate::store::parse::{Context, Found, RecordIssues, ShelfEntry, ShelfInfo, Sink, emit};
 use crate::store::shelves::Slot;
 use std::collections::HashSet;
 
@@ -20,10 +18,18 @@ pub struct ListTable {
     slots: Vec<Option<usize>>,
     mapping: Mapping,
     shelves: HashSet<String>,
-    /// Lines of text with links, not a table: each line is searched for a GPT.
-    links: bool,
-    /// A Markdown table: lines without a `|` around it are text, not rows.
-    pub markdown: bool,
+    pub layout: Layout,
+}
+
+/// How a list's rows are laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Cells under a header.
+    Table,
+    /// A Markdown table: lines without a `|` around them are text, not rows.
+    Markdown,
+    /// Lines of text with links, no header: each line is searched for GPTs.
+    Links,
 }
 
 impl ListTable {
@@ -47,8 +53,7 @@ impl ListTable {
             slots,
             mapping,
             shelves: HashSet::new(),
-            links: false,
-            markdown: false,
+            layout: Layout::Table,
         }
     }
 
@@ -57,12 +62,8 @@ impl ListTable {
     /// are counted and skipped.
     pub fn links(opts: &FieldOptions) -> ListTable {
         let mut t = ListTable::new(vec!["url".to_owned(), "name".to_owned()], opts, 0);
-        t.links = true;
+        t.layout = Layout::Links;
         t
-    }
-
-    pub fn headers(&self) -> &[String] {
-        &self.headers
     }
 
     /// One row's cells, read at `line`.
@@ -70,7 +71,7 @@ impl ListTable {
         if cells.iter().all(|c| c.trim().is_empty()) {
             return;
         }
-        if self.links {
+        if self.layout == Layout::Links {
             let text = cells.join(" ");
             let found = super::values::find_store_ids(&text);
             if found.is_empty() {
@@ -84,7 +85,7 @@ impl ListTable {
             }
             return;
         }
-        if self.markdown && cells.len() < 2 {
+        if self.layout == Layout::Markdown && cells.len() < 2 {
             self.mapping.lines_without_gpt += 1;
             return;
         }
@@ -269,13 +270,4 @@ pub(in crate::store::parse) fn object_record(
         &mut issues,
     );
     put(found, issues, raw, line, ctx, &mut HashSet::new(), sink)
-}
-
-/// The issue for a table that ended before any row named an id column.
-pub fn no_header_issue(first: &[String], line: u64) -> Issue {
-    Issue {
-        line,
-        kind: IssueKind::Skipped(SkipReason::Unrecognised),
-        message: super::no_id_message("column", first),
-    }
 }

@@ -17,7 +17,7 @@ mod report;
 mod values;
 
 pub(super) use list::object_record;
-pub use list::{ListTable, flatten, no_header_issue, object_columns, row_json};
+pub use list::{Layout, ListTable, flatten, object_columns, row_json};
 pub use record::{FieldRecord, NAME_KEY, Row, field_record, key_author_by_name};
 pub use report::{ColumnUse, Mapping, ValueCounts};
 pub use values::{find_store_ids, normalise_id, unhtml_text};

@@ -4,7 +4,8 @@
 //! Choices: an author known only by name is keyed `name:<name>` (the same name is the same
 //! author, as a reader of the list would count them); a rating average with a count and no star
 //! total becomes the total (`average × count`, rounded), so it weighs in the review-weighted mean;
-//! an average alone is kept as the rating shown (it counts as rated, not in the weighted mean).
+//! an average alone is kept as the rating shown (it counts as rated, not in the weighted mean);
+//! a position without a shelf is a place in the list's own ranking (shelf `ranking`).
 
 use super::report::{Mapping, Outcome};
 use super::values::{self, Value};
@@ -95,7 +96,11 @@ pub fn field_record(
     finish(&mut rec, got.rating);
     Some(FieldRecord {
         record: rec,
-        shelf: got.shelf.map(|s| (s, got.position)),
+        // A rank without a list is the file's own ranking.
+        shelf: got
+            .shelf
+            .or_else(|| got.position.map(|_| RANKING.to_owned()))
+            .map(|s| (s, got.position)),
     })
 }
 
@@ -261,6 +266,9 @@ pub fn key_author_by_name(a: &mut crate::store::record::Author) {
         a.user_id = Some(format!("{NAME_KEY}{}", name.trim()));
     }
 }
+
+/// The shelf of a list's positions when it names no shelf: the list's own ranking.
+pub const RANKING: &str = "Ranking";
 
 /// The prefix of author keys made from a name (no store user id).
 pub const NAME_KEY: &str = "name:";
