@@ -1,10 +1,7 @@
 //! Bad input: each case gives a clear message naming file and line, `--strict` writes nothing,
 //! otherwise the good records are imported, and earlier snapshots are never touched.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use gptscope::store::parse::{IssueKind, SkipReason};
 use serde_json::{Value, json};
 use std::path::Path;

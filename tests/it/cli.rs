@@ -1,10 +1,7 @@
 //! The real binary on real files: a new database gets the bundled sample, imports make
 //! snapshots, and `stats`, `snapshots` and `show` print what an analyst would check.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 #[test]

@@ -1,9 +1,6 @@
 //! The real binary in a pseudo-terminal, typed at like a person, the screen read back through a
 //! terminal emulator (vt100): open, page, sort, filter, detail, author, back, help, quit, and
 //! the terminal is given back as it was.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
 
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use std::io::{Read, Write};
@@ -371,9 +368,9 @@ fn without_a_network_the_live_panes_say_so_and_browsing_goes_on() {
 /// The summary line of a diff ("N added · N removed · N changed · N shelf moves") as the CLI
 /// prints it.
 fn cli_summary(db: &std::path::Path, a: &str, b: &str) -> String {
-    let o = common::run(db, &["diff", a, b]);
-    assert!(o.status.success(), "{}", common::stderr(&o));
-    common::stdout(&o)
+    let o = crate::common::run(db, &["diff", a, b]);
+    assert!(o.status.success(), "{}", crate::common::stderr(&o));
+    crate::common::stdout(&o)
         .lines()
         .nth(1)
         .expect("a summary line")
@@ -385,14 +382,14 @@ fn cli_summary(db: &std::path::Path, a: &str, b: &str) -> String {
 /// change, sees both versions of a renamed GPT, and opens a GPT's history.
 #[test]
 fn a_newcomer_follows_the_store_over_time() {
-    let (dir, db) = common::temp_db();
+    let (dir, db) = crate::common::temp_db();
     // Two days of the store front: the next day the first shelf is reversed and loses a GPT.
-    let (root, _) = common::two_store_front_days(dir.path());
-    let o = common::run(&db, &["import", "--by-date", root.to_str().unwrap()]);
-    assert!(o.status.success(), "{}", common::stderr(&o));
+    let (root, _) = crate::common::two_store_front_days(dir.path());
+    let o = crate::common::run(&db, &["import", "--by-date", root.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", crate::common::stderr(&o));
     // Two detail snapshots a month apart: every tenth GPT changed in a known way.
-    common::import_history(&db, dir.path(), ("2026-05-01", "2026-06-01"));
-    assert_eq!(common::snapshot_ids(&db), vec![1, 2, 3, 4, 5]);
+    crate::common::import_history(&db, dir.path(), ("2026-05-01", "2026-06-01"));
+    assert_eq!(crate::common::snapshot_ids(&db), vec![1, 2, 3, 4, 5]);
 
     let mut s = Session::start(&["--db", db.to_str().unwrap()]);
     s.wait_for("after.jsonl");

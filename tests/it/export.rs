@@ -1,11 +1,8 @@
 //! Export through the real binary: the CSV parsed back is the view (same GPTs, same order, same
 //! values as the JSON export and `show`), quoting survives commas, quotes, newlines and CJK, and
 //! a file appears only when complete.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 fn csv_rows(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {

@@ -1,11 +1,8 @@
 //! Every real source format under `tests/fixtures` (copies of public data, see
 //! `tests/fixtures/SOURCE.md`) parses, with record counts and field values checked against what
 //! the raw files say.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use gptscope::store::parse::input::Detected;
 use gptscope::store::parse::table::TableKind;
 use gptscope::store::record::{

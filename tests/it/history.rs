@@ -1,11 +1,8 @@
 //! Snapshot history through the real binary: two synthetic snapshots with a known change of
 //! every type (the synth generator's history), diffed as JSON, text and CSV; removing a
 //! snapshot.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 /// A database with the sample (#1), then the synthetic `before` (#2) and `after` (#3).

@@ -3,11 +3,8 @@
 //! JSON Lines, TSV, a JSON array of arrays and an XLSX sheet under a title). After each,
 //! `stats --json` must count what an independent reading of the file (here, with the csv and
 //! serde_json crates alone) counts.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -725,4 +722,18 @@ fn a_saved_web_page_and_an_api_envelope() {
     assert_eq!(g["author"]["display_name"], "Ann");
     // The line a record is on, in the file.
     assert_eq!(g["provenance"]["line"], 4);
+}
+
+#[test]
+fn a_ranking_sites_ranks_become_positions() {
+    let (_d, db, report) = import_text(
+        "top.csv",
+        b"rank,url,name\n1,https://chatgpt.com/g/g-abcDEF121-a,A\n2,https://chatgpt.com/g/g-abcDEF122,B\n",
+    );
+    assert_eq!(report["gpts"], 2);
+    assert_eq!(report["shelves"], 1);
+    assert_eq!(report["shelf_entries"], 2);
+    let g = run_json(&db, &["show", "g-abcDEF122", "--json"]);
+    assert_eq!(g["shelves"][0]["shelf_id"], "ranking");
+    assert_eq!(g["shelves"][0]["position"], 2);
 }

@@ -1,11 +1,8 @@
 //! The live client against the mock store over real HTTP on loopback: each fault gives its
 //! message, Retry-After is honoured, the rate limit holds (counted at the mock), cursor paging
 //! reaches the end, and the token goes only to `/backend-api/` and never into output.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use gptscope::live::api;
 use gptscope::live::mock::{Fault, FaultRule, MockConfig, MockStore};
 use gptscope::live::{Client, LiveConfig, LiveError, Token};

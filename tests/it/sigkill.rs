@@ -1,10 +1,7 @@
 //! An import killed with SIGKILL, at any moment (parsing, writing, building indexes, committing),
 //! leaves every earlier snapshot intact and no half snapshot behind.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::Path;
 use std::time::Instant;
 
