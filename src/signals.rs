@@ -385,14 +385,9 @@ impl Rules {
         let mut funnels: Vec<String> = Vec::new();
         let hosts = links
             .iter()
-            .filter_map(|l| crate::store::view::domain_of(l))
+            .filter_map(|l| crate::text::domain_of(l))
             .chain(r.actions.iter().filter_map(|a| a.domain.clone()))
-            .chain(
-                r.author
-                    .link_to
-                    .as_deref()
-                    .and_then(crate::store::view::domain_of),
-            );
+            .chain(r.author.link_to.as_deref().and_then(crate::text::domain_of));
         for host in hosts {
             if let Some(f) = self.funnel.iter().find(|f| within(&host, f))
                 && !funnels.contains(f)
@@ -449,7 +444,7 @@ impl Rules {
         found.sort_unstable();
         for (a, b) in found {
             let link = &text[a..b];
-            let host = crate::store::view::domain_of(link).unwrap_or_default();
+            let host = crate::text::domain_of(link).unwrap_or_default();
             if host.is_empty() || STORE_DOMAINS.iter().any(|s| within(&host, s)) {
                 continue;
             }

@@ -145,6 +145,14 @@ pub fn thousands(n: i64) -> String {
     if n < 0 { format!("-{out}") } else { out }
 }
 
+/// The host of a URL (`https://www.example.com/x` → `www.example.com`).
+pub fn domain_of(url: &str) -> Option<String> {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let host = rest.split(['/', '?', '#']).next()?.rsplit('@').next()?;
+    let host = host.split(':').next()?.trim().to_lowercase();
+    (!host.is_empty()).then_some(host)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,5 +211,16 @@ mod tests {
         ] {
             assert!(matches!(line(s), Cow::Borrowed(_)), "{s}");
         }
+    }
+
+    #[test]
+    fn domains() {
+        assert_eq!(
+            domain_of("https://www.Example.com/a?b").as_deref(),
+            Some("www.example.com")
+        );
+        assert_eq!(domain_of("example.com").as_deref(), Some("example.com"));
+        assert_eq!(domain_of("https://u:p@host:8080/").as_deref(), Some("host"));
+        assert_eq!(domain_of(""), None);
     }
 }

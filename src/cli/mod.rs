@@ -583,10 +583,10 @@ fn cmd_export(global: &GlobalArgs, args: &ExportArgs, out: &mut dyn Write) -> an
     let write = |sink: &mut dyn Write| {
         if args.authors {
             let authors = crate::store::authors::Authors::load(&db, snap.id)?;
-            let ids = crate::tui::worker::author_order(
+            let ids = crate::store::authors::author_order(
                 &authors,
-                &crate::tui::msg::AuthorFilter::default(),
-                crate::tui::msg::AuthorSort::default(),
+                &crate::store::authors::AuthorFilter::default(),
+                crate::store::authors::AuthorSort::default(),
             );
             return export::authors(&authors, &ids, format, sink);
         }

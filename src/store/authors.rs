@@ -6,10 +6,16 @@
 //! `String`s each they took 108 MB resident (the row structs, a heap block per string and the
 //! vector's doubling); as columns read into exactly sized arrays they take about 25 MB. A row
 //! ([`AuthorRow`]) is made on demand for the few on screen.
+//!
+//! The authors table's filters and sort orders ([`AuthorFilter`], [`AuthorSort`],
+//! [`author_order`]) live here too: the explorer's authors screen and `export --authors` order
+//! the same rows the same way.
 
 use super::db::{Db, Result};
 use super::record::ToolMask;
-use super::view::{AuthorRow, domain_of};
+use super::view::{AuthorBinKey, AuthorRow};
+use crate::text::domain_of;
+use std::sync::Arc;
 
 /// Many strings in one buffer: string `i` is `text[ends[i - 1]..ends[i]]`.
 #[derive(Default, Debug)]
@@ -293,5 +299,139 @@ mod tests {
                 authors.label(w[0]).to_lowercase() <= authors.label(w[1]).to_lowercase()
             })
         );
+    }
+}
+
+/// Sorting the authors table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthorKey {
+    /// The order of a search's results.
+    Relevance,
+    Name,
+    Website,
+    Gpts,
+    ConvTotal,
+    ConvMedian,
+    Rating,
+    Tools,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuthorSort {
+    pub key: AuthorKey,
+    pub descending: bool,
+}
+
+impl Default for AuthorSort {
+    fn default() -> Self {
+        AuthorSort {
+            key: AuthorKey::Gpts,
+            descending: true,
+        }
+    }
+}
+
+/// Filters of the authors table.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AuthorFilter {
+    pub verified: Option<bool>,
+    pub with_website: Option<bool>,
+    pub min_gpts: Option<i64>,
+    pub text: Option<String>,
+    /// Only these authors (positions by user id: a search result), in the search's order.
+    pub ids: Option<Arc<[u32]>>,
+    /// The query those ids answer.
+    pub search: Option<String>,
+    /// Drill-downs from frequency tables, with their labels; each must hold.
+    pub bins: Vec<(AuthorBinKey, String)>,
+}
+
+impl AuthorFilter {
+    pub fn describe(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        match self.verified {
+            Some(true) => out.push("verified".to_owned()),
+            Some(false) => out.push("unverified".to_owned()),
+            None => {}
+        }
+        match self.with_website {
+            Some(true) => out.push("with website".to_owned()),
+            Some(false) => out.push("no website".to_owned()),
+            None => {}
+        }
+        if let Some(n) = self.min_gpts {
+            out.push(format!("GPTs≥{n}"));
+        }
+        if let Some(t) = &self.text {
+            out.push(format!("name~{t:?}"));
+        }
+        if let (Some(ids), Some(q)) = (&self.ids, &self.search) {
+            out.push(format!("search {q:?} ({})", ids.len()));
+        }
+        out.extend(self.bins.iter().map(|(_, label)| label.clone()));
+        out
+    }
+}
+
+/// The authors table's order: indexes into `rows`, filtered and sorted (ties by user id).
+pub fn author_order(rows: &Authors, filter: &AuthorFilter, sort: AuthorSort) -> Vec<u32> {
+    let text = filter.text.as_ref().map(|t| t.to_lowercase());
+    let keep = |i: usize| {
+        i < rows.len()
+            && filter.verified.is_none_or(|v| rows.verified(i) == v)
+            && filter
+                .with_website
+                .is_none_or(|w| rows.website(i).is_some() == w)
+            && filter.min_gpts.is_none_or(|n| rows.gpts(i) >= n)
+            && filter.bins.iter().all(|(b, _)| b.matches(rows, i))
+            && text.as_ref().is_none_or(|t| {
+                rows.user_id(i).to_lowercase().contains(t)
+                    || rows.name(i).is_some_and(|n| n.to_lowercase().contains(t))
+            })
+    };
+    if let Some(ranked) = &filter.ids {
+        let in_order = ranked.iter().copied().filter(|&i| keep(i as usize));
+        if sort.key == AuthorKey::Relevance {
+            let mut ids: Vec<u32> = in_order.collect();
+            if !sort.descending {
+                ids.reverse();
+            }
+            return ids;
+        }
+        let mut ids: Vec<u32> = in_order.collect();
+        sort_authors(rows, &mut ids, sort);
+        return ids;
+    }
+    let mut ids: Vec<u32> = (0..rows.len() as u32)
+        .filter(|&i| keep(i as usize))
+        .collect();
+    sort_authors(rows, &mut ids, sort);
+    ids
+}
+
+fn sort_authors(rows: &Authors, ids: &mut [u32], sort: AuthorSort) {
+    // Positions are in user-id order: the tie-break is the position.
+    let at = |i: &u32| *i as usize;
+    match sort.key {
+        AuthorKey::Relevance => {}
+        AuthorKey::Name => ids.sort_by_cached_key(|i| (rows.label(at(i)).to_lowercase(), *i)),
+        AuthorKey::Website => ids.sort_by(|a, b| {
+            let w = |i: &u32| rows.website(at(i));
+            (w(a).is_none(), w(a), a).cmp(&(w(b).is_none(), w(b), b))
+        }),
+        AuthorKey::Gpts => ids.sort_by_key(|i| (rows.gpts(at(i)), *i)),
+        AuthorKey::ConvTotal => ids.sort_by_key(|i| (rows.conv_total(at(i)), *i)),
+        AuthorKey::ConvMedian => ids.sort_by_key(|i| (rows.conv_median(at(i)), *i)),
+        AuthorKey::Rating => ids.sort_by(|a, b| {
+            let r = |i: &u32| rows.rating(at(i)).unwrap_or(f64::NEG_INFINITY);
+            r(a).total_cmp(&r(b)).then(a.cmp(b))
+        }),
+        AuthorKey::Tools => ids.sort_by_key(|i| {
+            let t = rows.tools(at(i)).0;
+            (t.count_ones(), t, *i)
+        }),
+    }
+    if sort.descending && sort.key != AuthorKey::Relevance {
+        ids.reverse();
     }
 }

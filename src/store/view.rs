@@ -993,7 +993,7 @@ fn author_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuthorRow> {
         user_id: r.get(0)?,
         name: r.get(1)?,
         verified: r.get::<_, Option<bool>>(2)?.unwrap_or(false),
-        website: link.as_deref().and_then(domain_of),
+        website: link.as_deref().and_then(crate::text::domain_of),
         gpts: r.get(4)?,
         conv_total: r.get(5)?,
         conv_median: r.get(6)?,
@@ -1014,28 +1014,4 @@ pub fn author(db: &Db, snapshot_id: i64, user_id: &str) -> Result<Option<AuthorR
         )
         .optional()
         .map_err(|e| db.err(e))
-}
-
-/// The host of a URL (`https://www.example.com/x` → `www.example.com`).
-pub fn domain_of(url: &str) -> Option<String> {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    let host = rest.split(['/', '?', '#']).next()?.rsplit('@').next()?;
-    let host = host.split(':').next()?.trim().to_lowercase();
-    (!host.is_empty()).then_some(host)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn domains() {
-        assert_eq!(
-            domain_of("https://www.Example.com/a?b").as_deref(),
-            Some("www.example.com")
-        );
-        assert_eq!(domain_of("example.com").as_deref(), Some("example.com"));
-        assert_eq!(domain_of("https://u:p@host:8080/").as_deref(), Some("host"));
-        assert_eq!(domain_of(""), None);
-    }
 }

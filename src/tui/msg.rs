@@ -7,7 +7,7 @@ use crate::stats::{AuthorFreqColumn, ChartId, Landscape};
 use crate::store::authors::Authors;
 use crate::store::query::GptView;
 use crate::store::record::Author;
-use crate::store::view::{AuthorBinKey, AuthorRow, Filter, GptRow, Sort};
+use crate::store::view::{AuthorRow, Filter, GptRow, Sort};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,76 +15,7 @@ use std::time::Duration;
 /// dropped.
 pub type ScreenId = u64;
 
-/// Sorting the authors table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AuthorKey {
-    /// The order of a search's results.
-    Relevance,
-    Name,
-    Website,
-    Gpts,
-    ConvTotal,
-    ConvMedian,
-    Rating,
-    Tools,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AuthorSort {
-    pub key: AuthorKey,
-    pub descending: bool,
-}
-
-impl Default for AuthorSort {
-    fn default() -> Self {
-        AuthorSort {
-            key: AuthorKey::Gpts,
-            descending: true,
-        }
-    }
-}
-
-/// Filters of the authors table.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct AuthorFilter {
-    pub verified: Option<bool>,
-    pub with_website: Option<bool>,
-    pub min_gpts: Option<i64>,
-    pub text: Option<String>,
-    /// Only these authors (positions by user id: a search result), in the search's order.
-    pub ids: Option<Arc<[u32]>>,
-    /// The query those ids answer.
-    pub search: Option<String>,
-    /// Drill-downs from frequency tables, with their labels; each must hold.
-    pub bins: Vec<(AuthorBinKey, String)>,
-}
-
-impl AuthorFilter {
-    pub fn describe(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        match self.verified {
-            Some(true) => out.push("verified".to_owned()),
-            Some(false) => out.push("unverified".to_owned()),
-            None => {}
-        }
-        match self.with_website {
-            Some(true) => out.push("with website".to_owned()),
-            Some(false) => out.push("no website".to_owned()),
-            None => {}
-        }
-        if let Some(n) = self.min_gpts {
-            out.push(format!("GPTs≥{n}"));
-        }
-        if let Some(t) = &self.text {
-            out.push(format!("name~{t:?}"));
-        }
-        if let (Some(ids), Some(q)) = (&self.ids, &self.search) {
-            out.push(format!("search {q:?} ({})", ids.len()));
-        }
-        out.extend(self.bins.iter().map(|(_, label)| label.clone()));
-        out
-    }
-}
+pub use crate::store::authors::{AuthorFilter, AuthorKey, AuthorSort};
 
 /// Work for the database worker.
 #[derive(Debug, Clone)]

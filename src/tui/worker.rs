@@ -7,7 +7,7 @@
 //! conversations index), and the columns load on a thread of their own meanwhile, so a
 //! million-GPT snapshot draws at once and rows, details and authors keep coming while they load.
 
-use super::msg::{AuthorFilter, AuthorKey, AuthorSort, Msg, Request, ScreenId};
+use super::msg::{AuthorSort, Msg, Request, ScreenId};
 use crate::store::Db;
 use crate::store::authors::Authors;
 use crate::store::query::{self, SnapshotInfo};
@@ -648,68 +648,7 @@ fn newest_only(batch: Vec<Request>) -> Vec<Request> {
         .collect()
 }
 
-/// The authors table's order: indexes into `rows`, filtered and sorted (ties by user id).
-pub fn author_order(rows: &Authors, filter: &AuthorFilter, sort: AuthorSort) -> Vec<u32> {
-    let text = filter.text.as_ref().map(|t| t.to_lowercase());
-    let keep = |i: usize| {
-        i < rows.len()
-            && filter.verified.is_none_or(|v| rows.verified(i) == v)
-            && filter
-                .with_website
-                .is_none_or(|w| rows.website(i).is_some() == w)
-            && filter.min_gpts.is_none_or(|n| rows.gpts(i) >= n)
-            && filter.bins.iter().all(|(b, _)| b.matches(rows, i))
-            && text.as_ref().is_none_or(|t| {
-                rows.user_id(i).to_lowercase().contains(t)
-                    || rows.name(i).is_some_and(|n| n.to_lowercase().contains(t))
-            })
-    };
-    if let Some(ranked) = &filter.ids {
-        let in_order = ranked.iter().copied().filter(|&i| keep(i as usize));
-        if sort.key == AuthorKey::Relevance {
-            let mut ids: Vec<u32> = in_order.collect();
-            if !sort.descending {
-                ids.reverse();
-            }
-            return ids;
-        }
-        let mut ids: Vec<u32> = in_order.collect();
-        sort_authors(rows, &mut ids, sort);
-        return ids;
-    }
-    let mut ids: Vec<u32> = (0..rows.len() as u32)
-        .filter(|&i| keep(i as usize))
-        .collect();
-    sort_authors(rows, &mut ids, sort);
-    ids
-}
-
-fn sort_authors(rows: &Authors, ids: &mut [u32], sort: AuthorSort) {
-    // Positions are in user-id order: the tie-break is the position.
-    let at = |i: &u32| *i as usize;
-    match sort.key {
-        AuthorKey::Relevance => {}
-        AuthorKey::Name => ids.sort_by_cached_key(|i| (rows.label(at(i)).to_lowercase(), *i)),
-        AuthorKey::Website => ids.sort_by(|a, b| {
-            let w = |i: &u32| rows.website(at(i));
-            (w(a).is_none(), w(a), a).cmp(&(w(b).is_none(), w(b), b))
-        }),
-        AuthorKey::Gpts => ids.sort_by_key(|i| (rows.gpts(at(i)), *i)),
-        AuthorKey::ConvTotal => ids.sort_by_key(|i| (rows.conv_total(at(i)), *i)),
-        AuthorKey::ConvMedian => ids.sort_by_key(|i| (rows.conv_median(at(i)), *i)),
-        AuthorKey::Rating => ids.sort_by(|a, b| {
-            let r = |i: &u32| rows.rating(at(i)).unwrap_or(f64::NEG_INFINITY);
-            r(a).total_cmp(&r(b)).then(a.cmp(b))
-        }),
-        AuthorKey::Tools => ids.sort_by_key(|i| {
-            let t = rows.tools(at(i)).0;
-            (t.count_ones(), t, *i)
-        }),
-    }
-    if sort.descending && sort.key != AuthorKey::Relevance {
-        ids.reverse();
-    }
-}
+pub use crate::store::authors::author_order;
 
 #[cfg(test)]
 mod tests {
