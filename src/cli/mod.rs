@@ -947,6 +947,11 @@ fn cmd_show(global: &GlobalArgs, args: ShowArgs, out: &mut dyn Write) -> anyhow:
 
 fn cmd_search(global: &GlobalArgs, args: SearchArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     use crate::search::{NameIndex, Query, search};
+    if args.query.trim().is_empty() {
+        anyhow::bail!(
+            "search: the query is empty (a name or part of one; `gptscope export` lists every GPT)"
+        );
+    }
     let db = open_db(global)?;
     let snap = query::snapshot(&db, args.snapshot)?;
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());

@@ -303,6 +303,14 @@ fn search_ranks_scholar_gpt_first() {
             .any(|w| w.len() >= 8 && w.bytes().all(|b| b.is_ascii_digit())),
         "{line}"
     );
+    // An empty query is said to be one, not answered with every GPT at 0 points.
+    let empty = run(&db, &["search", " "]);
+    assert_eq!(empty.status.code(), Some(1));
+    assert!(
+        stderr(&empty).contains("the query is empty"),
+        "{}",
+        stderr(&empty)
+    );
     let exact_name = run_json(&db, &["search", "Scholar GPT", "--json"]);
     assert_eq!(exact_name[0]["match"], "exact", "{exact_name}");
     assert!(exact_name[0]["points"].as_i64().unwrap() < 1_000_000);
