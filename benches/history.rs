@@ -33,10 +33,10 @@ fn history_db(name: &str, count: u64, days: i64) -> (PathBuf, Vec<i64>) {
     }
     let _ = std::fs::remove_file(&db_path);
     let (mut a, mut b) = (Vec::new(), Vec::new());
-    gptscope::synth::write_history(
+    gptscope_testkit::synth::write_history(
         &mut a,
         &mut b,
-        gptscope::synth::SynthOptions { count, seed: 9 },
+        gptscope_testkit::synth::SynthOptions { count, seed: 9 },
     )
     .unwrap();
     let files = [

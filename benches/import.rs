@@ -1,4 +1,4 @@
-//! Import speed: 100,000 synthetic resources (JSON Lines, `gptscope::synth`, seed 1) into a
+//! Import speed: 100,000 synthetic resources (JSON Lines, `gptscope_testkit::synth`, seed 1) into a
 //! fresh database, the whole `import()` call: parse, compress, write, index, commit; and the same
 //! number of rows of a third-party directory's CSV (`synth::write_list_csv`), read by its column
 //! names.
@@ -24,15 +24,21 @@ fn bench_import(c: &mut Criterion) {
     {
         let file = std::fs::File::create(&input).expect("create input");
         let mut out = std::io::BufWriter::new(file);
-        gptscope::synth::write_jsonl(&mut out, gptscope::synth::SynthOptions { count, seed: 1 })
-            .expect("write input");
+        gptscope_testkit::synth::write_jsonl(
+            &mut out,
+            gptscope_testkit::synth::SynthOptions { count, seed: 1 },
+        )
+        .expect("write input");
     }
     let list = dir.path().join("list.csv");
     {
         let file = std::fs::File::create(&list).expect("create list");
         let mut out = std::io::BufWriter::new(file);
-        gptscope::synth::write_list_csv(&mut out, gptscope::synth::SynthOptions { count, seed: 1 })
-            .expect("write list");
+        gptscope_testkit::synth::write_list_csv(
+            &mut out,
+            gptscope_testkit::synth::SynthOptions { count, seed: 1 },
+        )
+        .expect("write list");
     }
     let mut group = c.benchmark_group("import");
     group.throughput(Throughput::Elements(count));

@@ -13,9 +13,9 @@ mod common;
 
 use common::rss_mb;
 use criterion::{Criterion, criterion_group, criterion_main};
-use gptscope::live::mock::{MockConfig, MockStore};
 use gptscope::live::refresh::{Plan, run};
 use gptscope::live::{Client, LiveConfig};
+use gptscope_testkit::mock::{MockConfig, MockStore};
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;

@@ -11,7 +11,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use gptscope::search::{Hit, NameIndex, Query, search};
-use gptscope::synth::Rng;
+use gptscope_testkit::synth::Rng;
 use std::time::{Duration, Instant};
 
 const COUNT: usize = 1_000_000;
@@ -22,9 +22,9 @@ fn names() -> Vec<(String, u32)> {
     let mut rng = Rng::new(42);
     (0..COUNT)
         .map(|_| {
-            let name = gptscope::synth::name(&mut rng);
+            let name = gptscope_testkit::synth::name(&mut rng);
             let conv = gptscope::store::record::Conversations::parse(
-                &gptscope::synth::conversations(&mut rng),
+                &gptscope_testkit::synth::conversations(&mut rng),
             )
             .map_or(0, |c| c.lower_bound as u32);
             (name, conv)

@@ -48,8 +48,11 @@ fn bench_db() -> PathBuf {
     let jsonl = dir.join(format!("synth_{count}.jsonl"));
     {
         let mut out = std::io::BufWriter::new(std::fs::File::create(&jsonl).expect("create"));
-        gptscope::synth::write_jsonl(&mut out, gptscope::synth::SynthOptions { count, seed: 42 })
-            .expect("write");
+        gptscope_testkit::synth::write_jsonl(
+            &mut out,
+            gptscope_testkit::synth::SynthOptions { count, seed: 42 },
+        )
+        .expect("write");
     }
     let mut db = Db::open(&db_path, Duration::from_secs(5)).expect("open");
     let opts = ImportOptions {

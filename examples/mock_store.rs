@@ -11,7 +11,7 @@
 //! with FAULT one of 401, 403, 404, 500, 429:SECS (Retry-After), slow:MS, truncated, malformed;
 //! e.g. `--faults 429:2@/gizmos/*3,slow:500@/discovery`.
 
-use gptscope::live::mock::{FaultRule, MockConfig, MockStore};
+use gptscope_testkit::mock::{FaultRule, MockConfig, MockStore};
 use std::path::PathBuf;
 
 fn main() {

@@ -5,7 +5,7 @@
 //!
 //! `--list` writes a third-party directory's CSV of the GPTs instead (`synth::write_list_csv`).
 //!
-//! Deterministic for a seed; see `gptscope::synth` for the distributions.
+//! Deterministic for a seed; see `gptscope_testkit::synth` for the distributions.
 
 use std::io::{BufWriter, Write};
 
@@ -56,7 +56,7 @@ fn run() -> Result<(), String> {
             other => return Err(format!("unknown argument {other:?} (try --help)")),
         }
     }
-    let opts = gptscope::synth::SynthOptions { count, seed };
+    let opts = gptscope_testkit::synth::SynthOptions { count, seed };
     if let Some(after) = history {
         let path = out.ok_or("--history needs --out for the earlier snapshot")?;
         let create = |p: &str| {
@@ -65,7 +65,7 @@ fn run() -> Result<(), String> {
                 .map_err(|e| format!("{p}: {e}"))
         };
         let (mut a, mut b) = (create(&path)?, create(&after)?);
-        let counts = gptscope::synth::write_history(&mut a, &mut b, opts)
+        let counts = gptscope_testkit::synth::write_history(&mut a, &mut b, opts)
             .and_then(|c| a.flush().and_then(|()| b.flush()).map(|()| c))
             .map_err(|e| e.to_string())?;
         eprintln!("{path} → {after}: {counts:?}");
@@ -73,9 +73,9 @@ fn run() -> Result<(), String> {
     }
     let write = |w: &mut dyn Write| {
         if list {
-            gptscope::synth::write_list_csv(w, opts)
+            gptscope_testkit::synth::write_list_csv(w, opts)
         } else {
-            gptscope::synth::write_jsonl(w, opts)
+            gptscope_testkit::synth::write_jsonl(w, opts)
         }
     };
     let result = match out {

@@ -13,13 +13,14 @@ pub mod search;
 pub mod signals;
 pub mod stats;
 pub mod store;
-pub mod synth;
 pub mod text;
 pub mod time;
 pub mod tui;
 
 // Import parses records on one thread and frees them on another: mimalloc handles that traffic
 // far better than glibc's malloc (measured: about a quarter less CPU for an import). Set here so
-// the binary, the tests and the benchmarks all run with the same allocator.
+// the binary, the tests and the benchmarks all run with the same allocator. Not in the library's
+// own unit-test build: it links the test kit, whose copy of this library already sets it.
+#[cfg(not(test))]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -5,7 +5,6 @@
 pub mod api;
 pub mod client;
 pub mod compare;
-pub mod mock;
 pub mod refresh;
 
 pub use client::{Client, LiveConfig, LiveError, LiveEvent, Session, Token};

@@ -878,10 +878,10 @@ fn snapshots_screen_diffs_and_switches() {
 /// a known way), #2 of 2025-01-01 and #3 of 2025-02-01; the counts of its changes.
 fn with_history(h: &Harness) -> std::collections::BTreeMap<&'static str, usize> {
     let (mut a, mut b) = (Vec::new(), Vec::new());
-    let counts = crate::synth::write_history(
+    let counts = gptscope_testkit::synth::write_history(
         &mut a,
         &mut b,
-        crate::synth::SynthOptions {
+        gptscope_testkit::synth::SynthOptions {
             count: 200,
             seed: 5,
         },

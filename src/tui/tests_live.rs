@@ -9,8 +9,8 @@ use super::state::Screen;
 use super::tests::Harness;
 use super::update::{Event, update};
 use crate::live::LiveConfig;
-use crate::live::mock::{Fault, FaultRule, MockConfig, MockStore};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use gptscope_testkit::mock::{Fault, FaultRule, MockConfig, MockStore};
 use std::time::Duration;
 
 fn mock() -> MockStore {

@@ -272,7 +272,7 @@ fn without_a_terminal_it_says_so() {
 /// the new snapshot being open.
 #[test]
 fn a_person_looks_at_the_live_store_and_refreshes_it() {
-    use gptscope::live::mock::{Fault, FaultRule, MockConfig, MockStore};
+    use gptscope_testkit::mock::{Fault, FaultRule, MockConfig, MockStore};
     let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/discovery_2026-04-14_global.json");
     let store = MockStore::start(

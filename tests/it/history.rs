@@ -37,7 +37,7 @@ fn a_diff_finds_every_known_change() {
         .map(|c| (c["id"].as_str().unwrap().to_owned(), c))
         .collect();
     for (i, id) in ids.iter().enumerate() {
-        let Some(kind) = gptscope::synth::mutation_of(i as u64) else {
+        let Some(kind) = gptscope_testkit::synth::mutation_of(i as u64) else {
             assert!(!changed.contains_key(id), "{id} was not changed");
             continue;
         };
@@ -208,7 +208,10 @@ fn dated_archives_make_a_time_series_of_shelf_positions() {
 fn a_gpts_history_flags_implausible_jumps() {
     let (_dir, db, ids, _) = history();
     // GPT 10 got the "conversations" mutation (see synth::mutation_of).
-    assert_eq!(gptscope::synth::mutation_of(10), Some("conversations"));
+    assert_eq!(
+        gptscope_testkit::synth::mutation_of(10),
+        Some("conversations")
+    );
     let h = run_json(&db, &["history", &ids[10], "--json"]);
     let points = h["points"].as_array().unwrap();
     assert_eq!(points.len(), 2);

@@ -4,8 +4,8 @@
 
 use crate::common::*;
 use gptscope::live::api;
-use gptscope::live::mock::{Fault, FaultRule, MockConfig, MockStore};
 use gptscope::live::{Client, LiveConfig, LiveError, Token};
+use gptscope_testkit::mock::{Fault, FaultRule, MockConfig, MockStore};
 use std::time::Duration;
 
 const SECRET: &str = "eyJhbGciOiJSUzI1NiJ9.test-secret-token.sig";
@@ -1084,7 +1084,7 @@ fn a_browser_session_goes_to_the_store_and_nowhere_else() {
     );
     assert!(ok, "{out}");
     let first = store.hits().last().unwrap().clone();
-    let header = |h: &gptscope::live::mock::Hit, name: &str| {
+    let header = |h: &gptscope_testkit::mock::Hit, name: &str| {
         h.headers
             .iter()
             .find(|(k, _)| k == name)

@@ -38,9 +38,9 @@ fn sigkill_at_any_point_of_an_import_loses_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("synth.jsonl");
     let mut out = std::io::BufWriter::new(std::fs::File::create(&input).unwrap());
-    gptscope::synth::write_jsonl(
+    gptscope_testkit::synth::write_jsonl(
         &mut out,
-        gptscope::synth::SynthOptions {
+        gptscope_testkit::synth::SynthOptions {
             count: 20_000,
             seed: 5,
         },

@@ -120,10 +120,10 @@ pub fn import_history(
     dates: (&str, &str),
 ) -> (Vec<String>, std::collections::BTreeMap<&'static str, usize>) {
     let (mut before, mut after) = (Vec::new(), Vec::new());
-    let counts = gptscope::synth::write_history(
+    let counts = gptscope_testkit::synth::write_history(
         &mut before,
         &mut after,
-        gptscope::synth::SynthOptions {
+        gptscope_testkit::synth::SynthOptions {
             count: 400,
             seed: 3,
         },

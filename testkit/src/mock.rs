@@ -247,7 +247,7 @@ impl Data {
     /// Adds `gpts` synthetic GPTs by `authors` authors (every author has one at least, then a
     /// long tail), each name holding one of the first hundred common words.
     fn add_graph(&mut self, gpts: usize, authors: usize) {
-        let words = crate::assets::common_words();
+        let words = gptscope::assets::common_words();
         let mut rng = crate::synth::Rng::new(11);
         let authors = authors.max(1);
         let mut made = 0usize;

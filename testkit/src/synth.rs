@@ -222,7 +222,7 @@ pub fn conversations(rng: &mut Rng) -> String {
         100_000..=999_999 => n / 100_000 * 100_000,
         _ => n.min(12_000_000) / 1_000_000 * 1_000_000,
     };
-    crate::store::record::bucket_label(bucket)
+    gptscope::store::record::bucket_label(bucket)
 }
 
 fn old_id(rng: &mut Rng) -> String {
@@ -321,7 +321,8 @@ pub fn resource(rng: &mut Rng, i: u64, authors: u64) -> Value {
     let review_count = if rng.chance(0.12) {
         0
     } else {
-        let lower = crate::store::record::Conversations::parse(&conv).map_or(0, |c| c.lower_bound);
+        let lower =
+            gptscope::store::record::Conversations::parse(&conv).map_or(0, |c| c.lower_bound);
         (lower as f64 * (0.01 + rng.unit() * 0.04)) as u64
     };
     let avg = (4.1 + (rng.unit() - 0.5) * 1.6).clamp(1.0, 5.0);
@@ -361,8 +362,8 @@ pub fn resource(rng: &mut Rng, i: u64, authors: u64) -> Value {
                 "categories": categories,
             },
             "share_recipient": "marketplace",
-            "created_at": crate::time::format_datetime(created),
-            "updated_at": crate::time::format_datetime(updated),
+            "created_at": gptscope::time::format_datetime(created),
+            "updated_at": gptscope::time::format_datetime(updated),
             "last_interacted_at": null,
             "num_interactions": null,
             "tags": ["public", "reportable"],
@@ -445,7 +446,8 @@ pub fn write_list_csv(out: &mut dyn Write, opts: SynthOptions) -> io::Result<()>
         } else {
             ("n/a".to_owned(), String::new())
         };
-        let updated = crate::time::format_date(LAUNCH + rng.below((NEWEST - LAUNCH) as u64) as i64);
+        let updated =
+            gptscope::time::format_date(LAUNCH + rng.below((NEWEST - LAUNCH) as u64) as i64);
         w.write_record([
             &id[2..],
             &name,
@@ -596,7 +598,7 @@ pub fn write_history(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::parse::{Collected, Context, LineIndex, parse_json_value};
+    use gptscope::store::parse::{Collected, Context, LineIndex, parse_json_value};
 
     #[test]
     fn deterministic_for_a_seed_and_parses_cleanly() {
@@ -647,7 +649,7 @@ mod tests {
         assert!(non_latin > 30, "{non_latin} names outside ASCII");
         // New-format ids carry their creation time.
         for (g, _, _) in &sink.gpts {
-            if let Some(t) = crate::store::record::created_from_id(&g.id) {
+            if let Some(t) = gptscope::store::record::created_from_id(&g.id) {
                 assert_eq!(Some(t), g.created_at, "{}", g.id);
             }
         }
