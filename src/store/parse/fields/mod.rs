@@ -496,10 +496,6 @@ impl Overrides {
         Ok(Overrides { pairs })
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.pairs.is_empty()
-    }
-
     /// The field the user gave this column, if any (names compared as written, then by [`norm`]).
     fn target_of(&self, column: &str) -> Option<Target> {
         let c = column.trim();
@@ -508,11 +504,6 @@ impl Overrides {
             .find(|(_, col)| col == c)
             .or_else(|| self.pairs.iter().find(|(_, col)| norm(col) == norm(c)))
             .map(|(t, _)| *t)
-    }
-
-    /// Whether the user named an id (or URL) column.
-    pub fn names_id(&self) -> bool {
-        self.pairs.iter().any(|(t, _)| t.identifies())
     }
 
     /// The `--map` columns none of `columns` matched.
