@@ -328,180 +328,206 @@ impl<'a> Tally<'a> {
     }
 
     pub(crate) fn chart(&self, c: &Columns, id: ChartId) -> Chart {
-        let gpts = |bars: Vec<Bar>| Chart {
+        let bars = match id {
+            ChartId::Tools => self.tool_bars(),
+            ChartId::Ratings => self.rating_bars(),
+            ChartId::Conversations => self.conversation_bars(),
+            ChartId::Categories => self.category_bars(c),
+            ChartId::AuthorsByGpts => return self.authors_by_gpts(),
+            ChartId::CreatedMonth => self.month_bars(),
+            ChartId::Signals => self.signal_bars(),
+            ChartId::ActionAuth => self.auth_bars(c),
+            ChartId::ActionDomains => self.domain_bars(c),
+            ChartId::Frequency(col) => return frequency(c, self.ids, col),
+            // Made from the authors table, not from GPTs: see [`author_frequency`].
+            ChartId::AuthorFrequency(_) => {
+                return Chart {
+                    id,
+                    unit: "authors",
+                    total: 0,
+                    bars: Vec::new(),
+                };
+            }
+        };
+        Chart {
             id,
             unit: "GPTs",
             total: self.gpts,
             bars,
-        };
-        let bar = |label: &str, count: u64, key: BinKey| Bar {
-            label: label.to_owned(),
-            count,
-            key: Drill::Gpts(key),
-        };
-        match id {
-            ChartId::Tools => {
-                let mut bars = Vec::new();
-                for (name, bit) in ToolMask::NAMED {
-                    let n = self.tools[bit.trailing_zeros() as usize];
-                    // Kinds the store no longer (or not yet) uses only when present.
-                    if name != "other" || n > 0 {
-                        bars.push(bar(name, n, BinKey::Tool(bit as u8)));
-                    }
-                }
-                bars.push(bar("none", self.toolless, BinKey::NoTool));
-                gpts(bars)
-            }
-            ChartId::Ratings => {
-                let mut bars: Vec<Bar> = (2..=10u8)
-                    .map(|half| {
-                        bar(
-                            &format!("{:.1}", f64::from(half) / 2.0),
-                            self.rating_bins[half as usize],
-                            BinKey::Rating(half),
-                        )
-                    })
-                    .collect();
-                bars.push(bar("unrated", self.unrated, BinKey::Unrated));
-                gpts(bars)
-            }
-            ChartId::Conversations => {
-                let mut values: Vec<(u32, u64)> = self.conv.iter().map(|(v, n)| (*v, *n)).collect();
-                values.sort_unstable();
-                let mut bars: Vec<Bar> = if values.len() <= MAX_LADDER {
-                    values
-                        .into_iter()
-                        .map(|(v, n)| {
-                            bar(
-                                &bucket_label(u64::from(v)),
-                                n,
-                                BinKey::Conversations {
-                                    lo: v,
-                                    hi: v.saturating_add(1),
-                                },
-                            )
-                        })
-                        .collect()
-                } else {
-                    decades(&values)
-                };
-                if self.conv_unknown > 0 {
-                    bars.push(bar(
-                        "unknown",
-                        self.conv_unknown,
-                        BinKey::ConversationsUnknown,
-                    ));
-                }
-                gpts(bars)
-            }
-            ChartId::Categories => {
-                let mut bars: Vec<Bar> = c
-                    .categories
-                    .iter()
-                    .zip(&self.categories)
-                    .filter(|(_, n)| **n > 0)
-                    .map(|(name, n)| bar(name, *n, BinKey::Category(name.clone())))
-                    .collect();
-                bars.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
-                bars.push(bar(
-                    "uncategorized",
-                    self.uncategorized,
-                    BinKey::Uncategorized,
-                ));
-                gpts(bars)
-            }
-            ChartId::AuthorsByGpts => {
-                let mut counts = [0u64; AUTHOR_BINS.len()];
-                for n in self.per_author.iter().copied().filter(|n| *n > 0) {
-                    if let Some(b) = AUTHOR_BINS
-                        .iter()
-                        .position(|(lo, hi, _)| (*lo..=*hi).contains(&n))
-                    {
-                        counts[b] += 1;
-                    }
-                }
-                Chart {
-                    id,
-                    unit: "authors",
-                    total: self.authors(),
-                    bars: AUTHOR_BINS
-                        .iter()
-                        .zip(counts)
-                        .map(|((lo, hi, label), n)| {
-                            bar(label, n, BinKey::AuthorGpts { lo: *lo, hi: *hi })
-                        })
-                        .collect(),
-                }
-            }
-            ChartId::CreatedMonth => {
-                let mut months: Vec<(i64, u64)> =
-                    self.months.iter().map(|(m, n)| (*m, *n)).collect();
-                months.sort_unstable();
-                let mut bars: Vec<Bar> = months
-                    .into_iter()
-                    .map(|(m, n)| bar(&month_label(m), n, BinKey::CreatedMonth(m)))
-                    .collect();
-                if self.created_unknown > 0 {
-                    bars.push(bar("unknown", self.created_unknown, BinKey::CreatedUnknown));
-                }
-                gpts(bars)
-            }
-            ChartId::Signals => {
-                let mut bars: Vec<Bar> = SignalKind::ALL
-                    .iter()
-                    .map(|k| {
-                        bar(
-                            k.name(),
-                            self.signals[k.bit().trailing_zeros() as usize],
-                            BinKey::Signal(k.bit()),
-                        )
-                    })
-                    .collect();
-                bars.push(bar("none", self.no_signal, BinKey::NoSignal));
-                gpts(bars)
-            }
-            ChartId::ActionAuth => {
-                let mut bars: Vec<Bar> = c
-                    .action_auths
-                    .iter()
-                    .zip(&self.auths)
-                    .filter(|(_, n)| **n > 0)
-                    .map(|(name, n)| bar(name, *n, BinKey::ActionAuth(name.clone())))
-                    .collect();
-                bars.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
-                gpts(bars)
-            }
-            ChartId::ActionDomains => {
-                let mut top: Vec<(usize, u64)> = self
-                    .domains
-                    .iter()
-                    .copied()
-                    .enumerate()
-                    .filter(|(_, n)| *n > 0)
-                    .collect();
-                top.sort_by(|a, b| {
-                    b.1.cmp(&a.1)
-                        .then_with(|| c.action_domains[a.0].cmp(&c.action_domains[b.0]))
-                });
-                top.truncate(TOP_DOMAINS);
-                gpts(
-                    top.into_iter()
-                        .map(|(d, n)| {
-                            let name = &c.action_domains[d];
-                            bar(name, n, BinKey::ActionDomain(name.clone()))
-                        })
-                        .collect(),
-                )
-            }
-            ChartId::Frequency(col) => frequency(c, self.ids, col),
-            // Made from the authors table, not from GPTs: see [`author_frequency`].
-            ChartId::AuthorFrequency(_) => Chart {
-                id,
-                unit: "authors",
-                total: 0,
-                bars: Vec::new(),
-            },
         }
+    }
+
+    fn tool_bars(&self) -> Vec<Bar> {
+        let mut bars = Vec::new();
+        for (name, bit) in ToolMask::NAMED {
+            let n = self.tools[bit.trailing_zeros() as usize];
+            // Kinds the store no longer (or not yet) uses only when present.
+            if name != "other" || n > 0 {
+                bars.push(gpt_bar(name, n, BinKey::Tool(bit as u8)));
+            }
+        }
+        bars.push(gpt_bar("none", self.toolless, BinKey::NoTool));
+        bars
+    }
+
+    fn rating_bars(&self) -> Vec<Bar> {
+        let mut bars: Vec<Bar> = (2..=10u8)
+            .map(|half| {
+                gpt_bar(
+                    &format!("{:.1}", f64::from(half) / 2.0),
+                    self.rating_bins[half as usize],
+                    BinKey::Rating(half),
+                )
+            })
+            .collect();
+        bars.push(gpt_bar("unrated", self.unrated, BinKey::Unrated));
+        bars
+    }
+
+    fn conversation_bars(&self) -> Vec<Bar> {
+        let mut values: Vec<(u32, u64)> = self.conv.iter().map(|(v, n)| (*v, *n)).collect();
+        values.sort_unstable();
+        let mut bars: Vec<Bar> = if values.len() <= MAX_LADDER {
+            values
+                .into_iter()
+                .map(|(v, n)| {
+                    gpt_bar(
+                        &bucket_label(u64::from(v)),
+                        n,
+                        BinKey::Conversations {
+                            lo: v,
+                            hi: v.saturating_add(1),
+                        },
+                    )
+                })
+                .collect()
+        } else {
+            decades(&values)
+        };
+        if self.conv_unknown > 0 {
+            bars.push(gpt_bar(
+                "unknown",
+                self.conv_unknown,
+                BinKey::ConversationsUnknown,
+            ));
+        }
+        bars
+    }
+
+    fn category_bars(&self, c: &Columns) -> Vec<Bar> {
+        let mut bars: Vec<Bar> = c
+            .categories
+            .iter()
+            .zip(&self.categories)
+            .filter(|(_, n)| **n > 0)
+            .map(|(name, n)| gpt_bar(name, *n, BinKey::Category(name.clone())))
+            .collect();
+        bars.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
+        bars.push(gpt_bar(
+            "uncategorized",
+            self.uncategorized,
+            BinKey::Uncategorized,
+        ));
+        bars
+    }
+
+    fn month_bars(&self) -> Vec<Bar> {
+        let mut months: Vec<(i64, u64)> = self.months.iter().map(|(m, n)| (*m, *n)).collect();
+        months.sort_unstable();
+        let mut bars: Vec<Bar> = months
+            .into_iter()
+            .map(|(m, n)| gpt_bar(&month_label(m), n, BinKey::CreatedMonth(m)))
+            .collect();
+        if self.created_unknown > 0 {
+            bars.push(gpt_bar(
+                "unknown",
+                self.created_unknown,
+                BinKey::CreatedUnknown,
+            ));
+        }
+        bars
+    }
+
+    fn signal_bars(&self) -> Vec<Bar> {
+        let mut bars: Vec<Bar> = SignalKind::ALL
+            .iter()
+            .map(|k| {
+                gpt_bar(
+                    k.name(),
+                    self.signals[k.bit().trailing_zeros() as usize],
+                    BinKey::Signal(k.bit()),
+                )
+            })
+            .collect();
+        bars.push(gpt_bar("none", self.no_signal, BinKey::NoSignal));
+        bars
+    }
+
+    fn auth_bars(&self, c: &Columns) -> Vec<Bar> {
+        let mut bars: Vec<Bar> = c
+            .action_auths
+            .iter()
+            .zip(&self.auths)
+            .filter(|(_, n)| **n > 0)
+            .map(|(name, n)| gpt_bar(name, *n, BinKey::ActionAuth(name.clone())))
+            .collect();
+        bars.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
+        bars
+    }
+
+    fn domain_bars(&self, c: &Columns) -> Vec<Bar> {
+        let mut top: Vec<(usize, u64)> = self
+            .domains
+            .iter()
+            .copied()
+            .enumerate()
+            .filter(|(_, n)| *n > 0)
+            .collect();
+        top.sort_by(|a, b| {
+            b.1.cmp(&a.1)
+                .then_with(|| c.action_domains[a.0].cmp(&c.action_domains[b.0]))
+        });
+        top.truncate(TOP_DOMAINS);
+        top.into_iter()
+            .map(|(d, n)| {
+                let name = &c.action_domains[d];
+                gpt_bar(name, n, BinKey::ActionDomain(name.clone()))
+            })
+            .collect()
+    }
+
+    /// Authors by how many GPTs they made (the list's GPTs naming none are not authors).
+    fn authors_by_gpts(&self) -> Chart {
+        let mut counts = [0u64; AUTHOR_BINS.len()];
+        for n in self.per_author.iter().copied().filter(|n| *n > 0) {
+            if let Some(b) = AUTHOR_BINS
+                .iter()
+                .position(|(lo, hi, _)| (*lo..=*hi).contains(&n))
+            {
+                counts[b] += 1;
+            }
+        }
+        Chart {
+            id: ChartId::AuthorsByGpts,
+            unit: "authors",
+            total: self.authors(),
+            bars: AUTHOR_BINS
+                .iter()
+                .zip(counts)
+                .map(|((lo, hi, label), n)| {
+                    gpt_bar(label, n, BinKey::AuthorGpts { lo: *lo, hi: *hi })
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A bar of GPTs.
+fn gpt_bar(label: &str, count: u64, key: BinKey) -> Bar {
+    Bar {
+        label: label.to_owned(),
+        count,
+        key: Drill::Gpts(key),
     }
 }
 
