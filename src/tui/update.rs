@@ -148,152 +148,8 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         return fx;
     }
     app.status = None;
-    if let Some(popup) = &mut app.popup {
-        return match popup {
-            Popup::Error(_) => {
-                app.popup = None;
-                Vec::new()
-            }
-            Popup::ConfirmDelete { screen, snapshot } => {
-                let (screen, id) = (*screen, snapshot.id);
-                app.popup = None;
-                if key.code != KeyCode::Char('y') {
-                    app.status = Some(format!("snapshot #{id} kept"));
-                    return Vec::new();
-                }
-                app.status = Some(format!("deleting snapshot #{id}…"));
-                if let Some(Screen::History(h)) = app.screen_mut(screen) {
-                    h.snapshots = None;
-                    h.marked = h.marked.filter(|m| *m != id);
-                }
-                vec![Effect::Send(Request::RemoveSnapshot { screen, id })]
-            }
-            Popup::Help { scroll } => {
-                match app.keymap.action(&key) {
-                    Some(Action::Down) => *scroll = scroll.saturating_add(1),
-                    Some(Action::Up) => *scroll = scroll.saturating_sub(1),
-                    Some(Action::PageDown | Action::HalfPageDown) => {
-                        *scroll = scroll.saturating_add(10)
-                    }
-                    Some(Action::PageUp | Action::HalfPageUp) => {
-                        *scroll = scroll.saturating_sub(10)
-                    }
-                    Some(Action::Quit) => return vec![Effect::Quit],
-                    _ => app.popup = None,
-                }
-                Vec::new()
-            }
-            Popup::Filter(form) => match form.key(&key) {
-                FormOutcome::Editing => Vec::new(),
-                FormOutcome::Cancel => {
-                    app.popup = None;
-                    Vec::new()
-                }
-                FormOutcome::Apply => apply_form(app),
-            },
-            Popup::Export(dialog) => {
-                match key.code {
-                    KeyCode::Esc => app.popup = None,
-                    KeyCode::Enter => {
-                        let text = dialog.input.text.trim().to_owned();
-                        let path = match (text.strip_prefix("~/"), std::env::var_os("HOME")) {
-                            (Some(rest), Some(home)) => std::path::PathBuf::from(home).join(rest),
-                            _ => std::path::PathBuf::from(&text),
-                        };
-                        let Some(format) = crate::store::export::Format::of_path(&path) else {
-                            dialog.error =
-                                Some("the file name ends in .csv, .json or .jsonl".to_owned());
-                            return Vec::new();
-                        };
-                        let (ids, authors) = (dialog.ids.clone(), dialog.authors);
-                        app.popup = None;
-                        let Some(screen) = app.top().map(Screen::id) else {
-                            return Vec::new();
-                        };
-                        app.status = Some(format!(
-                            "exporting {} {} to {}…",
-                            super::ui::thousands(ids.len() as i64),
-                            if authors { "authors" } else { "GPTs" },
-                            crate::text::line(&path.display().to_string())
-                        ));
-                        return vec![Effect::Send(Request::Export {
-                            screen,
-                            ids,
-                            authors,
-                            path,
-                            format,
-                        })];
-                    }
-                    _ => {
-                        dialog.input.key(&key);
-                        dialog.error = None;
-                    }
-                }
-                Vec::new()
-            }
-            Popup::Refresh(dialog) => {
-                use super::refresh::Mode;
-                match (key.code, app.keymap.action(&key)) {
-                    (KeyCode::Enter, _) => {
-                        let mode = dialog.mode;
-                        app.popup = None;
-                        let job = match mode {
-                            Mode::Shelves => super::refresh::Job::Shelves,
-                            Mode::Crawl => super::refresh::Job::Crawl {
-                                snapshot: app.snapshot.id,
-                            },
-                            Mode::Author => match focused_author(app) {
-                                Some(user) => super::refresh::Job::Author(user),
-                                None => {
-                                    app.status = Some(
-                                        "author refreshes the author on screen: open one, or \
-                                         select a GPT that has one"
-                                            .to_owned(),
-                                    );
-                                    return Vec::new();
-                                }
-                            },
-                            Mode::Details => {
-                                let order = match app.top() {
-                                    Some(Screen::Gpts(l)) if l.complete => l.order.clone(),
-                                    Some(Screen::Author(p)) if p.list.complete => {
-                                        p.list.order.clone()
-                                    }
-                                    _ => None,
-                                };
-                                match order {
-                                    Some(rowids) if !rowids.is_empty() => {
-                                        super::refresh::Job::DetailsOf {
-                                            snapshot: app.snapshot.id,
-                                            rowids,
-                                        }
-                                    }
-                                    _ => {
-                                        app.status = Some(
-                                            "details refreshes the GPT list on screen: open one \
-                                             (and let it load)"
-                                                .to_owned(),
-                                        );
-                                        return Vec::new();
-                                    }
-                                }
-                            }
-                        };
-                        app.refresh = Some(super::refresh::Running {
-                            plan: job.name(),
-                            progress: Default::default(),
-                            cancelling: false,
-                        });
-                        return vec![Effect::Refresh(job)];
-                    }
-                    (_, Some(Action::Down)) => dialog.mode = dialog.mode.step(false),
-                    (_, Some(Action::Up)) => dialog.mode = dialog.mode.step(true),
-                    (_, Some(Action::Quit)) => return vec![Effect::Quit],
-                    _ => app.popup = None,
-                }
-                Vec::new()
-            }
-        };
+    if app.popup.is_some() {
+        return popup_key(app, &key);
     }
     if let Some(fx) = search_key(app, &key) {
         return fx;
@@ -319,6 +175,163 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// A key while a popup is open: the popup has it.
+fn popup_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
+    let Some(popup) = &mut app.popup else {
+        return Vec::new();
+    };
+    match popup {
+        Popup::Error(_) => {
+            app.popup = None;
+            Vec::new()
+        }
+        Popup::ConfirmDelete { screen, snapshot } => {
+            let (screen, id) = (*screen, snapshot.id);
+            app.popup = None;
+            if key.code != KeyCode::Char('y') {
+                app.status = Some(format!("snapshot #{id} kept"));
+                return Vec::new();
+            }
+            app.status = Some(format!("deleting snapshot #{id}…"));
+            if let Some(Screen::History(h)) = app.screen_mut(screen) {
+                h.snapshots = None;
+                h.marked = h.marked.filter(|m| *m != id);
+            }
+            vec![Effect::Send(Request::RemoveSnapshot { screen, id })]
+        }
+        Popup::Help { scroll } => {
+            match app.keymap.action(key) {
+                Some(Action::Down) => *scroll = scroll.saturating_add(1),
+                Some(Action::Up) => *scroll = scroll.saturating_sub(1),
+                Some(Action::PageDown | Action::HalfPageDown) => {
+                    *scroll = scroll.saturating_add(10)
+                }
+                Some(Action::PageUp | Action::HalfPageUp) => *scroll = scroll.saturating_sub(10),
+                Some(Action::Quit) => return vec![Effect::Quit],
+                _ => app.popup = None,
+            }
+            Vec::new()
+        }
+        Popup::Filter(form) => match form.key(key) {
+            FormOutcome::Editing => Vec::new(),
+            FormOutcome::Cancel => {
+                app.popup = None;
+                Vec::new()
+            }
+            FormOutcome::Apply => apply_form(app),
+        },
+        Popup::Export(dialog) => {
+            match key.code {
+                KeyCode::Esc => app.popup = None,
+                KeyCode::Enter => return export_enter(app),
+                _ => {
+                    dialog.input.key(key);
+                    dialog.error = None;
+                }
+            }
+            Vec::new()
+        }
+        Popup::Refresh(dialog) => {
+            match (key.code, app.keymap.action(key)) {
+                (KeyCode::Enter, _) => return refresh_enter(app),
+                (_, Some(Action::Down)) => dialog.mode = dialog.mode.step(false),
+                (_, Some(Action::Up)) => dialog.mode = dialog.mode.step(true),
+                (_, Some(Action::Quit)) => return vec![Effect::Quit],
+                _ => app.popup = None,
+            }
+            Vec::new()
+        }
+    }
+}
+
+/// Enter in the export dialog: the file it names, written by the worker.
+fn export_enter(app: &mut App) -> Vec<Effect> {
+    let Some(Popup::Export(dialog)) = &mut app.popup else {
+        return Vec::new();
+    };
+    let text = dialog.input.text.trim().to_owned();
+    let path = match (text.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => std::path::PathBuf::from(home).join(rest),
+        _ => std::path::PathBuf::from(&text),
+    };
+    let Some(format) = crate::store::export::Format::of_path(&path) else {
+        dialog.error = Some("the file name ends in .csv, .json or .jsonl".to_owned());
+        return Vec::new();
+    };
+    let (ids, authors) = (dialog.ids.clone(), dialog.authors);
+    app.popup = None;
+    let Some(screen) = app.top().map(Screen::id) else {
+        return Vec::new();
+    };
+    app.status = Some(format!(
+        "exporting {} {} to {}…",
+        super::ui::thousands(ids.len() as i64),
+        if authors { "authors" } else { "GPTs" },
+        crate::text::line(&path.display().to_string())
+    ));
+    vec![Effect::Send(Request::Export {
+        screen,
+        ids,
+        authors,
+        path,
+        format,
+    })]
+}
+
+/// Enter in the refresh dialog: the refresh of the chosen kind, of what is on screen.
+fn refresh_enter(app: &mut App) -> Vec<Effect> {
+    use super::refresh::Mode;
+    let Some(Popup::Refresh(dialog)) = &app.popup else {
+        return Vec::new();
+    };
+    let mode = dialog.mode;
+    app.popup = None;
+    let job = match mode {
+        Mode::Shelves => super::refresh::Job::Shelves,
+        Mode::Crawl => super::refresh::Job::Crawl {
+            snapshot: app.snapshot.id,
+        },
+        Mode::Author => match focused_author(app) {
+            Some(user) => super::refresh::Job::Author(user),
+            None => {
+                app.status = Some(
+                    "author refreshes the author on screen: open one, or \
+                         select a GPT that has one"
+                        .to_owned(),
+                );
+                return Vec::new();
+            }
+        },
+        Mode::Details => {
+            let order = match app.top() {
+                Some(Screen::Gpts(l)) if l.complete => l.order.clone(),
+                Some(Screen::Author(p)) if p.list.complete => p.list.order.clone(),
+                _ => None,
+            };
+            match order {
+                Some(rowids) if !rowids.is_empty() => super::refresh::Job::DetailsOf {
+                    snapshot: app.snapshot.id,
+                    rowids,
+                },
+                _ => {
+                    app.status = Some(
+                        "details refreshes the GPT list on screen: open one \
+                             (and let it load)"
+                            .to_owned(),
+                    );
+                    return Vec::new();
+                }
+            }
+        }
+    };
+    app.refresh = Some(super::refresh::Running {
+        plan: job.name(),
+        progress: Default::default(),
+        cancelling: false,
+    });
+    vec![Effect::Refresh(job)]
 }
 
 /// A list on the current screen, if it has one: the screen's GPT list and its page height.
