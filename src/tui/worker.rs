@@ -241,43 +241,7 @@ impl State {
 
     fn answer(&mut self, request: Request, reply: &dyn Fn(Msg)) -> crate::store::db::Result<()> {
         match request {
-            Request::Gpts {
-                screen,
-                generation,
-                ref filter,
-                sort,
-            } => {
-                let started = Instant::now();
-                if self.columns.is_none() {
-                    if let Some((order, total)) = self.quick_page(filter, sort)? {
-                        let first: Vec<u32> = order.iter().take(QUICK_ROWS).copied().collect();
-                        reply(Msg::Rows {
-                            screen,
-                            rows: view::rows(&self.db, self.snapshot.id, &first)?,
-                        });
-                        reply(Msg::Order {
-                            screen,
-                            generation,
-                            order,
-                            complete: false,
-                            total,
-                            took: started.elapsed(),
-                        });
-                    }
-                    if self.wait_for_columns(&request) {
-                        return Ok(());
-                    }
-                }
-                let order = self.order(filter, sort)?;
-                reply(Msg::Order {
-                    screen,
-                    generation,
-                    total: order.len(),
-                    order,
-                    complete: true,
-                    took: started.elapsed(),
-                });
-            }
+            Request::Gpts { .. } => self.gpts(&request, reply)?,
             Request::Rows { screen, rowids } => {
                 let rows = view::rows(&self.db, self.snapshot.id, &rowids)?;
                 reply(Msg::Rows { screen, rows });
@@ -324,34 +288,7 @@ impl State {
                     profile,
                 });
             }
-            Request::Charts {
-                screen,
-                generation,
-                ref filter,
-                ref charts,
-            } => {
-                if self.columns.is_none() && self.wait_for_columns(&request) {
-                    return Ok(());
-                }
-                let started = Instant::now();
-                let ids = self.order(filter, Sort::default())?;
-                // `order` loaded the columns.
-                if let Some(columns) = &self.columns {
-                    let landscape = crate::stats::Landscape::of(
-                        columns,
-                        &ids,
-                        &self.snapshot,
-                        filter.describe(),
-                        charts,
-                    );
-                    reply(Msg::Charts {
-                        screen,
-                        generation,
-                        landscape: Arc::new(landscape),
-                        took: started.elapsed(),
-                    });
-                }
-            }
+            Request::Charts { .. } => self.charts(&request, reply)?,
             Request::SnapshotIds {
                 screen,
                 generation,
@@ -365,78 +302,10 @@ impl State {
                     ids,
                 });
             }
-            Request::AuthorCharts {
-                screen,
-                generation,
-                ref filter,
-                column,
-            } => {
-                if self.columns.is_none() && self.wait_for_columns(&request) {
-                    return Ok(());
-                }
-                let started = Instant::now();
-                let rows = self.author_rows()?;
-                let ids = author_order(&rows, filter, AuthorSort::default());
-                let chart = crate::stats::author_frequency(&rows, &ids, column);
-                reply(Msg::Charts {
-                    screen,
-                    generation,
-                    landscape: Arc::new(crate::stats::Landscape::of_authors(
-                        &self.snapshot,
-                        filter.describe(),
-                        chart,
-                    )),
-                    took: started.elapsed(),
-                });
-            }
-            Request::Export {
-                ref ids,
-                authors,
-                ref path,
-                format,
-                ..
-            } => {
-                use crate::store::export;
-                let rows = if authors {
-                    let rows = self.author_rows()?;
-                    export::to_file(path, |out| export::authors(&rows, ids, format, out))?
-                } else {
-                    let (db, snapshot) = (&self.db, self.snapshot.id);
-                    export::to_file(path, |out| {
-                        export::gpts(db, snapshot, ids, format, out, &|| false)
-                    })?
-                };
-                reply(Msg::Exported {
-                    path: path.clone(),
-                    rows,
-                    authors,
-                });
-            }
+            Request::AuthorCharts { .. } => self.author_charts(&request, reply)?,
+            Request::Export { .. } => self.export(&request, reply)?,
             Request::Snapshots { screen } => reply(self.snapshots(screen)?),
-            Request::Diff {
-                screen,
-                generation,
-                a,
-                b,
-            } => {
-                let (a, b) = (
-                    crate::store::query::snapshot(&self.db, Some(a))?,
-                    crate::store::query::snapshot(&self.db, Some(b))?,
-                );
-                // The first page as soon as the diff has it, then the whole.
-                let diff = crate::store::diff::diff_with(&self.db, &a, &b, &mut |first| {
-                    reply(Msg::Diff {
-                        screen,
-                        generation,
-                        diff: Arc::new(first),
-                    })
-                })?;
-                reply(Msg::Diff {
-                    screen,
-                    generation,
-                    diff: Arc::new(diff),
-                });
-            }
+            Request::Diff { .. } => self.diff(&request, reply)?,
             Request::History {
                 screen,
                 generation,
@@ -482,6 +351,186 @@ impl State {
                 reply(Msg::Categories(categories));
             }
         }
+        Ok(())
+    }
+
+    /// The order of a GPT list (a first page at once while the columns load).
+    fn gpts(&mut self, request: &Request, reply: &dyn Fn(Msg)) -> crate::store::db::Result<()> {
+        let Request::Gpts {
+            screen,
+            generation,
+            filter,
+            sort,
+        } = request
+        else {
+            return Ok(());
+        };
+        let (screen, generation, sort) = (*screen, *generation, *sort);
+        let started = Instant::now();
+        if self.columns.is_none() {
+            if let Some((order, total)) = self.quick_page(filter, sort)? {
+                let first: Vec<u32> = order.iter().take(QUICK_ROWS).copied().collect();
+                reply(Msg::Rows {
+                    screen,
+                    rows: view::rows(&self.db, self.snapshot.id, &first)?,
+                });
+                reply(Msg::Order {
+                    screen,
+                    generation,
+                    order,
+                    complete: false,
+                    total,
+                    took: started.elapsed(),
+                });
+            }
+            if self.wait_for_columns(request) {
+                return Ok(());
+            }
+        }
+        let order = self.order(filter, sort)?;
+        reply(Msg::Order {
+            screen,
+            generation,
+            total: order.len(),
+            order,
+            complete: true,
+            took: started.elapsed(),
+        });
+        Ok(())
+    }
+
+    /// The histograms of a GPT list.
+    fn charts(&mut self, request: &Request, reply: &dyn Fn(Msg)) -> crate::store::db::Result<()> {
+        let Request::Charts {
+            screen,
+            generation,
+            filter,
+            charts,
+        } = request
+        else {
+            return Ok(());
+        };
+        let (screen, generation) = (*screen, *generation);
+        if self.columns.is_none() && self.wait_for_columns(request) {
+            return Ok(());
+        }
+        let started = Instant::now();
+        let ids = self.order(filter, Sort::default())?;
+        // `order` loaded the columns.
+        if let Some(columns) = &self.columns {
+            let landscape = crate::stats::Landscape::of(
+                columns,
+                &ids,
+                &self.snapshot,
+                filter.describe(),
+                charts,
+            );
+            reply(Msg::Charts {
+                screen,
+                generation,
+                landscape: Arc::new(landscape),
+                took: started.elapsed(),
+            });
+        }
+        Ok(())
+    }
+
+    /// A frequency table of the authors table.
+    fn author_charts(
+        &mut self,
+        request: &Request,
+        reply: &dyn Fn(Msg),
+    ) -> crate::store::db::Result<()> {
+        let Request::AuthorCharts {
+            screen,
+            generation,
+            filter,
+            column,
+        } = request
+        else {
+            return Ok(());
+        };
+        let (screen, generation, column) = (*screen, *generation, *column);
+        if self.columns.is_none() && self.wait_for_columns(request) {
+            return Ok(());
+        }
+        let started = Instant::now();
+        let rows = self.author_rows()?;
+        let ids = author_order(&rows, filter, AuthorSort::default());
+        let chart = crate::stats::author_frequency(&rows, &ids, column);
+        reply(Msg::Charts {
+            screen,
+            generation,
+            landscape: Arc::new(crate::stats::Landscape::of_authors(
+                &self.snapshot,
+                filter.describe(),
+                chart,
+            )),
+            took: started.elapsed(),
+        });
+        Ok(())
+    }
+
+    /// GPTs or authors written to a file.
+    fn export(&mut self, request: &Request, reply: &dyn Fn(Msg)) -> crate::store::db::Result<()> {
+        let Request::Export {
+            ids,
+            authors,
+            path,
+            format,
+            ..
+        } = request
+        else {
+            return Ok(());
+        };
+        let (authors, format) = (*authors, *format);
+        use crate::store::export;
+        let rows = if authors {
+            let rows = self.author_rows()?;
+            export::to_file(path, |out| export::authors(&rows, ids, format, out))?
+        } else {
+            let (db, snapshot) = (&self.db, self.snapshot.id);
+            export::to_file(path, |out| {
+                export::gpts(db, snapshot, ids, format, out, &|| false)
+            })?
+        };
+        reply(Msg::Exported {
+            path: path.clone(),
+            rows,
+            authors,
+        });
+        Ok(())
+    }
+
+    /// The diff of two snapshots, its first page as soon as it is known.
+    fn diff(&mut self, request: &Request, reply: &dyn Fn(Msg)) -> crate::store::db::Result<()> {
+        let Request::Diff {
+            screen,
+            generation,
+            a,
+            b,
+        } = request
+        else {
+            return Ok(());
+        };
+        let (screen, generation, a, b) = (*screen, *generation, *a, *b);
+        let (a, b) = (
+            crate::store::query::snapshot(&self.db, Some(a))?,
+            crate::store::query::snapshot(&self.db, Some(b))?,
+        );
+        // The first page as soon as the diff has it, then the whole.
+        let diff = crate::store::diff::diff_with(&self.db, &a, &b, &mut |first| {
+            reply(Msg::Diff {
+                screen,
+                generation,
+                diff: Arc::new(first),
+            })
+        })?;
+        reply(Msg::Diff {
+            screen,
+            generation,
+            diff: Arc::new(diff),
+        });
         Ok(())
     }
 
