@@ -185,36 +185,7 @@ pub fn gpt(out: &mut dyn Write, v: &GptView) -> anyhow::Result<()> {
                 .unwrap_or_default()
         )?;
     }
-    let author = &r.author;
-    writeln!(
-        out,
-        "  author         {}{}{}",
-        text::line(
-            author
-                .display_name
-                .as_deref()
-                .or(author.user_id.as_deref())
-                .unwrap_or("?")
-        ),
-        if author.verified == Some(true) {
-            " ✓"
-        } else {
-            ""
-        },
-        author
-            .link_to
-            .as_deref()
-            .map(|l| format!("  {}", text::line(l)))
-            .unwrap_or_default()
-    )?;
-    for s in &author.socials {
-        writeln!(
-            out,
-            "                 {} {}",
-            text::line(&s.kind),
-            text::line(s.link_to.as_deref().or(s.username.as_deref()).unwrap_or(""))
-        )?;
-    }
+    gpt_author(out, &r.author)?;
     writeln!(
         out,
         "  categories     {}",
@@ -235,46 +206,7 @@ pub fn gpt(out: &mut dyn Write, v: &GptView) -> anyhow::Result<()> {
         )?;
     }
     writeln!(out, "  knowledge      {} files", r.file_count)?;
-    for (i, (kind, evidence)) in crate::signals::summary_lines(&v.signals, v.signals_computed)
-        .iter()
-        .enumerate()
-    {
-        writeln!(
-            out,
-            "  {:<13}  {kind}{}{}",
-            if i == 0 { "monetisation" } else { "" },
-            if evidence.is_empty() { "" } else { ": " },
-            text::line(evidence)
-        )?;
-    }
-    writeln!(
-        out,
-        "  conversations  {}",
-        r.conversations
-            .as_ref()
-            .map_or("?".to_owned(), |c| c.bucket.clone())
-    )?;
-    match (v.rating, r.review_count) {
-        (Some(avg), Some(n)) => writeln!(
-            out,
-            "  rating         {avg:.2} from {} ratings",
-            thousands(n as i64)
-        )?,
-        _ => writeln!(out, "  rating         not rated")?,
-    }
-    if let Some(by) = r.rating_by_star {
-        writeln!(
-            out,
-            "  by star        1★ {} 2★ {} 3★ {} 4★ {} 5★ {}",
-            by[0], by[1], by[2], by[3], by[4]
-        )?;
-    }
-    if let Some(a) = &r.about {
-        writeln!(out, "  about          {}", text::line(&a.line()))?;
-        if let Some(split) = a.split_line() {
-            writeln!(out, "  ratings split  {split}")?;
-        }
-    }
+    gpt_numbers(out, v)?;
     let date = |t: Option<i64>| t.map(format_datetime).unwrap_or_else(|| "?".to_owned());
     writeln!(
         out,
@@ -315,6 +247,86 @@ pub fn gpt(out: &mut dyn Write, v: &GptView) -> anyhow::Result<()> {
         text::line(p.file.as_deref().unwrap_or("?")),
         p.line
     )?;
+    Ok(())
+}
+
+/// The author lines of `show`: name (✓ when verified), website, social accounts.
+fn gpt_author(out: &mut dyn Write, author: &crate::store::record::Author) -> anyhow::Result<()> {
+    writeln!(
+        out,
+        "  author         {}{}{}",
+        text::line(
+            author
+                .display_name
+                .as_deref()
+                .or(author.user_id.as_deref())
+                .unwrap_or("?")
+        ),
+        if author.verified == Some(true) {
+            " ✓"
+        } else {
+            ""
+        },
+        author
+            .link_to
+            .as_deref()
+            .map(|l| format!("  {}", text::line(l)))
+            .unwrap_or_default()
+    )?;
+    for s in &author.socials {
+        writeln!(
+            out,
+            "                 {} {}",
+            text::line(&s.kind),
+            text::line(s.link_to.as_deref().or(s.username.as_deref()).unwrap_or(""))
+        )?;
+    }
+    Ok(())
+}
+
+/// The numbers of `show`: monetisation signals, conversations, rating, the store's about line.
+fn gpt_numbers(out: &mut dyn Write, v: &GptView) -> anyhow::Result<()> {
+    let r = &v.record;
+    for (i, (kind, evidence)) in crate::signals::summary_lines(&v.signals, v.signals_computed)
+        .iter()
+        .enumerate()
+    {
+        writeln!(
+            out,
+            "  {:<13}  {kind}{}{}",
+            if i == 0 { "monetisation" } else { "" },
+            if evidence.is_empty() { "" } else { ": " },
+            text::line(evidence)
+        )?;
+    }
+    writeln!(
+        out,
+        "  conversations  {}",
+        r.conversations
+            .as_ref()
+            .map_or("?".to_owned(), |c| c.bucket.clone())
+    )?;
+    match (v.rating, r.review_count) {
+        (Some(avg), Some(n)) => writeln!(
+            out,
+            "  rating         {avg:.2} from {} ratings",
+            thousands(n as i64)
+        )?,
+        _ => writeln!(out, "  rating         not rated")?,
+    }
+    if let Some(by) = r.rating_by_star {
+        writeln!(
+            out,
+            "  by star        1★ {} 2★ {} 3★ {} 4★ {} 5★ {}",
+            by[0], by[1], by[2], by[3], by[4]
+        )?;
+    }
+    if let Some(a) = &r.about {
+        writeln!(out, "  about          {}", text::line(&a.line()))?;
+        if let Some(split) = a.split_line() {
+            writeln!(out, "  ratings split  {split}")?;
+        }
+    }
     Ok(())
 }
 
