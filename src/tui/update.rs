@@ -1421,42 +1421,8 @@ fn fetch_rows(list: &mut GptList, page: usize) -> Vec<Effect> {
 }
 
 fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
-    let page = app.page_rows();
     match msg {
-        Msg::Order {
-            screen,
-            generation,
-            order,
-            complete,
-            total,
-            took,
-        } => {
-            let list = match app.screen_mut(screen) {
-                Some(Screen::Gpts(l)) => l,
-                Some(Screen::Author(p)) => &mut p.list,
-                _ => return Vec::new(),
-            };
-            if generation != list.generation {
-                return Vec::new(); // stale: a newer request is on its way
-            }
-            list.total = if complete { order.len() } else { total };
-            list.complete = complete;
-            list.loading = !complete;
-            list.took = Some(took);
-            let keep = list.keep.or_else(|| list.selected_rowid());
-            let len = order.len();
-            let at = keep.and_then(|id| order.iter().position(|&x| x == id));
-            list.order = Some(order);
-            match at {
-                Some(i) => list.cursor.reselect_keeping_position(i, len, page),
-                None if list.keep.is_some() => list.cursor = Cursor::default(),
-                None => list.cursor.select(list.cursor.selected, len, page),
-            }
-            if complete {
-                list.keep = None;
-            }
-            fetch_rows(list, page)
-        }
+        msg @ Msg::Order { .. } => on_order(app, msg),
         Msg::Rows { screen, rows } => {
             let list = match app.screen_mut(screen) {
                 Some(Screen::Gpts(l)) => l,
@@ -1469,58 +1435,8 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::Detail {
-            screen,
-            generation,
-            view,
-        } => {
-            match app.screen_mut(screen) {
-                Some(Screen::Detail(d)) if d.generation == generation => match view {
-                    Ok(v) => d.view = Some(v),
-                    Err(e) => d.error = Some(e),
-                },
-                // A live pane's snapshot record (none when the snapshot lacks the GPT).
-                Some(Screen::Live(l)) if l.generation == generation => {
-                    l.snapshot = view.ok().map(|v| Box::new(v.record));
-                }
-                _ => {}
-            }
-            Vec::new()
-        }
-        Msg::Live {
-            screen,
-            generation,
-            result,
-            at,
-        } => {
-            let Some(Screen::Live(l)) = app.screen_mut(screen) else {
-                return Vec::new();
-            };
-            if l.generation != generation {
-                return Vec::new();
-            }
-            l.note = None;
-            match result {
-                Ok(answer) => {
-                    let ask = match &l.kind {
-                        super::live::LiveKind::Gpt(_) => None,
-                        super::live::LiveKind::Author(u) => Some((Some(u.clone()), Vec::new())),
-                        super::live::LiveKind::StoreFront => Some((None, answer.ids())),
-                    };
-                    l.state = super::live::LiveState::Loaded { answer, at };
-                    if let Some((author, among)) = ask {
-                        return vec![Effect::Send(Request::SnapshotIds {
-                            screen,
-                            generation,
-                            author,
-                            among,
-                        })];
-                    }
-                }
-                Err(e) => l.state = super::live::LiveState::Error(e),
-            }
-            Vec::new()
-        }
+        msg @ Msg::Detail { .. } => on_detail(app, msg),
+        msg @ Msg::Live { .. } => on_live(app, msg),
         Msg::RefreshProgress(p) => {
             if let Some(run) = &mut app.refresh {
                 run.progress = p;
@@ -1574,32 +1490,7 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::Authors {
-            screen,
-            generation,
-            rows,
-            order,
-        } => {
-            if let Some(Screen::Authors(a)) = app.screen_mut(screen)
-                && a.generation == generation
-            {
-                let keep = a.keep.take().or_else(|| a.selected_user());
-                let at = keep.and_then(|user| {
-                    order.iter().position(|&i| {
-                        (i as usize) < rows.len() && rows.user_id(i as usize) == user
-                    })
-                });
-                let len = order.len();
-                a.rows = Some(rows);
-                a.order = Some(order);
-                a.loading = false;
-                match at {
-                    Some(i) => a.cursor.reselect_keeping_position(i, len, page),
-                    None => a.cursor = Cursor::default(),
-                }
-            }
-            Vec::new()
-        }
+        msg @ Msg::Authors { .. } => on_authors(app, msg),
         Msg::AuthorProfile {
             screen,
             row,
@@ -1625,26 +1516,7 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::Diff {
-            screen,
-            generation,
-            diff,
-        } => {
-            let page = app.page_rows().saturating_sub(2).max(1);
-            if let Some(Screen::History(h)) = app.screen_mut(screen)
-                && h.generation == generation
-            {
-                h.diffing = !diff.complete;
-                match &mut h.diff {
-                    // The rest of the diff whose first page is on screen.
-                    Some(view) if view.diff.a.id == diff.a.id && view.diff.b.id == diff.b.id => {
-                        view.update(diff, page)
-                    }
-                    _ => h.diff = Some(super::history::DiffView::new(diff)),
-                }
-            }
-            Vec::new()
-        }
+        msg @ Msg::Diff { .. } => on_diff(app, msg),
         Msg::History {
             screen,
             generation,
@@ -1657,20 +1529,7 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::Versions {
-            screen,
-            generation,
-            before,
-            after,
-        } => {
-            if let Some(Screen::Detail(d)) = app.screen_mut(screen)
-                && d.generation == generation
-                && let Some(c) = &mut d.compare
-            {
-                c.versions = Some([before, after]);
-            }
-            Vec::new()
-        }
+        msg @ Msg::Versions { .. } => on_versions(app, msg),
         Msg::Removed(r) => {
             app.status = Some(format!(
                 "deleted snapshot #{} ({}): the file went from {} to {} MB",
@@ -1706,22 +1565,7 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
             fallback,
             took,
         } => on_search_results(app, screen, generation, query, ids, fallback, took),
-        Msg::Charts {
-            screen,
-            generation,
-            landscape,
-            took,
-        } => {
-            let page = app.page_rows() + 1;
-            if is_current(app, screen, generation)
-                && let Some(Screen::Charts(c)) = app.screen_mut(screen)
-            {
-                c.landscape = Some(landscape);
-                c.took = Some(took);
-                c.select(c.cursor.selected, page);
-            }
-            Vec::new()
-        }
+        msg @ Msg::Charts { .. } => on_charts(app, msg),
         Msg::SearchReady => {
             app.search_ready = true;
             Vec::new()
@@ -1747,6 +1591,212 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// The worker's reply `Msg::Order`.
+fn on_order(app: &mut App, msg: Msg) -> Vec<Effect> {
+    let Msg::Order {
+        screen,
+        generation,
+        order,
+        complete,
+        total,
+        took,
+    } = msg
+    else {
+        return Vec::new();
+    };
+    let page = app.page_rows();
+    let list = match app.screen_mut(screen) {
+        Some(Screen::Gpts(l)) => l,
+        Some(Screen::Author(p)) => &mut p.list,
+        _ => return Vec::new(),
+    };
+    if generation != list.generation {
+        return Vec::new(); // stale: a newer request is on its way
+    }
+    list.total = if complete { order.len() } else { total };
+    list.complete = complete;
+    list.loading = !complete;
+    list.took = Some(took);
+    let keep = list.keep.or_else(|| list.selected_rowid());
+    let len = order.len();
+    let at = keep.and_then(|id| order.iter().position(|&x| x == id));
+    list.order = Some(order);
+    match at {
+        Some(i) => list.cursor.reselect_keeping_position(i, len, page),
+        None if list.keep.is_some() => list.cursor = Cursor::default(),
+        None => list.cursor.select(list.cursor.selected, len, page),
+    }
+    if complete {
+        list.keep = None;
+    }
+    fetch_rows(list, page)
+}
+
+/// The worker's reply `Msg::Live`.
+fn on_live(app: &mut App, msg: Msg) -> Vec<Effect> {
+    let Msg::Live {
+        screen,
+        generation,
+        result,
+        at,
+    } = msg
+    else {
+        return Vec::new();
+    };
+    let Some(Screen::Live(l)) = app.screen_mut(screen) else {
+        return Vec::new();
+    };
+    if l.generation != generation {
+        return Vec::new();
+    }
+    l.note = None;
+    match result {
+        Ok(answer) => {
+            let ask = match &l.kind {
+                super::live::LiveKind::Gpt(_) => None,
+                super::live::LiveKind::Author(u) => Some((Some(u.clone()), Vec::new())),
+                super::live::LiveKind::StoreFront => Some((None, answer.ids())),
+            };
+            l.state = super::live::LiveState::Loaded { answer, at };
+            if let Some((author, among)) = ask {
+                return vec![Effect::Send(Request::SnapshotIds {
+                    screen,
+                    generation,
+                    author,
+                    among,
+                })];
+            }
+        }
+        Err(e) => l.state = super::live::LiveState::Error(e),
+    }
+    Vec::new()
+}
+
+/// The worker's reply `Msg::Authors`.
+fn on_authors(app: &mut App, msg: Msg) -> Vec<Effect> {
+    let Msg::Authors {
+        screen,
+        generation,
+        rows,
+        order,
+    } = msg
+    else {
+        return Vec::new();
+    };
+    let page = app.page_rows();
+    if let Some(Screen::Authors(a)) = app.screen_mut(screen)
+        && a.generation == generation
+    {
+        let keep = a.keep.take().or_else(|| a.selected_user());
+        let at = keep.and_then(|user| {
+            order
+                .iter()
+                .position(|&i| (i as usize) < rows.len() && rows.user_id(i as usize) == user)
+        });
+        let len = order.len();
+        a.rows = Some(rows);
+        a.order = Some(order);
+        a.loading = false;
+        match at {
+            Some(i) => a.cursor.reselect_keeping_position(i, len, page),
+            None => a.cursor = Cursor::default(),
+        }
+    }
+    Vec::new()
+}
+
+/// The worker's reply `Msg::Diff`.
+fn on_diff(app: &mut App, msg: Msg) -> Vec<Effect> {
+    let Msg::Diff {
+        screen,
+        generation,
+        diff,
+    } = msg
+    else {
+        return Vec::new();
+    };
+    let page = app.page_rows().saturating_sub(2).max(1);
+    if let Some(Screen::History(h)) = app.screen_mut(screen)
+        && h.generation == generation
+    {
+        h.diffing = !diff.complete;
+        match &mut h.diff {
+            // The rest of the diff whose first page is on screen.
+            Some(view) if view.diff.a.id == diff.a.id && view.diff.b.id == diff.b.id => {
+                view.update(diff, page)
+            }
+            _ => h.diff = Some(super::history::DiffView::new(diff)),
+        }
+    }
+    Vec::new()
+}
+
+/// The worker's reply `Msg::Versions`.
+fn on_versions(app: &mut App, msg: Msg) -> Vec<Effect> {
+    let Msg::Versions {
+        screen,
+        generation,
+        before,
+        after,
+    } = msg
+    else {
+        return Vec::new();
+    };
+    if let Some(Screen::Detail(d)) = app.screen_mut(screen)
+        && d.generation == generation
+        && let Some(c) = &mut d.compare
+    {
+        c.versions = Some([before, after]);
+    }
+    Vec::new()
+}
+
+/// The worker's reply `Msg::Charts`.
+fn on_charts(app: &mut App, msg: Msg) -> Vec<Effect> {
+    let Msg::Charts {
+        screen,
+        generation,
+        landscape,
+        took,
+    } = msg
+    else {
+        return Vec::new();
+    };
+    let page = app.page_rows() + 1;
+    if is_current(app, screen, generation)
+        && let Some(Screen::Charts(c)) = app.screen_mut(screen)
+    {
+        c.landscape = Some(landscape);
+        c.took = Some(took);
+        c.select(c.cursor.selected, page);
+    }
+    Vec::new()
+}
+
+/// The worker's reply `Msg::Detail`.
+fn on_detail(app: &mut App, msg: Msg) -> Vec<Effect> {
+    let Msg::Detail {
+        screen,
+        generation,
+        view,
+    } = msg
+    else {
+        return Vec::new();
+    };
+    match app.screen_mut(screen) {
+        Some(Screen::Detail(d)) if d.generation == generation => match view {
+            Ok(v) => d.view = Some(v),
+            Err(e) => d.error = Some(e),
+        },
+        // A live pane's snapshot record (none when the snapshot lacks the GPT).
+        Some(Screen::Live(l)) if l.generation == generation => {
+            l.snapshot = view.ok().map(|v| Box::new(v.record));
+        }
+        _ => {}
+    }
+    Vec::new()
 }
 
 /// The screen a request was made for still exists with that generation.
