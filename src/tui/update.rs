@@ -1478,18 +1478,7 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::SnapshotIds {
-            screen,
-            generation,
-            ids,
-        } => {
-            if let Some(Screen::Live(l)) = app.screen_mut(screen)
-                && l.generation == generation
-            {
-                l.known = Some(ids);
-            }
-            Vec::new()
-        }
+        msg @ Msg::SnapshotIds { .. } => on_snapshot_ids(app, msg),
         msg @ Msg::Authors { .. } => on_authors(app, msg),
         Msg::AuthorProfile {
             screen,
@@ -1502,33 +1491,9 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::Snapshots {
-            screen,
-            list,
-            unfinished,
-        } => {
-            // The open snapshot selected first.
-            let open = app.snapshot.id;
-            if let Some(Screen::History(h)) = app.screen_mut(screen) {
-                h.cursor.selected = list.iter().position(|s| s.id == open).unwrap_or(0);
-                h.snapshots = Some(list);
-                h.unfinished = unfinished;
-            }
-            Vec::new()
-        }
+        msg @ Msg::Snapshots { .. } => on_snapshots(app, msg),
         msg @ Msg::Diff { .. } => on_diff(app, msg),
-        Msg::History {
-            screen,
-            generation,
-            points,
-        } => {
-            if let Some(Screen::Detail(d)) = app.screen_mut(screen)
-                && d.generation == generation
-            {
-                d.history = Some(points);
-            }
-            Vec::new()
-        }
+        msg @ Msg::History { .. } => on_history(app, msg),
         msg @ Msg::Versions { .. } => on_versions(app, msg),
         Msg::Removed(r) => {
             app.status = Some(format!(
@@ -1540,19 +1505,7 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
             ));
             Vec::new()
         }
-        Msg::Exported {
-            path,
-            rows,
-            authors,
-        } => {
-            app.status = Some(format!(
-                "exported {} {} to {}",
-                super::ui::thousands(rows as i64),
-                if authors { "authors" } else { "GPTs" },
-                crate::text::line(&path.display().to_string())
-            ));
-            Vec::new()
-        }
+        msg @ Msg::Exported { .. } => on_exported(app, msg),
         Msg::Categories(c) => {
             app.categories = c;
             Vec::new()
@@ -1591,6 +1544,81 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// The worker's reply `Msg::Snapshots`.
+fn on_snapshots(app: &mut App, msg: Msg) -> Vec<Effect> {
+    let Msg::Snapshots {
+        screen,
+        list,
+        unfinished,
+    } = msg
+    else {
+        return Vec::new();
+    };
+    // The open snapshot selected first.
+    let open = app.snapshot.id;
+    if let Some(Screen::History(h)) = app.screen_mut(screen) {
+        h.cursor.selected = list.iter().position(|s| s.id == open).unwrap_or(0);
+        h.snapshots = Some(list);
+        h.unfinished = unfinished;
+    }
+    Vec::new()
+}
+
+/// The worker's reply `Msg::Exported`.
+fn on_exported(app: &mut App, msg: Msg) -> Vec<Effect> {
+    let Msg::Exported {
+        path,
+        rows,
+        authors,
+    } = msg
+    else {
+        return Vec::new();
+    };
+    app.status = Some(format!(
+        "exported {} {} to {}",
+        super::ui::thousands(rows as i64),
+        if authors { "authors" } else { "GPTs" },
+        crate::text::line(&path.display().to_string())
+    ));
+    Vec::new()
+}
+
+/// The worker's reply `Msg::SnapshotIds`.
+fn on_snapshot_ids(app: &mut App, msg: Msg) -> Vec<Effect> {
+    let Msg::SnapshotIds {
+        screen,
+        generation,
+        ids,
+    } = msg
+    else {
+        return Vec::new();
+    };
+    if let Some(Screen::Live(l)) = app.screen_mut(screen)
+        && l.generation == generation
+    {
+        l.known = Some(ids);
+    }
+    Vec::new()
+}
+
+/// The worker's reply `Msg::History`.
+fn on_history(app: &mut App, msg: Msg) -> Vec<Effect> {
+    let Msg::History {
+        screen,
+        generation,
+        points,
+    } = msg
+    else {
+        return Vec::new();
+    };
+    if let Some(Screen::Detail(d)) = app.screen_mut(screen)
+        && d.generation == generation
+    {
+        d.history = Some(points);
+    }
+    Vec::new()
 }
 
 /// The worker's reply `Msg::Order`.
