@@ -321,96 +321,7 @@ impl Config {
                 })?),
             };
         }
-        let l = &raw.live;
-        if let Some(u) = &l.base_url {
-            let url = u.get_ref();
-            if !(url.starts_with("http://") || url.starts_with("https://")) {
-                return Err(format!(
-                    "{}: [live] base_url: {url:?} is not an http(s) address",
-                    at(u.span())
-                ));
-            }
-            c.live.base_url = url.trim_end_matches('/').to_owned();
-        }
-        if let Some(r) = &l.rate {
-            let rate = *r.get_ref();
-            if !(rate >= 0.0 && rate.is_finite()) {
-                return Err(format!(
-                    "{}: [live] rate: {rate} is not a number of requests per second (0 or more)",
-                    at(r.span())
-                ));
-            }
-            c.live.rate = rate;
-        }
-        if let Some(n) = &l.concurrency {
-            c.live.concurrency = match usize::try_from(*n.get_ref()) {
-                Ok(v) if (1..=256).contains(&v) => v,
-                _ => {
-                    return Err(format!(
-                        "{}: [live] concurrency: {} is not between 1 and 256",
-                        at(n.span()),
-                        n.get_ref()
-                    ));
-                }
-            };
-        }
-        if let Some(n) = &l.retries {
-            c.live.retries = match u32::try_from(*n.get_ref()) {
-                Ok(v) if v <= 20 => v,
-                _ => {
-                    return Err(format!(
-                        "{}: [live] retries: {} is not between 0 and 20",
-                        at(n.span()),
-                        n.get_ref()
-                    ));
-                }
-            };
-        }
-        if let Some(v) = &l.token_env {
-            let name = v.get_ref();
-            if name.is_empty()
-                || !name
-                    .chars()
-                    .all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
-            {
-                return Err(format!(
-                    "{}: [live] token_env: {name:?} is not an environment variable name",
-                    at(v.span())
-                ));
-            }
-            c.live.token_env = name.clone();
-        }
-        if let Some(f) = &l.token_file {
-            let file = expand_home(f.get_ref());
-            if !file.is_file() {
-                return Err(format!(
-                    "{}: [live] token_file: {} is not a file",
-                    at(f.span()),
-                    file.display()
-                ));
-            }
-            c.live.token_file = Some(file);
-        }
-        if let Some(f) = &l.cookie_file {
-            let file = expand_home(f.get_ref());
-            if !file.is_file() {
-                return Err(format!(
-                    "{}: [live] cookie_file: {} is not a file",
-                    at(f.span()),
-                    file.display()
-                ));
-            }
-            c.live.cookie_file = Some(file);
-        }
-        for (name, value) in &l.headers {
-            if !crate::live::client::is_header_name(name) {
-                return Err(format!(
-                    "{}: [live.headers] {name:?} is not a header name",
-                    at(value.span())
-                ));
-            }
-            c.live.headers.push((name.clone(), value.get_ref().clone()));
-        }
+        parse_live(&raw.live, &at, &mut c.live)?;
         let mut check = crate::signals::default_funnel_domains();
         for entry in &raw.signals.funnel_domains {
             crate::signals::edit_domains(&mut check, entry.get_ref())
@@ -419,6 +330,105 @@ impl Config {
         }
         Ok(c)
     }
+}
+
+/// The `[live]` table: the store's address, the request rate and concurrency, retries, where
+/// the token and cookies come from, extra headers; errors say where (`at`) and what.
+fn parse_live(
+    l: &RawLive,
+    at: &dyn Fn(std::ops::Range<usize>) -> String,
+    live: &mut LiveDefaults,
+) -> Result<(), String> {
+    if let Some(u) = &l.base_url {
+        let url = u.get_ref();
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(format!(
+                "{}: [live] base_url: {url:?} is not an http(s) address",
+                at(u.span())
+            ));
+        }
+        live.base_url = url.trim_end_matches('/').to_owned();
+    }
+    if let Some(r) = &l.rate {
+        let rate = *r.get_ref();
+        if !(rate >= 0.0 && rate.is_finite()) {
+            return Err(format!(
+                "{}: [live] rate: {rate} is not a number of requests per second (0 or more)",
+                at(r.span())
+            ));
+        }
+        live.rate = rate;
+    }
+    if let Some(n) = &l.concurrency {
+        live.concurrency = match usize::try_from(*n.get_ref()) {
+            Ok(v) if (1..=256).contains(&v) => v,
+            _ => {
+                return Err(format!(
+                    "{}: [live] concurrency: {} is not between 1 and 256",
+                    at(n.span()),
+                    n.get_ref()
+                ));
+            }
+        };
+    }
+    if let Some(n) = &l.retries {
+        live.retries = match u32::try_from(*n.get_ref()) {
+            Ok(v) if v <= 20 => v,
+            _ => {
+                return Err(format!(
+                    "{}: [live] retries: {} is not between 0 and 20",
+                    at(n.span()),
+                    n.get_ref()
+                ));
+            }
+        };
+    }
+    if let Some(v) = &l.token_env {
+        let name = v.get_ref();
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
+        {
+            return Err(format!(
+                "{}: [live] token_env: {name:?} is not an environment variable name",
+                at(v.span())
+            ));
+        }
+        live.token_env = name.clone();
+    }
+    if let Some(f) = &l.token_file {
+        let file = expand_home(f.get_ref());
+        if !file.is_file() {
+            return Err(format!(
+                "{}: [live] token_file: {} is not a file",
+                at(f.span()),
+                file.display()
+            ));
+        }
+        live.token_file = Some(file);
+    }
+    if let Some(f) = &l.cookie_file {
+        let file = expand_home(f.get_ref());
+        if !file.is_file() {
+            return Err(format!(
+                "{}: [live] cookie_file: {} is not a file",
+                at(f.span()),
+                file.display()
+            ));
+        }
+        live.cookie_file = Some(file);
+    }
+    for (name, value) in &l.headers {
+        if !crate::live::client::is_header_name(name) {
+            return Err(format!(
+                "{}: [live.headers] {name:?} is not a header name",
+                at(value.span())
+            ));
+        }
+        live.headers.push((name.clone(), value.get_ref().clone()));
+    }
+    Ok(())
 }
 
 /// The key written on the line holding byte `pos`, with its table: `[live] rate`.
