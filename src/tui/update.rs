@@ -380,22 +380,7 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::HalfPageDown
         | Action::Top
         | Action::Bottom => move_cursor(app, action),
-        Action::ColumnLeft | Action::ColumnRight => {
-            let step = if action == Action::ColumnLeft { -1 } else { 1 };
-            let page = app.page_rows();
-            let cycle = |c: usize, n: usize| (c as isize + step).rem_euclid(n as isize) as usize;
-            match app.top_mut() {
-                Some(Screen::Gpts(l)) => l.column = cycle(l.column, GptColumn::ALL.len()),
-                Some(Screen::Author(p)) => {
-                    p.list.column = cycle(p.list.column, GptColumn::ALL.len())
-                }
-                Some(Screen::Authors(a)) => a.column = cycle(a.column, AuthorColumn::ALL.len()),
-                // On charts, ←/→ go to the previous or next chart.
-                Some(Screen::Charts(c)) => c.jump_chart(step, page),
-                _ => {}
-            }
-            Vec::new()
-        }
+        Action::ColumnLeft | Action::ColumnRight => column_action(app, action),
         Action::CopyId | Action::CopyUrl | Action::CopyRow => match copy_text(app, action) {
             Some((what, text)) => {
                 app.status = Some(format!("copied {what}"));
@@ -406,50 +391,8 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
                 Vec::new()
             }
         },
-        Action::Export => {
-            let (ids, authors) = match app.top() {
-                Some(Screen::Gpts(l)) if l.complete => (l.order.clone(), false),
-                Some(Screen::Author(p)) if p.list.complete => (p.list.order.clone(), false),
-                Some(Screen::Authors(a)) => (a.order.clone(), true),
-                _ => (None, false),
-            };
-            match ids {
-                Some(ids) => {
-                    let name = if authors {
-                        "gptscope-authors.csv"
-                    } else {
-                        "gptscope-gpts.csv"
-                    };
-                    app.popup = Some(Popup::Export(super::state::ExportDialog {
-                        input: super::input::LineInput::new(name),
-                        ids,
-                        authors,
-                        error: None,
-                    }));
-                }
-                None => {
-                    app.status = Some("export writes a list: open one (and let it load)".to_owned())
-                }
-            }
-            Vec::new()
-        }
-        Action::OpenUrl => match copy_text(app, Action::CopyUrl) {
-            Some((_, url)) if super::exits::is_web_url(&url) => {
-                app.status = Some(format!("opening {}", crate::text::line(&url)));
-                vec![Effect::Open(url)]
-            }
-            Some((_, url)) => {
-                app.status = Some(format!(
-                    "not an http(s) address, not opened: {}",
-                    crate::text::line(&url)
-                ));
-                Vec::new()
-            }
-            None => {
-                app.status = Some("nothing to open here".to_owned());
-                Vec::new()
-            }
-        },
+        Action::Export => export_dialog(app),
+        Action::OpenUrl => open_url(app),
         Action::Histograms => open_charts(app, false),
         Action::Snapshots => {
             if matches!(app.top(), Some(Screen::History(_))) {
@@ -474,32 +417,7 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Action::Diff => {
-            let open = app.snapshot.id;
-            let Some(Screen::History(h)) = app.top_mut() else {
-                app.status = Some("d diffs snapshots: open them with s".to_owned());
-                return Vec::new();
-            };
-            let Some(b) = h.selected_snapshot().map(|s| s.id) else {
-                return Vec::new();
-            };
-            let a = h.marked.unwrap_or(open);
-            if a == b {
-                app.status = Some(
-                    "mark the snapshot to compare with (Space), then select the other".to_owned(),
-                );
-                return Vec::new();
-            }
-            h.generation += 1;
-            h.diffing = true;
-            h.error = None;
-            vec![Effect::Send(Request::Diff {
-                screen: h.id,
-                generation: h.generation,
-                a,
-                b,
-            })]
-        }
+        Action::Diff => diff_action(app),
         Action::Live => open_live(app),
         Action::Refresh => {
             if app.refresh.is_some() {
@@ -511,44 +429,9 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Action::StoreFront => {
-            if matches!(app.top(), Some(Screen::Live(l)) if l.kind == super::live::LiveKind::StoreFront)
-            {
-                return Vec::new();
-            }
-            let id = app.new_screen_id();
-            let mut pane = super::live::LivePane::new(id, super::live::LiveKind::StoreFront, None);
-            let fx = vec![Effect::Live(pane.request())];
-            app.screens.push(Screen::Live(pane));
-            fx
-        }
+        Action::StoreFront => store_front(app),
         Action::Frequency => open_charts(app, true),
-        Action::SortAscending | Action::SortDescending => {
-            let descending = action == Action::SortDescending;
-            if let Some((list, _)) = gpt_list(app) {
-                let key = GptColumn::ALL[list.column].sort_key();
-                let descending = if list.sort.key == key && list.sort.descending == descending {
-                    !descending
-                } else {
-                    descending
-                };
-                list.sort = Sort { key, descending };
-                list.keep = list.selected_rowid();
-                return vec![request_order(list)];
-            }
-            if let Some(Screen::Authors(a)) = app.top_mut() {
-                let key = AuthorColumn::ALL[a.column].key();
-                let descending = if a.sort.key == key && a.sort.descending == descending {
-                    !descending
-                } else {
-                    descending
-                };
-                a.sort = AuthorSort { key, descending };
-                a.keep = a.selected_user();
-                return vec![request_authors(a)];
-            }
-            Vec::new()
-        }
+        Action::SortAscending | Action::SortDescending => sort_action(app, action),
         Action::Filters => {
             let categories = app.categories.clone();
             let form = match app.top() {
@@ -560,36 +443,7 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
             app.popup = Some(Popup::Filter(form));
             Vec::new()
         }
-        Action::ClearFilters => {
-            if let Some((list, _)) = gpt_list(app) {
-                let kept = Filter {
-                    author: list.filter.author.clone(),
-                    ..Filter::default()
-                };
-                list.search = None;
-                if list.sort.key == SortKey::Relevance {
-                    list.sort = Sort::default();
-                }
-                if list.filter != kept {
-                    list.filter = kept;
-                    list.keep = list.selected_rowid();
-                    return vec![request_order(list)];
-                }
-                return Vec::new();
-            }
-            if let Some(Screen::Authors(a)) = app.top_mut() {
-                a.search = None;
-                if a.sort.key == AuthorKey::Relevance {
-                    a.sort = AuthorSort::default();
-                }
-                if a.filter != Default::default() {
-                    a.filter = Default::default();
-                    a.keep = a.selected_user();
-                    return vec![request_authors(a)];
-                }
-            }
-            Vec::new()
-        }
+        Action::ClearFilters => clear_filters(app),
         Action::Open => open(app),
         Action::Search => {
             open_search(app);
@@ -605,21 +459,187 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
             app.screens.push(Screen::Authors(list));
             fx
         }
-        Action::AuthorOfGpt => {
-            let author = match app.top() {
-                // On an author page, the selected GPT's author (the same one).
-                Some(Screen::Author(p)) => p.list.selected_row().and_then(|r| r.author_id.clone()),
-                _ => focused_author(app),
-            };
-            match author {
-                Some(user) => push_author(app, user),
-                None => {
-                    app.status = Some("no author known for this GPT".to_owned());
-                    Vec::new()
-                }
-            }
+        Action::AuthorOfGpt => author_of_gpt(app),
+    }
+}
+
+/// Opens the URL of what is on screen in the browser (http(s) only).
+fn open_url(app: &mut App) -> Vec<Effect> {
+    match copy_text(app, Action::CopyUrl) {
+        Some((_, url)) if super::exits::is_web_url(&url) => {
+            app.status = Some(format!("opening {}", crate::text::line(&url)));
+            vec![Effect::Open(url)]
+        }
+        Some((_, url)) => {
+            app.status = Some(format!(
+                "not an http(s) address, not opened: {}",
+                crate::text::line(&url)
+            ));
+            Vec::new()
+        }
+        None => {
+            app.status = Some("nothing to open here".to_owned());
+            Vec::new()
         }
     }
+}
+
+/// Moves the focused column (the histograms: the chart).
+fn column_action(app: &mut App, action: Action) -> Vec<Effect> {
+    let step = if action == Action::ColumnLeft { -1 } else { 1 };
+    let page = app.page_rows();
+    let cycle = |c: usize, n: usize| (c as isize + step).rem_euclid(n as isize) as usize;
+    match app.top_mut() {
+        Some(Screen::Gpts(l)) => l.column = cycle(l.column, GptColumn::ALL.len()),
+        Some(Screen::Author(p)) => p.list.column = cycle(p.list.column, GptColumn::ALL.len()),
+        Some(Screen::Authors(a)) => a.column = cycle(a.column, AuthorColumn::ALL.len()),
+        // On charts, ←/→ go to the previous or next chart.
+        Some(Screen::Charts(c)) => c.jump_chart(step, page),
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Opens the live store front pane.
+fn store_front(app: &mut App) -> Vec<Effect> {
+    if matches!(app.top(), Some(Screen::Live(l)) if l.kind == super::live::LiveKind::StoreFront) {
+        return Vec::new();
+    }
+    let id = app.new_screen_id();
+    let mut pane = super::live::LivePane::new(id, super::live::LiveKind::StoreFront, None);
+    let fx = vec![Effect::Live(pane.request())];
+    app.screens.push(Screen::Live(pane));
+    fx
+}
+
+/// Opens the author of the GPT on screen.
+fn author_of_gpt(app: &mut App) -> Vec<Effect> {
+    let author = match app.top() {
+        // On an author page, the selected GPT's author (the same one).
+        Some(Screen::Author(p)) => p.list.selected_row().and_then(|r| r.author_id.clone()),
+        _ => focused_author(app),
+    };
+    match author {
+        Some(user) => push_author(app, user),
+        None => {
+            app.status = Some("no author known for this GPT".to_owned());
+            Vec::new()
+        }
+    }
+}
+
+/// Opens the export dialog for the list on screen.
+fn export_dialog(app: &mut App) -> Vec<Effect> {
+    let (ids, authors) = match app.top() {
+        Some(Screen::Gpts(l)) if l.complete => (l.order.clone(), false),
+        Some(Screen::Author(p)) if p.list.complete => (p.list.order.clone(), false),
+        Some(Screen::Authors(a)) => (a.order.clone(), true),
+        _ => (None, false),
+    };
+    match ids {
+        Some(ids) => {
+            let name = if authors {
+                "gptscope-authors.csv"
+            } else {
+                "gptscope-gpts.csv"
+            };
+            app.popup = Some(Popup::Export(super::state::ExportDialog {
+                input: super::input::LineInput::new(name),
+                ids,
+                authors,
+                error: None,
+            }));
+        }
+        None => app.status = Some("export writes a list: open one (and let it load)".to_owned()),
+    }
+    Vec::new()
+}
+
+/// Diffs the marked (else the open) snapshot against the selected one.
+fn diff_action(app: &mut App) -> Vec<Effect> {
+    let open = app.snapshot.id;
+    let Some(Screen::History(h)) = app.top_mut() else {
+        app.status = Some("d diffs snapshots: open them with s".to_owned());
+        return Vec::new();
+    };
+    let Some(b) = h.selected_snapshot().map(|s| s.id) else {
+        return Vec::new();
+    };
+    let a = h.marked.unwrap_or(open);
+    if a == b {
+        app.status =
+            Some("mark the snapshot to compare with (Space), then select the other".to_owned());
+        return Vec::new();
+    }
+    h.generation += 1;
+    h.diffing = true;
+    h.error = None;
+    vec![Effect::Send(Request::Diff {
+        screen: h.id,
+        generation: h.generation,
+        a,
+        b,
+    })]
+}
+
+/// Sorts the list on screen by its focused column.
+fn sort_action(app: &mut App, action: Action) -> Vec<Effect> {
+    let descending = action == Action::SortDescending;
+    if let Some((list, _)) = gpt_list(app) {
+        let key = GptColumn::ALL[list.column].sort_key();
+        let descending = if list.sort.key == key && list.sort.descending == descending {
+            !descending
+        } else {
+            descending
+        };
+        list.sort = Sort { key, descending };
+        list.keep = list.selected_rowid();
+        return vec![request_order(list)];
+    }
+    if let Some(Screen::Authors(a)) = app.top_mut() {
+        let key = AuthorColumn::ALL[a.column].key();
+        let descending = if a.sort.key == key && a.sort.descending == descending {
+            !descending
+        } else {
+            descending
+        };
+        a.sort = AuthorSort { key, descending };
+        a.keep = a.selected_user();
+        return vec![request_authors(a)];
+    }
+    Vec::new()
+}
+
+/// Clears the filters of the list on screen.
+fn clear_filters(app: &mut App) -> Vec<Effect> {
+    if let Some((list, _)) = gpt_list(app) {
+        let kept = Filter {
+            author: list.filter.author.clone(),
+            ..Filter::default()
+        };
+        list.search = None;
+        if list.sort.key == SortKey::Relevance {
+            list.sort = Sort::default();
+        }
+        if list.filter != kept {
+            list.filter = kept;
+            list.keep = list.selected_rowid();
+            return vec![request_order(list)];
+        }
+        return Vec::new();
+    }
+    if let Some(Screen::Authors(a)) = app.top_mut() {
+        a.search = None;
+        if a.sort.key == AuthorKey::Relevance {
+            a.sort = AuthorSort::default();
+        }
+        if a.filter != Default::default() {
+            a.filter = Default::default();
+            a.keep = a.selected_user();
+            return vec![request_authors(a)];
+        }
+    }
+    Vec::new()
 }
 
 /// What `y` (id), `Y` (URL) or `c` (the row as TSV) copies from the screen on top: what it
