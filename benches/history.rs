@@ -90,7 +90,7 @@ fn bench_diff(c: &mut Criterion) {
     });
     // The diff screen's rows, made again when a diff arrives or the filter changes.
     group.bench_function("diff_screen_rows", |bench| {
-        bench.iter(|| gptscope::tui::history::rows(&d, false).len())
+        bench.iter(|| gptscope::tui::screens::snapshots::rows(&d, false).len())
     });
     // How soon the diff screen has its first page: the time to `diff_with`'s first call.
     group.bench_function("diff_first_page", |bench| {

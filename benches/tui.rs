@@ -17,11 +17,12 @@ use crossterm::event::KeyCode;
 use gptscope::store::Db;
 use gptscope::store::import::{ImportOptions, Input, import};
 use gptscope::store::query;
-use gptscope::tui::driver::Driver;
+use gptscope::tui::app::App;
+use gptscope::tui::app::driver::Driver;
+use gptscope::tui::app::router::{Event, start, update};
 use gptscope::tui::msg::{Effect, Msg};
-use gptscope::tui::state::App;
-use gptscope::tui::update::{Event, start, update};
-use gptscope::tui::worker::Worker;
+use gptscope::tui::services::Service;
+use gptscope::tui::services::db::Worker;
 use std::path::PathBuf;
 use std::sync::mpsc::channel;
 use std::time::{Duration, Instant};
@@ -72,7 +73,7 @@ fn first_frame(path: &std::path::Path) -> Duration {
     let snapshot = query::snapshot(&db, None).expect("snapshot");
     drop(db);
     let (tx, rx) = channel::<Msg>();
-    let worker = Worker::spawn(
+    let mut worker = Worker::spawn(
         path.to_path_buf(),
         Duration::from_secs(5),
         snapshot.clone(),
@@ -95,14 +96,16 @@ fn first_frame(path: &std::path::Path) -> Duration {
         let Ok(msg) = rx.recv() else { break };
         pending = update(&mut app, Event::Msg(msg));
         let ready = match app.top() {
-            Some(gptscope::tui::state::Screen::Gpts(l)) => l
+            Some(gptscope::tui::screens::Screen::Gpts(l)) => l
                 .order
                 .as_ref()
                 .is_some_and(|o| o.iter().take(30).all(|id| l.rows.contains_key(id))),
             _ => false,
         };
         if drawn.is_none() && ready {
-            terminal.draw(|f| gptscope::tui::ui::draw(f, &app)).unwrap();
+            terminal
+                .draw(|f| gptscope::tui::app::view::draw(f, &app))
+                .unwrap();
             drawn = Some(start_at.elapsed());
         }
     }

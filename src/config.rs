@@ -10,7 +10,7 @@
 //! the program with one line naming the file, the line and the key. The token itself is never
 //! in this file: only where to find it (an environment variable, or a file of its own).
 
-use crate::tui::action::{self, Action, KeySpec};
+use crate::tui::keys::{self as action, Action, KeySpec};
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
 use std::collections::BTreeMap;

@@ -700,7 +700,7 @@ fn cmd_config(global: &GlobalArgs, args: &ConfigArgs, out: &mut dyn Write) -> an
     }
     writeln!(out, "mouse: {}", if c.mouse { "on" } else { "off" })?;
     for (key, action) in &c.keys {
-        writeln!(out, "key {key}: {}", crate::tui::action::info(*action).name)?;
+        writeln!(out, "key {key}: {}", action.name())?;
     }
     writeln!(
         out,

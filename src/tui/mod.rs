@@ -1,41 +1,51 @@
-//! The full-screen explorer. One owner of state ([`state::App`]); user intent as [`action::Action`]s
-//! from the keymap; facts from workers as [`msg::Msg`]s; [`update::update`] turns either into
-//! state changes and [`msg::Effect`]s without doing I/O; [`ui::draw`] is a pure function of the
-//! state. The loop here is the only place that touches the terminal and the workers: it waits
-//! (tokio `select!`) for a key, a resize, a worker message, a signal, or a spinner tick while
-//! something loads, applies it, and redraws only when something changed.
+//! The full-screen explorer, one folder per part:
+//!
+//! - `app/`: the one owner of UI state ([`app::App`]), the router ([`app::router::update`]:
+//!   events in, state changes and [`msg::Effect`]s out, no I/O), the frame's drawing, the one
+//!   effect runner, and the synchronous driver the tests and benchmarks use;
+//! - `screens/`: a folder per screen (state and keys in `mod.rs`, drawing in `view.rs`), each a
+//!   [`screens::Component`];
+//! - `popups/`: help, the filter form, export, refresh, a confirmation, an error;
+//! - `kit/`: what screens are built from (cursor, input, form, search prompt, `Load`, the
+//!   recorded viewport, the shared table drawing, the GPT list);
+//! - `keys/`: the Action table (keys per context, help, hints);
+//! - `services/`: the background work behind one handle shape;
+//! - `msg`: the effect types between them.
+//!
+//! The loop here is the only place that touches the terminal: it waits (tokio `select!`) for a
+//! key, a resize, a worker message, a signal, or a spinner tick while something loads, applies
+//! it, and redraws only when something changed.
 
-pub mod action;
-pub mod charts;
-pub mod driver;
-pub mod exits;
-pub mod form;
-pub mod history;
-pub mod input;
-pub mod live;
+pub mod app;
+pub mod keys;
+pub mod kit;
 pub mod msg;
-pub mod refresh;
-pub mod searcher;
-pub mod state;
-pub mod ui;
-pub mod update;
-pub mod worker;
+pub mod popups;
+pub mod screens;
+pub mod services;
 
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_charts;
 #[cfg(test)]
+mod tests_layout;
+#[cfg(test)]
 mod tests_live;
 
 use crate::store::query::SnapshotInfo;
-use msg::{Effect, Msg};
-use state::App;
+use app::App;
+use app::router::{Event, start, update};
+use app::runner::{Outlets, carry_out};
+use msg::{Job, LiveRequest, Msg, Request, ScreenId, SearchRequest};
+use services::Service;
+use services::db::Worker;
+use services::live::LiveWorker;
+use services::refresh::Refresher;
+use services::searcher::Searcher;
 use std::path::PathBuf;
 use std::time::Duration;
-use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
-use update::Event;
-use worker::Worker;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 /// What the explorer opens.
 pub struct Options {
@@ -71,40 +81,122 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
     runtime.block_on(run_loop(opts))
 }
 
+/// The loop's outlets: the services on threads and tasks; replies arrive on the channel.
+struct Services {
+    db_path: PathBuf,
+    lock_timeout: Duration,
+    tx: UnboundedSender<Msg>,
+    worker: Worker,
+    searcher: Searcher,
+    live: LiveWorker,
+    refresher: Refresher,
+}
+
+/// Replies into the loop's channel.
+fn reply(tx: &UnboundedSender<Msg>) -> impl Fn(Msg) + Send + Sync + Clone + 'static {
+    let tx = tx.clone();
+    move |m| {
+        let _ = tx.send(m);
+    }
+}
+
+impl Services {
+    /// The database worker and the searcher work on one snapshot: a new one gets new workers.
+    fn workers(&self, snapshot: &SnapshotInfo) -> anyhow::Result<(Worker, Searcher)> {
+        let worker = Worker::spawn(
+            self.db_path.clone(),
+            self.lock_timeout,
+            snapshot.clone(),
+            reply(&self.tx),
+        )?;
+        let searcher = Searcher::spawn(
+            self.db_path.clone(),
+            self.lock_timeout,
+            snapshot.clone(),
+            reply(&self.tx),
+        )?;
+        Ok((worker, searcher))
+    }
+}
+
+impl Outlets for Services {
+    fn db(&mut self, request: Request) -> anyhow::Result<()> {
+        anyhow::ensure!(self.worker.send(request), "the database worker stopped");
+        Ok(())
+    }
+
+    fn search(&mut self, request: SearchRequest) -> anyhow::Result<()> {
+        anyhow::ensure!(self.searcher.send(request), "the search worker stopped");
+        Ok(())
+    }
+
+    fn live(&mut self, request: LiveRequest) {
+        self.live.send(request);
+    }
+
+    fn closed(&mut self, screen: ScreenId) {
+        self.live.cancel(screen);
+        self.worker.cancel(screen);
+        self.searcher.cancel(screen);
+    }
+
+    fn refresh(&mut self, job: Job) {
+        self.refresher.send(job);
+    }
+
+    fn cancel_refresh(&mut self) {
+        self.refresher.cancel(msg::APP);
+    }
+
+    fn copy(&mut self, text: String) {
+        services::exits::copy(&text);
+    }
+
+    fn open(&mut self, url: String) -> Result<(), String> {
+        services::exits::open(&url)
+    }
+
+    fn reopen(&mut self, snapshot: &SnapshotInfo) -> anyhow::Result<bool> {
+        (self.worker, self.searcher) = self.workers(snapshot)?;
+        Ok(true)
+    }
+
+    fn replies(&mut self) -> Vec<Msg> {
+        Vec::new()
+    }
+}
+
 async fn run_loop(opts: Options) -> anyhow::Result<()> {
     use tokio::signal::unix::{SignalKind, signal};
     let (msg_tx, mut msgs) = unbounded_channel::<Msg>();
-    let reply = |tx: tokio::sync::mpsc::UnboundedSender<Msg>| {
-        move |m| {
-            let _ = tx.send(m);
-        }
-    };
-    // The database worker and the searcher work on one snapshot: a new one gets new workers.
-    let spawn_workers = |snapshot: &SnapshotInfo| -> anyhow::Result<(Worker, searcher::Searcher)> {
-        let worker = Worker::spawn(
-            opts.db_path.clone(),
-            opts.lock_timeout,
-            snapshot.clone(),
-            reply(msg_tx.clone()),
-        )?;
-        let searcher = searcher::Searcher::spawn(
-            opts.db_path.clone(),
-            opts.lock_timeout,
-            snapshot.clone(),
-            reply(msg_tx.clone()),
-        )?;
-        Ok((worker, searcher))
-    };
-    let (mut worker, mut searcher) = spawn_workers(&opts.snapshot)?;
     let client = crate::live::Client::new(opts.live.clone())?;
-    let mut live = live::LiveWorker::new(client.clone(), reply(msg_tx.clone()));
-    let setup = refresh::Setup {
+    let setup = services::refresh::Setup {
         db_path: opts.db_path.clone(),
         lock_timeout: opts.lock_timeout,
-        client,
+        client: client.clone(),
         rules: opts.rules.clone(),
     };
-    let mut refresh_cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>> = None;
+    let first = Worker::spawn(
+        opts.db_path.clone(),
+        opts.lock_timeout,
+        opts.snapshot.clone(),
+        reply(&msg_tx),
+    )?;
+    let first_search = Searcher::spawn(
+        opts.db_path.clone(),
+        opts.lock_timeout,
+        opts.snapshot.clone(),
+        reply(&msg_tx),
+    )?;
+    let mut services = Services {
+        db_path: opts.db_path.clone(),
+        lock_timeout: opts.lock_timeout,
+        worker: first,
+        searcher: first_search,
+        live: LiveWorker::new(client, reply(&msg_tx)),
+        refresher: Refresher::new(setup, reply(&msg_tx)),
+        tx: msg_tx,
+    };
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
     let mut terminal = ratatui::try_init()?;
@@ -116,64 +208,17 @@ async fn run_loop(opts: Options) -> anyhow::Result<()> {
     let size = terminal.size()?;
     let mut app = App::new(opts.snapshot.clone(), (size.width, size.height));
     app.store_url = opts.live.base_url.clone();
-    app.keymap = action::Keymap::with(&opts.config.keys);
+    app.keymap = keys::Keymap::with(&opts.config.keys);
     app.theme = opts.config.theme;
-    let mut effects = update::start(&mut app);
+    app.home = std::env::var_os("HOME").map(PathBuf::from);
+    let mut effects = start(&mut app);
     let mut ticker = tokio::time::interval(Duration::from_millis(120));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
-        let mut effects_after = Vec::new();
-        for effect in effects.drain(..) {
-            match effect {
-                Effect::Quit => return Ok(()),
-                Effect::Send(request) => {
-                    if !worker.send(request) {
-                        anyhow::bail!("the database worker stopped");
-                    }
-                }
-                Effect::Search(request) => {
-                    if !searcher.send(request) {
-                        anyhow::bail!("the search worker stopped");
-                    }
-                }
-                Effect::Live(request) => live.send(request),
-                Effect::CancelLive(screen) => live.cancel(screen),
-                Effect::Refresh(plan) => {
-                    let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-                    refresh_cancel = Some(cancel.clone());
-                    let tx = msg_tx.clone();
-                    tokio::spawn(refresh::run(
-                        setup.clone(),
-                        plan,
-                        cancel,
-                        std::sync::Arc::new(move |m| {
-                            let _ = tx.send(m);
-                        }),
-                    ));
-                }
-                Effect::CancelRefresh => {
-                    if let Some(c) = &refresh_cancel {
-                        c.store(true, std::sync::atomic::Ordering::Relaxed);
-                    }
-                }
-                Effect::Copy(text) => exits::copy(&text),
-                Effect::Open(url) => {
-                    if let Err(e) = exits::open(&url) {
-                        app.status = Some(e);
-                    }
-                }
-                Effect::Reopen(snapshot) => {
-                    (worker, searcher) = spawn_workers(&snapshot)?;
-                    refresh_cancel = None;
-                    effects_after.extend(app.reopen(*snapshot));
-                }
-            }
+        if carry_out(&mut app, std::mem::take(&mut effects), &mut services)? {
+            return Ok(());
         }
-        if !effects_after.is_empty() {
-            effects = effects_after;
-            continue;
-        }
-        terminal.draw(|frame| ui::draw(frame, &app))?;
+        terminal.draw(|frame| app::view::draw(frame, &app))?;
         let event = tokio::select! {
             ev = input.recv() => match ev.and_then(terminal_event) {
                 Some(e) => e,
@@ -185,7 +230,7 @@ async fn run_loop(opts: Options) -> anyhow::Result<()> {
             _ = sigterm.recv() => return Ok(()),
             _ = sighup.recv() => return Ok(()),
         };
-        effects = update::update(&mut app, event);
+        effects = update(&mut app, event);
         // Apply whatever else is already waiting before drawing again.
         loop {
             let next = match input.try_recv() {
@@ -193,7 +238,7 @@ async fn run_loop(opts: Options) -> anyhow::Result<()> {
                 Err(_) => msgs.try_recv().ok().map(Event::Msg),
             };
             let Some(next) = next else { break };
-            effects.extend(update::update(&mut app, next));
+            effects.extend(update(&mut app, next));
         }
     }
 }

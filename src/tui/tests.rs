@@ -2,10 +2,12 @@
 //! answering synchronously, `update()` fed keys and messages, and screens drawn into ratatui's
 //! `TestBackend` (insta snapshots in `src/tui/snapshots/`).
 
-use super::driver::Driver;
+use super::app::driver::Driver;
+use super::app::router::{Event, update};
+use super::kit::gpt_list::GptColumn;
 use super::msg::{Effect, Msg, Request};
-use super::state::{GptColumn, Popup, Screen};
-use super::update::{Event, update};
+use super::popups::Popup;
+use super::screens::Screen;
 use crate::store::Db;
 use crate::store::import::{ImportOptions, Input, import};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -78,7 +80,7 @@ impl Harness {
         }
     }
 
-    pub(super) fn list(&self) -> &super::state::GptList {
+    pub(super) fn list(&self) -> &super::kit::gpt_list::GptList {
         self.driver.list().expect("a list on top")
     }
 
@@ -298,7 +300,7 @@ fn detail_author_and_back_keep_positions() {
     let Some(Screen::Author(p)) = h.app.top() else {
         panic!("author page opens")
     };
-    assert!(p.row.is_some());
+    assert!(p.row().is_some());
     assert!(!p.list.is_empty());
     assert_eq!(h.app.screens.len(), 3);
     h.press(KeyCode::Enter); // another (the first) of their GPTs
@@ -394,7 +396,7 @@ fn remapped_keys_act_and_show_in_help() {
     let text = std::fs::read_to_string(&path).unwrap();
     let config = crate::config::Config::parse(&text, &path).unwrap();
     let mut h = Harness::new(120, 40);
-    h.app.keymap = super::action::Keymap::with(&config.keys);
+    h.app.keymap = super::keys::Keymap::with(&config.keys);
     h.app.theme = config.theme;
     let before = h.list().cursor.selected;
     h.key(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL));
@@ -409,7 +411,7 @@ fn remapped_keys_act_and_show_in_help() {
     let screen = h.screen();
     assert!(screen.contains("j, ↓, Ctrl-n"), "{screen}");
     assert_eq!(
-        h.app.keymap.keys_for(super::action::Action::Help),
+        h.app.keymap.keys_for(super::keys::Action::Help),
         ["?", "F1", "F2"],
         "help lists the extra key after the default ones"
     );
@@ -566,7 +568,7 @@ fn hostile_and_wide_names_are_drawn_safely() {
     let Some(Screen::Detail(d)) = h.app.top() else {
         panic!()
     };
-    let lines = super::ui::detail_lines(d.view.as_ref().unwrap(), 0);
+    let lines = super::screens::detail::view::detail_lines(d.view.as_ref().unwrap(), 0);
     let text: String = lines
         .iter()
         .map(|l| l.to_string())
@@ -828,7 +830,7 @@ fn snapshots_screen_diffs_and_switches() {
     );
     assert!(screen.contains("open"), "{screen}");
     // In taken_at order: #2 (2025-01), #3 (2025-02), #1 (the sample, 2024-03) first.
-    let Some(Screen::History(s)) = h.app.top() else {
+    let Some(Screen::Snapshots(s)) = h.app.top() else {
         panic!()
     };
     let order: Vec<i64> = s.snapshots.as_ref().unwrap().iter().map(|x| x.id).collect();
@@ -848,7 +850,7 @@ fn snapshots_screen_diffs_and_switches() {
     );
     insta::assert_snapshot!("diff_120x40", screen);
     // `]` jumps to the next GPT with a conversations change; `→` then `]` to a name change.
-    let Some(Screen::History(s)) = h.app.top() else {
+    let Some(Screen::Snapshots(s)) = h.app.top() else {
         panic!()
     };
     let d = s.diff.as_ref().unwrap();
@@ -859,7 +861,7 @@ fn snapshots_screen_diffs_and_switches() {
         .press(KeyCode::Right)
         .press(KeyCode::Right);
     h.press(KeyCode::Char(']'));
-    let Some(Screen::History(s)) = h.app.top() else {
+    let Some(Screen::Snapshots(s)) = h.app.top() else {
         panic!()
     };
     let d = s.diff.as_ref().unwrap();
@@ -914,7 +916,7 @@ fn diff_opens_both_versions_the_rising_list_and_a_gpts_trends() {
         .press(KeyCode::Char(' '))
         .press(KeyCode::Down);
     h.press(KeyCode::Char('d'));
-    let Some(Screen::History(s)) = h.app.top() else {
+    let Some(Screen::Snapshots(s)) = h.app.top() else {
         panic!()
     };
     let row = s.diff.as_ref().unwrap().selected().unwrap();
@@ -945,7 +947,7 @@ fn diff_opens_both_versions_the_rising_list_and_a_gpts_trends() {
     // Back to the diff; f keeps only the focused type's rows, → moves the filter along.
     h.press(KeyCode::Esc);
     let only = |h: &Harness, field: &str| {
-        let Some(Screen::History(s)) = h.app.top() else {
+        let Some(Screen::Snapshots(s)) = h.app.top() else {
             panic!()
         };
         let d = s.diff.as_ref().unwrap();
@@ -954,7 +956,7 @@ fn diff_opens_both_versions_the_rising_list_and_a_gpts_trends() {
         assert!(
             d.rows
                 .iter()
-                .all(|r| crate::tui::history::has(&d.diff, *r, field))
+                .all(|r| crate::tui::screens::snapshots::has(&d.diff, *r, field))
         );
     };
     h.press(KeyCode::Char('f'));
@@ -967,7 +969,7 @@ fn diff_opens_both_versions_the_rising_list_and_a_gpts_trends() {
     h.press(KeyCode::Left);
     let screen = h.screen();
     assert!(screen.contains("rising ("), "{screen}");
-    let Some(Screen::History(s)) = h.app.top() else {
+    let Some(Screen::Snapshots(s)) = h.app.top() else {
         panic!()
     };
     let d = s.diff.as_ref().unwrap();
@@ -1023,7 +1025,7 @@ fn a_snapshot_is_deleted_only_after_saying_yes() {
     with_history(&h);
     h.press(KeyCode::Char('s'));
     let ids = |h: &Harness| -> Vec<i64> {
-        let Some(Screen::History(s)) = h.app.top() else {
+        let Some(Screen::Snapshots(s)) = h.app.top() else {
             panic!()
         };
         s.snapshots.as_ref().unwrap().iter().map(|x| x.id).collect()
@@ -1080,7 +1082,7 @@ fn the_snapshots_screen_lists_a_resumable_refresh() {
     for _ in 0..5 {
         h.press(KeyCode::Down);
     }
-    let Some(Screen::History(s)) = h.app.top() else {
+    let Some(Screen::Snapshots(s)) = h.app.top() else {
         panic!()
     };
     assert_eq!(s.selected_snapshot().map(|x| x.id), Some(3));

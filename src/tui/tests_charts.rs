@@ -3,13 +3,15 @@
 //! compare with are made independently, in SQL on the same database file.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use super::state::{GptColumn, Popup, Screen};
+use super::kit::gpt_list::GptColumn;
+use super::popups::Popup;
+use super::screens::Screen;
 use super::tests::{Harness, focus_field};
 use crate::stats::ChartId;
 use crate::store::record::ToolMask;
 use crossterm::event::KeyCode;
 
-fn charts(h: &Harness) -> &super::charts::ChartsScreen {
+fn charts(h: &Harness) -> &super::screens::charts::ChartsScreen {
     match h.app.top() {
         Some(Screen::Charts(c)) => c,
         _ => panic!("the charts screen is on top"),

@@ -3,11 +3,11 @@
 //! unreachable store that leaves the snapshot browsing as it was.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use super::live::{LiveKind, LiveState};
-use super::msg::Msg;
-use super::state::Screen;
+use super::app::router::{Event, update};
+use super::msg::{LiveKind, Msg};
+use super::screens::Screen;
+use super::screens::live::LiveState;
 use super::tests::Harness;
-use super::update::{Event, update};
 use crate::live::LiveConfig;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use gptscope_testkit::mock::{Fault, FaultRule, MockConfig, MockStore};
@@ -29,7 +29,7 @@ fn config(url: String) -> LiveConfig {
     }
 }
 
-fn pane(h: &Harness) -> &super::live::LivePane {
+fn pane(h: &Harness) -> &super::screens::live::LivePane {
     match h.app.top() {
         Some(Screen::Live(l)) => l,
         _ => panic!("a live pane on top"),
@@ -153,7 +153,7 @@ fn stale_live_replies_are_dropped() {
     );
     assert!(
         fx.iter()
-            .any(|e| matches!(e, super::msg::Effect::CancelLive(s) if *s == id))
+            .any(|e| matches!(e, super::msg::Effect::Closed(s) if *s == id))
     );
 }
 

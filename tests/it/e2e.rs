@@ -212,7 +212,7 @@ fn a_person_explores_the_sample_and_quits() {
     // Copy Scholar GPT's URL: OSC 52 reaches the terminal (and so the clipboard, over SSH too).
     s.send("Y");
     s.wait_for("copied the GPT URL");
-    let osc52 = gptscope::tui::exits::osc52("https://chatgpt.com/g/g-kZ0eYXlJe", false);
+    let osc52 = gptscope::tui::services::exits::osc52("https://chatgpt.com/g/g-kZ0eYXlJe", false);
     let raw = s.raw.lock().unwrap().clone();
     assert!(
         raw.windows(osc52.len()).any(|w| w == osc52.as_bytes()),
