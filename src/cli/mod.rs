@@ -82,6 +82,15 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The store front's history: what entered, left, rose or fell on each shelf, from each
+    /// snapshot with shelves to the next
+    ShelfMoves {
+        /// Only this shelf (its id, as listed)
+        #[arg(long)]
+        shelf: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Show everything stored about one GPT
     Show(ShowArgs),
     /// Tools, categories, ratings and conversations of a snapshot
@@ -530,6 +539,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Some(Command::ShelfMoves { shelf, json }) => {
+            cmd_shelf_moves(&cli.global, shelf.as_deref(), json, out)
+        }
         Some(Command::Show(args)) => cmd_show(&cli.global, args, out),
         Some(Command::Search(args)) => cmd_search(&cli.global, args, out),
         Some(Command::Stats(args)) => cmd_stats(&cli.global, args, out),
@@ -923,6 +935,58 @@ fn import_by_date(
     }
     if args.json {
         output::json(out, &reports)?;
+    }
+    Ok(())
+}
+
+/// `gptscope shelf-moves`: the shelves screen's twin.
+fn cmd_shelf_moves(
+    g: &GlobalArgs,
+    shelf: Option<&str>,
+    json: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let db = open_db(g)?;
+    let mut steps = crate::store::diff::shelf_history(&db)?;
+    if let Some(only) = shelf {
+        for s in &mut steps {
+            s.moves.retain(|m| m.shelf == only);
+        }
+    }
+    if json {
+        return output::json(out, &serde_json::json!({ "steps": steps }));
+    }
+    if steps.is_empty() {
+        writeln!(
+            out,
+            "no store-front history: it takes two snapshots with shelves (gptscope refresh \
+             shelves, or store-front archives imported with --by-date)"
+        )?;
+        return Ok(());
+    }
+    for s in &steps {
+        writeln!(
+            out,
+            "#{} {} → #{} {}: {} moves",
+            s.from.id,
+            s.from.taken_at.get(..10).unwrap_or(&s.from.taken_at),
+            s.to.id,
+            s.to.taken_at.get(..10).unwrap_or(&s.to.taken_at),
+            s.moves.len()
+        )?;
+        for m in &s.moves {
+            let pos = |p: Option<i64>| p.map_or("–".to_owned(), |p| format!("#{p}"));
+            writeln!(
+                out,
+                "  {:<24} {:<8} {:>5} → {:<5} {}  {}",
+                crate::text::line(&m.shelf),
+                m.kind,
+                pos(m.from),
+                pos(m.to),
+                m.id,
+                crate::text::line(m.name.as_deref().unwrap_or(""))
+            )?;
+        }
     }
     Ok(())
 }

@@ -829,6 +829,43 @@ fn shelf_moves(db: &Db, a: i64, b: i64) -> Result<Vec<ShelfMove>> {
     Ok(out)
 }
 
+/// The store front from one snapshot with shelves to the next: what entered, left, rose or
+/// fell on each shelf.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ShelfStep {
+    pub from: SnapshotRef,
+    pub to: SnapshotRef,
+    pub moves: Vec<ShelfMove>,
+}
+
+/// The store front's history, oldest step first: each complete snapshot that has shelf entries
+/// against the one before it that has them too (snapshots without a store front are skipped,
+/// not counted as an empty front).
+pub fn shelf_history(db: &Db) -> Result<Vec<ShelfStep>> {
+    let mut st = db
+        .conn()
+        .prepare("SELECT DISTINCT snapshot_id FROM shelf_entry")
+        .map_err(|e| db.err(e))?;
+    let with: rustc_hash::FxHashSet<i64> = st
+        .query_map([], |r| r.get(0))
+        .and_then(|rows| rows.collect())
+        .map_err(|e| db.err(e))?;
+    let fronts: Vec<SnapshotInfo> = super::query::snapshots(db)?
+        .into_iter()
+        .filter(|s| with.contains(&s.id))
+        .collect();
+    fronts
+        .windows(2)
+        .map(|w| {
+            Ok(ShelfStep {
+                from: (&w[0]).into(),
+                to: (&w[1]).into(),
+                moves: shelf_moves(db, w[0].id, w[1].id)?,
+            })
+        })
+        .collect()
+}
+
 /// One GPT in one snapshot, for its history.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Point {

@@ -32,6 +32,8 @@ mod tests_charts;
 mod tests_layout;
 #[cfg(test)]
 mod tests_live;
+#[cfg(test)]
+mod tests_shelves;
 
 use crate::store::query::SnapshotInfo;
 use app::App;

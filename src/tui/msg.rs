@@ -42,6 +42,11 @@ pub enum Request {
         generation: u64,
         id: String,
     },
+    /// The store front's moves from snapshot to snapshot.
+    ShelfHistory {
+        screen: ScreenId,
+        generation: u64,
+    },
     /// A GPT as snapshots `a` and `b` have it, for the side-by-side view.
     Versions {
         screen: ScreenId,
@@ -131,7 +136,8 @@ impl Request {
             | Request::History { screen, .. }
             | Request::Versions { screen, .. }
             | Request::RemoveSnapshot { screen, .. }
-            | Request::Diff { screen, .. } => Some(*screen),
+            | Request::Diff { screen, .. }
+            | Request::ShelfHistory { screen, .. } => Some(*screen),
             Request::Categories => None,
         }
     }
@@ -160,7 +166,8 @@ impl Request {
             }
             | Request::SnapshotIds {
                 screen, generation, ..
-            } => Some((*screen, *generation)),
+            }
+            | Request::ShelfHistory { screen, generation } => Some((*screen, *generation)),
             _ => None,
         }
     }
@@ -217,6 +224,12 @@ pub enum Msg {
         screen: ScreenId,
         generation: u64,
         points: Vec<crate::store::diff::Point>,
+    },
+    /// The store front's moves, oldest step first.
+    ShelfHistory {
+        screen: ScreenId,
+        generation: u64,
+        steps: Arc<Vec<crate::store::diff::ShelfStep>>,
     },
     /// A GPT in two snapshots (`None` where a snapshot lacks it).
     Versions {
@@ -322,6 +335,9 @@ impl Msg {
             }
             | Msg::SnapshotIds {
                 screen, generation, ..
+            }
+            | Msg::ShelfHistory {
+                screen, generation, ..
             } => Some((*screen, Some(*generation))),
             Msg::Rows { screen, .. }
             | Msg::AuthorProfile { screen, .. }
@@ -403,6 +419,8 @@ pub enum Open {
         which: Vec<ChartId>,
     },
     Snapshots,
+    /// The store front's history: shelf moves from snapshot to snapshot.
+    ShelfMoves,
     /// A live pane, with the snapshot's record to compare with when the opener has it.
     Live {
         kind: LiveKind,

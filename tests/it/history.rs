@@ -230,3 +230,36 @@ fn a_gpts_history_flags_implausible_jumps() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("in no snapshot"), "{}", stderr(&o));
 }
+
+/// `shelf-moves` (the shelves screen's twin) lists each step of the store front; its moves for
+/// two days are the diff's shelf moves, and `--shelf` keeps one shelf.
+#[test]
+fn shelf_moves_are_the_store_fronts_history() {
+    let (dir, db) = temp_db();
+    let (root, _) = two_store_front_days(dir.path());
+    let o = run(&db, &["import", "--by-date", root.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let h = run_json(&db, &["shelf-moves", "--json"]);
+    let steps = h["steps"].as_array().unwrap();
+    let last = steps.last().unwrap();
+    assert_eq!(
+        (last["from"]["id"].as_i64(), last["to"]["id"].as_i64()),
+        (Some(2), Some(3))
+    );
+    let d = run_json(&db, &["diff", "2", "3", "--json", "--type", "shelves"]);
+    assert_eq!(last["moves"], d["shelves"]);
+    let shelf = last["moves"][0]["shelf"].as_str().unwrap().to_owned();
+    let one = run_json(&db, &["shelf-moves", "--json", "--shelf", &shelf]);
+    let moves: Vec<&Value> = one["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["moves"].as_array().unwrap())
+        .collect();
+    assert!(!moves.is_empty() && moves.iter().all(|m| m["shelf"] == shelf.as_str()));
+    let text = run(&db, &["shelf-moves"]);
+    assert!(text.status.success());
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("#2 2026-04-14 → #3 2026-04-15"), "{text}");
+    assert!(text.contains(" left "), "{text}");
+}

@@ -39,6 +39,7 @@ pub(super) fn app_action(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Back => say(app, "this is the first screen: Q quits"),
         Action::Snapshots => open(app, Open::Snapshots),
+        Action::ShelfMoves => open(app, Open::ShelfMoves),
         Action::Authors => open(app, Open::Authors(Default::default())),
         Action::StoreFront => open(
             app,

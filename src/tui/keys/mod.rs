@@ -52,6 +52,7 @@ pub enum Action {
     DiffTypeNext,
     DiffPreviousChange,
     DiffNextChange,
+    ShelfMoves,
 }
 
 /// Where a key is resolved: the screen on top (a diff is a context of its own).
@@ -357,6 +358,15 @@ pub const ACTIONS: &[ActionInfo] = &[
         section: Section::Screens,
         keys: &["s"],
         hint: "snapshots",
+    },
+    ActionInfo {
+        action: Action::ShelfMoves,
+        name: "shelf_moves",
+        description: "The store front's history: what entered, left, rose or fell on each shelf, snapshot to snapshot",
+        context: Context::Any,
+        section: Section::Screens,
+        keys: &["M"],
+        hint: "shelf moves",
     },
     ActionInfo {
         action: Action::Mark,
@@ -757,6 +767,7 @@ mod tests {
             Action::DiffTypeNext,
             Action::DiffPreviousChange,
             Action::DiffNextChange,
+            Action::ShelfMoves,
         ];
         for a in all {
             assert_eq!(ACTIONS.iter().filter(|i| i.action == a).count(), 1, "{a:?}");

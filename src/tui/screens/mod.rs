@@ -18,6 +18,7 @@ pub mod charts;
 pub mod detail;
 pub mod gpts;
 pub mod live;
+pub mod shelves;
 pub mod snapshots;
 
 use crate::config::Theme;
@@ -125,6 +126,7 @@ pub enum Screen {
     Charts(charts::ChartsScreen),
     Live(live::LivePane),
     Snapshots(snapshots::SnapshotsScreen),
+    Shelves(shelves::ShelvesScreen),
 }
 
 impl Screen {
@@ -166,6 +168,10 @@ impl Screen {
                 let (s, fx) = snapshots::SnapshotsScreen::open(id);
                 (Screen::Snapshots(s), fx)
             }
+            Open::ShelfMoves => {
+                let (s, fx) = shelves::ShelvesScreen::open(id);
+                (Screen::Shelves(s), fx)
+            }
         }
     }
 
@@ -178,6 +184,7 @@ impl Screen {
             Screen::Charts(s) => s,
             Screen::Live(s) => s,
             Screen::Snapshots(s) => s,
+            Screen::Shelves(s) => s,
         }
     }
 
@@ -190,6 +197,7 @@ impl Screen {
             Screen::Charts(s) => s,
             Screen::Live(s) => s,
             Screen::Snapshots(s) => s,
+            Screen::Shelves(s) => s,
         }
     }
 

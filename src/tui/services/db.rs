@@ -256,6 +256,19 @@ impl State {
         })
     }
 
+    /// A GPT as the snapshot has it (or that it has not).
+    fn detail(&self, screen: ScreenId, generation: u64, id: &str) -> crate::store::db::Result<Msg> {
+        let found = query::gpt(&self.db, &self.snapshot, id)?;
+        let view = found
+            .map(Box::new)
+            .ok_or_else(|| format!("{id} is not in snapshot #{}", self.snapshot.id));
+        Ok(Msg::Detail {
+            screen,
+            generation,
+            view,
+        })
+    }
+
     fn answer(&mut self, request: Request, reply: &dyn Fn(Msg)) -> crate::store::db::Result<()> {
         match request {
             Request::Gpts { .. } => self.gpts(&request, reply)?,
@@ -267,17 +280,7 @@ impl State {
                 screen,
                 generation,
                 id,
-            } => {
-                let found = query::gpt(&self.db, &self.snapshot, &id)?;
-                let view = found
-                    .map(Box::new)
-                    .ok_or_else(|| format!("{id} is not in snapshot #{}", self.snapshot.id));
-                reply(Msg::Detail {
-                    screen,
-                    generation,
-                    view,
-                });
-            }
+            } => reply(self.detail(screen, generation, &id)?),
             Request::Authors {
                 screen,
                 generation,
@@ -323,6 +326,14 @@ impl State {
             Request::Export { .. } => self.export(&request, reply)?,
             Request::Snapshots { screen } => reply(self.snapshots(screen)?),
             Request::Diff { .. } => self.diff(&request, reply)?,
+            Request::ShelfHistory { screen, generation } => {
+                let steps = crate::store::diff::shelf_history(&self.db)?;
+                reply(Msg::ShelfHistory {
+                    screen,
+                    generation,
+                    steps: Arc::new(steps),
+                });
+            }
             Request::History {
                 screen,
                 generation,
