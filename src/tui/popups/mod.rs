@@ -1,19 +1,23 @@
-//! The popups over the screens: help, the filter form, the export prompt, the refresh dialog, a
-//! confirmation, and an error that needs reading. While one is open it has the keys: [`key`]
-//! says what a key did ([`Outcome`]), and the router carries that out (it is what knows the
-//! screens). Drawing is in `view.rs`.
+//! The popups over the screens, a file each where they have state or drawing of their own:
+//! `help`, `filters` (the form's popup; the form itself is `kit::form`), `export`, `refresh`; a
+//! confirmation and an error are message boxes (`view`). While one is open it has the keys:
+//! [`key`] says what a key did ([`Outcome`]), and the router carries that out (it is what knows
+//! the screens).
 
+pub mod export;
+pub mod filters;
+pub mod help;
 pub mod refresh;
 pub mod view;
+
+pub use export::ExportDialog;
 
 use crate::store::export::Format;
 use crate::tui::keys::Action;
 use crate::tui::kit::form::{Form, FormOutcome};
-use crate::tui::kit::input::LineInput;
-use crate::tui::msg::{Effect, ScreenId};
+use crate::tui::msg::Effect;
 use crossterm::event::{KeyCode, KeyEvent};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 pub enum Popup {
     Help {
@@ -28,18 +32,6 @@ pub enum Popup {
     Confirm(Confirm),
     /// Something that went wrong and needs reading; any key dismisses it.
     Error(String),
-}
-
-/// The export prompt: a path whose extension picks the format.
-pub struct ExportDialog {
-    pub input: LineInput,
-    /// What is exported: GPT rowids or author positions, in the list's order.
-    pub ids: Arc<[u32]>,
-    pub authors: bool,
-    /// The screen whose list it is.
-    pub screen: ScreenId,
-    /// Why the last Enter was refused.
-    pub error: Option<String>,
 }
 
 /// A question, and what a yes does.
@@ -73,39 +65,6 @@ pub enum Outcome {
     Refresh(refresh::Mode),
 }
 
-impl ExportDialog {
-    pub fn new(screen: ScreenId, ids: Arc<[u32]>, authors: bool) -> ExportDialog {
-        let name = if authors {
-            "gptscope-authors.csv"
-        } else {
-            "gptscope-gpts.csv"
-        };
-        ExportDialog {
-            input: LineInput::new(name),
-            ids,
-            authors,
-            screen,
-            error: None,
-        }
-    }
-
-    /// The path typed, `~/` under `home`; refused (the dialog says why) without a format.
-    fn enter(&mut self, home: Option<&Path>) -> Outcome {
-        let text = self.input.text.trim().to_owned();
-        let path = match (text.strip_prefix("~/"), home) {
-            (Some(rest), Some(home)) => home.join(rest),
-            _ => PathBuf::from(&text),
-        };
-        match Format::of_path(&path) {
-            Some(format) => Outcome::Export { path, format },
-            None => {
-                self.error = Some("the file name ends in .csv, .json or .jsonl".to_owned());
-                Outcome::Stay
-            }
-        }
-    }
-}
-
 /// A key while `popup` is open; `action` is what the key means anywhere (help and the refresh
 /// dialog move with the usual keys); `home` is where `~/` points.
 pub fn key(
@@ -123,33 +82,13 @@ pub fn key(
                 Outcome::Done(Vec::new(), Some(c.no.clone()))
             }
         }
-        Popup::Help { scroll } => {
-            match action {
-                Some(Action::Down) => *scroll = scroll.saturating_add(1),
-                Some(Action::Up) => *scroll = scroll.saturating_sub(1),
-                Some(Action::PageDown | Action::HalfPageDown) => {
-                    *scroll = scroll.saturating_add(10)
-                }
-                Some(Action::PageUp | Action::HalfPageUp) => *scroll = scroll.saturating_sub(10),
-                Some(Action::Quit) => return Outcome::Quit,
-                _ => return Outcome::Close,
-            }
-            Outcome::Stay
-        }
+        Popup::Help { scroll } => help::key(scroll, action),
         Popup::Filter(form) => match form.key(key) {
             FormOutcome::Editing => Outcome::Stay,
             FormOutcome::Cancel => Outcome::Close,
             FormOutcome::Apply => Outcome::ApplyForm,
         },
-        Popup::Export(dialog) => match key.code {
-            KeyCode::Esc => Outcome::Close,
-            KeyCode::Enter => dialog.enter(home),
-            _ => {
-                dialog.input.key(key);
-                dialog.error = None;
-                Outcome::Stay
-            }
-        },
+        Popup::Export(dialog) => dialog.key(key, home),
         Popup::Refresh(dialog) => {
             match (key.code, action) {
                 (KeyCode::Enter, _) => return Outcome::Refresh(dialog.mode),

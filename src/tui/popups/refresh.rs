@@ -1,8 +1,15 @@
 //! The refresh dialog (`r`): which refresh, of what is on screen, then confirm. The refresh itself
 //! runs in `services::refresh`; its progress is the footer's.
 
+use super::view::framed;
+use crate::text;
+use crate::tui::app::App;
 use crate::tui::msg::Job;
 use crate::tui::screens::Component;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
 
 /// The refreshes the dialog offers, in its order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,4 +73,40 @@ pub fn job(mode: Mode, top: Option<&dyn Component>, snapshot: i64) -> Result<Job
             _ => Err("details refreshes the GPT list on screen: open one (and let it load)"),
         },
     }
+}
+
+/// The dialog: the store it fetches from, the refreshes, the chosen one marked.
+pub fn render(app: &App, dialog: &Dialog, area: Rect, buf: &mut Buffer) {
+    let mut lines = vec![
+        Line::raw(format!(
+            "Fetch from {} into a new snapshot:",
+            text::line(&app.store_url)
+        )),
+        Line::raw(""),
+    ];
+    for mode in Mode::ALL {
+        let (name, what) = mode.describe();
+        let style = if mode == dialog.mode {
+            Style::new().add_modifier(Modifier::REVERSED)
+        } else {
+            Style::new()
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!(" {name:<10}"), style.bold()),
+            Span::styled(format!(" {what}"), style),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "Progress shows below; Esc stops it, r later continues it.",
+        Style::new().add_modifier(Modifier::DIM),
+    ));
+    framed(
+        lines,
+        100,
+        " Refresh ",
+        " ↑↓ choose · Enter start · Esc cancel ",
+        area,
+        buf,
+    );
 }
