@@ -28,6 +28,8 @@ pub struct Driver {
     pub opened: Vec<String>,
     outlets: Sync,
     terminal: Terminal<TestBackend>,
+    /// A frame was drawn since the last change (the sizes screens recorded are current).
+    drawn: bool,
 }
 
 /// The driver's outlets: the workers answering at once, the clipboard and browser recorded.
@@ -174,11 +176,13 @@ impl Driver {
                 replies: Vec::new(),
             },
             terminal: Terminal::new(TestBackend::new(size.0, size.1))?,
+            drawn: false,
         };
         d.app.home = std::env::var_os("HOME").map(std::path::PathBuf::from);
         let mut fx = start(&mut d.app);
         fx.extend(update(&mut d.app, Event::Msg(Msg::SearchReady)));
         d.run(fx);
+        d.settle_frame();
         Ok(d)
     }
 
@@ -192,18 +196,26 @@ impl Driver {
         Ok(self)
     }
 
+    /// Like the loop, a frame between one change and the next event: drawn off screen when the
+    /// caller drew none, so the next key finds the sizes the screens were drawn at.
+    fn settle_frame(&mut self) {
+        if self.drawn {
+            return;
+        }
+        let (w, h) = self.app.size;
+        let area = ratatui::layout::Rect::new(0, 0, w, h);
+        super::view::render(&self.app, area, &mut Buffer::empty(area));
+        self.drawn = true;
+    }
+
     /// Carries out effects (the runner the terminal loop uses, with workers answering at once)
-    /// until nothing is left, then draws a frame: like the loop, the next key finds the sizes
-    /// the screens were drawn at.
+    /// until nothing is left.
     pub fn run(&mut self, effects: Vec<Effect>) {
         let _ = carry_out(&mut self.app, effects, &mut self.outlets);
         self.sent.append(&mut self.outlets.sent);
         self.copied.append(&mut self.outlets.copied);
         self.opened.append(&mut self.outlets.opened);
-        // Drawn off screen: the sizes are recorded, the terminal shows only the frames asked for.
-        let (w, h) = self.app.size;
-        let area = ratatui::layout::Rect::new(0, 0, w, h);
-        super::view::render(&self.app, area, &mut Buffer::empty(area));
+        self.drawn = false;
     }
 
     /// Does the worker's idle work (sorting every column) now.
@@ -214,6 +226,7 @@ impl Driver {
     }
 
     pub fn key(&mut self, key: KeyEvent) -> &mut Self {
+        self.settle_frame();
         let fx = update(&mut self.app, Event::Key(key));
         self.run(fx);
         self
@@ -236,6 +249,7 @@ impl Driver {
     }
 
     pub fn resize(&mut self, w: u16, h: u16) {
+        self.settle_frame();
         self.terminal.backend_mut().resize(w, h);
         let fx = update(&mut self.app, Event::Resize(w, h));
         self.run(fx);
@@ -245,6 +259,7 @@ impl Driver {
     pub fn draw(&mut self) -> Buffer {
         let app = &self.app;
         let _ = self.terminal.draw(|f| super::view::draw(f, app));
+        self.drawn = true;
         self.terminal.backend().buffer().clone()
     }
 
