@@ -474,7 +474,7 @@ pub const ACTIONS: &[ActionInfo] = &[
         context: Context::Diff,
         section: Section::Diff,
         keys: &["f"],
-        hint: "filter",
+        hint: "only this type",
     },
     ActionInfo {
         action: Action::DiffTypePrevious,
@@ -492,7 +492,7 @@ pub const ACTIONS: &[ActionInfo] = &[
         context: Context::Diff,
         section: Section::Diff,
         keys: &["right", ">"],
-        hint: "column",
+        hint: "type",
     },
     ActionInfo {
         action: Action::DiffPreviousChange,
