@@ -5,6 +5,8 @@
 use super::input::{Edit, LineInput};
 use crate::store::authors::AuthorSort;
 use crate::store::view::Sort;
+use crate::tui::keys::Action;
+use crate::tui::msg::{Ctx, Effect, ScreenId, SearchRequest, Target};
 use crossterm::event::{KeyCode, KeyEvent};
 use std::sync::Arc;
 use std::time::Duration;
@@ -110,5 +112,95 @@ pub fn search_edit(slot: &mut Option<Search>, key: &KeyEvent) -> SearchKey {
             }
             Edit::Moved | Edit::Ignored => SearchKey::Nothing,
         },
+    }
+}
+
+/// A list with a search prompt: what differs between the GPT list and the authors table.
+pub trait Searchable {
+    /// What the searcher looks through for it.
+    const TARGET: Target;
+    fn list_id(&self) -> ScreenId;
+    fn search_mut(&mut self) -> &mut Option<Search>;
+    /// Puts filter and sort back as they were before the search; `select`: the selection too.
+    fn restore(&mut self, before: &Before, select: bool);
+    /// The list narrowed to the matches `ids` of `query`, best first.
+    fn narrow(&mut self, query: String, ids: Arc<[u32]>);
+    /// The selection back to the top, nothing to keep (new results).
+    fn to_top(&mut self);
+    /// A new order for the list (a new generation).
+    fn request(&mut self) -> Effect;
+    /// A moving key while the prompt has the keyboard.
+    fn act(&mut self, action: Action, ctx: &mut Ctx) -> Option<Vec<Effect>>;
+}
+
+/// A key while `list`'s prompt is typing (`None`: it is not): moving keys move the list, Esc
+/// goes back to where it was, Enter keeps the matches, the rest edits and sends a query.
+pub fn prompt_key<L: Searchable>(
+    list: &mut L,
+    key: &KeyEvent,
+    ctx: &mut Ctx,
+) -> Option<Vec<Effect>> {
+    if !list.search_mut().as_ref().is_some_and(|s| s.typing) {
+        return None;
+    }
+    if let Some(action) = prompt_move(key) {
+        return list.act(action, ctx);
+    }
+    Some(match search_edit(list.search_mut(), key) {
+        SearchKey::Restore(before) => {
+            list.restore(&before, true);
+            vec![list.request()]
+        }
+        SearchKey::Query(generation, query) => vec![Effect::Search(SearchRequest {
+            screen: list.list_id(),
+            generation,
+            target: L::TARGET,
+            query,
+        })],
+        SearchKey::Quit => vec![Effect::Quit],
+        SearchKey::Nothing => Vec::new(),
+    })
+}
+
+/// New results for `list`: dropped when a newer query is on its way; else the list shows them
+/// (within its other filters), best first; an empty query puts it back.
+pub fn on_results<L: Searchable>(
+    list: &mut L,
+    generation: u64,
+    query: String,
+    ids: Arc<[u32]>,
+    fallback: bool,
+    took: Duration,
+) -> Vec<Effect> {
+    let Some(s) = list.search_mut() else {
+        return Vec::new();
+    };
+    if s.generation != generation {
+        return Vec::new();
+    }
+    s.note(ids.len(), took, fallback);
+    if query.is_empty() {
+        let before = s.before.clone();
+        list.restore(&before, false);
+    } else {
+        list.narrow(query, ids);
+    }
+    list.to_top();
+    vec![list.request()]
+}
+
+/// The keys that move the list while the search prompt has the keyboard.
+pub fn prompt_move(key: &KeyEvent) -> Option<Action> {
+    let ctrl = key
+        .modifiers
+        .contains(crossterm::event::KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Up => Some(Action::Up),
+        KeyCode::Down => Some(Action::Down),
+        KeyCode::PageUp => Some(Action::PageUp),
+        KeyCode::PageDown => Some(Action::PageDown),
+        KeyCode::Char('p') if ctrl => Some(Action::Up),
+        KeyCode::Char('n') if ctrl => Some(Action::Down),
+        _ => None,
     }
 }

@@ -9,7 +9,7 @@ use crate::search::Query;
 use crate::store::record::ToolMask;
 use crate::text::{self, thousands};
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
@@ -110,6 +110,21 @@ pub fn header_style(focused: bool) -> Style {
     } else {
         s
     }
+}
+
+/// A table's areas: the filter bar, the header, the rows.
+pub fn areas(area: Rect) -> [Rect; 3] {
+    Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(0),
+    ])
+    .areas(area)
+}
+
+/// What the filter bar says of the sort: "by conversations ↓".
+pub fn sorted_by(label: &str, descending: bool) -> String {
+    format!("by {label} {}", if descending { "↓" } else { "↑" })
 }
 
 /// The search prompt, when one is open: what is typed, with the cursor.

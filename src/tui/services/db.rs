@@ -732,6 +732,33 @@ mod tests {
     use super::*;
 
     #[test]
+    fn pending_counts_requests_until_answered_and_a_closed_screens_are_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.db");
+        let mut db = Db::open(&path, Duration::from_secs(1)).unwrap();
+        crate::assets::import_sample(&mut db).unwrap();
+        let snapshot = query::snapshot(&db, None).unwrap();
+        drop(db);
+        let (tx, rx) = channel();
+        let mut w = Worker::spawn(path, Duration::from_secs(5), snapshot, move |m| {
+            let _ = tx.send(m);
+        })
+        .unwrap();
+        // Screen 7 closed before its request arrives: skipped; screen 8's is answered.
+        w.cancel(7);
+        assert!(w.send(Request::Snapshots { screen: 7 }));
+        assert!(w.send(Request::Snapshots { screen: 8 }));
+        let m = rx.recv_timeout(Duration::from_secs(20)).unwrap();
+        assert!(matches!(m, Msg::Snapshots { screen: 8, .. }), "{m:?}");
+        let t = Instant::now();
+        while w.pending() > 0 && t.elapsed() < Duration::from_secs(20) {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert_eq!(w.pending(), 0);
+        assert!(rx.try_recv().is_err(), "nothing for the closed screen");
+    }
+
+    #[test]
     fn only_the_newest_request_per_screen_survives() {
         let g = |screen, generation| Request::Gpts {
             screen,

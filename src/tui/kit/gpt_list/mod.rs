@@ -7,15 +7,13 @@
 pub mod view;
 
 use super::cursor::{Cursor, move_in};
-use super::search::{Before, Search, SearchKey, search_edit};
+use super::search::{Before, Search, Searchable, on_results, prompt_key};
 use super::viewport::Viewport;
 use crate::stats::{ChartId, FreqColumn};
 use crate::store::view::{Filter, GptRow, Sort, SortKey};
 use crate::tui::keys::Action;
-use crate::tui::msg::{
-    Ctx, Effect, LiveKind, Msg, Of, Open, Request, ScreenId, SearchRequest, Target, Ui,
-};
-use crossterm::event::{KeyCode, KeyEvent};
+use crate::tui::msg::{Ctx, Effect, LiveKind, Msg, Of, Open, Request, ScreenId, Target, Ui};
+use crossterm::event::KeyEvent;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::Arc;
 use std::time::Duration;
@@ -404,46 +402,9 @@ impl GptList {
         }
     }
 
-    /// Puts the filter and sort back as they were before a search (not its selection).
-    fn restore(&mut self, before: &Before) {
-        if let Before::Gpts {
-            rowids,
-            search,
-            sort,
-            ..
-        } = before
-        {
-            self.filter.rowids = rowids.clone();
-            self.filter.search = search.clone();
-            self.sort = *sort;
-        }
-    }
-
     /// A key while the search prompt has it; `None` when no prompt is typing.
     pub fn search_key(&mut self, key: &KeyEvent, ctx: &mut Ctx) -> Option<Vec<Effect>> {
-        if !self.search.as_ref().is_some_and(|s| s.typing) {
-            return None;
-        }
-        if let Some(action) = prompt_move(key) {
-            return self.on_action(action, ctx);
-        }
-        Some(match search_edit(&mut self.search, key) {
-            SearchKey::Restore(before) => {
-                self.restore(&before);
-                if let Before::Gpts { selected, .. } = before {
-                    self.keep = selected;
-                }
-                vec![self.request_order()]
-            }
-            SearchKey::Query(generation, query) => vec![Effect::Search(SearchRequest {
-                screen: self.id,
-                generation,
-                target: Target::Gpts,
-                query,
-            })],
-            SearchKey::Quit => vec![Effect::Quit],
-            SearchKey::Nothing => Vec::new(),
-        })
+        prompt_key(self, key, ctx)
     }
 
     /// A worker's reply for the list (its staleness already checked by the router).
@@ -471,29 +432,7 @@ impl GptList {
                 fallback,
                 took,
                 ..
-            } => {
-                let Some(s) = &mut self.search else {
-                    return Vec::new();
-                };
-                if s.generation != generation {
-                    return Vec::new(); // a newer query is on its way
-                }
-                s.note(ids.len(), took, fallback);
-                if query.is_empty() {
-                    let before = s.before.clone();
-                    self.restore(&before);
-                } else {
-                    self.filter.rowids = Some(ids);
-                    self.filter.search = Some(query);
-                    self.sort = Sort {
-                        key: SortKey::Relevance,
-                        descending: true,
-                    };
-                }
-                self.keep = None;
-                self.cursor = Cursor::default();
-                vec![self.request_order()]
-            }
+            } => on_results(self, generation, query, ids, fallback, took),
             _ => Vec::new(),
         }
     }
@@ -542,18 +481,53 @@ impl GptList {
     }
 }
 
-/// The keys that move the list while the search prompt has the keyboard.
-pub fn prompt_move(key: &KeyEvent) -> Option<Action> {
-    let ctrl = key
-        .modifiers
-        .contains(crossterm::event::KeyModifiers::CONTROL);
-    match key.code {
-        KeyCode::Up => Some(Action::Up),
-        KeyCode::Down => Some(Action::Down),
-        KeyCode::PageUp => Some(Action::PageUp),
-        KeyCode::PageDown => Some(Action::PageDown),
-        KeyCode::Char('p') if ctrl => Some(Action::Up),
-        KeyCode::Char('n') if ctrl => Some(Action::Down),
-        _ => None,
+impl Searchable for GptList {
+    const TARGET: Target = Target::Gpts;
+
+    fn list_id(&self) -> ScreenId {
+        self.id
+    }
+
+    fn search_mut(&mut self) -> &mut Option<Search> {
+        &mut self.search
+    }
+
+    fn restore(&mut self, before: &Before, select: bool) {
+        if let Before::Gpts {
+            rowids,
+            search,
+            sort,
+            selected,
+        } = before
+        {
+            self.filter.rowids = rowids.clone();
+            self.filter.search = search.clone();
+            self.sort = *sort;
+            if select {
+                self.keep = *selected;
+            }
+        }
+    }
+
+    fn narrow(&mut self, query: String, ids: Arc<[u32]>) {
+        self.filter.rowids = Some(ids);
+        self.filter.search = Some(query);
+        self.sort = Sort {
+            key: SortKey::Relevance,
+            descending: true,
+        };
+    }
+
+    fn to_top(&mut self) {
+        self.keep = None;
+        self.cursor = Cursor::default();
+    }
+
+    fn request(&mut self) -> Effect {
+        self.request_order()
+    }
+
+    fn act(&mut self, action: Action, ctx: &mut Ctx) -> Option<Vec<Effect>> {
+        self.on_action(action, ctx)
     }
 }

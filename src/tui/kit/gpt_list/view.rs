@@ -8,11 +8,11 @@ use crate::text::{self, thousands};
 use crate::tui::kit::search::Search;
 use crate::tui::kit::spinner;
 use crate::tui::kit::table::{
-    Align, HeaderCell, draw_header, filter_bar, highlighted, position, prompt, put, signal_marks,
-    tool_marks,
+    Align, HeaderCell, areas, draw_header, filter_bar, highlighted, position, prompt, put,
+    signal_marks, sorted_by, tool_marks,
 };
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::Widget;
 
@@ -120,18 +120,9 @@ pub struct GptListView<'a> {
 impl Widget for GptListView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let list = self.list;
-        let [bar, header, body] = Layout::vertical([
-            Constraint::Length(1),
-            Constraint::Length(1),
-            Constraint::Min(0),
-        ])
-        .areas(area);
+        let [bar, header, body] = areas(area);
         list.viewport.record(body, self.height);
-        let sort = format!(
-            "by {} {}",
-            list.sort.key.label(),
-            if list.sort.descending { "↓" } else { "↑" }
-        );
+        let sort = sorted_by(list.sort.key.label(), list.sort.descending);
         let mut pos = position(list.cursor.selected, list.len(), list.loading, self.tick);
         if list.loading && !list.is_empty() {
             pos = format!("{} {pos}", spinner(self.tick));

@@ -9,10 +9,10 @@ use crate::store::authors::{AuthorFilter, AuthorKey, AuthorSort, Authors};
 use crate::store::view::AuthorRow;
 use crate::tui::keys::{Action, Context};
 use crate::tui::kit::cursor::{Cursor, move_in};
-use crate::tui::kit::gpt_list::{prompt_move, tsv};
-use crate::tui::kit::search::{Before, Search, SearchKey, search_edit};
+use crate::tui::kit::gpt_list::tsv;
+use crate::tui::kit::search::{Before, Search, Searchable, on_results, prompt_key};
 use crate::tui::kit::viewport::Viewport;
-use crate::tui::msg::{Ctx, Effect, Msg, Of, Open, Request, ScreenId, SearchRequest, Target, Ui};
+use crate::tui::msg::{Ctx, Effect, Msg, Of, Open, Request, ScreenId, Target, Ui};
 use crossterm::event::KeyEvent;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -21,65 +21,44 @@ use std::sync::Arc;
 
 use super::{Component, Paint};
 
-/// The frequency table of an authors-table column (none for names: they are searched).
+/// A column of the authors table is the sort key it sorts by (every key but relevance).
+pub type AuthorColumn = AuthorKey;
+
+/// The columns, in order.
+pub const COLUMNS: [AuthorColumn; 7] = [
+    AuthorKey::Name,
+    AuthorKey::Website,
+    AuthorKey::Gpts,
+    AuthorKey::ConvTotal,
+    AuthorKey::ConvMedian,
+    AuthorKey::Rating,
+    AuthorKey::Tools,
+];
+
+/// A column's header.
+pub fn title(c: AuthorColumn) -> &'static str {
+    match c {
+        AuthorKey::Relevance => "Relevance",
+        AuthorKey::Name => "Author",
+        AuthorKey::Website => "Website",
+        AuthorKey::Gpts => "GPTs",
+        AuthorKey::ConvTotal => "Convs total",
+        AuthorKey::ConvMedian => "Median",
+        AuthorKey::Rating => "Rating",
+        AuthorKey::Tools => "Tool mix",
+    }
+}
+
+/// The frequency table of a column (none for names: they are searched).
 pub fn author_freq_column(c: AuthorColumn) -> Option<AuthorFreqColumn> {
     match c {
-        AuthorColumn::Name => None,
-        AuthorColumn::Website => Some(AuthorFreqColumn::Website),
-        AuthorColumn::Gpts => Some(AuthorFreqColumn::Gpts),
-        AuthorColumn::ConvTotal => Some(AuthorFreqColumn::ConvTotal),
-        AuthorColumn::ConvMedian => Some(AuthorFreqColumn::ConvMedian),
-        AuthorColumn::Rating => Some(AuthorFreqColumn::Rating),
-        AuthorColumn::Tools => Some(AuthorFreqColumn::Tools),
-    }
-}
-
-/// The sortable columns of the authors table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AuthorColumn {
-    Name,
-    Website,
-    Gpts,
-    ConvTotal,
-    ConvMedian,
-    Rating,
-    Tools,
-}
-
-impl AuthorColumn {
-    pub const ALL: [AuthorColumn; 7] = [
-        AuthorColumn::Name,
-        AuthorColumn::Website,
-        AuthorColumn::Gpts,
-        AuthorColumn::ConvTotal,
-        AuthorColumn::ConvMedian,
-        AuthorColumn::Rating,
-        AuthorColumn::Tools,
-    ];
-
-    pub fn title(self) -> &'static str {
-        match self {
-            AuthorColumn::Name => "Author",
-            AuthorColumn::Website => "Website",
-            AuthorColumn::Gpts => "GPTs",
-            AuthorColumn::ConvTotal => "Convs total",
-            AuthorColumn::ConvMedian => "Median",
-            AuthorColumn::Rating => "Rating",
-            AuthorColumn::Tools => "Tool mix",
-        }
-    }
-
-    pub fn key(self) -> crate::store::authors::AuthorKey {
-        use crate::store::authors::AuthorKey as K;
-        match self {
-            AuthorColumn::Name => K::Name,
-            AuthorColumn::Website => K::Website,
-            AuthorColumn::Gpts => K::Gpts,
-            AuthorColumn::ConvTotal => K::ConvTotal,
-            AuthorColumn::ConvMedian => K::ConvMedian,
-            AuthorColumn::Rating => K::Rating,
-            AuthorColumn::Tools => K::Tools,
-        }
+        AuthorKey::Relevance | AuthorKey::Name => None,
+        AuthorKey::Website => Some(AuthorFreqColumn::Website),
+        AuthorKey::Gpts => Some(AuthorFreqColumn::Gpts),
+        AuthorKey::ConvTotal => Some(AuthorFreqColumn::ConvTotal),
+        AuthorKey::ConvMedian => Some(AuthorFreqColumn::ConvMedian),
+        AuthorKey::Rating => Some(AuthorFreqColumn::Rating),
+        AuthorKey::Tools => Some(AuthorFreqColumn::Tools),
     }
 }
 
@@ -159,7 +138,7 @@ impl AuthorList {
     }
 
     fn sort_by_column(&mut self, descending: bool) -> Vec<Effect> {
-        let key = AuthorColumn::ALL[self.column].key();
+        let key = COLUMNS[self.column];
         let descending = if self.sort.key == key && self.sort.descending == descending {
             !descending
         } else {
@@ -198,20 +177,8 @@ impl AuthorList {
         }
     }
 
-    /// Puts the search filter and sort back as they were before a search (not the selection).
-    fn restore(&mut self, before: &Before) {
-        if let Before::Authors {
-            ids, search, sort, ..
-        } = before
-        {
-            self.filter.ids = ids.clone();
-            self.filter.search = search.clone();
-            self.sort = *sort;
-        }
-    }
-
     fn frequency(&self, ctx: &mut Ctx) -> Vec<Effect> {
-        match author_freq_column(AuthorColumn::ALL[self.column]) {
+        match author_freq_column(COLUMNS[self.column]) {
             Some(f) => vec![Effect::Ui(Ui::Push(Open::Charts {
                 of: Of::Authors(self.filter.clone()),
                 which: vec![ChartId::AuthorFrequency(f)],
@@ -239,36 +206,56 @@ impl AuthorList {
             None => self.cursor = Cursor::default(),
         }
     }
+}
 
-    fn on_results(
-        &mut self,
-        generation: u64,
-        query: String,
-        ids: Arc<[u32]>,
-        fallback: bool,
-        took: std::time::Duration,
-    ) -> Vec<Effect> {
-        let Some(s) = &mut self.search else {
-            return Vec::new();
+impl Searchable for AuthorList {
+    const TARGET: Target = Target::Authors;
+
+    fn list_id(&self) -> ScreenId {
+        self.id
+    }
+
+    fn search_mut(&mut self) -> &mut Option<Search> {
+        &mut self.search
+    }
+
+    fn restore(&mut self, before: &Before, select: bool) {
+        if let Before::Authors {
+            ids,
+            search,
+            sort,
+            selected,
+        } = before
+        {
+            self.filter.ids = ids.clone();
+            self.filter.search = search.clone();
+            self.sort = *sort;
+            if select {
+                self.keep = selected.clone();
+            }
+        }
+    }
+
+    fn narrow(&mut self, query: String, ids: Arc<[u32]>) {
+        self.filter.ids = Some(ids);
+        self.filter.search = Some(query);
+        self.sort = AuthorSort {
+            key: AuthorKey::Relevance,
+            descending: true,
         };
-        if s.generation != generation {
-            return Vec::new(); // a newer query is on its way
-        }
-        s.note(ids.len(), took, fallback);
-        if query.is_empty() {
-            let before = s.before.clone();
-            self.restore(&before);
-        } else {
-            self.filter.ids = Some(ids);
-            self.filter.search = Some(query);
-            self.sort = AuthorSort {
-                key: AuthorKey::Relevance,
-                descending: true,
-            };
-        }
+    }
+
+    fn to_top(&mut self) {
         self.keep = None;
         self.cursor = Cursor::default();
-        vec![self.request()]
+    }
+
+    fn request(&mut self) -> Effect {
+        AuthorList::request(self)
+    }
+
+    fn act(&mut self, action: Action, ctx: &mut Ctx) -> Option<Vec<Effect>> {
+        self.on_action(action, ctx)
     }
 }
 
@@ -315,7 +302,7 @@ impl Component for AuthorList {
     }
 
     fn on_action(&mut self, action: Action, ctx: &mut Ctx) -> Option<Vec<Effect>> {
-        let n = AuthorColumn::ALL.len() as isize;
+        let n = COLUMNS.len() as isize;
         Some(match action {
             _ if action.moves() => {
                 let (len, page) = (self.len(), self.page(ctx.height));
@@ -363,7 +350,7 @@ impl Component for AuthorList {
                 fallback,
                 took,
                 ..
-            } => self.on_results(generation, query, ids, fallback, took),
+            } => on_results(self, generation, query, ids, fallback, took),
             _ => Vec::new(),
         }
     }
@@ -374,29 +361,7 @@ impl Component for AuthorList {
     }
 
     fn prompt_key(&mut self, key: &KeyEvent, ctx: &mut Ctx) -> Option<Vec<Effect>> {
-        if !self.search.as_ref().is_some_and(|s| s.typing) {
-            return None;
-        }
-        if let Some(action) = prompt_move(key) {
-            return self.on_action(action, ctx);
-        }
-        Some(match search_edit(&mut self.search, key) {
-            SearchKey::Restore(before) => {
-                self.restore(&before);
-                if let Before::Authors { selected, .. } = before {
-                    self.keep = selected;
-                }
-                vec![self.request()]
-            }
-            SearchKey::Query(generation, query) => vec![Effect::Search(SearchRequest {
-                screen: self.id,
-                generation,
-                target: Target::Authors,
-                query,
-            })],
-            SearchKey::Quit => vec![Effect::Quit],
-            SearchKey::Nothing => Vec::new(),
-        })
+        prompt_key(self, key, ctx)
     }
 
     fn fit(&mut self, height: u16) -> Vec<Effect> {

@@ -1,13 +1,14 @@
 //! The authors table drawn: the filter bar, the header, and only the rows that fit.
 
-use super::{AuthorColumn, AuthorList};
+use super::{AuthorColumn, AuthorList, COLUMNS, title};
 use crate::config::Theme;
 use crate::text::{self, thousands};
 use crate::tui::kit::table::{
-    Align, HeaderCell, draw_header, filter_bar, highlighted, position, prompt, put, tool_marks,
+    Align, HeaderCell, areas, draw_header, filter_bar, highlighted, position, prompt, put,
+    sorted_by, tool_marks,
 };
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::Widget;
 
@@ -18,8 +19,8 @@ fn author_layout(width: u16) -> Vec<(usize, u16)> {
         AuthorColumn::ConvMedian,
         AuthorColumn::Website,
     ];
-    let mut shown: Vec<AuthorColumn> = AuthorColumn::ALL.to_vec();
-    let idx = |c: &AuthorColumn| AuthorColumn::ALL.iter().position(|x| x == c).unwrap_or(0);
+    let mut shown: Vec<AuthorColumn> = COLUMNS.to_vec();
+    let idx = |c: &AuthorColumn| COLUMNS.iter().position(|x| x == c).unwrap_or(0);
     let min_name = 22u16;
     let need =
         |cols: &[AuthorColumn]| cols.iter().map(|c| fixed[idx(c)] + 1).sum::<u16>() + min_name;
@@ -56,19 +57,10 @@ pub struct AuthorListView<'a> {
 impl Widget for AuthorListView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let list = self.list;
-        let [bar, header, body] = Layout::vertical([
-            Constraint::Length(1),
-            Constraint::Length(1),
-            Constraint::Min(0),
-        ])
-        .areas(area);
+        let [bar, header, body] = areas(area);
         list.viewport.record(body, self.height);
-        let col = AuthorColumn::ALL.iter().find(|c| c.key() == list.sort.key);
-        let sort = format!(
-            "by {} {}",
-            col.map_or("relevance", |c| c.title()).to_lowercase(),
-            if list.sort.descending { "↓" } else { "↑" }
-        );
+        let label = title(list.sort.key).to_lowercase();
+        let sort = sorted_by(&label, list.sort.descending);
         let mut pos = position(list.cursor.selected, list.len(), list.loading, self.tick)
             .replace("GPTs", "authors");
         if let Some(n) = list.rows.as_ref().map(|r| r.authorless).filter(|n| *n > 0) {
@@ -86,16 +78,16 @@ impl Widget for AuthorListView<'_> {
             buf,
             header,
             layout.iter().map(|&(idx, w)| {
-                let c = AuthorColumn::ALL[idx];
+                let c = COLUMNS[idx];
                 HeaderCell {
-                    title: c.title(),
+                    title: title(c),
                     width: w,
                     right: !matches!(
                         c,
                         AuthorColumn::Name | AuthorColumn::Website | AuthorColumn::Tools
                     ),
                     focused: idx == list.column,
-                    sorted: (c.key() == list.sort.key).then_some(list.sort.descending),
+                    sorted: (c == list.sort.key).then_some(list.sort.descending),
                 }
             }),
         );
@@ -131,7 +123,7 @@ impl Widget for AuthorListView<'_> {
             }
             let mut x = body.x;
             for &(idx, w) in &layout {
-                if let (Some(q), AuthorColumn::Name) = (&query, AuthorColumn::ALL[idx]) {
+                if let (Some(q), AuthorColumn::Name) = (&query, COLUMNS[idx]) {
                     let name = row.name.as_deref().unwrap_or(&row.user_id);
                     let mark = if row.verified { 2 } else { 0 };
                     if mark > 0 {
@@ -141,7 +133,7 @@ impl Widget for AuthorListView<'_> {
                     x += w + 1;
                     continue;
                 }
-                let (content, align) = match AuthorColumn::ALL[idx] {
+                let (content, align) = match COLUMNS[idx] {
                     AuthorColumn::Name => (
                         format!(
                             "{}{}",
@@ -166,6 +158,8 @@ impl Widget for AuthorListView<'_> {
                         Align::Right,
                     ),
                     AuthorColumn::Tools => (tool_marks(row.tools), Align::Left),
+                    // Not a column: the order of a search's results.
+                    AuthorColumn::Relevance => (String::new(), Align::Left),
                 };
                 put(buf, x, y, w, &content, align, style);
                 x += w + 1;
