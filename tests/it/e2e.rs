@@ -443,5 +443,22 @@ fn a_newcomer_follows_the_store_over_time() {
         screen.contains("2026-05-01") && screen.contains("2026-06-01"),
         "{screen}"
     );
+    // The store front's history, as its CLI twin counts it; day one to day two, the GPT that
+    // left the first shelf.
+    let twin = crate::common::run_json(&db, &["shelf-moves", "--json"]);
+    let steps = twin["steps"].as_array().unwrap();
+    let moves: usize = steps
+        .iter()
+        .map(|s| s["moves"].as_array().unwrap().len())
+        .sum();
+    s.send("M");
+    let screen = s.wait_for(&format!("{moves} moves in {} steps", steps.len()));
+    assert!(screen.contains("Shelf moves"), "{screen}");
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.contains("#2") && l.contains("#3") && l.contains("− left")),
+        "{screen}"
+    );
     s.quit();
 }
