@@ -595,10 +595,84 @@ pub fn write_history(
     Ok(counts)
 }
 
+/// Whether GPT `i` changes on day `day` (a deterministic draw: about `fraction` of the GPTs
+/// each day, a different few each day).
+pub fn changes_on(i: u64, day: u64, fraction: f64) -> bool {
+    let mut r =
+        Rng::new(i.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ day.wrapping_mul(0xc2b2_ae3d_27d4_eb4f));
+    r.next_u64();
+    r.unit() < fraction
+}
+
+/// Day `day` (0 = [`write_jsonl`]'s output) of a daily series of the same `count` GPTs in which
+/// about `fraction` of them change from one day to the next: each change gains a GPT ten more
+/// reviews (so its review total and count move, nothing else). Returns how many GPTs differ
+/// from day `day - 1` (0 on day 0).
+pub fn write_day(
+    out: &mut dyn Write,
+    opts: SynthOptions,
+    day: u64,
+    fraction: f64,
+) -> io::Result<usize> {
+    let mut rng = Rng::new(opts.seed);
+    let authors = (opts.count / 3).max(1);
+    let mut line = Vec::with_capacity(4096);
+    let mut changed = 0;
+    for i in 0..opts.count {
+        let mut r = resource(&mut rng, i, authors);
+        let times = (1..=day).filter(|&d| changes_on(i, d, fraction)).count() as u64;
+        if day > 0 && changes_on(i, day, fraction) {
+            changed += 1;
+        }
+        if times > 0 {
+            let stats = &mut r["gizmo"]["vanity_metrics"]["review_stats"];
+            let count = stats["count"].as_u64().unwrap_or(0);
+            let total = stats["total"].as_u64().unwrap_or(0);
+            *stats =
+                json!({"total": total + 40 * times, "count": count + 10 * times, "by_rating": {}});
+        }
+        line.clear();
+        serde_json::to_writer(&mut line, &r)?;
+        line.push(b'\n');
+        out.write_all(&line)?;
+    }
+    Ok(changed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use gptscope::store::parse::{Collected, Context, LineIndex, parse_json_value};
+
+    #[test]
+    fn a_daily_series_changes_about_the_fraction_asked_each_day() {
+        let opts = SynthOptions {
+            count: 5000,
+            seed: 3,
+        };
+        let day = |d| {
+            let mut v = Vec::new();
+            let n = write_day(&mut v, opts, d, 0.01).unwrap();
+            (String::from_utf8(v).unwrap(), n)
+        };
+        let (d0, n0) = day(0);
+        let mut plain = Vec::new();
+        write_jsonl(&mut plain, opts).unwrap();
+        assert_eq!(
+            (d0.as_bytes(), n0),
+            (plain.as_slice(), 0),
+            "day 0 is the plain synth"
+        );
+        let (d1, n1) = day(1);
+        let (d2, n2) = day(2);
+        let differ = |a: &str, b: &str| a.lines().zip(b.lines()).filter(|(x, y)| x != y).count();
+        assert_eq!(differ(&d0, &d1), n1);
+        assert_eq!(differ(&d1, &d2), n2);
+        assert!(
+            (25..=80).contains(&n1) && (25..=80).contains(&n2),
+            "{n1} {n2}"
+        );
+    }
 
     #[test]
     fn deterministic_for_a_seed_and_parses_cleanly() {

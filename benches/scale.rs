@@ -1,0 +1,170 @@
+//! History at scale, the baseline: a daily series of the same synthetic GPTs in which 1 % change
+//! from one day to the next (`synth::write_day`), imported one snapshot a day into a fresh
+//! database. Printed once: the file's size after the first snapshot and after the last, what
+//! each day adds, what importing the last day again adds, the import rate and the peak
+//! resident memory. Then timed: `stats` of a whole snapshot and of `--category writing` (the
+//! CLI's path: load the columns, filter, compute), the diff of two consecutive days, and one
+//! GPT's history across every day.
+//!
+//!     GPTSCOPE_SCALE_COUNT=1000000 GPTSCOPE_SCALE_DAYS=5 cargo bench --bench scale
+//!
+//! Defaults: 200,000 GPTs, 4 days. The day files are cached in `target/bench-data/scale/`;
+//! the database is made anew each run.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // A benchmark that cannot set up has nothing to measure.
+
+mod common;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use gptscope::store::Db;
+use gptscope::store::import::{ImportOptions, Input, import};
+use gptscope::store::query;
+use gptscope::store::view::{Columns, Filter};
+use gptscope_testkit::synth::{SynthOptions, write_day};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+fn env(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Peak resident memory of this process, MB.
+fn peak_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn mb(path: &PathBuf) -> f64 {
+    std::fs::metadata(path).map_or(0.0, |m| m.len() as f64 / 1e6)
+}
+
+/// The database of `days` daily snapshots of `count` GPTs; the snapshot ids, oldest first.
+fn build(count: u64, days: u64) -> (PathBuf, Vec<i64>) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data/scale");
+    std::fs::create_dir_all(&dir).unwrap();
+    let opts = SynthOptions { count, seed: 11 };
+    let files: Vec<PathBuf> = (0..days)
+        .map(|d| {
+            let f = dir.join(format!("{count}_day{d}.jsonl"));
+            if !f.exists() {
+                let mut out = std::io::BufWriter::new(std::fs::File::create(&f).unwrap());
+                let changed = write_day(&mut out, opts, d, 0.01).unwrap();
+                eprintln!("day {d}: {changed} of {count} GPTs changed");
+            }
+            f
+        })
+        .collect();
+    let db_path = dir.join(format!("scale_{count}_{days}.db"));
+    let _ = std::fs::remove_file(&db_path);
+    let mut db = Db::open(&db_path, Duration::from_secs(5)).unwrap();
+    let start = gptscope::time::parse_timestamp("2026-01-01").unwrap();
+    let mut ids = Vec::new();
+    let mut first = 0.0;
+    let mut rates = Vec::new();
+    for (d, f) in files.iter().chain(files.last()).enumerate() {
+        let opts = ImportOptions {
+            taken_at: Some(start + d.min(days as usize - 1) as i64 * 86_400),
+            ..ImportOptions::default()
+        };
+        let before = mb(&db_path);
+        let t = Instant::now();
+        let s = import(&mut db, &[Input::Path(f.clone())], &opts, &|_| {}).unwrap();
+        let took = t.elapsed();
+        rates.push(count as f64 / took.as_secs_f64());
+        let after = mb(&db_path);
+        if d == 0 {
+            first = after;
+        }
+        if d < days as usize {
+            ids.push(s.snapshot);
+            eprintln!(
+                "day {d}: imported in {:.1} s ({:.0} GPTs/s), the file {before:.0} → {after:.0} MB (+{:.0} MB)",
+                took.as_secs_f64(),
+                count as f64 / took.as_secs_f64(),
+                after - before
+            );
+        } else {
+            eprintln!(
+                "the last day again (identical): +{:.1} MB; snapshot #{} (removed again)",
+                after - before,
+                s.snapshot
+            );
+            gptscope::store::prune::remove_snapshot(&mut db, s.snapshot).unwrap();
+        }
+    }
+    let last = mb(&db_path);
+    eprintln!(
+        "{days} daily snapshots of {count} GPTs, 1 % changed a day: {last:.0} MB, {:.2}× the first \
+         snapshot alone ({first:.0} MB); import {:.0} GPTs/s (median), peak memory {:.0} MB",
+        last / first.max(1e-9),
+        {
+            rates.sort_by(f64::total_cmp);
+            rates[rates.len() / 2]
+        },
+        peak_mb()
+    );
+    (db_path, ids)
+}
+
+/// `gptscope stats`'s path: columns loaded, the filter applied, the landscape computed.
+fn stats(db: &Db, snapshot: i64, filter: &Filter) -> u64 {
+    let snap = query::snapshot(db, Some(snapshot)).unwrap();
+    let columns = Columns::load(db, snap.id).unwrap();
+    let ids = columns.filter(&columns.all_ids(), filter, None);
+    let l = gptscope::stats::Landscape::of(
+        &columns,
+        &ids,
+        &snap,
+        filter.describe(),
+        &gptscope::stats::ChartId::SCREEN,
+    );
+    l.gpts as u64
+}
+
+fn bench_scale(c: &mut Criterion) {
+    let count = env("GPTSCOPE_SCALE_COUNT", 200_000);
+    let days = env("GPTSCOPE_SCALE_DAYS", 4).max(2);
+    let (path, ids) = build(count, days);
+    let db = Db::open(&path, Duration::from_secs(5)).unwrap();
+    let last = *ids.last().unwrap();
+    let mut group = c.benchmark_group("scale");
+    group.sample_size(10);
+    group.bench_function("stats_whole", |b| {
+        b.iter(|| stats(&db, last, &Filter::default()))
+    });
+    let writing = Filter {
+        category: Some("writing".to_owned()),
+        ..Filter::default()
+    };
+    group.bench_function("stats_category_writing", |b| {
+        b.iter(|| stats(&db, last, &writing))
+    });
+    let snaps = query::snapshots(&db).unwrap();
+    let (a, b) = (&snaps[snaps.len() - 2], &snaps[snaps.len() - 1]);
+    group.bench_function("diff_consecutive_days", |bench| {
+        bench.iter(|| {
+            gptscope::store::diff::diff(&db, a, b)
+                .unwrap()
+                .changed
+                .len()
+        })
+    });
+    let gpt = query::ids_of(&db, last, &[1]).unwrap().pop().unwrap();
+    group.bench_function("history_one_gpt_every_day", |bench| {
+        bench.iter(|| gptscope::store::diff::history(&db, &gpt).unwrap().len())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_scale);
+criterion_main!(benches);
