@@ -20,6 +20,8 @@ pub enum StoreError {
         found: i32,
         known: i32,
     },
+    #[error("{0}: disk full: nothing was written")]
+    DiskFull(PathBuf),
     #[error("{0}: the database is read-only (check the file's and its folder's permissions)")]
     ReadOnly(PathBuf),
     #[error(
@@ -51,6 +53,7 @@ impl StoreError {
         match e.sqlite_error_code() {
             Some(ErrorCode::NotADatabase) => StoreError::NotSqlite(path),
             Some(ErrorCode::ReadOnly) => StoreError::ReadOnly(path),
+            Some(ErrorCode::DiskFull) => StoreError::DiskFull(path),
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Locked(path),
             Some(ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => StoreError::CannotOpen {
                 path,

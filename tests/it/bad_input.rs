@@ -535,3 +535,71 @@ fn config_files_are_checked_before_anything_runs() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("mouse: off"));
 }
+
+/// The disk fills during an import (here the database's page limit, which SQLite reports the
+/// same way): one clear line, every earlier snapshot as it was, and the next import works.
+#[test]
+fn a_full_disk_during_an_import_loses_nothing() {
+    use gptscope::store::Db;
+    use gptscope::store::import::{ImportError, ImportOptions, Input, import};
+    use std::time::Duration;
+    let (dir, path) = temp_db();
+    let mut db = Db::open(&path, Duration::from_secs(5)).unwrap();
+    gptscope::assets::import_sample(&mut db).unwrap();
+    let before = gptscope::store::query::snapshots(&db).unwrap();
+    let mut lines = Vec::new();
+    gptscope_testkit::synth::write_jsonl(
+        &mut lines,
+        gptscope_testkit::synth::SynthOptions {
+            count: 3000,
+            seed: 4,
+        },
+    )
+    .unwrap();
+    let file = write(dir.path(), "more.jsonl", &lines);
+    let pages: i64 = db
+        .conn()
+        .query_row("PRAGMA page_count", [], |r| r.get(0))
+        .unwrap();
+    db.conn()
+        .pragma_update(None, "max_page_count", pages + 8)
+        .unwrap();
+    let err = import(
+        &mut db,
+        &[Input::Path(file.clone())],
+        &ImportOptions::default(),
+        &|_| {},
+    )
+    .unwrap_err();
+    assert!(matches!(err, ImportError::DiskFull { .. }), "{err:?}");
+    let message = err.to_string();
+    assert!(
+        message.contains("disk full: nothing was written; about ")
+            && message.ends_with(" MB needed"),
+        "{message}"
+    );
+    assert_eq!(message.lines().count(), 1, "{message}");
+    // Every earlier snapshot as it was, the file sound.
+    assert_eq!(gptscope::store::query::snapshots(&db).unwrap(), before);
+    let ok: String = db
+        .conn()
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(ok, "ok");
+    // With room again the same import goes through.
+    db.conn()
+        .pragma_update(None, "max_page_count", 1_073_741_823i64)
+        .unwrap();
+    let report = import(
+        &mut db,
+        &[Input::Path(file)],
+        &ImportOptions::default(),
+        &|_| {},
+    )
+    .unwrap();
+    assert_eq!(report.gpts, 3000);
+    assert_eq!(
+        gptscope::store::query::snapshots(&db).unwrap().len(),
+        before.len() + 1
+    );
+}
