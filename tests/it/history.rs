@@ -263,3 +263,74 @@ fn shelf_moves_are_the_store_fronts_history() {
     assert!(text.contains("#2 2026-04-14 → #3 2026-04-15"), "{text}");
     assert!(text.contains(" left "), "{text}");
 }
+
+/// Deleting every second snapshot of a daily history (a tenth of the GPTs changing each day,
+/// so most details are shared between snapshots) removes nothing another snapshot still uses:
+/// every GPT of every kept snapshot reads back exactly as before, with its source.
+#[test]
+fn deleting_every_second_snapshot_keeps_what_the_others_share() {
+    use gptscope::store::Db;
+    use gptscope::store::import::{ImportOptions, Input, import};
+    use gptscope::store::query;
+    use gptscope_testkit::synth::{SynthOptions, write_day};
+    use std::time::Duration;
+    let (dir, path) = temp_db();
+    let mut db = Db::open(&path, Duration::from_secs(5)).unwrap();
+    let opts = SynthOptions {
+        count: 400,
+        seed: 12,
+    };
+    let start = gptscope::time::parse_timestamp("2026-03-01").unwrap();
+    let mut ids = Vec::new();
+    for day in 0..6u64 {
+        let mut lines = Vec::new();
+        write_day(&mut lines, opts, day, 0.1).unwrap();
+        let file = write(dir.path(), &format!("day{day}.jsonl"), &lines);
+        let o = ImportOptions {
+            taken_at: Some(start + day as i64 * 86_400),
+            ..ImportOptions::default()
+        };
+        ids.push(
+            import(&mut db, &[Input::Path(file)], &o, &|_| {})
+                .unwrap()
+                .snapshot,
+        );
+    }
+    // What each snapshot holds: every GPT as `show --json` has it, and its stored source.
+    let read = |db: &Db, snapshot: i64| -> Vec<(String, String, Option<String>)> {
+        let snap = query::snapshot(db, Some(snapshot)).unwrap();
+        let rowids: Vec<u32> = (1..=snap.gpts as u32).collect();
+        query::ids_of(db, snapshot, &rowids)
+            .unwrap()
+            .into_iter()
+            .map(|id| {
+                let view = query::gpt(db, &snap, &id).unwrap().unwrap();
+                let source = query::raw_source(db, snapshot, &id).unwrap();
+                (id, serde_json::to_string(&view).unwrap(), source)
+            })
+            .collect()
+    };
+    let kept: Vec<i64> = ids.iter().copied().step_by(2).collect();
+    let before: Vec<_> = kept.iter().map(|&s| read(&db, s)).collect();
+    assert!(
+        before
+            .iter()
+            .all(|gpts| gpts.len() == 400 && gpts.iter().all(|g| g.2.is_some()))
+    );
+    for &gone in ids.iter().skip(1).step_by(2) {
+        gptscope::store::prune::remove_snapshot(&mut db, gone).unwrap();
+    }
+    let left: Vec<i64> = query::snapshots(&db)
+        .unwrap()
+        .iter()
+        .map(|s| s.id)
+        .collect();
+    assert!(kept.iter().all(|k| left.contains(k)), "{left:?}");
+    let after: Vec<_> = kept.iter().map(|&s| read(&db, s)).collect();
+    assert_eq!(before, after);
+    let ok: String = db
+        .conn()
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(ok, "ok");
+}
