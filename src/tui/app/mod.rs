@@ -92,10 +92,6 @@ impl App {
         self.screens.last_mut()
     }
 
-    pub fn screen_mut(&mut self, id: ScreenId) -> Option<&mut Screen> {
-        self.screens.iter_mut().find(|s| s.id() == id)
-    }
-
     /// True while anything on screen is waiting for a worker.
     pub fn is_loading(&self) -> bool {
         self.refresh.is_some() || self.screens.iter().any(Screen::is_loading)

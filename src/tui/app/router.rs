@@ -356,10 +356,3 @@ fn on_reply(app: &mut App, id: ScreenId, generation: Option<u64>, msg: Msg) -> V
     let fx = screen.on_reply(msg, &mut ctx);
     settle(app, fx)
 }
-
-/// The screen a request was made for still exists with that generation.
-pub fn is_current(app: &App, screen: ScreenId, generation: u64) -> bool {
-    app.screens
-        .iter()
-        .any(|s| s.id() == screen && s.component().generation() == generation)
-}

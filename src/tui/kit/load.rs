@@ -23,13 +23,6 @@ impl<T> Load<T> {
         }
     }
 
-    pub fn as_mut(&mut self) -> Option<&mut T> {
-        match self {
-            Load::Loaded(v) => Some(v),
-            _ => None,
-        }
-    }
-
     /// Why it failed.
     pub fn error(&self) -> Option<&str> {
         match self {
