@@ -9,6 +9,7 @@ use crate::live::compare::{Field, compare};
 use crate::store::GptRecord;
 use crate::tui::keys::{Action, Context};
 use crate::tui::kit::cursor::scroll;
+use crate::tui::kit::load::Load;
 use crate::tui::kit::viewport::Viewport;
 use crate::tui::msg::{Ctx, Effect, LiveAnswer, LiveKind, LiveRequest, Msg, Request, ScreenId};
 use ratatui::buffer::Buffer;
@@ -19,17 +20,15 @@ use std::sync::Arc;
 
 use super::{Component, Paint};
 
-/// Where a pane stands.
+/// What the store answered, and when (Unix seconds).
 #[derive(Debug, Clone)]
-pub enum LiveState {
-    Loading,
-    Loaded {
-        answer: Arc<LiveAnswer>,
-        /// Unix seconds of the fetch.
-        at: i64,
-    },
-    Error(String),
+pub struct Fetched {
+    pub answer: Arc<LiveAnswer>,
+    pub at: i64,
 }
+
+/// Where a pane stands: loading, loaded (with when), or why not.
+pub type LiveState = Load<Fetched>;
 
 pub struct LivePane {
     pub id: ScreenId,
@@ -103,13 +102,13 @@ impl LivePane {
     }
 
     pub fn is_loading(&self) -> bool {
-        matches!(self.state, LiveState::Loading)
+        self.state.is_loading()
     }
 
     /// The watched fields, snapshot against now (a GPT pane that has loaded).
     pub fn changes(&self) -> Option<Vec<Field>> {
         match &self.state {
-            LiveState::Loaded { answer, .. } => match answer.as_ref() {
+            LiveState::Loaded(Fetched { answer, .. }) => match answer.as_ref() {
                 LiveAnswer::Gpt(g) => Some(compare(self.snapshot.as_deref(), &g.record)),
                 LiveAnswer::List(_) => None,
             },
@@ -163,8 +162,6 @@ impl Component for LivePane {
             // Again on a live pane: fetch anew.
             // (The live service stops the pane's previous fetch.)
             Action::Live => Some(vec![Effect::Live(self.request())]),
-            // Already the store front.
-            Action::StoreFront if self.kind == LiveKind::StoreFront => Some(Vec::new()),
             _ => None,
         }
     }
@@ -185,7 +182,7 @@ impl Component for LivePane {
                             LiveKind::Author(u) => Some((Some(u.clone()), Vec::new())),
                             LiveKind::StoreFront => Some((None, answer.ids())),
                         };
-                        self.state = LiveState::Loaded { answer, at };
+                        self.state = LiveState::Loaded(Fetched { answer, at });
                         if let Some((author, among)) = ask {
                             return vec![Effect::Send(Request::SnapshotIds {
                                 screen,
@@ -195,7 +192,7 @@ impl Component for LivePane {
                             })];
                         }
                     }
-                    Err(e) => self.state = LiveState::Error(e),
+                    Err(e) => self.state = LiveState::Failed(e),
                 }
             }
             Msg::LiveNote { note, .. } if self.is_loading() => self.note = Some(note),

@@ -3,7 +3,7 @@
 //! marked), an author's current GPTs (new and vanished marked) or the store front's shelves
 //! (GPTs not in the snapshot marked). Fetched text is sanitised like everything else.
 
-use super::{LivePane, LiveState};
+use super::{Fetched, LivePane, LiveState};
 use crate::config::Theme;
 use crate::live::api::Found;
 use crate::text;
@@ -33,8 +33,8 @@ impl LiveView<'_> {
     fn state(&self) -> String {
         match &self.pane.state {
             LiveState::Loading => format!("{} loading", spinner(self.tick)),
-            LiveState::Loaded { at, .. } => format!("loaded at {}", clock(*at)),
-            LiveState::Error(_) => "error".to_owned(),
+            LiveState::Loaded(Fetched { at, .. }) => format!("loaded at {}", clock(*at)),
+            LiveState::Failed(_) => "error".to_owned(),
         }
     }
 
@@ -50,7 +50,7 @@ impl LiveView<'_> {
                 out.push(Line::styled("Esc goes back (and stops asking).", dim));
                 out
             }
-            LiveState::Error(e) => vec![
+            LiveState::Failed(e) => vec![
                 Line::raw("The store could not be asked:"),
                 Line::styled(text::cell(e, width), Style::new().bold()),
                 Line::raw(""),
@@ -59,7 +59,7 @@ impl LiveView<'_> {
                     dim,
                 ),
             ],
-            LiveState::Loaded { answer, .. } => match answer.as_ref() {
+            LiveState::Loaded(Fetched { answer, .. }) => match answer.as_ref() {
                 LiveAnswer::Gpt(g) => self.gpt_lines(&g.record.name, width),
                 LiveAnswer::List(found) => match &p.kind {
                     LiveKind::StoreFront => self.shelf_lines(found, width),
