@@ -170,14 +170,30 @@ pub fn tsv(cells: Vec<String>) -> String {
         .join("\t")
 }
 
+/// What `y` (the id), `Y` (the store URL) or `c` (`row`: what it is and its cells, as
+/// tab-separated values) copies of a GPT, and what that is ("the GPT URL").
+pub fn copy_gpt(
+    action: Action,
+    id: &str,
+    url: String,
+    row: (&'static str, Vec<String>),
+) -> (&'static str, String) {
+    match action {
+        Action::CopyId => ("the GPT id", id.to_owned()),
+        Action::CopyUrl => ("the GPT URL", url),
+        _ => (row.0, tsv(row.1)),
+    }
+}
+
 /// What `y`, `Y` or `c` copies of a GPT row.
 pub fn copy_row(r: &GptRow, action: Action) -> (&'static str, String) {
-    match action {
-        Action::CopyId => ("the GPT id", r.id.clone()),
-        Action::CopyUrl => ("the GPT URL", crate::store::record::gpt_url(&r.id)),
-        _ => (
+    copy_gpt(
+        action,
+        &r.id,
+        crate::store::record::gpt_url(&r.id),
+        (
             "the row",
-            tsv(vec![
+            vec![
                 r.id.clone(),
                 r.name.clone(),
                 r.author.clone().or(r.author_id.clone()).unwrap_or_default(),
@@ -194,9 +210,9 @@ pub fn copy_row(r: &GptRow, action: Action) -> (&'static str, String) {
                 r.updated_at
                     .map(crate::time::format_date)
                     .unwrap_or_default(),
-            ]),
+            ],
         ),
-    }
+    )
 }
 
 impl GptList {

@@ -8,7 +8,7 @@ use crate::store::diff::Point;
 use crate::store::query::{GptView, SnapshotRef};
 use crate::tui::keys::{Action, Context};
 use crate::tui::kit::cursor::scroll;
-use crate::tui::kit::gpt_list::tsv;
+use crate::tui::kit::gpt_list::copy_gpt;
 use crate::tui::kit::load::Load;
 use crate::tui::kit::viewport::Viewport;
 use crate::tui::msg::{Ctx, Effect, LiveKind, Msg, Open, Request, ScreenId, Ui};
@@ -200,11 +200,8 @@ impl Component for Detail {
     fn copy_text(&self, action: Action) -> Option<(&'static str, String)> {
         let r = &self.view.as_ref()?.record;
         let url = crate::store::record::gpt_url(r.short_url.as_deref().unwrap_or(&r.id));
-        Some(match action {
-            Action::CopyId => ("the GPT id", r.id.clone()),
-            Action::CopyUrl => ("the GPT URL", url),
-            _ => ("the GPT", tsv(vec![r.id.clone(), r.name.clone(), url])),
-        })
+        let row = vec![r.id.clone(), r.name.clone(), url.clone()];
+        Some(copy_gpt(action, &r.id, url, ("the GPT", row)))
     }
 
     fn focused_author(&self) -> Option<String> {

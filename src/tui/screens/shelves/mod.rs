@@ -8,7 +8,7 @@ pub mod view;
 use crate::store::diff::{ShelfMove, ShelfStep};
 use crate::tui::keys::{Action, Context};
 use crate::tui::kit::cursor::{Cursor, move_in};
-use crate::tui::kit::gpt_list::tsv;
+use crate::tui::kit::gpt_list::copy_gpt;
 use crate::tui::kit::load::Load;
 use crate::tui::kit::viewport::Viewport;
 use crate::tui::msg::{Ctx, Effect, Msg, Open, Request, ScreenId, Ui};
@@ -129,8 +129,6 @@ impl Component for ShelvesScreen {
                 Some((_, m)) => vec![Effect::Ui(Ui::Push(Open::Detail(m.id.clone())))],
                 None => Vec::new(),
             }),
-            // Already here.
-            Action::ShelfMoves => Some(Vec::new()),
             _ => None,
         }
     }
@@ -156,23 +154,18 @@ impl Component for ShelvesScreen {
 
     fn copy_text(&self, action: Action) -> Option<(&'static str, String)> {
         let (step, m) = self.selected()?;
-        Some(match action {
-            Action::CopyId => ("the GPT id", m.id.clone()),
-            Action::CopyUrl => ("the GPT URL", crate::store::record::gpt_url(&m.id)),
-            _ => (
-                "the row",
-                tsv(vec![
-                    step.from.id.to_string(),
-                    step.to.id.to_string(),
-                    m.shelf.clone(),
-                    m.kind.to_owned(),
-                    m.from.map(|p| p.to_string()).unwrap_or_default(),
-                    m.to.map(|p| p.to_string()).unwrap_or_default(),
-                    m.id.clone(),
-                    m.name.clone().unwrap_or_default(),
-                ]),
-            ),
-        })
+        let row = vec![
+            step.from.id.to_string(),
+            step.to.id.to_string(),
+            m.shelf.clone(),
+            m.kind.to_owned(),
+            m.from.map(|p| p.to_string()).unwrap_or_default(),
+            m.to.map(|p| p.to_string()).unwrap_or_default(),
+            m.id.clone(),
+            m.name.clone().unwrap_or_default(),
+        ];
+        let url = crate::store::record::gpt_url(&m.id);
+        Some(copy_gpt(action, &m.id, url, ("the row", row)))
     }
 
     fn page(&self, height: u16) -> usize {
