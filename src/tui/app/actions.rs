@@ -3,7 +3,7 @@
 //! open, export, the author of what is on screen; else a word on where the action works.
 
 use super::App;
-use super::router::open;
+use super::router::{open, open_unless_on_top};
 use crate::tui::keys::Action;
 use crate::tui::msg::{Effect, LiveKind, Open};
 use crate::tui::popups::{self, ExportDialog, Popup};
@@ -38,10 +38,10 @@ pub(super) fn app_action(app: &mut App, action: Action) -> Vec<Effect> {
             fx
         }
         Action::Back => say(app, "this is the first screen: Q quits"),
-        Action::Snapshots => open(app, Open::Snapshots),
-        Action::ShelfMoves => open(app, Open::ShelfMoves),
-        Action::Authors => open(app, Open::Authors(Default::default())),
-        Action::StoreFront => open(
+        Action::Snapshots => open_unless_on_top(app, Open::Snapshots),
+        Action::ShelfMoves => open_unless_on_top(app, Open::ShelfMoves),
+        Action::Authors => open_unless_on_top(app, Open::Authors(Default::default())),
+        Action::StoreFront => open_unless_on_top(
             app,
             Open::Live {
                 kind: LiveKind::StoreFront,

@@ -269,6 +269,16 @@ fn open_screen(app: &mut App, make: impl FnOnce(ScreenId) -> (Screen, Vec<Effect
     settle(app, fx)
 }
 
+/// Opens the screen a global key names, unless the one on top is that screen already.
+pub(super) fn open_unless_on_top(app: &mut App, what: Open) -> Vec<Effect> {
+    let (screen, fx) = Screen::make(app.new_screen_id(), what);
+    if app.top().is_some_and(|top| top.same_kind(&screen)) {
+        return Vec::new();
+    }
+    app.screens.push(screen);
+    settle(app, fx)
+}
+
 /// Makes the screen a screen asked for.
 pub(super) fn open(app: &mut App, what: Open) -> Vec<Effect> {
     open_screen(app, |id| Screen::make(id, what))

@@ -205,6 +205,15 @@ impl Screen {
         self.component().id()
     }
 
+    /// The same kind of screen (a live pane: asking the same kind of thing): what a global key
+    /// opens is not stacked on itself.
+    pub fn same_kind(&self, other: &Screen) -> bool {
+        match (self, other) {
+            (Screen::Live(a), Screen::Live(b)) => a.kind == b.kind,
+            _ => std::mem::discriminant(self) == std::mem::discriminant(other),
+        }
+    }
+
     pub fn title(&self) -> String {
         self.component().title()
     }

@@ -330,8 +330,6 @@ impl Component for AuthorList {
                 None => Vec::new(),
             },
             Action::Frequency => self.frequency(ctx),
-            // Already the authors table.
-            Action::Authors => Vec::new(),
             _ => return None,
         })
     }

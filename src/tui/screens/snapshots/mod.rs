@@ -169,7 +169,6 @@ impl SnapshotsScreen {
                 Vec::new()
             }
             Action::Diff => self.diff(ctx),
-            Action::Snapshots => Vec::new(),
             _ => return None,
         })
     }
@@ -217,7 +216,7 @@ impl SnapshotsScreen {
                     ));
                 }
             }
-            Action::Snapshots | Action::Mark => {}
+            Action::Mark => {}
             _ => return None,
         }
         Some(Vec::new())
