@@ -333,16 +333,23 @@ const SCAN_CHUNK: usize = 4096;
 /// Changed GPTs found before the diff screen gets its first page.
 pub const FIRST_PAGE: usize = 200;
 
-/// Every GPT of a snapshot by id (a 64-bit hash of it: no allocation a row), in one sequential
-/// scan, the compared columns hashed as read, sent on in chunks.
-fn scan(db: &Db, snapshot: i64, send: &mut dyn FnMut(Vec<(u64, Facts)>) -> bool) -> Result<()> {
+/// Every GPT version of `snapshot` that `other` does not share (a version in both is the same
+/// row: nothing changed), by id (a 64-bit hash of it: no allocation a row), the compared
+/// columns hashed as read, sent on in chunks. Found by the versions' bounds, so a diff of two
+/// daily snapshots reads the day's changes, not the snapshots.
+fn scan(
+    db: &Db,
+    snapshot: i64,
+    other: i64,
+    send: &mut dyn FnMut(Vec<(u64, Facts)>) -> bool,
+) -> Result<()> {
     use rusqlite::types::ValueRef;
     let e = |e| db.err(e);
     let mut st = db
         .conn()
         .prepare(&format!(
-            "SELECT rowid, {ROW_COLUMNS} FROM {}",
-            gpt_table(snapshot)
+            "SELECT vid, {ROW_COLUMNS} FROM gpt WHERE {}",
+            super::versions::only_in(snapshot, other)
         ))
         .map_err(e)?;
     let mut rows = st.query([]).map_err(e)?;
@@ -416,7 +423,7 @@ fn join(db: &Db, a: i64, b: i64, first: &mut dyn FnMut(&[Pair]) -> Result<()>) -
             let (tx, path) = (tx.clone(), path.clone());
             s.spawn(move || {
                 let done = Db::open(&path, std::time::Duration::from_secs(5)).and_then(|db| {
-                    scan(&db, snapshot, &mut |chunk| {
+                    scan(&db, snapshot, a + b - snapshot, &mut |chunk| {
                         tx.send(Ok((side, chunk))).is_ok()
                     })
                 });
@@ -886,40 +893,69 @@ pub struct Point {
 pub const SPIKE_RULE: &str = "lower bound ×100 or more to ≥ 100K between snapshots, or ≥ 1M \
                               at under 30 days old";
 
-/// A GPT across every complete snapshot that has it, oldest first, spikes flagged.
+/// A GPT across every complete snapshot that has it, oldest first, spikes flagged. Reads the
+/// GPT's versions (one per change), each spanning the snapshots its interval holds.
 pub fn history(db: &Db, id: &str) -> Result<Vec<Point>> {
     let e = |e| db.err(e);
+    struct Version {
+        first: i64,
+        last: Option<i64>,
+        name: String,
+        bucket: Option<String>,
+        conv: Option<i64>,
+        rating: Option<f64>,
+        reviews: Option<i64>,
+        available: bool,
+        created: Option<i64>,
+    }
+    let versions: Vec<Version> = {
+        let mut st = db
+            .conn()
+            .prepare_cached(
+                "SELECT first, last, name, conv_bucket, conv, rating, review_count, available,
+                        created_at
+                 FROM gpt WHERE id = ?1 ORDER BY first",
+            )
+            .map_err(e)?;
+        st.query_map([id], |r| {
+            Ok(Version {
+                first: r.get(0)?,
+                last: r.get(1)?,
+                name: r.get(2)?,
+                bucket: r.get(3)?,
+                conv: r.get(4)?,
+                rating: r.get(5)?,
+                reviews: r.get(6)?,
+                available: r.get(7)?,
+                created: r.get(8)?,
+            })
+        })
+        .and_then(|rows| rows.collect::<rusqlite::Result<_>>())
+        .map_err(e)?
+    };
     let mut out: Vec<Point> = Vec::new();
+    if versions.is_empty() {
+        return Ok(out);
+    }
     for snap in super::query::snapshots(db)? {
-        let found = db.conn().query_row(
-            &format!(
-                "SELECT name, conv_bucket, conv, rating, review_count, available, created_at
-                     FROM {} WHERE id = ?1",
-                gpt_table(snap.id)
-            ),
-            [id],
-            |r| {
-                Ok((
-                    Point {
-                        snapshot: snap.id,
-                        taken_at: snap.taken_at.clone(),
-                        name: r.get(0)?,
-                        conversations: r.get(1)?,
-                        conversations_lower_bound: r.get(2)?,
-                        rating: r.get(3)?,
-                        review_count: r.get(4)?,
-                        available: r.get(5)?,
-                        spike: None,
-                    },
-                    r.get::<_, Option<i64>>(6)?,
-                ))
-            },
-        );
-        let (mut p, created) = match found {
-            Ok(x) => x,
-            Err(rusqlite::Error::QueryReturnedNoRows) => continue,
-            Err(err) => return Err(e(err)),
+        let Some(v) = versions
+            .iter()
+            .find(|v| v.first <= snap.id && v.last.is_none_or(|l| l >= snap.id))
+        else {
+            continue;
         };
+        let mut p = Point {
+            snapshot: snap.id,
+            taken_at: snap.taken_at.clone(),
+            name: v.name.clone(),
+            conversations: v.bucket.clone(),
+            conversations_lower_bound: v.conv,
+            rating: v.rating,
+            review_count: v.reviews,
+            available: v.available,
+            spike: None,
+        };
+        let created = v.created;
         let now = p.conversations_lower_bound.unwrap_or(0);
         let before = out
             .last()

@@ -14,6 +14,8 @@ pub mod record;
 pub mod resignal;
 pub mod schema;
 pub mod shelves;
+pub mod upgrade;
+pub mod versions;
 pub mod view;
 pub mod writer;
 

@@ -1,9 +1,12 @@
-//! Removing a snapshot: its GPT table and its rows in the shared tables, then the detail and
-//! raw-source rows no other snapshot refers to (they are content-addressed and shared), all in
-//! one transaction, then `VACUUM` so the file shrinks.
+//! Removing a snapshot: its view and its rows in the per-snapshot tables, the versions no
+//! remaining snapshot falls in (a version shared with another snapshot stays, bounds and all:
+//! see [`super::versions`]), then the detail and raw-source rows no version refers to (they are
+//! content-addressed and shared), all in one transaction, then `VACUUM` so the file shrinks.
 
 use super::db::{Db, Result};
-use super::schema::{gpt_table, gpt_tables};
+use super::schema::gpt_table;
+use super::versions::{Kind, alive_in};
+use rusqlite::Connection;
 
 /// What a removal freed.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -35,37 +38,29 @@ pub fn remove_snapshot(db: &mut Db, id: i64) -> Result<Removed> {
             source: e,
         };
         let tx = db.conn_mut().transaction().map_err(err)?;
-        let table = gpt_table(id);
-        let others: Vec<String> = gpt_tables(&tx)
-            .map_err(err)?
-            .into_iter()
-            .filter(|t| *t != table)
-            .collect();
-        tx.execute_batch(&format!("DROP TABLE IF EXISTS {table};"))
+        tx.execute_batch(&format!("DROP VIEW IF EXISTS {};", gpt_table(id)))
             .map_err(err)?;
-        for t in ["author", "shelf_entry", "shelf", "source_file", "snapshot"] {
+        for t in ["shelf_entry", "shelf", "snapshot"] {
             let col = if t == "snapshot" { "id" } else { "snapshot_id" };
             tx.execute(&format!("DELETE FROM {t} WHERE {col} = ?1"), [id])
                 .map_err(err)?;
         }
+        for kind in [Kind::Gpt, Kind::Author] {
+            drop_orphans(&tx, kind, id).map_err(err)?;
+        }
+        // The files the kept versions still say they were read from stay.
+        tx.execute(
+            "DELETE FROM source_file WHERE snapshot_id = ?1
+               AND file_no NOT IN (SELECT file_no FROM gpt WHERE src = ?1)",
+            [id],
+        )
+        .map_err(err)?;
         // Shared rows nobody refers to any more.
-        let used = |col: &str| -> String {
-            if others.is_empty() {
-                return "SELECT NULL WHERE 0".to_owned();
-            }
-            others
-                .iter()
-                .map(|t| format!("SELECT {col} FROM {t}"))
-                .collect::<Vec<_>>()
-                .join(" UNION ")
-        };
-        tx.execute_batch(&format!(
-            "DELETE FROM detail WHERE hash NOT IN ({details});
-             DELETE FROM detail_action WHERE detail NOT IN ({details});
-             DELETE FROM blob WHERE hash NOT IN ({blobs});",
-            details = used("detail"),
-            blobs = used("blob"),
-        ))
+        tx.execute_batch(
+            "DELETE FROM detail WHERE hash NOT IN (SELECT detail FROM gpt);
+             DELETE FROM detail_action WHERE detail NOT IN (SELECT detail FROM gpt);
+             DELETE FROM blob WHERE hash NOT IN (SELECT blob FROM gpt);",
+        )
         .map_err(err)?;
         tx.commit().map_err(err)?;
     }
@@ -76,4 +71,39 @@ pub fn remove_snapshot(db: &mut Db, id: i64) -> Result<Removed> {
         bytes_before,
         bytes_after: size(&path),
     })
+}
+
+/// Deletes the versions of `kind` that were alive in the removed snapshot `removed` and in no
+/// snapshot that remains.
+fn drop_orphans(tx: &Connection, kind: Kind, removed: i64) -> rusqlite::Result<()> {
+    let mut remaining: Vec<i64> = tx
+        .prepare("SELECT id FROM snapshot")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    remaining.sort_unstable();
+    let (table, vid) = (kind.table(), kind.vid_column());
+    let mut orphans: Vec<i64> = Vec::new();
+    {
+        let mut st = tx.prepare(&format!(
+            "SELECT {vid}, first, last FROM {table} WHERE {}",
+            alive_in("", removed)
+        ))?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let (v, first, last): (i64, i64, Option<i64>) = (r.get(0)?, r.get(1)?, r.get(2)?);
+            // The first remaining snapshot at or after `first`, if the interval holds it.
+            let at = remaining.partition_point(|s| *s < first);
+            let held = remaining
+                .get(at)
+                .is_some_and(|s| last.is_none_or(|l| *s <= l));
+            if !held {
+                orphans.push(v);
+            }
+        }
+    }
+    let mut del = tx.prepare(&format!("DELETE FROM {table} WHERE {vid} = ?1"))?;
+    for v in orphans {
+        del.execute([v])?;
+    }
+    Ok(())
 }

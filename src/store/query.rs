@@ -192,7 +192,7 @@ pub fn gpt(db: &Db, snapshot: &SnapshotInfo, id: &str) -> Result<Option<GptView>
                     f.path, f.format, g.evidence, g.fetch_status, g.fetch_error, g.fetched_at,
                     g.about
              FROM {} g JOIN detail d ON d.hash = g.detail
-             LEFT JOIN source_file f ON f.snapshot_id = ?1 AND f.file_no = g.file_no
+             LEFT JOIN source_file f ON f.snapshot_id = g.src AND f.file_no = g.file_no
              WHERE g.id = ?2",
                 super::schema::gpt_table(snapshot.id)
             ),

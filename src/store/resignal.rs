@@ -8,6 +8,7 @@
 use super::db::{Db, Result};
 use super::record::{Action, AuthKind, GptRecord};
 use super::schema::{SIGNALS_VERSION, gpt_table};
+use super::versions;
 use crate::signals::Rules;
 use rusqlite::params;
 use rustc_hash::FxHashMap;
@@ -102,14 +103,23 @@ pub fn recompute(db: &mut Db, snapshot_id: i64, rules: &Rules) -> Result<Recompu
         }
     }
     {
-        let mut st = tx
-            .prepare(&format!(
-                "UPDATE {t} SET signals = ?2, evidence = ?3 WHERE rowid = ?1"
-            ))
-            .map_err(&err)?;
-        for (rowid, signals, evidence) in &updates {
-            st.execute(params![rowid, signals, evidence])
+        // A version shared with other snapshots is split first: only this snapshot's GPTs
+        // get the new signals.
+        let snapshots: Vec<i64> = {
+            let mut st = tx
+                .prepare("SELECT id FROM snapshot ORDER BY id")
                 .map_err(&err)?;
+            st.query_map([], |r| r.get(0))
+                .and_then(|rows| rows.collect::<rusqlite::Result<_>>())
+                .map_err(&err)?
+        };
+        let mut st = tx
+            .prepare("UPDATE gpt SET signals = ?2, evidence = ?3 WHERE vid = ?1")
+            .map_err(&err)?;
+        for (vid, signals, evidence) in &updates {
+            versions::isolate(&tx, *vid, snapshot_id, &snapshots).map_err(&err)?;
+            st.execute(params![vid, signals, evidence]).map_err(&err)?;
+            versions::rehash(&tx, *vid).map_err(&err)?;
         }
     }
     tx.execute(

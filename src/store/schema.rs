@@ -2,12 +2,14 @@
 //!
 //! Layout, and why:
 //! - `snapshot`: one row per snapshot; `status = 'complete'` only once its transaction commits.
-//! - `gpt_<snapshot id>`: one table per snapshot, one row per GPT, holding what lists sort and
-//!   filter on (name, numbers, a tool bit set, dates), indexed by id, conversations and author
-//!   (see [`index_gpt_table`] for why not by every sort column); long text is not here. One table per snapshot (not one shared table with a snapshot column) because a
-//!   snapshot is written once and never changed: rows are appended without any index and the
-//!   indexes are built by sorting at the end, which made importing 100k GPTs about twice as fast;
-//!   rowids are dense positions 1..N within the snapshot; and deleting a snapshot is a DROP.
+//! - `gpt`: GPT *versions*, one row per distinct content of a GPT, valid over the snapshot ids
+//!   `first ..= last` (see [`super::versions`] for why intervals): what lists sort and filter on
+//!   (name, numbers, a tool bit set, dates), where and when it was first read; long text is not
+//!   here. Indexed by id, conversations, author and each bound (see [`index_versions`] for why
+//!   not by every sort column). `gpt_<snapshot id>` is a view of one snapshot's versions with
+//!   the version id as `rowid`, so every list reads a snapshot as it read schema 4's
+//!   per-snapshot table. (Schema 4 copied every row into a table per snapshot: a daily 1M
+//!   snapshot cost ~320 MB whatever changed.)
 //! - `detail` (+ `detail_action`): description, welcome message, starters, tools and Actions,
 //!   content-addressed by a 128-bit hash (xxh3) of that content, so a GPT whose text did not
 //!   change between snapshots shares one row. GPT rows refer to it by the hash itself, so a
@@ -18,12 +20,14 @@
 //!   Records are small and alike, so each import trains a zstd dictionary on its first records
 //!   (`zdict`): measured on synthetic resources, 3 µs and 12x per record against 11 µs and 2.2x
 //!   for plain zstd.
-//! - `author`: per snapshot, the author's profile and roll-ups (GPT count, conversations,
-//!   ratings, tool mix) computed once at import so author screens never aggregate 1M rows.
+//! - `author_version` (and the `author` view, by snapshot): the author's profile and roll-ups
+//!   (GPT count, conversations, ratings, tool mix) computed once at import so author screens
+//!   never aggregate 1M rows, versioned like the GPTs.
 //! - `shelf`, `shelf_entry`: the store front: shelves and who was at which position (numbered
 //!   by the one rule of [`super::shelves`]); a shelf a refresh could not finish says how
 //!   (`status` failed / cut, `note`).
-//! - `source_file`: the files a snapshot was read from; `gpt_N.file_no`/`line` point into it.
+//! - `source_file`: the files a snapshot was read from; a version's `src`/`file_no`/`line` point
+//!   into it (kept while a version still names it).
 //!
 //! References between tables are kept by the writer, not by foreign keys (see `db`).
 
@@ -33,7 +37,7 @@ use rusqlite::Connection;
 pub const APPLICATION_ID: i32 = 0x4750_5453;
 
 /// The newest schema this build knows.
-pub const SCHEMA_VERSION: i32 = 4;
+pub const SCHEMA_VERSION: i32 = 5;
 
 /// The version of the monetisation-signal rules snapshots were computed with (see
 /// `snapshot.signals_version`); a snapshot below it needs `gptscope signals --recompute`.
@@ -139,66 +143,173 @@ CREATE TABLE shelf_entry (
 CREATE INDEX shelf_entry_gpt ON shelf_entry(snapshot_id, gpt_id);
 "#;
 
-/// The table holding a snapshot's GPTs. Snapshot ids come from the database (integers), so the
-/// name is always a plain identifier.
+/// The columns of a GPT version that are its content (hashed to tell versions apart), in the
+/// order the writer binds and the hash reads them.
+pub const GPT_CONTENT: [&str; 24] = [
+    "id",
+    "name",
+    "author_id",
+    "category",
+    "categories",
+    "tools",
+    "actions",
+    "files",
+    "conv_bucket",
+    "conv",
+    "review_total",
+    "review_count",
+    "rating",
+    "created_at",
+    "created_from_id",
+    "updated_at",
+    "available",
+    "detail",
+    "name_key",
+    "signals",
+    "evidence",
+    "fetch_status",
+    "fetch_error",
+    "about",
+];
+
+/// Where and when a GPT version was first read, and its raw source text as read (`blob`): not
+/// content (a GPT read unchanged from the next day's file, or fetched again, shares the version
+/// and keeps these, whatever the file's formatting or the fields no column holds). `src` (the
+/// snapshot whose `source_file` rows `file_no` names) comes before them.
+pub const GPT_SOURCE: [&str; 5] = ["file_no", "line", "observed_at", "fetched_at", "blob"];
+
+/// The content columns of an author version, likewise.
+pub const AUTHOR_CONTENT: [&str; 12] = [
+    "user_id",
+    "display_name",
+    "link_to",
+    "selected_display",
+    "verified",
+    "socials",
+    "gpts",
+    "conv_total",
+    "conv_median",
+    "review_total",
+    "review_count",
+    "tools",
+];
+
+/// The versioned tables of schema 5 (see [`super::versions`]) and the `author` view over them.
+/// `gpt` has no secondary index here: [`index_versions`] builds them (after a bulk load, by
+/// sorting).
+pub(crate) const V5: &str = r#"
+CREATE TABLE gpt (
+    vid          INTEGER PRIMARY KEY,
+    first        INTEGER NOT NULL,
+    last         INTEGER,
+    hash         INTEGER NOT NULL,
+    id           TEXT NOT NULL,
+    name         TEXT NOT NULL,
+    author_id    TEXT,
+    category     TEXT,
+    categories   TEXT,
+    tools        INTEGER NOT NULL,
+    actions      INTEGER NOT NULL,
+    files        INTEGER NOT NULL,
+    conv_bucket  TEXT,
+    conv         INTEGER,
+    review_total INTEGER,
+    review_count INTEGER,
+    rating       REAL,
+    created_at   INTEGER,
+    created_from_id INTEGER NOT NULL DEFAULT 0,
+    updated_at   INTEGER,
+    observed_at  INTEGER,
+    available    INTEGER NOT NULL DEFAULT 1,
+    detail       BLOB NOT NULL,
+    blob         BLOB NOT NULL,
+    name_key     TEXT NOT NULL,
+    signals      INTEGER NOT NULL DEFAULT 0,
+    evidence     TEXT,
+    fetch_status TEXT,
+    fetch_error  TEXT,
+    fetched_at   INTEGER,
+    about        TEXT,
+    src          INTEGER NOT NULL,
+    file_no      INTEGER NOT NULL,
+    line         INTEGER NOT NULL
+);
+
+CREATE TABLE author_version (
+    avid             INTEGER PRIMARY KEY,
+    first            INTEGER NOT NULL,
+    last             INTEGER,
+    hash             INTEGER NOT NULL,
+    user_id          TEXT NOT NULL,
+    display_name     TEXT,
+    link_to          TEXT,
+    selected_display TEXT,
+    verified         INTEGER,
+    socials          TEXT NOT NULL,
+    gpts             INTEGER NOT NULL,
+    conv_total       INTEGER NOT NULL,
+    conv_median      INTEGER,
+    review_total     INTEGER NOT NULL,
+    review_count     INTEGER NOT NULL,
+    tools            INTEGER NOT NULL
+);
+CREATE INDEX author_version_user ON author_version(user_id);
+CREATE INDEX author_version_first ON author_version(first);
+CREATE INDEX author_version_last ON author_version(last);
+
+CREATE VIEW author AS
+    SELECT s.id AS snapshot_id, v.user_id, v.display_name, v.link_to, v.selected_display,
+           v.verified, v.socials, v.gpts, v.conv_total, v.conv_median, v.review_total,
+           v.review_count, v.tools
+    FROM snapshot s JOIN author_version v
+      ON v.first <= s.id AND (v.last IS NULL OR v.last >= s.id);
+"#;
+
+/// The view holding a snapshot's GPTs (schema 4 had a table of that name). Snapshot ids come
+/// from the database (integers), so the name is always a plain identifier.
 pub fn gpt_table(snapshot_id: i64) -> String {
     format!("gpt_{snapshot_id}")
 }
 
-/// Creates a snapshot's GPT table, without indexes (see [`index_gpt_table`]).
-pub fn create_gpt_table(conn: &Connection, snapshot_id: i64) -> rusqlite::Result<()> {
-    let t = gpt_table(snapshot_id);
+/// Creates the view of snapshot `snapshot_id`'s GPTs: its versions, the version id as `rowid`
+/// (what every list keeps), the content columns, and where and when each was first read
+/// ([`GPT_SOURCE`]).
+pub fn create_gpt_view(conn: &Connection, snapshot_id: i64) -> rusqlite::Result<()> {
     conn.execute_batch(&format!(
-        "CREATE TABLE {t} (
-            rowid        INTEGER PRIMARY KEY,
-            id           TEXT NOT NULL,
-            name         TEXT NOT NULL,
-            author_id    TEXT,
-            category     TEXT,
-            categories   TEXT,
-            tools        INTEGER NOT NULL,
-            actions      INTEGER NOT NULL,
-            files        INTEGER NOT NULL,
-            conv_bucket  TEXT,
-            conv         INTEGER,
-            review_total INTEGER,
-            review_count INTEGER,
-            rating       REAL,
-            created_at   INTEGER,
-            created_from_id INTEGER NOT NULL DEFAULT 0,
-            updated_at   INTEGER,
-            observed_at  INTEGER,
-            available    INTEGER NOT NULL DEFAULT 1,
-            detail       BLOB NOT NULL,
-            blob         BLOB NOT NULL,
-            file_no      INTEGER NOT NULL,
-            line         INTEGER NOT NULL,
-            name_key     TEXT NOT NULL,
-            signals      INTEGER NOT NULL DEFAULT 0,
-            evidence     TEXT,
-            fetch_status TEXT,
-            fetch_error  TEXT,
-            fetched_at   INTEGER,
-            about        TEXT
-        );"
+        "CREATE VIEW IF NOT EXISTS {t} AS SELECT vid AS rowid, {content}, src, {source}
+         FROM gpt WHERE {alive};",
+        t = gpt_table(snapshot_id),
+        content = GPT_CONTENT.join(", "),
+        source = GPT_SOURCE.join(", "),
+        alive = super::versions::alive_in("", snapshot_id),
     ))
 }
 
-/// The indexes of a snapshot's GPT table: by id (lookups, diffs, history), by conversations
-/// (the explorer's first page, before its columns are loaded) and by author (author pages).
+/// The indexes of the GPT versions: by id (lookups, histories), by conversations (the
+/// explorer's first page, before its columns are loaded), by author (author pages), and by each
+/// bound (a diff reads the versions that start or end between two snapshots).
 ///
 /// Sorting by the other columns (rating, reviews, name, created, updated, …) is not done with
 /// indexes: the explorer sorts each column once in memory ([`super::view::Columns`]) and then a
 /// sort change is a lookup (0.9 ms on 1M GPTs, against ~150 ms to read an index of 1M rows in
-/// order), and filters combine with any sort, which no single index serves. Five more indexes
-/// cost ~45 ms per 100k GPTs each at import and ~60 MB per million GPTs on disk, for nothing.
-pub fn index_gpt_table(conn: &Connection, snapshot_id: i64) -> rusqlite::Result<()> {
-    let t = gpt_table(snapshot_id);
-    conn.execute_batch(&format!(
-        "CREATE UNIQUE INDEX {t}_id ON {t}(id);
-         CREATE INDEX {t}_conv ON {t}(conv);
-         CREATE INDEX {t}_author ON {t}(author_id);"
-    ))
+/// order), and filters combine with any sort, which no single index serves.
+pub fn index_versions(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(
+        "CREATE INDEX IF NOT EXISTS gpt_id ON gpt(id);
+         CREATE INDEX IF NOT EXISTS gpt_conv ON gpt(conv);
+         CREATE INDEX IF NOT EXISTS gpt_author ON gpt(author_id);
+         CREATE INDEX IF NOT EXISTS gpt_first ON gpt(first);
+         CREATE INDEX IF NOT EXISTS gpt_last ON gpt(last);",
+    )
+}
+
+/// Drops the GPT versions' indexes (before a bulk load into an empty table).
+pub fn drop_version_indexes(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(
+        "DROP INDEX IF EXISTS gpt_id; DROP INDEX IF EXISTS gpt_conv;
+         DROP INDEX IF EXISTS gpt_author; DROP INDEX IF EXISTS gpt_first;
+         DROP INDEX IF EXISTS gpt_last;",
+    )
 }
 
 /// Adds a column unless the table has it (a migration interrupted between steps, or a table
@@ -222,7 +333,7 @@ fn add_v4(conn: &Connection) -> rusqlite::Result<()> {
     add_column(conn, "shelf", "note", "TEXT")
 }
 
-/// Every snapshot's GPT table.
+/// Every snapshot's GPT table (schema 4 and before: schema 5 has views by those names).
 pub(crate) fn gpt_tables(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     let mut st = conn.prepare(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'gpt_[0-9]*'",
@@ -230,7 +341,8 @@ pub(crate) fn gpt_tables(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     st.query_map([], |r| r.get(0))?.collect()
 }
 
-/// Brings a database to [`SCHEMA_VERSION`]. Each step runs in its own transaction.
+/// Brings a database to [`SCHEMA_VERSION`]. Each step runs in its own transaction; `progress`
+/// hears of the long one (schema 5: each snapshot moved, and how many there are).
 ///
 /// - 1: the tables above.
 /// - 2: monetisation signals: `signals` (a bit set) and `evidence` (JSON) on every GPT table,
@@ -241,7 +353,13 @@ pub(crate) fn gpt_tables(conn: &Connection) -> rusqlite::Result<Vec<String>> {
 /// - 4: `about` (the store's about answer: rating, category ranking, rating split; JSON) on every
 ///   GPT table; `shelf.status` / `shelf.note` (a shelf a refresh could not finish);
 ///   `snapshot.locale` (the store front's locale).
-pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+/// - 5: snapshots share what did not change: the per-snapshot GPT tables and the per-snapshot
+///   author rows become versions with validity intervals ([`super::versions`]), `gpt_<id>` and
+///   `author` become views of the same columns ([`super::upgrade`]).
+pub fn migrate(
+    conn: &mut Connection,
+    progress: &mut dyn FnMut(usize, usize),
+) -> rusqlite::Result<()> {
     let version: i32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if version < 1 {
         let tx = conn.transaction()?;
@@ -250,6 +368,7 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
             "ALTER TABLE snapshot ADD COLUMN signals_version INTEGER NOT NULL DEFAULT 0;",
         )?;
         add_v4(&tx)?;
+        super::upgrade::to_v5(&tx, progress)?;
         tx.pragma_update(None, "application_id", APPLICATION_ID)?;
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         tx.commit()?;
@@ -287,6 +406,12 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
             add_column(&tx, &t, "about", "TEXT")?;
         }
         tx.pragma_update(None, "user_version", 4)?;
+        tx.commit()?;
+    }
+    if version < 5 {
+        let tx = conn.transaction()?;
+        super::upgrade::to_v5(&tx, progress)?;
+        tx.pragma_update(None, "user_version", 5)?;
         tx.commit()?;
     }
     Ok(())

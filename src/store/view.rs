@@ -291,7 +291,9 @@ impl Filter {
 const NO_CATEGORY: u16 = u16::MAX;
 const NO_AUTHOR: u32 = u32::MAX;
 
-/// The sortable and filterable columns of one snapshot, by rowid (index = rowid − 1). Kept
+/// The sortable and filterable columns of one snapshot, by rowid (index = rowid − 1; a
+/// snapshot's rowids are its GPT versions' ids, so the arrays span every version id and the
+/// versions of other snapshots are gaps, as merged duplicates were before). Kept
 /// compact (about 30 bytes a GPT): counts and times as `u32` with 0 for "not known" (so they sort
 /// last when biggest come first), and the name and author orders sorted once at load, so their
 /// strings need not stay in memory.
@@ -350,11 +352,9 @@ impl Columns {
         let conn = db.conn();
         let e = |e| db.err(e);
         let count: i64 = conn
-            .query_row(
-                &format!("SELECT max(rowid) FROM {}", gpt_table(snapshot_id)),
-                [],
-                |r| r.get::<_, Option<i64>>(0),
-            )
+            .query_row("SELECT max(vid) FROM gpt", [], |r| {
+                r.get::<_, Option<i64>>(0)
+            })
             .map_err(e)?
             .unwrap_or(0);
         let n = count as usize;
@@ -865,11 +865,7 @@ pub fn text_matches(db: &Db, snapshot_id: i64, text: &str) -> Result<Vec<bool>> 
     let e = |e| db.err(e);
     let t = gpt_table(snapshot_id);
     let max: i64 = conn
-        .query_row(
-            &format!("SELECT coalesce(max(rowid), 0) FROM {t}"),
-            [],
-            |r| r.get(0),
-        )
+        .query_row("SELECT coalesce(max(vid), 0) FROM gpt", [], |r| r.get(0))
         .map_err(e)?;
     let mut hits = vec![false; max as usize + 1];
     let finder = memchr::memmem::Finder::new(needle.as_bytes());

@@ -6,6 +6,8 @@
 use super::db::{Db, Result, StoreError};
 use super::parse::{ShelfEntry, ShelfInfo};
 use super::record::{Author, GptRecord};
+use super::versions::{Base, Kind, ValueHash, int, text};
+use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, Statement, params};
 use rustc_hash::FxHashMap;
 
@@ -32,6 +34,9 @@ pub struct PreparedGpt {
     /// The later of `updated_at` and when the source observed the record: what "newer" means
     /// when two records of one GPT meet in one import.
     recency: Option<i64>,
+    /// The hash of the stored content ([`content`]): equal to the base's version, the snapshot
+    /// shares that version.
+    hash: i64,
 }
 
 /// The slow-changing text of a GPT, stored once per distinct content.
@@ -94,7 +99,7 @@ pub fn prepare(
         (Some(a), Some(b)) => Some(a.max(b)),
         (a, b) => a.or(b),
     };
-    Ok(PreparedGpt {
+    let mut g = PreparedGpt {
         categories,
         name_key: name_key(&record.name),
         signals,
@@ -116,7 +121,45 @@ pub fn prepare(
         raw_hash,
         raw_z,
         detail,
-    })
+        hash: 0,
+    };
+    g.hash = super::versions::ValueHash::of(content(&g));
+    Ok(g)
+}
+
+/// A GPT's stored content, in the order of [`super::schema::GPT_CONTENT`]: what is written, and
+/// what is hashed to tell versions apart (the same values, so a row read back hashes alike).
+fn content(g: &PreparedGpt) -> [ValueRef<'_>; 24] {
+    let r = &g.record;
+    let fetch = r.fetch.as_ref();
+    [
+        ValueRef::Text(r.id.as_bytes()),
+        ValueRef::Text(r.name.as_bytes()),
+        text(r.author.user_id.as_deref()),
+        text(r.categories.first().map(String::as_str)),
+        text(g.categories.as_deref()),
+        ValueRef::Integer(i64::from(g.tools)),
+        ValueRef::Integer(r.actions.len() as i64),
+        ValueRef::Integer(i64::from(r.file_count)),
+        text(r.conversations.as_ref().map(|c| c.bucket.as_str())),
+        int(g.conv),
+        int(r.review_total.map(|n| n as i64)),
+        int(r.review_count.map(|n| n as i64)),
+        g.rating.map_or(ValueRef::Null, ValueRef::Real),
+        int(r.created_at),
+        ValueRef::Integer(i64::from(r.created_from_id)),
+        int(r.updated_at),
+        ValueRef::Integer(i64::from(
+            r.availability == super::record::Availability::Available,
+        )),
+        ValueRef::Blob(&g.detail.hash[..]),
+        ValueRef::Text(g.name_key.as_bytes()),
+        ValueRef::Integer(i64::from(g.signals)),
+        text(g.evidence.as_deref()),
+        text(fetch.map(|f| f.status.as_str())),
+        text(fetch.and_then(|f| f.error.as_deref())),
+        text(g.about.as_deref()),
+    ]
 }
 
 /// What names sort by: lowercase (all scripts, not only ASCII as SQLite's NOCASE), without
@@ -149,7 +192,11 @@ pub enum Added {
 }
 
 struct Seen {
+    /// The GPT's version in this snapshot.
     rowid: i64,
+    /// The version was written by this import (else it is the base's, kept).
+    written: bool,
+    available: bool,
     recency: Option<i64>,
     /// What the row adds to its author's roll-up (taken back if a newer record replaces it).
     share: Share,
@@ -228,11 +275,9 @@ const ROWS_PER_INSERT: usize = 32;
 const BLOB_COLUMNS: &str = "(hash, dict_id, z)";
 const DETAIL_COLUMNS: &str = "(hash, short_url, description, welcome_message, prompt_starters, \
                               tools, default_model, share_recipient, rating_by_star)";
-const GPT_COLUMNS: &str = "(rowid, id, name, author_id, category, categories, tools, actions, \
-                           files, conv_bucket, conv, review_total, review_count, rating, \
-                           created_at, created_from_id, updated_at, observed_at, available, \
-                           detail, blob, file_no, line, name_key, signals, evidence, \
-                           fetch_status, fetch_error, fetched_at, about)";
+/// The columns of a GPT version the writer fills: its id, interval and hash, where and when it
+/// was read ([`super::schema::GPT_SOURCE`]), then its content ([`super::schema::GPT_CONTENT`]).
+const GPT_HEAD: usize = 10;
 
 /// `INSERT … VALUES (?1, ?2), (?3, ?4), …` for `rows` rows of `columns` columns.
 fn multi_insert(head: &str, columns: usize, rows: usize) -> String {
@@ -303,8 +348,12 @@ struct Statements<'c> {
 }
 
 impl<'c> Statements<'c> {
-    fn prepare(conn: &'c Connection, snapshot_id: i64) -> rusqlite::Result<Self> {
-        let t = super::schema::gpt_table(snapshot_id);
+    fn prepare(conn: &'c Connection) -> rusqlite::Result<Self> {
+        let gpt_columns = format!(
+            "(vid, first, last, hash, src, {}, {})",
+            super::schema::GPT_SOURCE.join(", "),
+            super::schema::GPT_CONTENT.join(", ")
+        );
         Ok(Statements {
             blob: Insert::prepare(
                 conn,
@@ -316,13 +365,17 @@ impl<'c> Statements<'c> {
                 &format!("INSERT OR IGNORE INTO detail {DETAIL_COLUMNS}"),
                 9,
             )?,
-            gpt: Insert::prepare(conn, &format!("INSERT INTO {t} {GPT_COLUMNS}"), 30)?,
+            gpt: Insert::prepare(
+                conn,
+                &format!("INSERT INTO gpt {gpt_columns}"),
+                GPT_HEAD + super::schema::GPT_CONTENT.len(),
+            )?,
             action_insert: conn.prepare(
                 "INSERT OR IGNORE INTO detail_action (detail, pos, domain, auth,
                     privacy_policy_url)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
             )?,
-            gpt_delete: conn.prepare(&format!("DELETE FROM {t} WHERE rowid = ?1"))?,
+            gpt_delete: conn.prepare("DELETE FROM gpt WHERE vid = ?1")?,
             shelf_upsert: conn.prepare(
                 "INSERT INTO shelf (snapshot_id, shelf_id, title, description, display_type,
                     display_group, page_position, status, note)
@@ -377,44 +430,23 @@ fn bind_gpt(
     st: &mut Statement<'_>,
     at: usize,
     item: &(i64, Box<PreparedGpt>),
+    snapshot_id: i64,
 ) -> rusqlite::Result<()> {
-    let (rowid, g) = (item.0, &item.1);
-    let r = &g.record;
-    let conv = r.conversations.as_ref();
-    st.raw_bind_parameter(at, rowid)?;
-    st.raw_bind_parameter(at + 1, &r.id)?;
-    st.raw_bind_parameter(at + 2, &r.name)?;
-    st.raw_bind_parameter(at + 3, &r.author.user_id)?;
-    st.raw_bind_parameter(at + 4, r.categories.first())?;
-    st.raw_bind_parameter(at + 5, &g.categories)?;
-    st.raw_bind_parameter(at + 6, g.tools)?;
-    st.raw_bind_parameter(at + 7, r.actions.len() as i64)?;
-    st.raw_bind_parameter(at + 8, r.file_count)?;
-    st.raw_bind_parameter(at + 9, conv.map(|c| c.bucket.as_str()))?;
-    st.raw_bind_parameter(at + 10, g.conv)?;
-    st.raw_bind_parameter(at + 11, r.review_total.map(|n| n as i64))?;
-    st.raw_bind_parameter(at + 12, r.review_count.map(|n| n as i64))?;
-    st.raw_bind_parameter(at + 13, g.rating)?;
-    st.raw_bind_parameter(at + 14, r.created_at)?;
-    st.raw_bind_parameter(at + 15, r.created_from_id)?;
-    st.raw_bind_parameter(at + 16, r.updated_at)?;
-    st.raw_bind_parameter(at + 17, r.observed_at)?;
-    st.raw_bind_parameter(
-        at + 18,
-        r.availability == super::record::Availability::Available,
-    )?;
-    st.raw_bind_parameter(at + 19, &g.detail.hash[..])?;
-    st.raw_bind_parameter(at + 20, &g.raw_hash[..])?;
-    st.raw_bind_parameter(at + 21, g.file_no)?;
-    st.raw_bind_parameter(at + 22, g.line as i64)?;
-    st.raw_bind_parameter(at + 23, &g.name_key)?;
-    st.raw_bind_parameter(at + 24, g.signals)?;
-    st.raw_bind_parameter(at + 25, &g.evidence)?;
-    let fetch = g.record.fetch.as_ref();
-    st.raw_bind_parameter(at + 26, fetch.map(|f| f.status.as_str()))?;
-    st.raw_bind_parameter(at + 27, fetch.and_then(|f| f.error.as_deref()))?;
-    st.raw_bind_parameter(at + 28, fetch.and_then(|f| f.at))?;
-    st.raw_bind_parameter(at + 29, &g.about)
+    let (vid, g) = (item.0, &item.1);
+    st.raw_bind_parameter(at, vid)?;
+    st.raw_bind_parameter(at + 1, snapshot_id)?;
+    st.raw_bind_parameter(at + 2, rusqlite::types::Null)?;
+    st.raw_bind_parameter(at + 3, g.hash)?;
+    st.raw_bind_parameter(at + 4, snapshot_id)?;
+    st.raw_bind_parameter(at + 5, g.file_no)?;
+    st.raw_bind_parameter(at + 6, g.line as i64)?;
+    st.raw_bind_parameter(at + 7, g.record.observed_at)?;
+    st.raw_bind_parameter(at + 8, g.record.fetch.as_ref().and_then(|f| f.at))?;
+    st.raw_bind_parameter(at + 9, &g.raw_hash[..])?;
+    for (i, v) in content(g).into_iter().enumerate() {
+        st.raw_bind_parameter(at + GPT_HEAD + i, ToSqlOutput::Borrowed(v))?;
+    }
+    Ok(())
 }
 
 /// Writes one snapshot inside one transaction; dropped without [`SnapshotWriter::commit`], it
@@ -429,9 +461,15 @@ pub struct SnapshotWriter<'c> {
     author_index: FxHashMap<String, u32>,
     authors: Vec<AuthorAcc>,
     max_observed: Option<i64>,
-    /// Records waiting for the next multi-row insert, with the rowids they will get.
+    /// Records waiting for the next multi-row insert, with the version ids they will get.
     pending: Vec<(i64, Box<PreparedGpt>)>,
-    next_rowid: i64,
+    next_vid: i64,
+    /// The versions of the newest complete snapshot before this one: what a record is
+    /// compared with, kept when equal.
+    base: Base,
+    /// The version table was empty: its indexes were dropped for the load and are built at
+    /// commit, by sorting.
+    bulk: bool,
     /// Shelf entries in recorded order, numbered at commit by the one shelf-order rule.
     shelf_order: super::shelves::ShelfOrder,
     /// The store front's locale, from the first answer that says.
@@ -459,21 +497,39 @@ impl<'c> SnapshotWriter<'c> {
             .map_err(err)?;
         conn.execute_batch("BEGIN IMMEDIATE").map_err(err)?;
         let started = (|| {
+            let snapshot_id = super::versions::next_snapshot_id(conn)?;
             conn.execute(
-                "INSERT INTO snapshot (label, source, taken_at, created_at, status, signals_version)
-                 VALUES (?1, ?2, ?3, ?3, 'writing', ?4)",
+                "INSERT INTO snapshot (id, label, source, taken_at, created_at, status,
+                    signals_version)
+                 VALUES (?1, ?2, ?3, ?4, ?4, 'writing', ?5)",
                 params![
+                    snapshot_id,
                     meta.label,
                     meta.source,
                     crate::time::now(),
                     super::schema::SIGNALS_VERSION
                 ],
             )?;
-            let snapshot_id = conn.last_insert_rowid();
-            super::schema::create_gpt_table(conn, snapshot_id)?;
-            Ok((snapshot_id, Statements::prepare(conn, snapshot_id)?))
+            super::schema::create_gpt_view(conn, snapshot_id)?;
+            let base_id = super::versions::base_snapshot(conn, snapshot_id)?;
+            let base = Base::load(conn, Kind::Gpt, base_id)?;
+            let next_vid: i64 =
+                conn.query_row("SELECT coalesce(max(vid), 0) + 1 FROM gpt", [], |r| {
+                    r.get(0)
+                })?;
+            let bulk = next_vid == 1;
+            if bulk {
+                super::schema::drop_version_indexes(conn)?;
+            }
+            Ok((
+                snapshot_id,
+                base,
+                next_vid,
+                bulk,
+                Statements::prepare(conn)?,
+            ))
         })();
-        let (snapshot_id, st) = match started {
+        let (snapshot_id, base, next_vid, bulk, st) = match started {
             Ok(s) => s,
             Err(e) => {
                 let _ = conn.execute_batch("ROLLBACK");
@@ -492,7 +548,9 @@ impl<'c> SnapshotWriter<'c> {
             authors: Vec::new(),
             max_observed: None,
             pending: Vec::with_capacity(ROWS_PER_INSERT * 4),
-            next_rowid: 1,
+            next_vid,
+            base,
+            bulk,
             shelf_order: super::shelves::ShelfOrder::default(),
             locale: None,
             committed: false,
@@ -542,13 +600,13 @@ impl<'c> SnapshotWriter<'c> {
         let existing = self
             .seen
             .get(&g.record.id)
-            .map(|s| (s.rowid, s.recency, s.share));
-        if let Some((_, old, _)) = existing
+            .map(|s| (s.rowid, s.written, s.recency, s.share));
+        if let Some((_, _, old, _)) = existing
             && old > recency
         {
             return Ok(Added::MergedOlder);
         }
-        if let Some((_, _, old_share)) = existing
+        if let Some((_, _, _, old_share)) = existing
             && let Some(a) = old_share.author
         {
             self.authors[a as usize].apply(&old_share, -1);
@@ -586,34 +644,41 @@ impl<'c> SnapshotWriter<'c> {
         if let Some(a) = share.author {
             self.authors[a as usize].apply(&share, 1);
         }
-        let rowid = match existing {
-            Some((rowid, _, _)) => {
-                // The older record may still be waiting in the batch: write it out, then
-                // replace it in place (the GPT keeps its rowid).
+        let key = super::versions::key(&g.record.id);
+        match existing {
+            // The older record's version was written by this import (it may still be waiting
+            // in the batch: write it out first): it goes.
+            Some((rowid, true, _, _)) => {
                 self.flush()?;
                 self.st
                     .gpt_delete
                     .execute([rowid])
                     .map_err(|e| StoreError::from_sqlite(&self.path, e))?;
-                rowid
             }
-            None => {
-                let rowid = self.next_rowid;
-                self.next_rowid += 1;
-                rowid
-            }
-        };
+            Some((_, false, _, _)) => self.base.unkeep(key),
+            None => {}
+        }
+        let kept = self.base.keep(key, g.hash);
+        let rowid = kept.unwrap_or_else(|| {
+            let vid = self.next_vid;
+            self.next_vid += 1;
+            vid
+        });
         self.seen.insert(
             g.record.id.clone(),
             Seen {
                 rowid,
+                written: kept.is_none(),
+                available,
                 recency,
                 share,
             },
         );
-        self.pending.push((rowid, g));
-        if self.pending.len() >= ROWS_PER_INSERT * 4 {
-            self.flush()?;
+        if kept.is_none() {
+            self.pending.push((rowid, g));
+            if self.pending.len() >= ROWS_PER_INSERT * 4 {
+                self.flush()?;
+            }
         }
         Ok(if existing.is_some() {
             Added::MergedNewer
@@ -629,6 +694,7 @@ impl<'c> SnapshotWriter<'c> {
             return Ok(());
         }
         let dict = self.dict_id;
+        let sid = self.snapshot_id;
         let st = &mut self.st;
         let pending = &self.pending;
         let result = (|| -> rusqlite::Result<()> {
@@ -645,7 +711,7 @@ impl<'c> SnapshotWriter<'c> {
                     ])?;
                 }
             }
-            st.gpt.run(pending, bind_gpt)
+            st.gpt.run(pending, |s, at, g| bind_gpt(s, at, g, sid))
         })();
         self.pending.clear();
         result.map_err(|e| StoreError::from_sqlite(&self.path, e))
@@ -738,22 +804,17 @@ impl<'c> SnapshotWriter<'c> {
         let sid = self.snapshot_id;
         let conn = self.conn;
         let err = |e| StoreError::from_sqlite(&self.path, e);
-        // The parser is done: let SQLite's sorter use both cores for the indexes.
-        conn.pragma_update(None, "threads", 2).map_err(err)?;
-        super::schema::index_gpt_table(conn, sid).map_err(err)?;
+        self.base.finish(conn).map_err(err)?;
+        if self.bulk {
+            // The parser is done: let SQLite's sorter use both cores for the indexes.
+            conn.pragma_update(None, "threads", 2).map_err(err)?;
+            super::schema::index_versions(conn).map_err(err)?;
+        }
         let resolved = resolve_shelf_entries(conn, sid).map_err(err)?;
-        let authors = write_authors(conn, sid, &mut self.authors).map_err(err)?;
-        let (gpts, unavailable): (i64, i64) = conn
-            .query_row(
-                &format!(
-                    "SELECT coalesce(sum(available), 0), coalesce(sum(1 - available), 0)
-                     FROM {}",
-                    super::schema::gpt_table(sid)
-                ),
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .map_err(err)?;
+        let authors =
+            write_authors(conn, sid, self.base.snapshot(), &mut self.authors).map_err(err)?;
+        let gpts = self.seen.values().filter(|s| s.available).count() as i64;
+        let unavailable = self.seen.len() as i64 - gpts;
         let (shelves, entries): (i64, i64) = conn
             .query_row(
                 "SELECT (SELECT count(*) FROM shelf WHERE snapshot_id = ?1),
@@ -831,36 +892,53 @@ fn resolve_shelf_entries(tx: &Connection, sid: i64) -> rusqlite::Result<u64> {
     Ok((n as u64).saturating_sub(unresolved as u64))
 }
 
-/// One row per author of available GPTs, in key order.
-fn write_authors(conn: &Connection, sid: i64, authors: &mut [AuthorAcc]) -> rusqlite::Result<u64> {
+/// One version per author of available GPTs whose profile or roll-ups differ from the base
+/// snapshot's (the others keep the base's version); returns how many authors the snapshot has.
+fn write_authors(
+    conn: &Connection,
+    sid: i64,
+    base: Option<i64>,
+    authors: &mut [AuthorAcc],
+) -> rusqlite::Result<u64> {
     authors.sort_unstable_by(|a, b| a.user_id.cmp(&b.user_id));
-    let mut ins = conn.prepare(
-        "INSERT INTO author (snapshot_id, user_id, display_name, link_to, selected_display,
-            verified, socials, gpts, conv_total, conv_median, review_total, review_count, tools)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-    )?;
+    let mut base = Base::load(conn, Kind::Author, base)?;
+    let columns = super::schema::AUTHOR_CONTENT.join(", ");
+    let mut ins = conn.prepare(&format!(
+        "INSERT INTO author_version (first, last, hash, {columns})
+         VALUES (?1, NULL, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+    ))?;
     let mut written = 0;
     for a in authors.iter_mut().filter(|a| a.gpts > 0) {
         a.convs.sort_unstable();
         let p = &a.profile;
         let socials = serde_json::to_string(&p.socials).unwrap_or_else(|_| "[]".to_owned());
-        ins.execute(params![
-            sid,
-            a.user_id,
-            p.display_name,
-            p.link_to,
-            p.selected_display,
-            p.verified,
-            socials,
-            a.gpts,
-            a.conv_total,
-            median(&a.convs),
-            a.review_total,
-            a.review_count,
-            a.tools(),
-        ])?;
+        let values: [ValueRef<'_>; 12] = [
+            ValueRef::Text(a.user_id.as_bytes()),
+            text(p.display_name.as_deref()),
+            text(p.link_to.as_deref()),
+            text(p.selected_display.as_deref()),
+            p.verified
+                .map_or(ValueRef::Null, |v| ValueRef::Integer(i64::from(v))),
+            ValueRef::Text(socials.as_bytes()),
+            ValueRef::Integer(a.gpts),
+            ValueRef::Integer(a.conv_total),
+            median(&a.convs).map_or(ValueRef::Null, ValueRef::Integer),
+            ValueRef::Integer(a.review_total),
+            ValueRef::Integer(a.review_count),
+            ValueRef::Integer(i64::from(a.tools())),
+        ];
+        let hash = ValueHash::of(values);
+        if base.keep(super::versions::key(&a.user_id), hash).is_none() {
+            ins.execute(rusqlite::params_from_iter(
+                [ValueRef::Integer(sid), ValueRef::Integer(hash)]
+                    .into_iter()
+                    .chain(values)
+                    .map(ToSqlOutput::Borrowed),
+            ))?;
+        }
         written += 1;
     }
+    base.finish(conn)?;
     Ok(written)
 }
 

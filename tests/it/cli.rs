@@ -457,7 +457,7 @@ fn signals_recompute_restores_what_an_old_snapshot_lacks() {
     // A snapshot from before signals existed: none stored, rules version 0.
     let conn = rusqlite::Connection::open(&db).unwrap();
     conn.execute_batch(
-        "UPDATE gpt_1 SET signals = 0, evidence = NULL; UPDATE snapshot SET signals_version = 0;",
+        "UPDATE gpt SET signals = 0, evidence = NULL; UPDATE snapshot SET signals_version = 0;",
     )
     .unwrap();
     drop(conn);
@@ -511,16 +511,23 @@ fn signals_recompute_restores_what_an_old_snapshot_lacks() {
 fn a_schema_1_database_is_migrated_and_its_signals_recomputed() {
     let (_dir, db) = temp_db();
     let before = run_json(&db, &["stats", "--json"])["signals"].clone();
-    // Take the database back to schema 1, as the first release wrote it.
+    std::fs::remove_file(&db).unwrap();
+    // Take a database of the schema-4 release back to schema 1, as the first release wrote it.
+    std::fs::copy(fixture("../databases/schema4.db"), &db).unwrap();
     let conn = rusqlite::Connection::open(&db).unwrap();
+    for s in 1..=6 {
+        conn.execute_batch(&format!(
+            "ALTER TABLE gpt_{s} DROP COLUMN signals;
+             ALTER TABLE gpt_{s} DROP COLUMN evidence;
+             ALTER TABLE gpt_{s} DROP COLUMN fetch_status;
+             ALTER TABLE gpt_{s} DROP COLUMN fetch_error;
+             ALTER TABLE gpt_{s} DROP COLUMN fetched_at;
+             ALTER TABLE gpt_{s} DROP COLUMN about;"
+        ))
+        .unwrap();
+    }
     conn.execute_batch(
-        "ALTER TABLE gpt_1 DROP COLUMN signals;
-         ALTER TABLE gpt_1 DROP COLUMN evidence;
-         ALTER TABLE gpt_1 DROP COLUMN fetch_status;
-         ALTER TABLE gpt_1 DROP COLUMN fetch_error;
-         ALTER TABLE gpt_1 DROP COLUMN fetched_at;
-         ALTER TABLE gpt_1 DROP COLUMN about;
-         ALTER TABLE snapshot DROP COLUMN signals_version;
+        "ALTER TABLE snapshot DROP COLUMN signals_version;
          ALTER TABLE snapshot DROP COLUMN locale;
          ALTER TABLE shelf DROP COLUMN status;
          ALTER TABLE shelf DROP COLUMN note;
@@ -529,16 +536,26 @@ fn a_schema_1_database_is_migrated_and_its_signals_recomputed() {
     .unwrap();
     drop(conn);
     let state = run_json(&db, &["signals", "--json"]);
-    assert_eq!(state[0]["current"], false, "{state}");
-    assert_eq!(state[0]["gpts"], 397, "the migration kept every GPT");
+    let states = state.as_array().unwrap();
+    assert_eq!(states.len(), 6, "{state}");
+    assert!(states.iter().all(|s| s["current"] == false), "{state}");
+    let gpts = |id: i64| states.iter().find(|s| s["snapshot"] == id).unwrap()["gpts"].clone();
+    assert_eq!(
+        (1..=6).map(gpts).collect::<Vec<_>>(),
+        [397, 300, 295, 130, 397, 2],
+        "the migration kept every GPT"
+    );
     let conn = rusqlite::Connection::open(&db).unwrap();
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 4, "the newest schema");
+    assert_eq!(version, 5, "the newest schema");
     drop(conn);
-    run_json(&db, &["signals", "--recompute", "--json"]);
-    assert_eq!(run_json(&db, &["stats", "--json"])["signals"], before);
+    run_json(&db, &["signals", "--recompute", "--all", "--json"]);
+    assert_eq!(
+        run_json(&db, &["stats", "--json", "--snapshot", "1"])["signals"],
+        before
+    );
 }
 
 #[test]

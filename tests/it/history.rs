@@ -299,7 +299,9 @@ fn deleting_every_second_snapshot_keeps_what_the_others_share() {
     // What each snapshot holds: every GPT as `show --json` has it, and its stored source.
     let read = |db: &Db, snapshot: i64| -> Vec<(String, String, Option<String>)> {
         let snap = query::snapshot(db, Some(snapshot)).unwrap();
-        let rowids: Vec<u32> = (1..=snap.gpts as u32).collect();
+        let rowids = gptscope::store::view::Columns::load(db, snapshot)
+            .unwrap()
+            .all_ids();
         query::ids_of(db, snapshot, &rowids)
             .unwrap()
             .into_iter()

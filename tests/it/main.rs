@@ -12,4 +12,5 @@ mod formats;
 mod history;
 mod lists;
 mod live;
+mod migrate;
 mod sigkill;

@@ -1,0 +1,249 @@
+//! A database written by the schema-4 release (`tests/databases/schema4.db`: per-snapshot GPT
+//! tables, made by `make_schema4.sh`) opened by this one: every snapshot reads back equal after
+//! the move to shared versions, in one transaction, with progress; a migration that fails or is
+//! killed leaves the file as it was.
+
+use crate::common::*;
+use gptscope::store::schema::{AUTHOR_CONTENT, GPT_CONTENT, GPT_SOURCE};
+use rusqlite::types::Value;
+use std::collections::BTreeMap;
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+
+fn schema4(dir: &Path) -> PathBuf {
+    let db = dir.join("old.db");
+    std::fs::copy(fixture("../databases/schema4.db"), &db).unwrap();
+    db
+}
+
+fn rows(conn: &rusqlite::Connection, sql: &str) -> Vec<Vec<Value>> {
+    let mut st = conn.prepare(sql).unwrap();
+    let n = st.column_count();
+    st.query_map([], |r| (0..n).map(|i| r.get::<_, Value>(i)).collect())
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+/// A snapshot as stored: each GPT's content by id, where and when it was read, and the
+/// snapshot's author rows.
+struct Stored {
+    gpts: BTreeMap<String, Vec<Value>>,
+    sources: BTreeMap<String, Vec<Value>>,
+    authors: Vec<Vec<Value>>,
+}
+
+fn stored(db: &Path, snapshot: i64) -> Stored {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let content = GPT_CONTENT.join(", ");
+    let source = GPT_SOURCE.join(", ");
+    let mut gpts = BTreeMap::new();
+    let mut sources = BTreeMap::new();
+    for mut r in rows(
+        &conn,
+        &format!("SELECT {content}, {source} FROM gpt_{snapshot}"),
+    ) {
+        let src = r.split_off(GPT_CONTENT.len());
+        let Value::Text(id) = r[0].clone() else {
+            panic!("id is text")
+        };
+        sources.insert(id.clone(), src);
+        gpts.insert(id, r);
+    }
+    let authors = rows(
+        &conn,
+        &format!(
+            "SELECT {} FROM author WHERE snapshot_id = {snapshot} ORDER BY user_id",
+            AUTHOR_CONTENT.join(", ")
+        ),
+    );
+    Stored {
+        gpts,
+        sources,
+        authors,
+    }
+}
+
+fn user_version(db: &Path) -> i64 {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn every_snapshot_reads_back_equal_after_the_move_to_shared_versions() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = schema4(dir.path());
+    assert_eq!(user_version(&db), 4);
+    let before: Vec<Stored> = (1..=6).map(|s| stored(&db, s)).collect();
+    assert_eq!(
+        before.iter().map(|s| s.gpts.len()).collect::<Vec<_>>(),
+        [397, 300, 295, 130, 397, 4]
+    );
+
+    let o = run(&db, &["snapshots", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let said = stderr(&o);
+    for k in 1..=6 {
+        assert!(said.contains(&format!("snapshot {k} of 6")), "{said}");
+    }
+    assert!(said.contains("is at schema 5"), "{said}");
+    assert_eq!(user_version(&db), 5);
+
+    for (i, old) in before.iter().enumerate() {
+        let s = i as i64 + 1;
+        let new = stored(&db, s);
+        assert_eq!(old.gpts, new.gpts, "snapshot {s}: every GPT's content");
+        assert_eq!(old.authors, new.authors, "snapshot {s}: every author");
+        // Where and when: as read then, or (a version shared with an earlier snapshot) as
+        // that snapshot read the same content.
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        for (id, source) in &new.sources {
+            let src: i64 = conn
+                .query_row(
+                    &format!("SELECT src FROM gpt_{s} WHERE id = ?1"),
+                    [id],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert!(src <= s, "{id} in {s} read from {src}");
+            let first = &before[(src - 1) as usize];
+            assert_eq!(first.gpts[id], old.gpts[id], "{id}: the same content");
+            assert_eq!(&first.sources[id], source, "{id}: read in {src} there");
+        }
+    }
+
+    // The next day's file shared what did not change: 276 of 300 GPTs (19 renamed, 5 gone).
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let shared: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM gpt WHERE first <= 2 AND (last IS NULL OR last >= 3)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(shared, 276);
+    drop(conn);
+
+    // The explorer's twins read the migrated file: the diff finds the day's changes, the
+    // history both names, and a new import compares with the newest snapshot.
+    let d = run_json(&db, &["diff", "2", "3", "--json"]);
+    assert_eq!(d["counts"]["removed"], 5, "{}", d["counts"]);
+    assert_eq!(d["counts"]["name"], 19, "{}", d["counts"]);
+    let renamed = d["changed"][0]["id"].as_str().unwrap().to_owned();
+    let h = run_json(&db, &["history", &renamed, "--json"]);
+    let names: Vec<&str> = h["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names.len(), 2, "{h}");
+    assert_ne!(names[0], names[1]);
+    let again = run_json(
+        &db,
+        &[
+            "import",
+            fixture("gptracker_rounds.csv").to_str().unwrap(),
+            "--json",
+        ],
+    );
+    assert_eq!(again["snapshot"], 7, "{again}");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let added: i64 = conn
+        .query_row("SELECT count(*) FROM gpt WHERE first = 7", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(added, 0, "the same file as snapshot 6 shares all of it");
+}
+
+/// Every table and its rows, to compare a file before and after.
+fn everything(db: &Path) -> BTreeMap<String, Vec<Vec<Value>>> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let names: Vec<String> = rows(
+        &conn,
+        "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
+    )
+    .into_iter()
+    .map(|r| match &r[0] {
+        Value::Text(t) => t.clone(),
+        _ => unreachable!(),
+    })
+    .collect();
+    names
+        .into_iter()
+        .map(|t| {
+            let r = rows(&conn, &format!("SELECT * FROM \"{t}\" ORDER BY 1, 2"));
+            (t, r)
+        })
+        .collect()
+}
+
+#[test]
+fn a_migration_that_fails_leaves_the_file_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = schema4(dir.path());
+    // A seventh snapshot table the move cannot read (no columns but an id): the move fails
+    // after moving the six before it.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch("CREATE TABLE gpt_7 (rowid INTEGER PRIMARY KEY, id TEXT);")
+        .unwrap();
+    drop(conn);
+    let was = everything(&db);
+    let o = run(&db, &["snapshots"]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    let last = err.trim().lines().last().unwrap_or("");
+    assert!(
+        last.contains(db.to_str().unwrap()) && last.contains("no such column"),
+        "{err}"
+    );
+    assert!(err.contains("snapshot 7 of 7"), "it got that far: {err}");
+    assert_eq!(user_version(&db), 4);
+    assert_eq!(everything(&db), was, "nothing changed");
+
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch("DROP TABLE gpt_7;").unwrap();
+    drop(conn);
+    assert_eq!(snapshot_ids(&db).len(), 6, "the next open moves it");
+}
+
+#[test]
+fn a_migration_killed_midway_leaves_the_file_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = schema4(dir.path());
+    // 300 more daily snapshots (copies of snapshot 2), so that the move takes a while.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    for s in 7..=306 {
+        conn.execute_batch(&format!(
+            "CREATE TABLE gpt_{s} AS SELECT * FROM gpt_2;
+             INSERT INTO author SELECT {s}, user_id, display_name, link_to, selected_display,
+                verified, socials, gpts, conv_total, conv_median, review_total, review_count,
+                tools FROM author WHERE snapshot_id = 2;
+             INSERT INTO snapshot (id, label, source, taken_at, created_at, status, gpts)
+                SELECT {s}, 'copy', source, taken_at + {s}, created_at, status, gpts
+                FROM snapshot WHERE id = 2;"
+        ))
+        .unwrap();
+    }
+    drop(conn);
+    let was = everything(&db);
+    let mut child = bin()
+        .arg("--db")
+        .arg(&db)
+        .args(["snapshots"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut said = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let midway = said
+        .by_ref()
+        .map_while(Result::ok)
+        .find(|l| l.contains("snapshot 150 of 306"));
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    assert!(midway.is_some(), "the move reported its progress");
+    assert_eq!(user_version(&db), 4);
+    assert_eq!(everything(&db), was, "nothing changed");
+    assert_eq!(snapshot_ids(&db).len(), 306, "the next open moves it all");
+}
