@@ -40,7 +40,7 @@ pub fn remove_snapshot(db: &mut Db, id: i64) -> Result<Removed> {
         let tx = db.conn_mut().transaction().map_err(err)?;
         tx.execute_batch(&format!("DROP VIEW IF EXISTS {};", gpt_table(id)))
             .map_err(err)?;
-        for t in ["shelf_entry", "shelf", "snapshot"] {
+        for t in ["shelf_entry", "shelf", "summary", "snapshot"] {
             let col = if t == "snapshot" { "id" } else { "snapshot_id" };
             tx.execute(&format!("DELETE FROM {t} WHERE {col} = ?1"), [id])
                 .map_err(err)?;
@@ -64,7 +64,11 @@ pub fn remove_snapshot(db: &mut Db, id: i64) -> Result<Removed> {
         .map_err(err)?;
         tx.commit().map_err(err)?;
     }
-    db.conn().execute_batch("VACUUM").map_err(|e| db.err(e))?;
+    // VACUUM copies the whole database into a temporary one: on disk, not in memory (the
+    // connection keeps temporary tables in memory, which for a 1 GB file meant 1 GB resident).
+    db.conn()
+        .execute_batch("PRAGMA temp_store = FILE; VACUUM; PRAGMA temp_store = MEMORY;")
+        .map_err(|e| db.err(e))?;
     Ok(Removed {
         snapshot: id,
         label,
