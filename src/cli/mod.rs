@@ -749,7 +749,7 @@ fn cmd_signals(global: &GlobalArgs, args: SignalsArgs, out: &mut dyn Write) -> a
         // The state of the signals: per snapshot, the rules' version and the counts.
         let mut report = Vec::new();
         for snap in query::snapshots(&db)? {
-            let columns = crate::store::view::Columns::load(&db, snap.id)?;
+            let columns = crate::store::view::Columns::load_counts(&db, snap.id)?;
             let ids = columns.all_ids();
             let l = crate::stats::Landscape::of(
                 &columns,
@@ -795,24 +795,14 @@ fn cmd_stats(global: &GlobalArgs, args: StatsArgs, out: &mut dyn Write) -> anyho
     let filter = args.filter.to_filter()?;
     let db = open_db(global)?;
     let snap = query::snapshot(&db, args.snapshot)?;
-    let columns = crate::store::view::Columns::load(&db, snap.id)?;
-    let hits = match &filter.text {
-        Some(t) => Some(crate::store::view::text_matches(&db, snap.id, t)?),
-        None => None,
-    };
-    let ids = columns.filter(&columns.all_ids(), &filter, hits.as_deref());
-    let landscape = crate::stats::Landscape::of(
-        &columns,
-        &ids,
-        &snap,
-        filter.describe(),
-        &crate::stats::ChartId::SCREEN,
-    );
     if args.json {
-        output::json(out, &landscape.to_json())
-    } else {
-        output::landscape(out, &landscape)
+        return output::json(
+            out,
+            &crate::stats::summary::stats_json(&db, snap.id, &filter)?,
+        );
     }
+    let landscape = crate::stats::summary::filtered(&db, snap.id, &filter)?;
+    output::landscape(out, &landscape)
 }
 
 /// Opens the explorer; everything that can fail before the terminal is taken over is checked

@@ -16,6 +16,7 @@
 
 pub mod charts;
 pub mod numbers;
+pub mod summary;
 
 use crate::store::query::SnapshotInfo;
 use crate::store::view::Columns;

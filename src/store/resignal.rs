@@ -127,6 +127,9 @@ pub fn recompute(db: &mut Db, snapshot_id: i64, rules: &Rules) -> Result<Recompu
         params![snapshot_id, SIGNALS_VERSION],
     )
     .map_err(&err)?;
+    tx.execute("DELETE FROM summary WHERE snapshot_id = ?1", [snapshot_id])
+        .map_err(&err)?;
     tx.commit().map_err(&err)?;
+    crate::stats::summary::write(db, snapshot_id)?;
     Ok(out)
 }

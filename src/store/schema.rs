@@ -26,6 +26,8 @@
 //! - `shelf`, `shelf_entry`: the store front: shelves and who was at which position (numbered
 //!   by the one rule of [`super::shelves`]); a shelf a refresh could not finish says how
 //!   (`status` failed / cut, `note`).
+//! - `summary`: a snapshot's whole landscape (`stats --json`), written at import
+//!   (`crate::stats::summary`).
 //! - `source_file`: the files a snapshot was read from; a version's `src`/`file_no`/`line` point
 //!   into it (kept while a version still names it).
 //!
@@ -256,6 +258,12 @@ CREATE TABLE author_version (
 CREATE INDEX author_version_user ON author_version(user_id);
 CREATE INDEX author_version_first ON author_version(first);
 CREATE INDEX author_version_last ON author_version(last);
+
+CREATE TABLE summary (
+    snapshot_id INTEGER PRIMARY KEY,
+    version     INTEGER NOT NULL,
+    stats       TEXT NOT NULL
+);
 
 CREATE VIEW author AS
     SELECT s.id AS snapshot_id, v.user_id, v.display_name, v.link_to, v.selected_display,

@@ -349,6 +349,17 @@ fn range_secs(r: (Option<i64>, Option<i64>)) -> (Option<u32>, Option<u32>) {
 impl Columns {
     /// Loads a snapshot's columns in one scan (and the author table in another).
     pub fn load(db: &Db, snapshot_id: i64) -> Result<Columns> {
+        Columns::load_with(db, snapshot_id, true)
+    }
+
+    /// Loads what counts and filters need, without the name and author orders (no names read,
+    /// nothing sorted): for `stats`, whose lists are never sorted. [`Columns::ordering`] by name
+    /// or author is then empty.
+    pub fn load_counts(db: &Db, snapshot_id: i64) -> Result<Columns> {
+        Columns::load_with(db, snapshot_id, false)
+    }
+
+    fn load_with(db: &Db, snapshot_id: i64, sorted: bool) -> Result<Columns> {
         let conn = db.conn();
         let e = |e| db.err(e);
         let count: i64 = conn
@@ -391,9 +402,10 @@ impl Columns {
         let mut st = conn
             .prepare(&format!(
                 "SELECT rowid, conv, rating, review_count, created_at, updated_at, tools,
-                        available, category, author_id, name_key, signals,
+                        available, category, author_id, {}, signals,
                         CASE WHEN categories LIKE '%,%' THEN categories END, review_total
                  FROM {}",
+                if sorted { "name_key" } else { "NULL" },
                 gpt_table(snapshot_id)
             ))
             .map_err(e)?;
@@ -465,6 +477,9 @@ impl Columns {
             a.authorless = authorless;
         }
         c.load_actions(db)?;
+        if !sorted {
+            return Ok(c);
+        }
         let name = |id: &u32| {
             let (a, b) = name_at[(*id - 1) as usize];
             names.get(a as usize..b as usize).unwrap_or("")

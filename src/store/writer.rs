@@ -788,8 +788,9 @@ impl<'c> SnapshotWriter<'c> {
         Ok(())
     }
 
-    /// Finishes the snapshot (author roll-ups, shelf entries resolved by name, counts) and
-    /// commits. `taken_at` overrides the time read off the data; `fallback_taken_at` is used
+    /// Finishes the snapshot (author roll-ups, shelf entries resolved by name, counts), lets
+    /// `finish` add what it computes from the finished snapshot (its summary) in the same
+    /// transaction, and commits. `taken_at` overrides the time read off the data; `fallback_taken_at` is used
     /// when the data says nothing (a date in the file path, else now).
     pub fn commit(
         mut self,
@@ -798,6 +799,7 @@ impl<'c> SnapshotWriter<'c> {
         merged: u64,
         skipped: u64,
         report_json: &str,
+        finish: &dyn Fn(i64) -> Result<()>,
     ) -> Result<(i64, SnapshotCounts)> {
         self.flush()?;
         self.write_shelf_entries()?;
@@ -851,6 +853,7 @@ impl<'c> SnapshotWriter<'c> {
             ],
         )
         .map_err(err)?;
+        finish(sid)?;
         conn.execute_batch("COMMIT").map_err(err)?;
         self.committed = true;
         Ok((

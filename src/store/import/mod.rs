@@ -337,6 +337,7 @@ fn import_all(
         tally.merged,
         tally.skipped,
         &report_json,
+        &|sid| crate::stats::summary::write(db, sid),
     );
     let (sid, counts): (i64, SnapshotCounts) = match committed {
         Ok(c) => c,

@@ -1,0 +1,109 @@
+//! The landscape of a whole snapshot, written at import time (in the import's transaction), so
+//! `gptscope stats --json` of a snapshot answers without loading a million rows: one row read
+//! and printed. It is the very JSON [`Landscape::to_json`] gives (the same code computes it),
+//! so the numbers are the same to the last digit; a summary of an older shape
+//! ([`SUMMARY_VERSION`]) or one a signal recompute dropped is computed again on demand.
+
+use super::{ChartId, Landscape};
+use crate::store::db::{Db, Result};
+use crate::store::query;
+use crate::store::view::{Columns, Filter};
+use rusqlite::OptionalExtension;
+
+/// The shape of the stored JSON; a summary of another version is not read.
+pub const SUMMARY_VERSION: i64 = 1;
+
+/// The whole-snapshot landscape of `snapshot`, computed from its columns.
+pub fn compute(db: &Db, snapshot: i64) -> Result<serde_json::Value> {
+    let snap = query::snapshot(db, Some(snapshot))?;
+    let columns = Columns::load_counts(db, snap.id)?;
+    let ids = columns.all_ids();
+    Ok(Landscape::of(&columns, &ids, &snap, Vec::new(), &ChartId::SCREEN).to_json())
+}
+
+/// Computes and stores the summary of `snapshot` (inside whatever transaction is open).
+pub fn write(db: &Db, snapshot: i64) -> Result<()> {
+    let json = compute(db, snapshot)?;
+    db.conn()
+        .execute(
+            "INSERT OR REPLACE INTO summary (snapshot_id, version, stats) VALUES (?1, ?2, ?3)",
+            rusqlite::params![snapshot, SUMMARY_VERSION, json.to_string()],
+        )
+        .map_err(|e| db.err(e))?;
+    Ok(())
+}
+
+/// `gptscope stats --json`: the landscape of `snapshot`'s GPTs that pass `filter`. The whole
+/// snapshot is its summary (written now when missing and the database can be written); a
+/// filter loads the columns counts need ([`Columns::load_counts`]).
+pub fn stats_json(db: &Db, snapshot: i64, filter: &Filter) -> Result<serde_json::Value> {
+    if filter.is_empty() {
+        if let Some(json) = read(db, snapshot)? {
+            return Ok(json);
+        }
+        if !db.is_read_only() {
+            write(db, snapshot)?;
+            if let Some(json) = read(db, snapshot)? {
+                return Ok(json);
+            }
+        }
+        return compute(db, snapshot);
+    }
+    Ok(filtered(db, snapshot, filter)?.to_json())
+}
+
+/// The landscape of `snapshot`'s GPTs that pass `filter`, computed.
+pub fn filtered(db: &Db, snapshot: i64, filter: &Filter) -> Result<Landscape> {
+    let snap = query::snapshot(db, Some(snapshot))?;
+    let columns = Columns::load_counts(db, snap.id)?;
+    let hits = match &filter.text {
+        Some(t) => Some(crate::store::view::text_matches(db, snap.id, t)?),
+        None => None,
+    };
+    let ids = columns.filter(&columns.all_ids(), filter, hits.as_deref());
+    Ok(Landscape::of(
+        &columns,
+        &ids,
+        &snap,
+        filter.describe(),
+        &ChartId::SCREEN,
+    ))
+}
+
+/// The stored summary of `snapshot`, when there is one of this shape.
+pub fn read(db: &Db, snapshot: i64) -> Result<Option<serde_json::Value>> {
+    let text: Option<String> = db
+        .conn()
+        .query_row(
+            "SELECT stats FROM summary WHERE snapshot_id = ?1 AND version = ?2",
+            rusqlite::params![snapshot, SUMMARY_VERSION],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(|e| db.err(e))?;
+    Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_summary_written_at_import_is_the_landscape_of_the_fully_loaded_columns() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = Db::open(&dir.path().join("t.db"), std::time::Duration::from_secs(1)).unwrap();
+        crate::assets::import_sample(&mut db).unwrap();
+        let stored = read(&db, 1).unwrap().expect("written at import");
+        let snap = query::snapshot(&db, Some(1)).unwrap();
+        let full = Columns::load(&db, 1).unwrap();
+        let ids = full.all_ids();
+        let computed = Landscape::of(&full, &ids, &snap, Vec::new(), &ChartId::SCREEN).to_json();
+        assert_eq!(stored, computed);
+        assert_eq!(stored["gpts"], 397);
+        // Another shape is not read.
+        db.conn()
+            .execute("UPDATE summary SET version = version + 1", [])
+            .unwrap();
+        assert_eq!(read(&db, 1).unwrap(), None);
+    }
+}
