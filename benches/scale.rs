@@ -196,7 +196,10 @@ fn bench_history_year(c: &mut Criterion) {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data/scale");
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("history_365.db");
-    let _ = std::fs::remove_file(&path);
+    let reuse = std::env::var_os("GPTSCOPE_SCALE_REUSE").is_some() && path.exists();
+    if !reuse {
+        let _ = std::fs::remove_file(&path);
+    }
     let mut db = Db::open(&path, Duration::from_secs(5)).unwrap();
     let opts = SynthOptions {
         count: 2000,
@@ -204,7 +207,7 @@ fn bench_history_year(c: &mut Criterion) {
     };
     let start = gptscope::time::parse_timestamp("2025-01-01").unwrap();
     let t = Instant::now();
-    for d in 0..365u64 {
+    for d in (0..365u64).filter(|_| !reuse) {
         let f = day_file(&dir, opts, d, false);
         let o = ImportOptions {
             taken_at: Some(start + d as i64 * 86_400),
