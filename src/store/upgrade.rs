@@ -52,86 +52,70 @@ pub fn to_v5(tx: &Connection, progress: &mut dyn FnMut(usize, usize)) -> rusqlit
 
 /// Moves one snapshot's GPT table into versions, in its rowid order.
 fn move_gpts(tx: &Connection, s: i64, previous: Option<i64>) -> rusqlite::Result<()> {
-    let mut base = Base::load(tx, Kind::Gpt, previous)?;
-    let content = GPT_CONTENT.join(", ");
-    let source = GPT_SOURCE.join(", ");
-    let marks = (1..=GPT_CONTENT.len() + GPT_SOURCE.len() + 4)
-        .map(|i| format!("?{i}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let mut insert = tx.prepare(&format!(
-        "INSERT INTO gpt (first, last, hash, src, {source}, {content})
-         VALUES ({marks})"
-    ))?;
-    let mut st = tx.prepare(&format!(
-        "SELECT {content}, {source} FROM {} ORDER BY rowid",
-        schema::gpt_table(s)
-    ))?;
-    let mut rows = st.query([])?;
-    let n = GPT_CONTENT.len();
-    while let Some(r) = rows.next()? {
-        let values = (0..n)
-            .map(|i| r.get_ref(i))
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let hash = ValueHash::of(values.iter().copied());
-        let k = key(values[0].as_str().unwrap_or(""));
-        if base.keep(k, hash).is_some() {
-            continue;
-        }
-        let mut head = vec![
-            ValueRef::Integer(s),
-            ValueRef::Null,
-            ValueRef::Integer(hash),
-            ValueRef::Integer(s),
-        ];
-        for i in 0..GPT_SOURCE.len() {
-            head.push(r.get_ref(n + i)?);
-        }
-        insert.execute(params_from_iter(
-            head.iter()
-                .chain(values.iter())
-                .map(|v| ToSqlOutput::Borrowed(*v)),
-        ))?;
-    }
-    base.finish(tx)?;
-    Ok(())
+    let from = format!("FROM {} ORDER BY rowid", schema::gpt_table(s));
+    move_rows(tx, Kind::Gpt, s, previous, &GPT_CONTENT, &GPT_SOURCE, &from)
 }
 
 /// Moves one snapshot's author rows into versions.
 fn move_authors(tx: &Connection, s: i64, previous: Option<i64>) -> rusqlite::Result<()> {
-    let mut base = Base::load(tx, Kind::Author, previous)?;
-    let content = AUTHOR_CONTENT.join(", ");
-    let marks = (1..=AUTHOR_CONTENT.len() + 3)
+    let from = format!("FROM author_v4 WHERE snapshot_id = {s} ORDER BY user_id");
+    move_rows(tx, Kind::Author, s, previous, &AUTHOR_CONTENT, &[], &from)
+}
+
+/// Reads `content` and `source` columns `from` the old table, compares each row with its
+/// version in `previous` (the key is the first content column) and writes the ones that
+/// differ as versions of snapshot `s` (with `src` = `s` when there are source columns).
+fn move_rows(
+    tx: &Connection,
+    kind: Kind,
+    s: i64,
+    previous: Option<i64>,
+    content: &[&str],
+    source: &[&str],
+    from: &str,
+) -> rusqlite::Result<()> {
+    let mut base = Base::load(tx, kind, previous)?;
+    let (n, m) = (content.len(), source.len());
+    let head: &[&str] = if m > 0 {
+        &["first", "last", "hash", "src"]
+    } else {
+        &["first", "last", "hash"]
+    };
+    let columns: Vec<&str> = head.iter().chain(source).chain(content).copied().collect();
+    let marks = (1..=columns.len())
         .map(|i| format!("?{i}"))
         .collect::<Vec<_>>()
         .join(", ");
     let mut insert = tx.prepare(&format!(
-        "INSERT INTO author_version (first, last, hash, {content}) VALUES ({marks})"
+        "INSERT INTO {} ({}) VALUES ({marks})",
+        kind.table(),
+        columns.join(", ")
     ))?;
-    let mut st = tx.prepare(&format!(
-        "SELECT {content} FROM author_v4 WHERE snapshot_id = ?1 ORDER BY user_id"
-    ))?;
-    let mut rows = st.query([s])?;
-    let n = AUTHOR_CONTENT.len();
+    let read: Vec<&str> = content.iter().chain(source).copied().collect();
+    let mut st = tx.prepare(&format!("SELECT {} {from}", read.join(", ")))?;
+    let mut rows = st.query([])?;
     while let Some(r) = rows.next()? {
-        let values = (0..n)
+        let values = (0..n + m)
             .map(|i| r.get_ref(i))
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        let hash = ValueHash::of(values.iter().copied());
-        let k = key(values[0].as_str().unwrap_or(""));
-        if base.keep(k, hash).is_some() {
+        let hash = ValueHash::of(values[..n].iter().copied());
+        if base
+            .keep(key(values[0].as_str().unwrap_or("")), hash)
+            .is_some()
+        {
             continue;
         }
-        let head = [
+        let mut row = vec![
             ValueRef::Integer(s),
             ValueRef::Null,
             ValueRef::Integer(hash),
         ];
-        insert.execute(params_from_iter(
-            head.iter()
-                .chain(values.iter())
-                .map(|v| ToSqlOutput::Borrowed(*v)),
-        ))?;
+        if m > 0 {
+            row.push(ValueRef::Integer(s));
+        }
+        row.extend_from_slice(&values[n..]);
+        row.extend_from_slice(&values[..n]);
+        insert.execute(params_from_iter(row.into_iter().map(ToSqlOutput::Borrowed)))?;
     }
     base.finish(tx)?;
     Ok(())
