@@ -292,9 +292,10 @@ pub fn gpts(
                         g.files, g.conv_bucket, g.conv, g.rating, g.review_count, g.review_total,
                         g.created_at, g.updated_at, g.signals, g.available, g.fetch_status
                  FROM {} g JOIN detail d ON d.hash = g.detail
-                 LEFT JOIN author a ON a.snapshot_id = {snapshot_id} AND a.user_id = g.author_id
+                 LEFT JOIN {authors}
                  WHERE g.rowid IN ({placeholders})",
-                gpt_table(snapshot_id)
+                gpt_table(snapshot_id),
+                authors = super::versions::author_join("a", "g.author_id", snapshot_id)
             ))
             .map_err(e)?;
         let mut found: rustc_hash::FxHashMap<u32, GptOut> = Default::default();

@@ -66,10 +66,11 @@ pub fn recompute(db: &mut Db, snapshot_id: i64, rules: &Rules) -> Result<Recompu
                 "SELECT g.rowid, g.name, d.description, d.welcome_message, d.prompt_starters,
                         a.link_to, a.selected_display, g.detail, g.signals, g.evidence
                  FROM {t} g JOIN detail d ON d.hash = g.detail
-                 LEFT JOIN author a ON a.snapshot_id = ?1 AND a.user_id = g.author_id"
+                 LEFT JOIN {authors}",
+                authors = versions::author_join("a", "g.author_id", snapshot_id)
             ))
             .map_err(&err)?;
-        let mut rows = st.query([snapshot_id]).map_err(&err)?;
+        let mut rows = st.query([]).map_err(&err)?;
         while let Some(r) = rows.next().map_err(&err)? {
             let mut record = GptRecord {
                 name: r.get(1).map_err(&err)?,

@@ -270,7 +270,7 @@ CREATE VIEW author AS
            v.verified, v.socials, v.gpts, v.conv_total, v.conv_median, v.review_total,
            v.review_count, v.tools
     FROM snapshot s JOIN author_version v
-      ON v.first <= s.id AND (v.last IS NULL OR v.last >= s.id);
+      ON +v.first <= s.id AND (+v.last IS NULL OR +v.last >= s.id);
 "#;
 
 /// The view holding a snapshot's GPTs (schema 4 had a table of that name). Snapshot ids come

@@ -953,9 +953,10 @@ pub fn rows(db: &Db, snapshot_id: i64, rowids: &[u32]) -> Result<Vec<GptRow>> {
         "SELECT g.rowid, g.id, g.name, g.author_id, a.display_name, a.verified, g.category,
                 g.tools, g.conv_bucket, g.rating, g.review_count, g.created_at, g.updated_at,
                 g.signals
-         FROM {} g LEFT JOIN author a ON a.snapshot_id = {snapshot_id} AND a.user_id = g.author_id
+         FROM {} g LEFT JOIN {authors}
          WHERE g.rowid IN ({placeholders})",
-        gpt_table(snapshot_id)
+        gpt_table(snapshot_id),
+        authors = super::versions::author_join("a", "g.author_id", snapshot_id)
     );
     let mut st = db.conn().prepare_cached(&sql).map_err(|e| db.err(e))?;
     let mut found: FxHashMap<u32, GptRow> = FxHashMap::default();

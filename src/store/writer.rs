@@ -876,14 +876,14 @@ fn resolve_shelf_entries(tx: &Connection, sid: i64) -> rusqlite::Result<u64> {
     let n = tx.execute(
         &format!(
             "UPDATE shelf_entry SET gpt_id = (
-                 SELECT g.id FROM {} g LEFT JOIN author a
-                     ON a.snapshot_id = ?1 AND a.user_id = g.author_id
+                 SELECT g.id FROM {} g LEFT JOIN {}
                  WHERE g.name = shelf_entry.name
                  ORDER BY (a.display_name IS NOT NULL AND a.display_name = shelf_entry.author) DESC,
                           g.conv DESC
                  LIMIT 1)
              WHERE snapshot_id = ?1 AND gpt_id IS NULL AND name IS NOT NULL",
-            super::schema::gpt_table(sid)
+            super::schema::gpt_table(sid),
+            super::versions::author_join("a", "g.author_id", sid)
         ),
         [sid],
     )?;
