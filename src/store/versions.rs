@@ -33,7 +33,7 @@
 //! ordered differently would share nothing.
 
 use rusqlite::types::ValueRef;
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use rustc_hash::FxHashMap;
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -229,6 +229,19 @@ impl Base {
             return Ok(base);
         };
         base.snapshot = Some(s);
+        // Sized once from the snapshot's counts (growing a map of a million entries rehashed
+        // it twenty times, each on fresh pages).
+        let size: Option<i64> = conn
+            .query_row(
+                match kind {
+                    Kind::Gpt => "SELECT gpts + unavailable FROM snapshot WHERE id = ?1",
+                    Kind::Author => "SELECT authors FROM snapshot WHERE id = ?1",
+                },
+                [s],
+                |r| r.get(0),
+            )
+            .optional()?;
+        base.entries.reserve(size.unwrap_or(0).max(0) as usize);
         let vid = kind.vid_column();
         let mut st = conn.prepare(&format!(
             "SELECT {vid}, {key}, hash, last IS NULL FROM {table} WHERE {alive}",
@@ -254,6 +267,20 @@ impl Base {
 
     pub fn snapshot(&self) -> Option<i64> {
         self.snapshot
+    }
+
+    /// How many versions the base has.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Every version's content hash, by key.
+    pub fn hashes(&self) -> FxHashMap<u64, i64> {
+        self.entries.iter().map(|(k, e)| (*k, e.hash)).collect()
     }
 
     /// The base's version of `key` when its content hash is `hash` (the new snapshot keeps it);

@@ -294,12 +294,17 @@ fn import_all(
     }
     let (tx, rx) = mpsc::sync_channel::<Ordered>(32);
     let rules = opts.rules.clone().unwrap_or_default();
+    let known = writer.known();
+    let prep = crate::store::writer::Prep {
+        rules: &rules,
+        known: &known,
+    };
     let format = opts.format;
     let outcome = std::thread::scope(|scope| {
         let parsing = std::thread::Builder::new()
             .name("gptscope-read".into())
             .spawn_scoped(scope, || {
-                pipeline::run(inputs, format, &counter, &stop, &rules, &opts.fields, tx)
+                pipeline::run(inputs, format, &counter, &stop, &prep, &opts.fields, tx)
             });
         let parsing = match parsing {
             Ok(p) => p,

@@ -8,12 +8,11 @@
 //! `schema`): until it exists the reader holds everything back, then replays it in order.
 
 use super::Input;
-use crate::signals::Rules;
 use crate::store::parse::fields::{FieldOptions, Mapping};
 use crate::store::parse::input::{Format, parse_file, parse_reader};
 use crate::store::parse::{Issue, ShelfEntry, ShelfInfo, Sink, parse_top_value};
 use crate::store::record::GptRecord;
-use crate::store::writer::{PreparedGpt, RAW_ZSTD_LEVEL, prepare};
+use crate::store::writer::{Prep, PreparedGpt, RAW_ZSTD_LEVEL, prepare};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Mutex, OnceLock};
@@ -70,7 +69,7 @@ pub(super) fn run(
     format: Option<Format>,
     counter: &AtomicU64,
     stop: &AtomicBool,
-    rules: &Rules,
+    prep: &Prep<'_>,
     fields: &FieldOptions,
     out: SyncSender<Ordered>,
 ) {
@@ -85,7 +84,7 @@ pub(super) fn run(
             let spawned = std::thread::Builder::new()
                 .name(format!("gptscope-parse-{i}"))
                 .spawn_scoped(scope, move || {
-                    worker(work_rx, dict, stop, (rules, fields), worker_out)
+                    worker(work_rx, dict, stop, (prep, fields), worker_out)
                 });
             if let Err(e) = spawned {
                 let _ = out.send(Ordered {
@@ -96,7 +95,7 @@ pub(super) fn run(
                 return;
             }
         }
-        let mut reader = Reader::new(out, work_tx, &dict, stop, rules, fields);
+        let mut reader = Reader::new(out, work_tx, &dict, stop, prep, fields);
         for (i, input) in inputs.iter().enumerate() {
             if reader.stopped() {
                 break;
@@ -130,7 +129,7 @@ fn worker(
     units: &Mutex<Receiver<Unit>>,
     dict: &OnceLock<Option<Vec<u8>>>,
     stop: &AtomicBool,
-    (rules, fields): (&Rules, &FieldOptions),
+    (prep, fields): (&Prep<'_>, &FieldOptions),
     out: SyncSender<Ordered>,
 ) {
     let mut compressor: Option<zstd::bulk::Compressor<'static>> = None;
@@ -160,7 +159,7 @@ fn worker(
             msgs: Vec::with_capacity(unit.spans.len()),
             file_no: unit.file_no,
             compressor,
-            rules,
+            prep,
             fields,
             mapping: Mapping::default(),
         };
@@ -198,9 +197,9 @@ fn prepared(
     file_no: u32,
     line: u64,
     compressor: &mut zstd::bulk::Compressor<'static>,
-    rules: &Rules,
+    prep: &Prep<'_>,
 ) -> Msg {
-    match prepare(gpt, raw, file_no, line, compressor, rules) {
+    match prepare(gpt, raw, file_no, line, compressor, prep) {
         Ok(p) => Msg::Gpt(Box::new(p)),
         Err(e) => Msg::Failed(format!("compressing a record failed: {e}")),
     }
@@ -211,14 +210,14 @@ struct WorkerSink<'a> {
     msgs: Vec<Msg>,
     file_no: u32,
     compressor: &'a mut zstd::bulk::Compressor<'static>,
-    rules: &'a Rules,
+    prep: &'a Prep<'a>,
     fields: &'a FieldOptions,
     mapping: Mapping,
 }
 
 impl Sink for WorkerSink<'_> {
     fn gpt(&mut self, gpt: GptRecord, raw: &[u8], line: u64) {
-        let msg = prepared(gpt, raw, self.file_no, line, self.compressor, self.rules);
+        let msg = prepared(gpt, raw, self.file_no, line, self.compressor, self.prep);
         self.msgs.push(msg);
     }
     fn shelf(&mut self, shelf: ShelfInfo) {
@@ -255,7 +254,7 @@ struct Reader<'a> {
     work: Option<SyncSender<Unit>>,
     dict: &'a OnceLock<Option<Vec<u8>>>,
     stop: &'a AtomicBool,
-    rules: &'a Rules,
+    prep: &'a Prep<'a>,
     fields: &'a FieldOptions,
     /// What the current file's list columns became, as far as the reader read them itself.
     mapping: Mapping,
@@ -275,7 +274,7 @@ impl<'a> Reader<'a> {
         work: SyncSender<Unit>,
         dict: &'a OnceLock<Option<Vec<u8>>>,
         stop: &'a AtomicBool,
-        rules: &'a Rules,
+        prep: &'a Prep<'a>,
         fields: &'a FieldOptions,
     ) -> Self {
         Reader {
@@ -283,7 +282,7 @@ impl<'a> Reader<'a> {
             work: Some(work),
             dict,
             stop,
-            rules,
+            prep,
             fields,
             mapping: Mapping::default(),
             seq: 0,
@@ -416,7 +415,7 @@ impl<'a> Reader<'a> {
     fn direct_gpt(&mut self, gpt: GptRecord, raw: &[u8], line: u64, file_no: u32) {
         match &mut self.compressor {
             Some(c) => {
-                let msg = prepared(gpt, raw, file_no, line, c, self.rules);
+                let msg = prepared(gpt, raw, file_no, line, c, self.prep);
                 self.direct(msg);
             }
             None => {
