@@ -15,7 +15,6 @@ use super::schema::gpt_table;
 use rusqlite::params_from_iter;
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
-use xxhash_rust::xxh3::xxh3_64;
 
 /// What a GPT list can be sorted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -372,11 +371,7 @@ impl Columns {
         let n = count as usize;
         let authors = Arc::new(Authors::load(db, snapshot_id)?);
         let author_rank = authors.label_ranks();
-        // Authors by a hash of their user id: a binary search over the sorted ids per GPT was a
-        // quarter of a 1M-GPT load.
-        let author_by_hash: FxHashMap<u64, u32> = (0..authors.len())
-            .map(|i| (xxh3_64(authors.user_id(i).as_bytes()), i as u32))
-            .collect();
+        let author_lookup = authors.lookup();
         let mut c = Columns {
             snapshot_id,
             conv: vec![0; n],
@@ -465,12 +460,7 @@ impl Columns {
                 }
             }
             if let Some(a) = r.get_ref(9).map_err(e)?.as_str_or_null().ok().flatten() {
-                c.author[i] = author_by_hash
-                    .get(&xxh3_64(a.as_bytes()))
-                    .copied()
-                    .filter(|&k| c.authors.user_id(k as usize) == a)
-                    .or_else(|| c.author_index(a))
-                    .unwrap_or(NO_AUTHOR);
+                c.author[i] = author_lookup.find(&c.authors, a).unwrap_or(NO_AUTHOR);
             }
             c.signals[i] = r.get::<_, u32>(11).map_err(e)? as u8;
             if let Ok(name) = r.get_ref(10).map_err(e)?.as_str() {
