@@ -16,6 +16,8 @@
 
 mod common;
 
+use common::peak_mb;
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use gptscope::store::Db;
 use gptscope::store::import::{ImportOptions, Input, import};
@@ -30,19 +32,6 @@ fn env(name: &str, default: u64) -> u64 {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
-}
-
-/// Peak resident memory of this process, MB.
-fn peak_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
 }
 
 fn mb(path: &PathBuf) -> f64 {

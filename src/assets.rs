@@ -41,6 +41,16 @@ pub fn sample_inputs() -> Vec<Input> {
     ]
 }
 
+/// For unit tests: a new database in `dir` holding the bundled sample as snapshot 1, and its
+/// path.
+#[cfg(test)]
+pub(crate) fn sample_db(dir: &std::path::Path) -> (std::path::PathBuf, Db) {
+    let path = dir.join("sample.db");
+    let mut db = Db::open(&path, std::time::Duration::from_secs(1)).expect("a new database");
+    import_sample(&mut db).expect("the bundled sample imports");
+    (path, db)
+}
+
 /// Imports the bundled sample as a new snapshot (what a new database starts with).
 pub fn import_sample(db: &mut Db) -> Result<ImportReport, ImportError> {
     let opts = ImportOptions {

@@ -91,8 +91,7 @@ mod tests {
     #[test]
     fn the_summary_written_at_import_is_the_landscape_of_the_fully_loaded_columns() {
         let dir = tempfile::tempdir().unwrap();
-        let mut db = Db::open(&dir.path().join("t.db"), std::time::Duration::from_secs(1)).unwrap();
-        crate::assets::import_sample(&mut db).unwrap();
+        let (_, db) = crate::assets::sample_db(dir.path());
         let stored = read(&db, 1).unwrap().expect("written at import");
         let snap = query::snapshot(&db, Some(1)).unwrap();
         let full = Columns::load(&db, 1).unwrap();

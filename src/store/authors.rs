@@ -307,8 +307,7 @@ mod tests {
     #[test]
     fn columns_agree_with_the_author_rows() {
         let dir = tempfile::tempdir().unwrap();
-        let mut db = Db::open(&dir.path().join("a.db"), std::time::Duration::from_secs(1)).unwrap();
-        crate::assets::import_sample(&mut db).unwrap();
+        let (_, db) = crate::assets::sample_db(dir.path());
         let snap = crate::store::query::snapshot(&db, None).unwrap();
         let authors = Authors::load(&db, snap.id).unwrap();
         assert_eq!(authors.len(), 381);

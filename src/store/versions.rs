@@ -35,6 +35,7 @@
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension, params};
 use rustc_hash::FxHashMap;
+use std::sync::Arc;
 use xxhash_rust::xxh3::xxh3_64;
 
 /// A hash of column values, laid end to end with their types (NULL, an integer and a text
@@ -200,16 +201,33 @@ struct Entry {
     hash: i64,
     /// `last` is NULL.
     open: bool,
-    /// A record of the new snapshot had this content.
-    kept: bool,
 }
 
-/// The versions of one table alive in the base snapshot, by key, and which of them the new
-/// snapshot keeps.
+/// The versions alive in a base snapshot, by key: read-only, so the threads preparing records
+/// share it with the writer (a record whose content the base has is not compressed).
+#[derive(Default)]
+pub struct Versions {
+    by_key: FxHashMap<u64, u32>,
+    entries: Vec<Entry>,
+}
+
+impl Versions {
+    /// The content hash of `key`'s version.
+    pub fn hash_of(&self, key: u64) -> Option<i64> {
+        self.by_key
+            .get(&key)
+            .map(|&i| self.entries[i as usize].hash)
+    }
+}
+
+/// The versions of one table alive in the base snapshot, and which of them the new snapshot
+/// keeps.
 pub struct Base {
     kind: Kind,
     snapshot: Option<i64>,
-    entries: FxHashMap<u64, Entry>,
+    versions: Arc<Versions>,
+    /// By entry: a record of the new snapshot had this content.
+    kept: Vec<bool>,
 }
 
 impl Base {
@@ -218,7 +236,8 @@ impl Base {
         Base {
             kind,
             snapshot: None,
-            entries: FxHashMap::default(),
+            versions: Arc::default(),
+            kept: Vec::new(),
         }
     }
 
@@ -241,10 +260,14 @@ impl Base {
                 |r| r.get(0),
             )
             .optional()?;
-        base.entries.reserve(size.unwrap_or(0).max(0) as usize);
-        let vid = kind.vid_column();
+        let size = size.unwrap_or(0).max(0) as usize;
+        let mut v = Versions {
+            by_key: FxHashMap::with_capacity_and_hasher(size, Default::default()),
+            entries: Vec::with_capacity(size),
+        };
         let mut st = conn.prepare(&format!(
             "SELECT {vid}, {key}, hash, last IS NULL FROM {table} WHERE {alive}",
+            vid = kind.vid_column(),
             key = kind.key_column(),
             table = kind.table(),
             alive = alive_in("", s),
@@ -252,16 +275,15 @@ impl Base {
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
             let k = key(r.get_ref(1)?.as_str().unwrap_or(""));
-            base.entries.insert(
-                k,
-                Entry {
-                    vid: r.get(0)?,
-                    hash: r.get(2)?,
-                    open: r.get(3)?,
-                    kept: false,
-                },
-            );
+            v.by_key.insert(k, v.entries.len() as u32);
+            v.entries.push(Entry {
+                vid: r.get(0)?,
+                hash: r.get(2)?,
+                open: r.get(3)?,
+            });
         }
+        base.kept = vec![false; v.entries.len()];
+        base.versions = Arc::new(v);
         Ok(base)
     }
 
@@ -271,33 +293,34 @@ impl Base {
 
     /// How many versions the base has.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.versions.entries.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len() == 0
     }
 
-    /// Every version's content hash, by key.
-    pub fn hashes(&self) -> FxHashMap<u64, i64> {
-        self.entries.iter().map(|(k, e)| (*k, e.hash)).collect()
+    /// The base's versions, to share with the threads preparing records.
+    pub fn versions(&self) -> Arc<Versions> {
+        self.versions.clone()
     }
 
     /// The base's version of `key` when its content hash is `hash` (the new snapshot keeps it);
     /// none when the key is new or its content changed.
     pub fn keep(&mut self, key: u64, hash: i64) -> Option<i64> {
-        let e = self.entries.get_mut(&key)?;
+        let i = *self.versions.by_key.get(&key)? as usize;
+        let e = self.versions.entries[i];
         if e.hash != hash {
             return None;
         }
-        e.kept = true;
+        self.kept[i] = true;
         Some(e.vid)
     }
 
     /// A kept version is not kept after all (a newer record of the same GPT replaced it).
     pub fn unkeep(&mut self, key: u64) {
-        if let Some(e) = self.entries.get_mut(&key) {
-            e.kept = false;
+        if let Some(&i) = self.versions.by_key.get(&key) {
+            self.kept[i as usize] = false;
         }
     }
 
@@ -314,10 +337,12 @@ impl Base {
             conn.prepare(&format!("UPDATE {table} SET last = NULL WHERE {vid} = ?1"))?;
         let mut closed = 0;
         let mut todo: Vec<(i64, bool)> = self
+            .versions
             .entries
-            .values()
-            .filter(|e| e.kept != e.open)
-            .map(|e| (e.vid, e.kept))
+            .iter()
+            .zip(&self.kept)
+            .filter(|(e, kept)| **kept != e.open)
+            .map(|(e, kept)| (e.vid, *kept))
             .collect();
         // In table order: the pages are visited once each.
         todo.sort_unstable();

@@ -40,6 +40,8 @@ pub struct PreparedGpt {
     /// The hash of the stored content ([`content`]): equal to the base's version, the snapshot
     /// shares that version.
     hash: i64,
+    /// What the base knows the GPT by ([`super::versions::key`] of its id).
+    key: u64,
 }
 
 /// The slow-changing text of a GPT, stored once per distinct content.
@@ -53,14 +55,11 @@ pub struct DetailRow {
 /// zstd level for raw JSON: fast, and most of the saving comes from dedupe across snapshots.
 pub const RAW_ZSTD_LEVEL: i32 = 3;
 
-/// The content hashes of the versions in the base snapshot, by key ([`super::versions::key`]):
-/// what a record is compared with before its raw source is compressed.
-pub type Known = FxHashMap<u64, i64>;
-
 /// What preparing a record needs besides the record: the signal rules, and the base's content.
 pub struct Prep<'a> {
     pub rules: &'a crate::signals::Rules,
-    pub known: &'a Known,
+    /// The base snapshot's versions: a record whose content is there is not compressed.
+    pub known: &'a super::versions::Versions,
 }
 
 /// Hashes a record, encodes its detail columns and, unless the base has this content,
@@ -135,10 +134,11 @@ pub fn prepare(
         raw_z: None,
         detail,
         hash: 0,
+        key: 0,
     };
     g.hash = super::versions::ValueHash::of(content(&g));
-    let key = super::versions::key(&g.record.id);
-    if prep.known.get(&key) != Some(&g.hash) {
+    g.key = super::versions::key(&g.record.id);
+    if prep.known.hash_of(g.key) != Some(g.hash) {
         g.raw_z = Some(compressor.compress(raw)?);
     }
     Ok(g)
@@ -485,7 +485,7 @@ pub struct SnapshotWriter<'c> {
     /// compared with, kept when equal.
     base: Base,
     /// The base's content hashes, for the threads preparing records.
-    known: std::sync::Arc<Known>,
+    known: std::sync::Arc<super::versions::Versions>,
     /// The version table was empty: its indexes were dropped for the load and are built at
     /// commit, by sorting.
     bulk: bool,
@@ -532,7 +532,7 @@ impl<'c> SnapshotWriter<'c> {
             super::schema::create_gpt_view(conn, snapshot_id)?;
             let base_id = super::versions::base_snapshot(conn, snapshot_id)?;
             let base = Base::load(conn, Kind::Gpt, base_id)?;
-            let known = base.hashes();
+            let known = base.versions();
             let next_vid: i64 =
                 conn.query_row("SELECT coalesce(max(vid), 0) + 1 FROM gpt", [], |r| {
                     r.get(0)
@@ -570,7 +570,7 @@ impl<'c> SnapshotWriter<'c> {
             pending: Vec::with_capacity(ROWS_PER_INSERT * 4),
             next_vid,
             base,
-            known: std::sync::Arc::new(known),
+            known,
             bulk,
             shelf_order: super::shelves::ShelfOrder::default(),
             locale: None,
@@ -583,7 +583,7 @@ impl<'c> SnapshotWriter<'c> {
     }
 
     /// The base snapshot's content hashes: a record found there is not compressed.
-    pub fn known(&self) -> std::sync::Arc<Known> {
+    pub fn known(&self) -> std::sync::Arc<super::versions::Versions> {
         self.known.clone()
     }
 
@@ -670,7 +670,7 @@ impl<'c> SnapshotWriter<'c> {
         if let Some(a) = share.author {
             self.authors[a as usize].apply(&share, 1);
         }
-        let key = super::versions::key(&g.record.id);
+        let key = g.key;
         match existing {
             // The older record's version was written by this import (it may still be waiting
             // in the batch: write it out first): it goes.

@@ -48,9 +48,7 @@ impl Harness {
 
     fn with(width: u16, height: u16, extra: Option<&'static str>) -> Harness {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("t.db");
-        let mut db = Db::open(&path, Duration::from_secs(1)).unwrap();
-        crate::assets::import_sample(&mut db).unwrap();
+        let (path, mut db) = crate::assets::sample_db(dir.path());
         if let Some(extra) = extra {
             let inputs = [Input::Memory {
                 name: "hostile.jsonl",

@@ -734,9 +734,7 @@ mod tests {
     #[test]
     fn pending_counts_requests_until_answered_and_a_closed_screens_are_skipped() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("w.db");
-        let mut db = Db::open(&path, Duration::from_secs(1)).unwrap();
-        crate::assets::import_sample(&mut db).unwrap();
+        let (path, db) = crate::assets::sample_db(dir.path());
         let snapshot = query::snapshot(&db, None).unwrap();
         drop(db);
         let (tx, rx) = channel();

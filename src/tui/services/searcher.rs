@@ -267,9 +267,7 @@ mod tests {
     #[test]
     fn substring_matches_until_the_index_is_there() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("s.db");
-        let mut db = Db::open(&path, Duration::from_secs(1)).unwrap();
-        crate::assets::import_sample(&mut db).unwrap();
+        let (_, db) = crate::assets::sample_db(dir.path());
         let snapshot = crate::store::query::snapshot(&db, None).unwrap();
         let mut state = SearchState::new(db, snapshot);
         let req = |generation, query: &str| SearchRequest {
