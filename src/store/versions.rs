@@ -39,33 +39,39 @@ use std::sync::Arc;
 use xxhash_rust::xxh3::xxh3_64;
 
 /// A hash of column values, laid end to end with their types (NULL, an integer and a text
-/// never hash alike).
+/// never hash alike) and hashed at once.
 #[derive(Default)]
 pub struct ValueHash {
     buf: Vec<u8>,
 }
 
+thread_local! {
+    /// [`ValueHash::of`]'s buffer: one a thread, not one a record.
+    static BUF: std::cell::RefCell<ValueHash> = std::cell::RefCell::default();
+}
+
 impl ValueHash {
     pub fn put(&mut self, v: ValueRef<'_>) {
+        let buf = &mut self.buf;
         match v {
-            ValueRef::Null => self.buf.push(0),
+            ValueRef::Null => buf.push(0),
             ValueRef::Integer(i) => {
-                self.buf.push(1);
-                self.buf.extend_from_slice(&i.to_le_bytes());
+                buf.push(1);
+                buf.extend_from_slice(&i.to_le_bytes());
             }
             ValueRef::Real(f) => {
-                self.buf.push(2);
-                self.buf.extend_from_slice(&f.to_bits().to_le_bytes());
+                buf.push(2);
+                buf.extend_from_slice(&f.to_bits().to_le_bytes());
             }
             ValueRef::Text(t) => {
-                self.buf.push(3);
-                self.buf.extend_from_slice(&(t.len() as u32).to_le_bytes());
-                self.buf.extend_from_slice(t);
+                buf.push(3);
+                buf.extend_from_slice(&(t.len() as u32).to_le_bytes());
+                buf.extend_from_slice(t);
             }
             ValueRef::Blob(b) => {
-                self.buf.push(4);
-                self.buf.extend_from_slice(&(b.len() as u32).to_le_bytes());
-                self.buf.extend_from_slice(b);
+                buf.push(4);
+                buf.extend_from_slice(&(b.len() as u32).to_le_bytes());
+                buf.extend_from_slice(b);
             }
         }
     }
@@ -75,13 +81,17 @@ impl ValueHash {
         xxh3_64(&self.buf) as i64
     }
 
-    /// The hash of `values`.
+    /// The hash of `values` (in a buffer kept by the thread: this runs for every record of an
+    /// import).
     pub fn of<'a>(values: impl IntoIterator<Item = ValueRef<'a>>) -> i64 {
-        let mut h = ValueHash::default();
-        for v in values {
-            h.put(v);
-        }
-        h.finish()
+        BUF.with(|h| {
+            let mut h = h.borrow_mut();
+            h.buf.clear();
+            for v in values {
+                h.put(v);
+            }
+            h.finish()
+        })
     }
 }
 
