@@ -749,7 +749,7 @@ fn cmd_signals(global: &GlobalArgs, args: SignalsArgs, out: &mut dyn Write) -> a
         // The state of the signals: per snapshot, the rules' version and the counts.
         let mut report = Vec::new();
         for snap in query::snapshots(&db)? {
-            let columns = crate::store::view::Columns::load_counts(&db, snap.id)?;
+            let columns = crate::store::view::Columns::load_counts(&db, snap.id, false)?;
             let ids = columns.all_ids();
             let l = crate::stats::Landscape::of(
                 &columns,

@@ -16,7 +16,7 @@ pub const SUMMARY_VERSION: i64 = 1;
 /// The whole-snapshot landscape of `snapshot`, computed from its columns.
 pub fn compute(db: &Db, snapshot: i64) -> Result<serde_json::Value> {
     let snap = query::snapshot(db, Some(snapshot))?;
-    let columns = Columns::load_counts(db, snap.id)?;
+    let columns = Columns::load_counts(db, snap.id, false)?;
     let ids = columns.all_ids();
     Ok(Landscape::of(&columns, &ids, &snap, Vec::new(), &ChartId::SCREEN).to_json())
 }
@@ -55,7 +55,8 @@ pub fn stats_json(db: &Db, snapshot: i64, filter: &Filter) -> Result<serde_json:
 /// The landscape of `snapshot`'s GPTs that pass `filter`, computed.
 pub fn filtered(db: &Db, snapshot: i64, filter: &Filter) -> Result<Landscape> {
     let snap = query::snapshot(db, Some(snapshot))?;
-    let columns = Columns::load_counts(db, snap.id)?;
+    // A filter on what authors show needs their rows; every other, their ids alone.
+    let columns = Columns::load_counts(db, snap.id, filter.verified.is_some())?;
     let hits = match &filter.text {
         Some(t) => Some(crate::store::view::text_matches(db, snap.id, t)?),
         None => None,
@@ -99,6 +100,38 @@ mod tests {
         let computed = Landscape::of(&full, &ids, &snap, Vec::new(), &ChartId::SCREEN).to_json();
         assert_eq!(stored, computed);
         assert_eq!(stored["gpts"], 397);
+        // One author verified (the sample has none), to filter on what authors show.
+        db.conn()
+            .execute(
+                "UPDATE author_version SET verified = 1
+                 WHERE user_id = (SELECT author_id FROM gpt WHERE author_id IS NOT NULL LIMIT 1)",
+                [],
+            )
+            .unwrap();
+        let full = Columns::load(&db, 1).unwrap();
+        // Filtered: the columns counts read (authors by id alone) give what the fully
+        // loaded ones give.
+        for filter in [
+            Filter {
+                category: Some("writing".into()),
+                ..Filter::default()
+            },
+            Filter {
+                tools_has: crate::store::record::ToolMask::DALLE,
+                min_rating: Some(4.0),
+                ..Filter::default()
+            },
+            Filter {
+                verified: Some(true),
+                ..Filter::default()
+            },
+        ] {
+            let counted = filtered(&db, 1, &filter).unwrap().to_json();
+            let ids = full.filter(&full.all_ids(), &filter, None);
+            let all = Landscape::of(&full, &ids, &snap, filter.describe(), &ChartId::SCREEN);
+            assert_eq!(counted, all.to_json(), "{:?}", filter.describe());
+            assert!(all.gpts > 0 && all.gpts < 397, "{}", all.gpts);
+        }
         // Another shape is not read.
         db.conn()
             .execute("UPDATE summary SET version = version + 1", [])

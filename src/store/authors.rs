@@ -168,8 +168,23 @@ impl Authors {
         Ok(a)
     }
 
+    /// Authors known by their user ids alone (`ids`, sorted and distinct): what counts need
+    /// (who made which GPT), without reading the authors' rows. Their names, websites and
+    /// roll-ups read as absent.
+    pub fn identities(ids: &[String]) -> Authors {
+        let bytes = ids.iter().map(String::len).sum();
+        let mut a = Authors {
+            ids: Strings::with_capacity(ids.len(), bytes),
+            ..Authors::default()
+        };
+        for id in ids {
+            a.ids.push(id);
+        }
+        a
+    }
+
     pub fn len(&self) -> usize {
-        self.verified.len()
+        self.ids.ends.len()
     }
 
     pub fn is_empty(&self) -> bool {

@@ -3,6 +3,7 @@
 //! importer ([`import`]), and the query layer ([`query`]) that the TUI and the CLI share.
 
 pub mod authors;
+pub mod chunks;
 pub mod db;
 pub mod diff;
 pub mod export;

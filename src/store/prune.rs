@@ -2,6 +2,8 @@
 //! remaining snapshot falls in (a version shared with another snapshot stays, bounds and all:
 //! see [`super::versions`]), then the detail and raw-source rows no version refers to (they are
 //! content-addressed and shared), all in one transaction, then `VACUUM` so the file shrinks.
+//! The compact columns of a dropped version stay in their chunk ([`super::chunks`]): no
+//! snapshot's version ids name it any more, and a new version given its id rebuilds the chunk.
 
 use super::db::{Db, Result};
 use super::schema::gpt_table;
@@ -40,7 +42,13 @@ pub fn remove_snapshot(db: &mut Db, id: i64) -> Result<Removed> {
         let tx = db.conn_mut().transaction().map_err(err)?;
         tx.execute_batch(&format!("DROP VIEW IF EXISTS {};", gpt_table(id)))
             .map_err(err)?;
-        for t in ["shelf_entry", "shelf", "summary", "snapshot"] {
+        for t in [
+            "shelf_entry",
+            "shelf",
+            "summary",
+            "snapshot_vids",
+            "snapshot",
+        ] {
             let col = if t == "snapshot" { "id" } else { "snapshot_id" };
             tx.execute(&format!("DELETE FROM {t} WHERE {col} = ?1"), [id])
                 .map_err(err)?;

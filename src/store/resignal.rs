@@ -5,6 +5,7 @@
 //! the same [`Rules`] the import uses, and written back in one transaction: a failure leaves the
 //! snapshot as it was.
 
+use super::chunks;
 use super::db::{Db, Result};
 use super::record::{Action, AuthKind, GptRecord};
 use super::schema::{SIGNALS_VERSION, gpt_table};
@@ -117,10 +118,22 @@ pub fn recompute(db: &mut Db, snapshot_id: i64, rules: &Rules) -> Result<Recompu
         let mut st = tx
             .prepare("UPDATE gpt SET signals = ?2, evidence = ?3 WHERE vid = ?1")
             .map_err(&err)?;
+        let before: i64 = tx
+            .query_row("SELECT coalesce(max(vid), 0) + 1 FROM gpt", [], |r| {
+                r.get(0)
+            })
+            .map_err(&err)?;
         for (vid, signals, evidence) in &updates {
             versions::isolate(&tx, *vid, snapshot_id, &snapshots).map_err(&err)?;
             st.execute(params![vid, signals, evidence]).map_err(&err)?;
             versions::rehash(&tx, *vid).map_err(&err)?;
+        }
+        if !updates.is_empty() {
+            // The rewritten versions' columns, the copies' (new ids), and every snapshot's
+            // version ids (a split moves the other snapshots to the copies).
+            chunks::refresh_vids(&tx, updates.iter().map(|u| u.0)).map_err(&err)?;
+            chunks::refresh_from(&tx, before).map_err(&err)?;
+            chunks::write_all_members(&tx).map_err(&err)?;
         }
     }
     tx.execute(
@@ -133,4 +146,54 @@ pub fn recompute(db: &mut Db, snapshot_id: i64, rules: &Rules) -> Result<Recompu
     tx.commit().map_err(&err)?;
     crate::stats::summary::write(db, snapshot_id)?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::view::Columns;
+
+    /// GPTs with at least one signal in snapshot `s`, as its columns read them.
+    fn with_signals(db: &Db, s: i64) -> usize {
+        let c = Columns::load(db, s).unwrap();
+        c.all_ids()
+            .iter()
+            .filter(|id| c.signals[(**id - 1) as usize] != 0)
+            .count()
+    }
+
+    #[test]
+    fn a_recompute_of_one_snapshot_leaves_the_snapshots_sharing_its_versions_as_they_were() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, mut db) = crate::assets::sample_db(dir.path());
+        crate::assets::import_sample(&mut db).unwrap();
+        let both: i64 = db
+            .conn()
+            .query_row("SELECT count(*) FROM gpt", [], |r| r.get(0))
+            .unwrap();
+        // Both snapshots without signals (as before signals existed), their columns built
+        // from those rows and no summary, as a migration leaves them.
+        db.conn()
+            .execute_batch("UPDATE gpt SET signals = 0, evidence = NULL; DELETE FROM summary;")
+            .unwrap();
+        chunks::build_all(db.conn()).unwrap();
+        assert_eq!((with_signals(&db, 1), with_signals(&db, 2)), (0, 0));
+
+        let done = recompute(&mut db, 2, &Rules::default()).unwrap();
+        assert!(done.changed > 0);
+        // Snapshot 2 has its signals; snapshot 1 still shares nothing new and has none.
+        assert_eq!(with_signals(&db, 2), done.changed as usize);
+        assert_eq!(with_signals(&db, 1), 0);
+        let grown: i64 = db
+            .conn()
+            .query_row("SELECT count(*) FROM gpt", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(
+            grown,
+            both + done.changed as i64,
+            "each changed version split in two"
+        );
+        let stats = crate::stats::summary::stats_json(&db, 1, &Default::default()).unwrap();
+        assert_eq!(stats["no_signal"], stats["gpts"]);
+    }
 }

@@ -28,6 +28,8 @@
 //!   (`status` failed / cut, `note`).
 //! - `summary`: a snapshot's whole landscape (`stats --json`), written at import
 //!   (`crate::stats::summary`).
+//! - `vcolumn`, `snapshot_vids`: the columns lists and counts read, compact, by chunk of
+//!   version ids, and which versions each snapshot holds ([`super::chunks`]).
 //! - `source_file`: the files a snapshot was read from; a version's `src`/`file_no`/`line` point
 //!   into it (kept while a version still names it).
 //!
@@ -39,7 +41,7 @@ use rusqlite::Connection;
 pub const APPLICATION_ID: i32 = 0x4750_5453;
 
 /// The newest schema this build knows.
-pub const SCHEMA_VERSION: i32 = 5;
+pub const SCHEMA_VERSION: i32 = 6;
 
 /// The version of the monetisation-signal rules snapshots were computed with (see
 /// `snapshot.signals_version`); a snapshot below it needs `gptscope signals --recompute`.
@@ -364,6 +366,8 @@ pub(crate) fn gpt_tables(conn: &Connection) -> rusqlite::Result<Vec<String>> {
 /// - 5: snapshots share what did not change: the per-snapshot GPT tables and the per-snapshot
 ///   author rows become versions with validity intervals ([`super::versions`]), `gpt_<id>` and
 ///   `author` become views of the same columns ([`super::upgrade`]).
+/// - 6: the versions' compact columns and each snapshot's version ids ([`super::chunks`]),
+///   built from the rows.
 pub fn migrate(
     conn: &mut Connection,
     progress: &mut dyn FnMut(usize, usize),
@@ -377,6 +381,7 @@ pub fn migrate(
         )?;
         add_v4(&tx)?;
         super::upgrade::to_v5(&tx, progress)?;
+        tx.execute_batch(super::chunks::DDL)?;
         tx.pragma_update(None, "application_id", APPLICATION_ID)?;
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         tx.commit()?;
@@ -416,10 +421,15 @@ pub fn migrate(
         tx.pragma_update(None, "user_version", 4)?;
         tx.commit()?;
     }
-    if version < 5 {
+    if version < 6 {
+        // 4 → 6 in one transaction: a failure leaves the file at 4, as it was.
         let tx = conn.transaction()?;
-        super::upgrade::to_v5(&tx, progress)?;
-        tx.pragma_update(None, "user_version", 5)?;
+        if version < 5 {
+            super::upgrade::to_v5(&tx, progress)?;
+        }
+        tx.execute_batch(super::chunks::DDL)?;
+        super::chunks::build_all(&tx)?;
+        tx.pragma_update(None, "user_version", 6)?;
         tx.commit()?;
     }
     Ok(())

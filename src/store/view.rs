@@ -338,6 +338,19 @@ pub(crate) struct ActionKey {
     pub(crate) auth: u8,
 }
 
+/// The id of category `name` in `names`, added when new.
+fn intern(names: &mut Vec<String>, ids: &mut FxHashMap<String, u16>, name: &str) -> u16 {
+    match ids.get(name) {
+        Some(id) => *id,
+        None => {
+            let id = names.len() as u16;
+            names.push(name.to_owned());
+            ids.insert(name.to_owned(), id);
+            id
+        }
+    }
+}
+
 fn secs(t: Option<i64>) -> u32 {
     t.map_or(0, |t| t.clamp(1, i64::from(u32::MAX)) as u32)
 }
@@ -349,29 +362,36 @@ fn range_secs(r: (Option<i64>, Option<i64>)) -> (Option<u32>, Option<u32>) {
 impl Columns {
     /// Loads a snapshot's columns in one scan (and the author table in another).
     pub fn load(db: &Db, snapshot_id: i64) -> Result<Columns> {
-        Columns::load_with(db, snapshot_id, true)
+        Columns::load_with(db, snapshot_id, true, true)
     }
 
     /// Loads what counts and filters need, without the name and author orders (no names read,
     /// nothing sorted): for `stats`, whose lists are never sorted. [`Columns::ordering`] by name
-    /// or author is then empty.
-    pub fn load_counts(db: &Db, snapshot_id: i64) -> Result<Columns> {
-        Columns::load_with(db, snapshot_id, false)
+    /// or author is then empty. Without `profiles` the authors are known by their user ids
+    /// alone ([`Authors::identities`], read off the columns rather than the author rows): enough
+    /// for every count, not for a filter on what authors show (verified).
+    pub fn load_counts(db: &Db, snapshot_id: i64, profiles: bool) -> Result<Columns> {
+        Columns::load_with(db, snapshot_id, false, profiles)
     }
 
-    fn load_with(db: &Db, snapshot_id: i64, sorted: bool) -> Result<Columns> {
+    fn load_with(db: &Db, snapshot_id: i64, sorted: bool, profiles: bool) -> Result<Columns> {
+        use super::chunks::{self, CHUNK, NONE16, NONE32, Part};
         let conn = db.conn();
         let e = |e| db.err(e);
-        let count: i64 = conn
-            .query_row("SELECT max(vid) FROM gpt", [], |r| {
-                r.get::<_, Option<i64>>(0)
-            })
-            .map_err(e)?
-            .unwrap_or(0);
-        let n = count as usize;
-        let authors = Arc::new(Authors::load(db, snapshot_id)?);
-        let author_rank = authors.label_ranks();
+        let members = chunks::members(conn, snapshot_id).map_err(e)?;
+        let n = members.max() as usize;
+        let authors = Arc::new(if profiles {
+            Authors::load(db, snapshot_id)?
+        } else {
+            Authors::default()
+        });
         let author_lookup = authors.lookup();
+        // Without profiles: the user ids met, numbered as met (sorted at the end).
+        let mut met = super::chunks::Dict::with_capacity(if profiles {
+            0
+        } else {
+            super::query::snapshot(db, Some(snapshot_id)).map_or(0, |s| s.authors.max(0) as usize)
+        });
         let mut c = Columns {
             snapshot_id,
             conv: vec![0; n],
@@ -389,7 +409,7 @@ impl Columns {
             categories: Vec::new(),
             author: vec![NO_AUTHOR; n],
             authors,
-            action_start: Vec::new(),
+            action_start: vec![0; n + 1],
             actions: Vec::new(),
             action_domains: Vec::new(),
             action_auths: Vec::new(),
@@ -398,89 +418,137 @@ impl Columns {
         };
         // Name sort keys, needed only until the name order is sorted.
         let mut names = String::new();
-        let mut name_at: Vec<(u32, u32)> = vec![(0, 0); n];
+        let mut name_at: Vec<(u32, u32)> = if sorted { vec![(0, 0); n] } else { Vec::new() };
         let mut category_ids: FxHashMap<String, u16> = FxHashMap::default();
-        let mut st = conn
-            .prepare(&format!(
-                "SELECT rowid, conv, rating, review_count, created_at, updated_at, tools,
-                        available, category, author_id, {}, signals,
-                        CASE WHEN categories LIKE '%,%' THEN categories END, review_total
-                 FROM {}",
-                if sorted { "name_key" } else { "NULL" },
-                gpt_table(snapshot_id)
-            ))
-            .map_err(e)?;
-        let mut rows = st.query([]).map_err(e)?;
-        while let Some(r) = rows.next().map_err(e)? {
-            let i = (r.get::<_, i64>(0).map_err(e)? - 1) as usize;
-            if i >= n {
+        let mut domain_ids: FxHashMap<String, u32> = FxHashMap::default();
+        let parts: &[Part] = if sorted { &Part::ALL } else { &Part::COUNTS };
+        // Index whose Actions start is not set yet (the ones between GPTs with Actions).
+        let mut next_start = 0usize;
+        let mut reader = chunks::Reader::default();
+        for chunk in 0..=(n as i64 - 1).div_euclid(CHUNK).max(-1) {
+            let lo = chunk * CHUNK + 1;
+            let mut vids = members.range(lo, lo + CHUNK - 1).peekable();
+            if vids.peek().is_none() {
                 continue;
             }
-            let conv = r.get::<_, Option<i64>>(1).map_err(e)?;
-            c.conv_known[i] = conv.is_some();
-            c.conv[i] = conv.map_or(0, |v| v.clamp(0, i64::from(u32::MAX)) as u32);
-            c.review_total[i] = r
-                .get::<_, Option<i64>>(13)
-                .map_err(e)?
-                .map_or(0, |v| v.clamp(0, i64::from(u32::MAX)) as u32);
-            c.rating[i] = r
-                .get::<_, Option<f64>>(2)
-                .map_err(e)?
-                .map_or(f32::NAN, |v| v as f32);
-            c.reviews[i] = r
-                .get::<_, Option<i64>>(3)
-                .map_err(e)?
-                .map_or(0, |v| v.clamp(0, i64::from(u32::MAX)) as u32);
-            c.created[i] = secs(r.get(4).map_err(e)?);
-            c.updated[i] = secs(r.get(5).map_err(e)?);
-            c.tools[i] = r.get::<_, u32>(6).map_err(e)? as u8;
-            c.available[i] = r.get(7).map_err(e)?;
-            let mut intern = |cat: &str| match category_ids.get(cat) {
-                Some(id) => *id,
-                None => {
-                    let id = c.categories.len() as u16;
-                    c.categories.push(cat.to_owned());
-                    category_ids.insert(cat.to_owned(), id);
-                    id
+            let k = reader.read(conn, chunk, parts).map_err(e)?;
+            // The chunk's dictionaries in the columns' numbering.
+            let cats: Vec<u16> = k
+                .category_names
+                .iter()
+                .map(|name| intern(&mut c.categories, &mut category_ids, name))
+                .collect();
+            let who: Vec<u32> = k
+                .author_ids
+                .iter()
+                .map(|a| match profiles {
+                    true => author_lookup.find(&c.authors, a).unwrap_or(NO_AUTHOR),
+                    false => met.id(a),
+                })
+                .collect();
+            let domains: Vec<u32> = k
+                .domains
+                .iter()
+                .map(|d| match domain_ids.get(d.as_str()) {
+                    Some(id) => *id,
+                    None => {
+                        let id = c.action_domains.len() as u32;
+                        c.action_domains.push(d.clone());
+                        domain_ids.insert(d.clone(), id);
+                        id
+                    }
+                })
+                .collect();
+            let auths: Vec<u8> = k
+                .auths
+                .iter()
+                .map(|a| match c.action_auths.iter().position(|x| x == a) {
+                    Some(p) => p as u8,
+                    None => {
+                        c.action_auths.push(a.clone());
+                        (c.action_auths.len() - 1).min(255) as u8
+                    }
+                })
+                .collect();
+            let mut more = k.more_categories.iter().peekable();
+            for vid in vids {
+                let (i, s) = ((vid - 1) as usize, (vid - lo) as usize);
+                if s >= k.len || i >= n {
+                    continue;
                 }
-            };
-            if let Some(cat) = r.get_ref(8).map_err(e)?.as_str_or_null().ok().flatten() {
-                c.category[i] = intern(cat);
-            }
-            if let Some(list) = r.get_ref(12).map_err(e)?.as_str_or_null().ok().flatten() {
-                let all: Vec<String> = serde_json::from_str(list).unwrap_or_default();
-                let first = c.category[i];
-                let more: Vec<u16> = all
-                    .iter()
-                    .map(|cat| intern(cat))
-                    .filter(|id| *id != first)
-                    .collect();
-                if !more.is_empty() {
-                    c.more_categories.insert(i as u32 + 1, more);
+                c.conv[i] = k.conv[s];
+                c.conv_known[i] = k.conv_known[s];
+                c.rating[i] = k.rating[s];
+                c.reviews[i] = k.reviews[s];
+                c.review_total[i] = k.review_total[s];
+                c.created[i] = k.created[s];
+                c.updated[i] = k.updated[s];
+                c.tools[i] = k.tools[s];
+                c.signals[i] = k.signals[s];
+                c.available[i] = k.available[s];
+                if k.category[s] != NONE16 {
+                    c.category[i] = cats
+                        .get(k.category[s] as usize)
+                        .copied()
+                        .unwrap_or(NO_CATEGORY);
                 }
-            }
-            if let Some(a) = r.get_ref(9).map_err(e)?.as_str_or_null().ok().flatten() {
-                c.author[i] = author_lookup.find(&c.authors, a).unwrap_or(NO_AUTHOR);
-            }
-            c.signals[i] = r.get::<_, u32>(11).map_err(e)? as u8;
-            if let Ok(name) = r.get_ref(10).map_err(e)?.as_str() {
-                let start = names.len() as u32;
-                names.push_str(name);
-                name_at[i] = (start, names.len() as u32);
+                while more.next_if(|(at, _)| (*at as usize) < s).is_some() {}
+                if let Some((_, list)) = more.next_if(|(at, _)| *at as usize == s) {
+                    let list: Vec<u16> = list
+                        .iter()
+                        .filter_map(|x| cats.get(*x as usize).copied())
+                        .collect();
+                    c.more_categories.insert(i as u32 + 1, list);
+                }
+                if k.author[s] != NONE32 {
+                    c.author[i] = who.get(k.author[s] as usize).copied().unwrap_or(NO_AUTHOR);
+                }
+                for st in &mut c.action_start[next_start..=i] {
+                    *st = c.actions.len() as u32;
+                }
+                next_start = i + 1;
+                let (a, b) = (k.action_start[s] as usize, k.action_start[s + 1] as usize);
+                for &(d, auth) in k.actions.get(a..b).unwrap_or(&[]) {
+                    c.actions.push(ActionKey {
+                        domain: if d == NONE32 {
+                            u32::MAX
+                        } else {
+                            domains.get(d as usize).copied().unwrap_or(u32::MAX)
+                        },
+                        auth: auths.get(auth as usize).copied().unwrap_or(0),
+                    });
+                }
+                if sorted && let Some(name) = k.names.get(s) {
+                    let start = names.len() as u32;
+                    names.push_str(name);
+                    name_at[i] = (start, names.len() as u32);
+                }
             }
         }
-        drop(rows);
-        drop(st);
+        let end = c.actions.len() as u32;
+        for st in &mut c.action_start[next_start..] {
+            *st = end;
+        }
+        if !profiles {
+            // Number the user ids in their order, as the author table is.
+            let (ids, rank) = met.sorted();
+            for a in &mut c.author {
+                if let Some(r) = rank.get(*a as usize) {
+                    *a = *r;
+                }
+            }
+            c.authors = Arc::new(Authors::identities(&ids));
+        }
         let authorless = (0..n)
             .filter(|&i| c.available[i] && c.author[i] == NO_AUTHOR)
             .count() as u64;
         if let Some(a) = Arc::get_mut(&mut c.authors) {
             a.authorless = authorless;
         }
-        c.load_actions(db)?;
         if !sorted {
             return Ok(c);
         }
+        let author_rank = c.authors.label_ranks();
         let name = |id: &u32| {
             let (a, b) = name_at[(*id - 1) as usize];
             names.get(a as usize..b as usize).unwrap_or("")
@@ -498,62 +566,6 @@ impl Columns {
         c.by_name = by_name;
         c.by_author = by_author;
         Ok(c)
-    }
-
-    /// Every GPT's Actions (domain and auth kind), in rowid order.
-    fn load_actions(&mut self, db: &Db) -> Result<()> {
-        let e = |e| db.err(e);
-        let mut st = db
-            .conn()
-            .prepare(&format!(
-                "SELECT g.rowid, a.domain, a.auth FROM {} g
-                 JOIN detail_action a ON a.detail = g.detail
-                 WHERE g.actions > 0 ORDER BY g.rowid, a.pos",
-                gpt_table(self.snapshot_id)
-            ))
-            .map_err(e)?;
-        let mut domains: FxHashMap<String, u32> = FxHashMap::default();
-        let mut start = vec![0u32; self.len() + 1];
-        let mut rows = st.query([]).map_err(e)?;
-        let mut last = 0usize;
-        while let Some(r) = rows.next().map_err(e)? {
-            let i = (r.get::<_, i64>(0).map_err(e)? - 1) as usize;
-            if i >= self.len() || i < last {
-                continue;
-            }
-            // GPTs between the last one with Actions and this one have none.
-            for s in &mut start[last + 1..=i] {
-                *s = self.actions.len() as u32;
-            }
-            last = i;
-            let domain = match r.get_ref(1).map_err(e)?.as_str_or_null().ok().flatten() {
-                Some(d) => match domains.get(d) {
-                    Some(id) => *id,
-                    None => {
-                        let id = self.action_domains.len() as u32;
-                        self.action_domains.push(d.to_owned());
-                        domains.insert(d.to_owned(), id);
-                        id
-                    }
-                },
-                None => u32::MAX,
-            };
-            let auth: String = r.get(2).map_err(e)?;
-            let auth = match self.action_auths.iter().position(|a| *a == auth) {
-                Some(p) => p as u8,
-                None => {
-                    self.action_auths.push(auth);
-                    (self.action_auths.len() - 1).min(255) as u8
-                }
-            };
-            self.actions.push(ActionKey { domain, auth });
-        }
-        let end = self.actions.len() as u32;
-        for s in &mut start[last + 1..] {
-            *s = end;
-        }
-        self.action_start = start;
-        Ok(())
     }
 
     /// The Actions of the GPT at index `i` (rowid − 1).

@@ -481,6 +481,9 @@ pub struct SnapshotWriter<'c> {
     /// Records waiting for the next multi-row insert, with the version ids they will get.
     pending: Vec<(i64, Box<PreparedGpt>)>,
     next_vid: i64,
+    /// The first version id this import gives: the compact columns from it on are built at
+    /// commit ([`super::chunks`]).
+    first_vid: i64,
     /// The versions of the newest complete snapshot before this one: what a record is
     /// compared with, kept when equal.
     base: Base,
@@ -569,6 +572,7 @@ impl<'c> SnapshotWriter<'c> {
             max_observed: None,
             pending: Vec::with_capacity(ROWS_PER_INSERT * 4),
             next_vid,
+            first_vid: next_vid,
             base,
             known,
             bulk,
@@ -845,6 +849,12 @@ impl<'c> SnapshotWriter<'c> {
             conn.pragma_update(None, "threads", 2).map_err(err)?;
             super::schema::index_versions(conn).map_err(err)?;
         }
+        super::chunks::refresh_from(conn, self.first_vid).map_err(err)?;
+        let mut members = super::chunks::VidSet::default();
+        for s in self.seen.values() {
+            members.insert(s.rowid);
+        }
+        super::chunks::write_members(conn, sid, &members).map_err(err)?;
         let resolved = resolve_shelf_entries(conn, sid).map_err(err)?;
         let authors =
             write_authors(conn, sid, self.base.snapshot(), &mut self.authors).map_err(err)?;

@@ -454,10 +454,12 @@ fn stats_takes_the_filters_and_reports_signals_and_concentration() {
 fn signals_recompute_restores_what_an_old_snapshot_lacks() {
     let (dir, db) = temp_db();
     let before = run_json(&db, &["stats", "--json"])["signals"].clone();
-    // A snapshot from before signals existed: none stored, rules version 0.
+    // A snapshot from before signals existed: none stored, rules version 0 (and the compact
+    // columns read from those rows, as a migration builds them).
     let conn = rusqlite::Connection::open(&db).unwrap();
     conn.execute_batch(
-        "UPDATE gpt SET signals = 0, evidence = NULL; UPDATE snapshot SET signals_version = 0;",
+        "UPDATE gpt SET signals = 0, evidence = NULL; UPDATE snapshot SET signals_version = 0;
+         DELETE FROM vcolumn;",
     )
     .unwrap();
     drop(conn);
@@ -549,7 +551,7 @@ fn a_schema_1_database_is_migrated_and_its_signals_recomputed() {
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 5, "the newest schema");
+    assert_eq!(version, 6, "the newest schema");
     drop(conn);
     run_json(&db, &["signals", "--recompute", "--all", "--json"]);
     assert_eq!(

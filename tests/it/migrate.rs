@@ -87,8 +87,8 @@ fn every_snapshot_reads_back_equal_after_the_move_to_shared_versions() {
     for k in 1..=6 {
         assert!(said.contains(&format!("snapshot {k} of 6")), "{said}");
     }
-    assert!(said.contains("is at schema 5"), "{said}");
-    assert_eq!(user_version(&db), 5);
+    assert!(said.contains("is at schema 6"), "{said}");
+    assert_eq!(user_version(&db), 6);
 
     for (i, old) in before.iter().enumerate() {
         let s = i as i64 + 1;

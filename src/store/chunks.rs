@@ -1,0 +1,823 @@
+//! Compact columns of the GPT versions, and which versions each snapshot holds: what
+//! [`super::view::Columns`] loads, so that the explorer's lists, the histogram screen and a
+//! filtered `stats` read a few megabytes instead of scanning every row of a snapshot.
+//!
+//! Why: the columns a list or a count needs (numbers, tool and signal bits, category, author,
+//! Actions, the name's sort key) are ~40 bytes of each version's ~800-byte row (with its
+//! details and raw source). Scanning a 1M-GPT snapshot's rows through SQLite took ~1.2 s before
+//! any counting (`stats --category writing` 1.6 s at 1M, 23 s at 5M); read from these columns
+//! it is one zstd blob per part and chunk.
+//!
+//! Layout:
+//! - `vcolumn`: version ids are cut into chunks of [`CHUNK`] (`1..=CHUNK` is chunk 0); each
+//!   chunk holds one zstd blob per [`Part`] (key `chunk * 8 + part`), the column for every
+//!   version id of the chunk (a version id with no row holds defaults). A version's content
+//!   never changes once written, so a chunk is shared by every snapshot the way rows are, and
+//!   an import rebuilds only the chunks its new versions fall in (the last partial one and the
+//!   new ones). A signal recompute, which rewrites versions in place, rebuilds theirs.
+//! - `snapshot_vids`: per snapshot, a zstd bit set of the version ids it holds (the validity
+//!   intervals, which a commit changes for versions anywhere, answered once: bit `vid - 1`).
+//!   An import writes its own; a recompute or a migration, which move versions between
+//!   snapshots, write every snapshot's again from the intervals.
+//!
+//! Both are derived from the `gpt` table, in the same transaction as the rows they describe;
+//! a chunk or set that is missing (or unreadable) is computed from the rows instead, so a
+//! reader never depends on them being there.
+
+use super::versions::alive_in;
+use rusqlite::{Connection, OptionalExtension, params};
+use std::collections::BTreeSet;
+
+/// Version ids per chunk.
+pub const CHUNK: i64 = 32_768;
+/// The encoding of a part; a part of another format is computed from the rows again.
+const FORMAT: u8 = 1;
+/// zstd level of the parts: level 1 compresses these arrays nearly as well as 3, twice as fast.
+const LEVEL: i32 = 1;
+
+/// The parts of a chunk, each stored and read on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// Conversations (and whether known), rating, ratings, stars, created, updated, tool
+    /// bits, signal bits, available.
+    Numbers = 0,
+    /// The first category and the others of GPTs with several.
+    Categories = 1,
+    /// The author's user id.
+    Authors = 2,
+    /// Each Action's domain and auth kind.
+    Actions = 3,
+    /// The name's sort key.
+    Names = 4,
+}
+
+impl Part {
+    pub const ALL: [Part; 5] = [
+        Part::Numbers,
+        Part::Categories,
+        Part::Authors,
+        Part::Actions,
+        Part::Names,
+    ];
+    /// What counts and filters need (no names).
+    pub const COUNTS: [Part; 4] = [
+        Part::Numbers,
+        Part::Categories,
+        Part::Authors,
+        Part::Actions,
+    ];
+}
+
+fn key(chunk: i64, part: Part) -> i64 {
+    chunk * 8 + part as i64
+}
+
+/// The chunk version id `vid` falls in.
+pub fn chunk_of(vid: i64) -> i64 {
+    (vid - 1).div_euclid(CHUNK)
+}
+
+/// The tables (schema 6).
+pub(crate) const DDL: &str = "
+CREATE TABLE IF NOT EXISTS vcolumn (key INTEGER PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS snapshot_vids (snapshot_id INTEGER PRIMARY KEY, vids BLOB NOT NULL);
+";
+
+/// No category / author / domain in a chunk's dictionary.
+pub const NONE16: u16 = u16::MAX;
+pub const NONE32: u32 = u32::MAX;
+
+/// One chunk's columns, by slot (`vid - first_vid`). Strings are in per-chunk dictionaries.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Chunk {
+    pub len: usize,
+    pub conv: Vec<u32>,
+    pub conv_known: Vec<bool>,
+    pub rating: Vec<f32>,
+    pub reviews: Vec<u32>,
+    pub review_total: Vec<u32>,
+    pub created: Vec<u32>,
+    pub updated: Vec<u32>,
+    pub tools: Vec<u8>,
+    pub signals: Vec<u8>,
+    pub available: Vec<bool>,
+    /// Category names; `category[slot]` indexes them ([`NONE16`]: none).
+    pub category_names: Vec<String>,
+    pub category: Vec<u16>,
+    /// The other categories of GPTs with several: (slot, categories besides the first).
+    pub more_categories: Vec<(u32, Vec<u16>)>,
+    /// Authors' user ids; `author[slot]` indexes them ([`NONE32`]: none).
+    pub author_ids: Vec<String>,
+    pub author: Vec<u32>,
+    /// Actions of slot `s`: `actions[action_start[s]..action_start[s + 1]]`, each (domain
+    /// index or [`NONE32`], auth index).
+    pub action_start: Vec<u32>,
+    pub actions: Vec<(u32, u8)>,
+    pub domains: Vec<String>,
+    pub auths: Vec<String>,
+    /// Sort keys of the names (empty unless read).
+    pub names: Vec<String>,
+}
+
+/// Saturating clamp to the u32 range the columns hold (times in seconds, counts).
+fn clamp_u32(v: Option<i64>) -> u32 {
+    v.map_or(0, |v| v.clamp(0, i64::from(u32::MAX)) as u32)
+}
+
+fn secs(t: Option<i64>) -> u32 {
+    t.map_or(0, |t| t.clamp(1, i64::from(u32::MAX)) as u32)
+}
+
+/// A dictionary being built: strings in first-seen order.
+#[derive(Default)]
+pub struct Dict {
+    names: Vec<String>,
+    ids: rustc_hash::FxHashMap<String, u32>,
+}
+
+impl Dict {
+    pub fn with_capacity(n: usize) -> Dict {
+        Dict {
+            names: Vec::with_capacity(n),
+            ids: rustc_hash::FxHashMap::with_capacity_and_hasher(n, Default::default()),
+        }
+    }
+
+    /// The strings in ascending order, and each one's rank by its first-seen number.
+    pub fn sorted(self) -> (Vec<String>, Vec<u32>) {
+        let mut order: Vec<u32> = (0..self.names.len() as u32).collect();
+        order.sort_unstable_by(|a, b| self.names[*a as usize].cmp(&self.names[*b as usize]));
+        let mut rank = vec![0u32; order.len()];
+        for (r, i) in order.iter().enumerate() {
+            rank[*i as usize] = r as u32;
+        }
+        let mut names = self.names;
+        let sorted = order
+            .iter()
+            .map(|i| std::mem::take(&mut names[*i as usize]))
+            .collect();
+        (sorted, rank)
+    }
+
+    /// The number of `s`, given when first met.
+    pub fn id(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.ids.get(s) {
+            return i;
+        }
+        let i = self.names.len() as u32;
+        self.names.push(s.to_owned());
+        self.ids.insert(s.to_owned(), i);
+        i
+    }
+}
+
+impl Chunk {
+    fn empty(len: usize) -> Chunk {
+        Chunk {
+            len,
+            conv: vec![0; len],
+            conv_known: vec![false; len],
+            rating: vec![f32::NAN; len],
+            reviews: vec![0; len],
+            review_total: vec![0; len],
+            created: vec![0; len],
+            updated: vec![0; len],
+            tools: vec![0; len],
+            signals: vec![0; len],
+            available: vec![false; len],
+            category: vec![NONE16; len],
+            author: vec![NONE32; len],
+            action_start: vec![0; len + 1],
+            names: vec![String::new(); len],
+            ..Chunk::default()
+        }
+    }
+
+    /// Chunk `chunk`'s columns read from the version rows.
+    pub fn build(conn: &Connection, chunk: i64) -> rusqlite::Result<Chunk> {
+        let lo = chunk * CHUNK + 1;
+        let mut c = Chunk::empty(CHUNK as usize);
+        let (mut cats, mut authors, mut domains, mut auths) = (
+            Dict::default(),
+            Dict::default(),
+            Dict::default(),
+            Dict::default(),
+        );
+        let mut st = conn.prepare_cached(
+            "SELECT vid, conv, rating, review_count, created_at, updated_at, tools, available,
+                    category, author_id, name_key, signals,
+                    CASE WHEN categories LIKE '%,%' THEN categories END, review_total
+             FROM gpt WHERE vid BETWEEN ?1 AND ?2",
+        )?;
+        let mut rows = st.query(params![lo, lo + CHUNK - 1])?;
+        let mut top = 0usize;
+        while let Some(r) = rows.next()? {
+            let s = (r.get::<_, i64>(0)? - lo) as usize;
+            if s >= c.len {
+                continue;
+            }
+            top = top.max(s + 1);
+            let conv = r.get::<_, Option<i64>>(1)?;
+            c.conv_known[s] = conv.is_some();
+            c.conv[s] = clamp_u32(conv);
+            c.rating[s] = r.get::<_, Option<f64>>(2)?.map_or(f32::NAN, |v| v as f32);
+            c.reviews[s] = clamp_u32(r.get(3)?);
+            c.created[s] = secs(r.get(4)?);
+            c.updated[s] = secs(r.get(5)?);
+            c.tools[s] = r.get::<_, u32>(6)? as u8;
+            c.available[s] = r.get(7)?;
+            let first = match r.get_ref(8)?.as_str_or_null().ok().flatten() {
+                Some(cat) => {
+                    let id = cats.id(cat) as u16;
+                    c.category[s] = id;
+                    id
+                }
+                None => NONE16,
+            };
+            if let Some(a) = r.get_ref(9)?.as_str_or_null().ok().flatten() {
+                c.author[s] = authors.id(a);
+            }
+            if let Some(name) = r.get_ref(10)?.as_str_or_null().ok().flatten() {
+                c.names[s] = name.to_owned();
+            }
+            c.signals[s] = r.get::<_, u32>(11)? as u8;
+            if let Some(list) = r.get_ref(12)?.as_str_or_null().ok().flatten() {
+                let all: Vec<String> = serde_json::from_str(list).unwrap_or_default();
+                let more: Vec<u16> = all
+                    .iter()
+                    .map(|cat| cats.id(cat) as u16)
+                    .filter(|id| *id != first)
+                    .collect();
+                if !more.is_empty() {
+                    c.more_categories.push((s as u32, more));
+                }
+            }
+            c.review_total[s] = clamp_u32(r.get(13)?);
+        }
+        drop(rows);
+        // Actions, in version and position order.
+        let mut st = conn.prepare_cached(
+            "SELECT g.vid, a.domain, a.auth FROM gpt g JOIN detail_action a ON a.detail = g.detail
+             WHERE g.vid BETWEEN ?1 AND ?2 AND g.actions > 0 ORDER BY g.vid, a.pos",
+        )?;
+        let mut rows = st.query(params![lo, lo + CHUNK - 1])?;
+        let mut next = 0usize;
+        while let Some(r) = rows.next()? {
+            let s = (r.get::<_, i64>(0)? - lo) as usize;
+            if s >= c.len || s + 1 < next {
+                continue;
+            }
+            for st in &mut c.action_start[next..=s] {
+                *st = c.actions.len() as u32;
+            }
+            next = s + 1;
+            let domain = match r.get_ref(1)?.as_str_or_null().ok().flatten() {
+                Some(d) => domains.id(d),
+                None => NONE32,
+            };
+            let auth = auths.id(r.get_ref(2)?.as_str().unwrap_or("")).min(255) as u8;
+            c.actions.push((domain, auth));
+        }
+        let end = c.actions.len() as u32;
+        for st in &mut c.action_start[next..] {
+            *st = end;
+        }
+        c.truncate(top);
+        c.category_names = cats.names;
+        c.author_ids = authors.names;
+        c.domains = domains.names;
+        c.auths = auths.names;
+        Ok(c)
+    }
+
+    /// Drops the slots from `len` on (past the chunk's last version).
+    fn truncate(&mut self, len: usize) {
+        self.len = len;
+        self.conv.truncate(len);
+        self.conv_known.truncate(len);
+        self.rating.truncate(len);
+        self.reviews.truncate(len);
+        self.review_total.truncate(len);
+        self.created.truncate(len);
+        self.updated.truncate(len);
+        self.tools.truncate(len);
+        self.signals.truncate(len);
+        self.available.truncate(len);
+        self.category.truncate(len);
+        self.author.truncate(len);
+        self.action_start.truncate(len + 1);
+        self.names.truncate(len);
+    }
+
+    /// The encoded (uncompressed) bytes of one part.
+    fn encode(&self, part: Part) -> Vec<u8> {
+        let mut e = Enc(Vec::with_capacity(self.len * 8));
+        e.0.push(FORMAT);
+        e.u32(self.len as u32);
+        match part {
+            Part::Numbers => {
+                e.u32s(&self.conv);
+                e.bools(&self.conv_known);
+                for r in &self.rating {
+                    e.0.extend_from_slice(&r.to_le_bytes());
+                }
+                e.u32s(&self.reviews);
+                e.u32s(&self.review_total);
+                e.u32s(&self.created);
+                e.u32s(&self.updated);
+                e.0.extend_from_slice(&self.tools);
+                e.0.extend_from_slice(&self.signals);
+                e.bools(&self.available);
+            }
+            Part::Categories => {
+                e.strs(&self.category_names);
+                for c in &self.category {
+                    e.0.extend_from_slice(&c.to_le_bytes());
+                }
+                e.u32(self.more_categories.len() as u32);
+                for (s, more) in &self.more_categories {
+                    e.u32(*s);
+                    e.u32(more.len() as u32);
+                    for c in more {
+                        e.0.extend_from_slice(&c.to_le_bytes());
+                    }
+                }
+            }
+            Part::Authors => {
+                e.strs(&self.author_ids);
+                e.u32s(&self.author);
+            }
+            Part::Actions => {
+                e.strs(&self.domains);
+                e.strs(&self.auths);
+                e.u32s(&self.action_start);
+                e.u32(self.actions.len() as u32);
+                for (d, a) in &self.actions {
+                    e.u32(*d);
+                    e.0.push(*a);
+                }
+            }
+            Part::Names => e.strs(&self.names),
+        }
+        e.0
+    }
+
+    /// Reads one part's bytes into `self` (whose `len` it sets); `None` when they are not a
+    /// part of this format.
+    fn decode(&mut self, part: Part, bytes: &[u8]) -> Option<()> {
+        let mut d = Dec { b: bytes, at: 0 };
+        if d.take(1)?[0] != FORMAT {
+            return None;
+        }
+        let n = d.u32()? as usize;
+        self.len = n;
+        match part {
+            Part::Numbers => {
+                d.u32s(n, &mut self.conv)?;
+                d.bools(n, &mut self.conv_known)?;
+                d.fill(n, &mut self.rating, f32::from_le_bytes)?;
+                d.u32s(n, &mut self.reviews)?;
+                d.u32s(n, &mut self.review_total)?;
+                d.u32s(n, &mut self.created)?;
+                d.u32s(n, &mut self.updated)?;
+                d.bytes(n, &mut self.tools)?;
+                d.bytes(n, &mut self.signals)?;
+                d.bools(n, &mut self.available)?;
+            }
+            Part::Categories => {
+                d.strs(&mut self.category_names)?;
+                d.u16s(n, &mut self.category)?;
+                let m = d.u32()? as usize;
+                self.more_categories.clear();
+                for _ in 0..m {
+                    let s = d.u32()?;
+                    let k = d.u32()? as usize;
+                    let mut more = Vec::with_capacity(k.min(64));
+                    d.u16s(k, &mut more)?;
+                    self.more_categories.push((s, more));
+                }
+            }
+            Part::Authors => {
+                d.strs(&mut self.author_ids)?;
+                d.u32s(n, &mut self.author)?;
+            }
+            Part::Actions => {
+                d.strs(&mut self.domains)?;
+                d.strs(&mut self.auths)?;
+                d.u32s(n + 1, &mut self.action_start)?;
+                let m = d.u32()? as usize;
+                d.fill(m, &mut self.actions, |b: [u8; 5]| {
+                    (u32::from_le_bytes([b[0], b[1], b[2], b[3]]), b[4])
+                })?;
+                if self.action_start.last().copied()? as usize > self.actions.len() {
+                    return None;
+                }
+            }
+            Part::Names => d.strs(&mut self.names)?,
+        }
+        (d.at == bytes.len()).then_some(())
+    }
+}
+
+struct Enc(Vec<u8>);
+
+impl Enc {
+    fn u32(&mut self, v: u32) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn u32s(&mut self, v: &[u32]) {
+        for x in v {
+            self.u32(*x);
+        }
+    }
+    fn bools(&mut self, v: &[bool]) {
+        self.0.extend(v.iter().map(|b| u8::from(*b)));
+    }
+    fn strs(&mut self, v: &[String]) {
+        self.u32(v.len() as u32);
+        for s in v {
+            self.u32(s.len() as u32);
+        }
+        for s in v {
+            self.0.extend_from_slice(s.as_bytes());
+        }
+    }
+}
+
+struct Dec<'a> {
+    b: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Dec<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let end = self.at.checked_add(n)?;
+        let s = self.b.get(self.at..end)?;
+        self.at = end;
+        Some(s)
+    }
+    fn u32(&mut self) -> Option<u32> {
+        let b = self.take(4)?;
+        Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+    /// `n` values of `W` bytes each, decoded by `f`, into `out` (its allocation reused: a
+    /// load decodes every chunk into the same vectors).
+    fn fill<T, const W: usize>(
+        &mut self,
+        n: usize,
+        out: &mut Vec<T>,
+        f: impl Fn([u8; W]) -> T,
+    ) -> Option<()> {
+        let b = self.take(n.checked_mul(W)?)?;
+        out.clear();
+        out.extend(b.chunks_exact(W).map(|c| {
+            let mut a = [0u8; W];
+            a.copy_from_slice(c);
+            f(a)
+        }));
+        Some(())
+    }
+    fn u32s(&mut self, n: usize, out: &mut Vec<u32>) -> Option<()> {
+        self.fill(n, out, u32::from_le_bytes)
+    }
+    fn u16s(&mut self, n: usize, out: &mut Vec<u16>) -> Option<()> {
+        self.fill(n, out, u16::from_le_bytes)
+    }
+    fn bools(&mut self, n: usize, out: &mut Vec<bool>) -> Option<()> {
+        self.fill(n, out, |[b]: [u8; 1]| b != 0)
+    }
+    fn bytes(&mut self, n: usize, out: &mut Vec<u8>) -> Option<()> {
+        self.fill(n, out, |[b]: [u8; 1]| b)
+    }
+    fn strs(&mut self, out: &mut Vec<String>) -> Option<()> {
+        let n = self.u32()? as usize;
+        let mut lens = Vec::new();
+        self.u32s(n, &mut lens)?;
+        out.clear();
+        for l in lens {
+            out.push(std::str::from_utf8(self.take(l as usize)?).ok()?.to_owned());
+        }
+        Some(())
+    }
+}
+
+/// Writes chunk `chunk` (every part) from the version rows.
+fn store(conn: &Connection, chunk: i64) -> rusqlite::Result<()> {
+    let c = Chunk::build(conn, chunk)?;
+    let mut st =
+        conn.prepare_cached("INSERT OR REPLACE INTO vcolumn (key, data) VALUES (?1, ?2)")?;
+    for part in Part::ALL {
+        let z = zstd::bulk::compress(&c.encode(part), LEVEL)
+            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+        st.execute(params![key(chunk, part), z])?;
+    }
+    Ok(())
+}
+
+fn max_vid(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("SELECT coalesce(max(vid), 0) FROM gpt", [], |r| r.get(0))
+}
+
+/// Rebuilds the chunks of every version id from `from_vid` on (an import's new versions; 1:
+/// all of them).
+pub fn refresh_from(conn: &Connection, from_vid: i64) -> rusqlite::Result<()> {
+    let top = max_vid(conn)?;
+    if top < from_vid.max(1) {
+        return Ok(());
+    }
+    for chunk in chunk_of(from_vid.max(1))..=chunk_of(top) {
+        store(conn, chunk)?;
+    }
+    Ok(())
+}
+
+/// Rebuilds the chunks that version ids `vids` fall in (versions rewritten in place).
+pub fn refresh_vids(
+    conn: &Connection,
+    vids: impl IntoIterator<Item = i64>,
+) -> rusqlite::Result<()> {
+    let chunks: BTreeSet<i64> = vids.into_iter().map(chunk_of).collect();
+    for chunk in chunks {
+        store(conn, chunk)?;
+    }
+    Ok(())
+}
+
+/// Reads chunks, reusing one set of buffers for all of them.
+#[derive(Default)]
+pub struct Reader {
+    chunk: Chunk,
+    bytes: Vec<u8>,
+    zstd: Option<zstd::bulk::Decompressor<'static>>,
+    /// Chunks read from the rows because they were not stored (or not readable).
+    pub rebuilt: u32,
+}
+
+/// Decompresses `z` into `out`, reusing its allocation and the decompressor.
+fn unpack(
+    z: &[u8],
+    out: &mut Vec<u8>,
+    zstd: &mut Option<zstd::bulk::Decompressor<'static>>,
+) -> Option<()> {
+    let size = zstd::zstd_safe::get_frame_content_size(z).ok()??;
+    out.clear();
+    out.reserve(usize::try_from(size).ok()?);
+    if zstd.is_none() {
+        *zstd = zstd::bulk::Decompressor::new().ok();
+    }
+    zstd.as_mut()?.decompress_to_buffer(z, out).ok()?;
+    Some(())
+}
+
+impl Reader {
+    /// Chunk `chunk` with `parts` read: from `vcolumn`, or from the rows when it is not there
+    /// (or not readable).
+    pub fn read(
+        &mut self,
+        conn: &Connection,
+        chunk: i64,
+        parts: &[Part],
+    ) -> rusqlite::Result<&Chunk> {
+        let mut st = conn.prepare_cached("SELECT data FROM vcolumn WHERE key = ?1")?;
+        let Reader {
+            chunk: c,
+            bytes,
+            zstd,
+            ..
+        } = self;
+        for &part in parts {
+            // Decompressed straight from SQLite's buffer into the reused one.
+            let ok = st
+                .query_row([key(chunk, part)], |r| {
+                    let z = r.get_ref(0)?.as_blob()?;
+                    Ok(unpack(z, bytes, zstd).and_then(|()| c.decode(part, bytes)))
+                })
+                .optional()?
+                .flatten();
+            if ok.is_none() {
+                tracing::warn!("version columns of chunk {chunk} not stored: read from the rows");
+                self.rebuilt += 1;
+                self.chunk = Chunk::build(conn, chunk)?;
+                break;
+            }
+        }
+        Ok(&self.chunk)
+    }
+}
+
+/// A set of version ids (bit `vid - 1`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VidSet {
+    words: Vec<u64>,
+}
+
+impl VidSet {
+    pub fn insert(&mut self, vid: i64) {
+        if vid < 1 {
+            return;
+        }
+        let i = (vid - 1) as usize;
+        if self.words.len() <= i / 64 {
+            self.words.resize(i / 64 + 1, 0);
+        }
+        self.words[i / 64] |= 1 << (i % 64);
+    }
+
+    pub fn contains(&self, vid: i64) -> bool {
+        vid >= 1 && {
+            let i = (vid - 1) as usize;
+            self.words
+                .get(i / 64)
+                .is_some_and(|w| w & (1 << (i % 64)) != 0)
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.words.iter().map(|w| w.count_ones() as usize).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.words.iter().all(|w| *w == 0)
+    }
+
+    /// The highest version id in the set (0 when empty).
+    pub fn max(&self) -> i64 {
+        match self.words.iter().rposition(|w| *w != 0) {
+            Some(i) => (i * 64 + 64 - self.words[i].leading_zeros() as usize) as i64,
+            None => 0,
+        }
+    }
+
+    /// The version ids in `lo..=hi`, ascending.
+    pub fn range(&self, lo: i64, hi: i64) -> impl Iterator<Item = i64> + '_ {
+        let (lo, hi) = (lo.max(1), hi.min(self.words.len() as i64 * 64));
+        let (w0, w1) = (((lo - 1) / 64) as usize, ((hi.max(lo) - 1) / 64) as usize);
+        self.words
+            .get(w0..=w1.min(self.words.len().saturating_sub(1)))
+            .unwrap_or(&[])
+            .iter()
+            .enumerate()
+            .flat_map(move |(k, &w)| {
+                let base = ((w0 + k) * 64) as i64;
+                let mut w = w;
+                std::iter::from_fn(move || {
+                    if w == 0 {
+                        return None;
+                    }
+                    let b = w.trailing_zeros() as i64;
+                    w &= w - 1;
+                    Some(base + b + 1)
+                })
+            })
+            .filter(move |v| (lo..=hi).contains(v))
+    }
+
+    fn to_bytes(&self) -> Vec<u8> {
+        self.words.iter().flat_map(|w| w.to_le_bytes()).collect()
+    }
+
+    fn from_bytes(b: &[u8]) -> VidSet {
+        VidSet {
+            words: b
+                .chunks_exact(8)
+                .map(|c| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
+                .collect(),
+        }
+    }
+}
+
+/// Stores the version ids snapshot `snapshot_id` holds.
+pub fn write_members(conn: &Connection, snapshot_id: i64, set: &VidSet) -> rusqlite::Result<()> {
+    let z = zstd::bulk::compress(&set.to_bytes(), LEVEL)
+        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+    conn.execute(
+        "INSERT OR REPLACE INTO snapshot_vids (snapshot_id, vids) VALUES (?1, ?2)",
+        params![snapshot_id, z],
+    )?;
+    Ok(())
+}
+
+/// The version ids snapshot `snapshot_id` holds: stored, or read off the intervals.
+pub fn members(conn: &Connection, snapshot_id: i64) -> rusqlite::Result<VidSet> {
+    let z: Option<Vec<u8>> = conn
+        .query_row(
+            "SELECT vids FROM snapshot_vids WHERE snapshot_id = ?1",
+            [snapshot_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(bytes) = z.and_then(|z| zstd::stream::decode_all(&z[..]).ok()) {
+        return Ok(VidSet::from_bytes(&bytes));
+    }
+    let mut set = VidSet::default();
+    let mut st = conn.prepare(&format!(
+        "SELECT vid FROM gpt WHERE {}",
+        alive_in("", snapshot_id)
+    ))?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        set.insert(r.get(0)?);
+    }
+    Ok(set)
+}
+
+/// Writes every snapshot's version ids again, from the intervals (after versions moved between
+/// snapshots: a recompute's split, a migration).
+pub fn write_all_members(conn: &Connection) -> rusqlite::Result<()> {
+    let snapshots: Vec<i64> = conn
+        .prepare("SELECT id FROM snapshot ORDER BY id")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut sets = vec![VidSet::default(); snapshots.len()];
+    let mut st = conn.prepare("SELECT vid, first, last FROM gpt")?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        let (vid, first, last): (i64, i64, Option<i64>) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        let from = snapshots.partition_point(|s| *s < first);
+        for (k, s) in snapshots.iter().enumerate().skip(from) {
+            if last.is_some_and(|l| *s > l) {
+                break;
+            }
+            sets[k].insert(vid);
+        }
+    }
+    drop(rows);
+    for (s, set) in snapshots.iter().zip(&sets) {
+        write_members(conn, *s, set)?;
+    }
+    Ok(())
+}
+
+/// Builds everything from the rows (a migration to schema 6).
+pub fn build_all(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch("DELETE FROM vcolumn; DELETE FROM snapshot_vids;")?;
+    refresh_from(conn, 1)?;
+    write_all_members(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_vid_set_iterates_what_it_holds_in_any_range() {
+        let mut s = VidSet::default();
+        for v in [1, 2, 64, 65, 130, 1000] {
+            s.insert(v);
+        }
+        assert_eq!(s.len(), 6);
+        assert_eq!(s.max(), 1000);
+        assert!(s.contains(65) && !s.contains(66) && !s.contains(0));
+        assert_eq!(
+            s.range(1, 2000).collect::<Vec<_>>(),
+            [1, 2, 64, 65, 130, 1000]
+        );
+        assert_eq!(s.range(2, 129).collect::<Vec<_>>(), [2, 64, 65]);
+        assert_eq!(s.range(131, 999).count(), 0);
+        assert_eq!(VidSet::from_bytes(&s.to_bytes()), s);
+        assert_eq!(VidSet::default().max(), 0);
+    }
+
+    #[test]
+    fn every_part_reads_back_what_was_written_and_a_damaged_one_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, db) = crate::assets::sample_db(dir.path());
+        // A GPT in two categories (the sample has none).
+        db.conn()
+            .execute(
+                r#"UPDATE gpt SET category = 'writing', categories = '["writing","research"]'
+                   WHERE vid = 7"#,
+                [],
+            )
+            .unwrap();
+        refresh_vids(db.conn(), [7]).unwrap();
+        let built = Chunk::build(db.conn(), 0).unwrap();
+        assert!(built.len > 300, "{}", built.len);
+        assert_eq!(built.actions.len(), 46);
+        assert_eq!(built.more_categories.len(), 1);
+        let (slot, more) = &built.more_categories[0];
+        assert_eq!(*slot, 6);
+        assert_eq!(built.category_names[more[0] as usize], "research");
+        let mut reader = Reader::default();
+        let stored = reader.read(db.conn(), 0, &Part::ALL).unwrap().clone();
+        assert_eq!(reader.rebuilt, 0, "read as stored");
+        assert_eq!(stored.len, built.len);
+        assert_eq!(stored.conv, built.conv);
+        assert_eq!(stored.category_names, built.category_names);
+        assert_eq!(stored.more_categories, built.more_categories);
+        assert_eq!(stored.author, built.author);
+        assert_eq!(stored.actions, built.actions);
+        assert_eq!(stored.names, built.names);
+        let bytes = built.encode(Part::Actions);
+        let mut c = Chunk::default();
+        assert!(c.decode(Part::Actions, &bytes[..bytes.len() - 1]).is_none());
+        assert!(c.decode(Part::Actions, &bytes).is_some());
+        // A damaged part stored: the chunk is read from the rows instead.
+        db.conn()
+            .execute("UPDATE vcolumn SET data = x'00' WHERE key = 3", [])
+            .unwrap();
+        let again = reader.read(db.conn(), 0, &Part::ALL).unwrap();
+        assert_eq!(again.actions, built.actions);
+        assert_eq!(reader.rebuilt, 1);
+    }
+}
