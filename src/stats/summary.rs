@@ -125,6 +125,10 @@ mod tests {
                 verified: Some(true),
                 ..Filter::default()
             },
+            Filter {
+                author: Some(full.authors.user_id(3).to_owned()),
+                ..Filter::default()
+            },
         ] {
             let counted = filtered(&db, 1, &filter).unwrap().to_json();
             let ids = full.filter(&full.all_ids(), &filter, None);

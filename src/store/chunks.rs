@@ -143,20 +143,9 @@ impl Dict {
         }
     }
 
-    /// The strings in ascending order, and each one's rank by its first-seen number.
-    pub fn sorted(self) -> (Vec<String>, Vec<u32>) {
-        let mut order: Vec<u32> = (0..self.names.len() as u32).collect();
-        order.sort_unstable_by(|a, b| self.names[*a as usize].cmp(&self.names[*b as usize]));
-        let mut rank = vec![0u32; order.len()];
-        for (r, i) in order.iter().enumerate() {
-            rank[*i as usize] = r as u32;
-        }
-        let mut names = self.names;
-        let sorted = order
-            .iter()
-            .map(|i| std::mem::take(&mut names[*i as usize]))
-            .collect();
-        (sorted, rank)
+    /// The strings, by number.
+    pub fn into_names(self) -> Vec<String> {
+        self.names
     }
 
     /// The number of `s`, given when first met.

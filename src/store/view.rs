@@ -530,14 +530,7 @@ impl Columns {
             *st = end;
         }
         if !profiles {
-            // Number the user ids in their order, as the author table is.
-            let (ids, rank) = met.sorted();
-            for a in &mut c.author {
-                if let Some(r) = rank.get(*a as usize) {
-                    *a = *r;
-                }
-            }
-            c.authors = Arc::new(Authors::identities(&ids));
+            c.authors = Arc::new(Authors::identities(&met.into_names()));
         }
         let authorless = (0..n)
             .filter(|&i| c.available[i] && c.author[i] == NO_AUTHOR)
