@@ -316,6 +316,10 @@ fn multi_insert(head: &str, columns: usize, rows: usize) -> String {
     sql
 }
 
+/// Below this many stored versions (the highest version id), an import drops the version indexes and
+/// builds them at commit ([`SnapshotWriter::begin`]).
+const BULK_BELOW: i64 = 50_000;
+
 /// A statement for one row and one for [`ROWS_PER_INSERT`] rows.
 struct Insert<'c> {
     one: Statement<'c>,
@@ -384,7 +388,9 @@ impl<'c> Statements<'c> {
             )?,
             gpt: Insert::prepare(
                 conn,
-                &format!("INSERT INTO gpt {gpt_columns}"),
+                // OR ROLLBACK: a failed row fails the import (the transaction), so SQLite
+                // keeps no statement journal to undo one statement (9 % of a 1M import).
+                &format!("INSERT OR ROLLBACK INTO gpt {gpt_columns}"),
                 GPT_HEAD + super::schema::GPT_CONTENT.len(),
             )?,
             action_insert: conn.prepare(
@@ -540,7 +546,10 @@ impl<'c> SnapshotWriter<'c> {
                 conn.query_row("SELECT coalesce(max(vid), 0) + 1 FROM gpt", [], |r| {
                     r.get(0)
                 })?;
-            let bulk = next_vid == 1;
+            // Few versions stored (a new database holds the bundled sample): maintaining five
+            // indexes row by row costs more than building them at commit (1M GPTs into the
+            // sample's database: 26.8 s against 19.5 s into an empty one).
+            let bulk = next_vid - 1 < BULK_BELOW;
             if bulk {
                 super::schema::drop_version_indexes(conn)?;
             }
