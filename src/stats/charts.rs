@@ -11,7 +11,7 @@ use crate::time::{month_index, month_label};
 use rustc_hash::FxHashMap;
 
 /// The charts of the histogram screen, in display order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ChartId {
     Tools,
     Ratings,
@@ -76,7 +76,7 @@ impl ChartId {
 }
 
 /// The GPT-table columns a frequency table can count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum FreqColumn {
     Author,
     Category,
@@ -106,7 +106,7 @@ impl FreqColumn {
 }
 
 /// The authors-table columns a frequency table can count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum AuthorFreqColumn {
     Website,
     Gpts,
@@ -136,7 +136,7 @@ pub const TOP_DOMAINS: usize = 20;
 pub const TOP_AUTHORS: usize = 200;
 
 /// One bar: what it is called, how many it counts, and which GPTs (or authors) those are.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Bar {
     pub label: String,
     pub count: u64,
@@ -144,21 +144,27 @@ pub struct Bar {
 }
 
 /// What a bar opens: GPTs (a filter of a GPT list) or authors (of the authors table).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Drill {
     Gpts(BinKey),
     Authors(AuthorBinKey),
 }
 
 /// A chart: bars, and what their percentages are of.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Chart {
     pub id: ChartId,
     /// What is counted: "GPTs" or "authors".
-    pub unit: &'static str,
+    #[serde(deserialize_with = "unit")]
+    pub unit: super::Name,
     /// The denominator of the percentages (GPTs in the list, or their authors).
     pub total: u64,
     pub bars: Vec<Bar>,
+}
+
+/// A chart's unit read back (a stored landscape, [`crate::stats::summary`]).
+fn unit<'de, D: serde::Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
+    super::known_name(d, &["GPTs", "authors"])
 }
 
 impl Chart {

@@ -30,8 +30,10 @@ pub use charts::{
 
 pub use crate::store::query::SnapshotRef;
 
-/// Everything the histogram screen and `gptscope stats` show of one list.
-#[derive(Debug, Clone)]
+/// Everything the histogram screen and `gptscope stats` show of one list. Stored whole with a
+/// snapshot's summary ([`summary`]), so the histogram screen's first answer is read, not
+/// counted.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Landscape {
     pub snapshot: SnapshotRef,
     /// The list's filters as phrases (empty: the whole snapshot).
@@ -49,8 +51,40 @@ pub struct Landscape {
     pub mean: Option<f64>,
     pub weighted_mean: Option<f64>,
     pub total_ratings: u64,
-    pub describe: Vec<(&'static str, Describe)>,
+    #[serde(deserialize_with = "described")]
+    pub describe: Vec<(Name, Describe)>,
     pub concentration: Concentration,
+}
+
+/// One of a fixed set of names. (An alias: serde's derive takes a `&'static str` field for
+/// one borrowed from the input, which a stored landscape cannot be; these are read back by
+/// [`known_name`].)
+pub type Name = &'static str;
+
+/// A name of `known` read back (fields that name one of a fixed set of things); another name
+/// is an error.
+fn known_name<'de, D: serde::Deserializer<'de>>(d: D, known: &[Name]) -> Result<Name, D::Error> {
+    let s = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+    known
+        .iter()
+        .find(|k| **k == s)
+        .copied()
+        .ok_or_else(|| serde::de::Error::custom(format!("unknown name {s:?}")))
+}
+
+/// The describe lines read back: their names are [`numbers::DESCRIBED`].
+fn described<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<(Name, Describe)>, D::Error> {
+    let lines = <Vec<(String, Describe)> as serde::Deserialize>::deserialize(d)?;
+    lines
+        .into_iter()
+        .map(|(name, v)| {
+            numbers::DESCRIBED
+                .iter()
+                .find(|k| **k == name)
+                .map(|k| (*k, v))
+                .ok_or_else(|| serde::de::Error::custom(format!("unknown describe line {name:?}")))
+        })
+        .collect()
 }
 
 impl Landscape {

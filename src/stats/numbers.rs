@@ -5,10 +5,10 @@
 //! (linear time) rather than a full sort.
 
 use crate::store::view::Columns;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// count, min, median, p90, p99, max of a numeric column.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Describe {
     pub count: u64,
     pub min: Option<f64>,
@@ -59,6 +59,9 @@ impl Describe {
     }
 }
 
+/// The names of the describe lines, in order.
+pub const DESCRIBED: [&str; 4] = ["conversations", "rating", "reviews", "gpts_per_author"];
+
 /// The describe lines of a list: conversations (lower bounds, where given), rating (rated
 /// GPTs), reviews, and GPTs per author.
 pub fn describe(c: &Columns, ids: &[u32], per_author: &[u32]) -> Vec<(&'static str, Describe)> {
@@ -80,16 +83,17 @@ pub fn describe(c: &Columns, ids: &[u32], per_author: &[u32]) -> Vec<(&'static s
         .filter(|n| **n > 0)
         .map(|n| f64::from(*n))
         .collect();
+    let [a, b, c, d] = DESCRIBED;
     vec![
-        ("conversations", Describe::of(&mut conv)),
-        ("rating", Describe::of(&mut rating)),
-        ("reviews", Describe::of(&mut reviews)),
-        ("gpts_per_author", Describe::of(&mut gpts)),
+        (a, Describe::of(&mut conv)),
+        (b, Describe::of(&mut rating)),
+        (c, Describe::of(&mut reviews)),
+        (d, Describe::of(&mut gpts)),
     ]
 }
 
 /// Shares of all conversations (lower bounds) held by the biggest GPTs and authors.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Concentration {
     /// Sum of the lower bounds over the list.
     pub total: u64,

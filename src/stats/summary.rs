@@ -3,6 +3,8 @@
 //! and printed. It is the very JSON [`Landscape::to_json`] gives (the same code computes it),
 //! so the numbers are the same to the last digit; a summary of an older shape
 //! ([`SUMMARY_VERSION`]) or one a signal recompute dropped is computed again on demand.
+//! The [`Landscape`] itself is stored beside it (serde JSON, bars with what they drill into):
+//! the histogram screen's first answer for a whole snapshot ([`landscape`]).
 
 use super::{ChartId, Landscape};
 use crate::store::db::{Db, Result};
@@ -11,26 +13,50 @@ use crate::store::view::{Columns, Filter};
 use rusqlite::OptionalExtension;
 
 /// The shape of the stored JSON; a summary of another version is not read.
-pub const SUMMARY_VERSION: i64 = 1;
+pub const SUMMARY_VERSION: i64 = 2;
 
 /// The whole-snapshot landscape of `snapshot`, computed from its columns.
-pub fn compute(db: &Db, snapshot: i64) -> Result<serde_json::Value> {
+pub fn compute(db: &Db, snapshot: i64) -> Result<Landscape> {
     let snap = query::snapshot(db, Some(snapshot))?;
     let columns = Columns::load_counts(db, snap.id, false)?;
     let ids = columns.all_ids();
-    Ok(Landscape::of(&columns, &ids, &snap, Vec::new(), &ChartId::SCREEN).to_json())
+    Ok(Landscape::of(
+        &columns,
+        &ids,
+        &snap,
+        Vec::new(),
+        &ChartId::SCREEN,
+    ))
 }
 
 /// Computes and stores the summary of `snapshot` (inside whatever transaction is open).
 pub fn write(db: &Db, snapshot: i64) -> Result<()> {
-    let json = compute(db, snapshot)?;
+    let l = compute(db, snapshot)?;
+    let whole = serde_json::to_string(&l)
+        .map_err(|e| crate::store::StoreError::Invalid(format!("summary of #{snapshot}: {e}")))?;
     db.conn()
         .execute(
-            "INSERT OR REPLACE INTO summary (snapshot_id, version, stats) VALUES (?1, ?2, ?3)",
-            rusqlite::params![snapshot, SUMMARY_VERSION, json.to_string()],
+            "INSERT OR REPLACE INTO summary (snapshot_id, version, stats, landscape)
+             VALUES (?1, ?2, ?3, ?4)",
+            rusqlite::params![snapshot, SUMMARY_VERSION, l.to_json().to_string(), whole],
         )
         .map_err(|e| db.err(e))?;
     Ok(())
+}
+
+/// The stored landscape of the whole of `snapshot` (the histogram screen's first answer), when
+/// there is one of this shape.
+pub fn landscape(db: &Db, snapshot: i64) -> Result<Option<Landscape>> {
+    let text: Option<Option<String>> = db
+        .conn()
+        .query_row(
+            "SELECT landscape FROM summary WHERE snapshot_id = ?1 AND version = ?2",
+            rusqlite::params![snapshot, SUMMARY_VERSION],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(|e| db.err(e))?;
+    Ok(text.flatten().and_then(|t| serde_json::from_str(&t).ok()))
 }
 
 /// `gptscope stats --json`: the landscape of `snapshot`'s GPTs that pass `filter`. The whole
@@ -47,7 +73,7 @@ pub fn stats_json(db: &Db, snapshot: i64, filter: &Filter) -> Result<serde_json:
                 return Ok(json);
             }
         }
-        return compute(db, snapshot);
+        return Ok(compute(db, snapshot)?.to_json());
     }
     Ok(filtered(db, snapshot, filter)?.to_json())
 }
@@ -100,6 +126,9 @@ mod tests {
         let computed = Landscape::of(&full, &ids, &snap, Vec::new(), &ChartId::SCREEN).to_json();
         assert_eq!(stored, computed);
         assert_eq!(stored["gpts"], 397);
+        // The histogram screen's landscape, bars and drill-downs, reads back whole.
+        let whole = Landscape::of(&full, &ids, &snap, Vec::new(), &ChartId::SCREEN);
+        assert_eq!(landscape(&db, 1).unwrap(), Some(whole));
         // One author verified (the sample has none), to filter on what authors show.
         db.conn()
             .execute(

@@ -39,7 +39,7 @@ pub struct SnapshotInfo {
 }
 
 /// A snapshot as reports name it: which one, of when, how big.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct SnapshotRef {
     pub id: i64,
     pub label: String,

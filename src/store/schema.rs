@@ -343,6 +343,13 @@ fn add_v4(conn: &Connection) -> rusqlite::Result<()> {
     add_column(conn, "shelf", "note", "TEXT")
 }
 
+/// The tables and columns schema 6 adds: the versions' compact columns and snapshots' version
+/// ids ([`super::chunks`]), the landscape beside a summary.
+fn add_v6(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(super::chunks::DDL)?;
+    add_column(conn, "summary", "landscape", "TEXT")
+}
+
 /// Every snapshot's GPT table (schema 4 and before: schema 5 has views by those names).
 pub(crate) fn gpt_tables(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     let mut st = conn.prepare(
@@ -367,7 +374,7 @@ pub(crate) fn gpt_tables(conn: &Connection) -> rusqlite::Result<Vec<String>> {
 ///   author rows become versions with validity intervals ([`super::versions`]), `gpt_<id>` and
 ///   `author` become views of the same columns ([`super::upgrade`]).
 /// - 6: the versions' compact columns and each snapshot's version ids ([`super::chunks`]),
-///   built from the rows.
+///   built from the rows; `summary.landscape` (the histogram screen's whole-snapshot answer).
 pub fn migrate(
     conn: &mut Connection,
     progress: &mut dyn FnMut(usize, usize),
@@ -381,7 +388,7 @@ pub fn migrate(
         )?;
         add_v4(&tx)?;
         super::upgrade::to_v5(&tx, progress)?;
-        tx.execute_batch(super::chunks::DDL)?;
+        add_v6(&tx)?;
         tx.pragma_update(None, "application_id", APPLICATION_ID)?;
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         tx.commit()?;
@@ -427,7 +434,7 @@ pub fn migrate(
         if version < 5 {
             super::upgrade::to_v5(&tx, progress)?;
         }
-        tx.execute_batch(super::chunks::DDL)?;
+        add_v6(&tx)?;
         super::chunks::build_all(&tx)?;
         tx.pragma_update(None, "user_version", 6)?;
         tx.commit()?;

@@ -122,7 +122,7 @@ pub struct Bin {
 
 /// What a bar counts (see `crate::stats`, which makes them); every variant is a test on one
 /// GPT, except [`BinKey::AuthorGpts`], which counts within the list.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum BinKey {
     /// Has this tool ([`ToolMask`] bit).
     Tool(u8),
@@ -172,7 +172,7 @@ pub enum BinKey {
 }
 
 /// What a bar of an authors-table frequency table counts: a test on one author's row.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum AuthorBinKey {
     /// The website's domain; `None`: no website.
     Website(Option<String>),

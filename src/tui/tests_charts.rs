@@ -281,3 +281,20 @@ fn frequency_table_of_the_authors_table() {
     assert_eq!(a.len(), 12);
     assert!(h.screen().contains("GPT count: 2–5"), "{}", h.screen());
 }
+
+#[test]
+fn the_whole_snapshots_histograms_read_from_its_summary_equal_those_counted_from_its_columns() {
+    let mut h = Harness::new(120, 40);
+    h.press(KeyCode::Char('h'));
+    let stored = charts(&h).landscape.as_ref().expect("answered").clone();
+    h.press(KeyCode::Esc);
+    // Without a summary (a database from before), the screen counts from the columns.
+    let conn = rusqlite::Connection::open(&h.path).unwrap();
+    conn.execute("DELETE FROM summary", []).unwrap();
+    drop(conn);
+    h.press(KeyCode::Char('h'));
+    let counted = charts(&h).landscape.as_ref().expect("answered").clone();
+    assert_eq!(stored, counted);
+    assert_eq!(counted.gpts, 397);
+    assert!(counted.charts.iter().all(|c| !c.bars.is_empty()));
+}

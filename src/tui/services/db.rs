@@ -439,10 +439,24 @@ impl State {
             return Ok(());
         };
         let (screen, generation) = (*screen, *generation);
+        let started = Instant::now();
+        // The whole snapshot's charts were counted at import: read, not counted again (and
+        // without waiting for the columns).
+        if filter.is_empty()
+            && charts[..] == crate::stats::ChartId::SCREEN[..]
+            && let Some(landscape) = crate::stats::summary::landscape(&self.db, self.snapshot.id)?
+        {
+            reply(Msg::Charts {
+                screen,
+                generation,
+                landscape: Arc::new(landscape),
+                took: started.elapsed(),
+            });
+            return Ok(());
+        }
         if self.columns.is_none() && self.wait_for_columns(request) {
             return Ok(());
         }
-        let started = Instant::now();
         let ids = self.order(filter, Sort::default())?;
         // `order` loaded the columns.
         if let Some(columns) = &self.columns {
