@@ -612,6 +612,41 @@ impl VidSet {
         self.words[i / 64] |= 1 << (i % 64);
     }
 
+    /// The ids `1..=n` for which `keep` holds, computed on every core (in ranges of ids, each
+    /// read front to back).
+    pub fn of(n: usize, keep: impl Fn(u32) -> bool + Sync) -> VidSet {
+        let mut words = vec![0u64; n.div_ceil(64)];
+        let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
+        // Small sets are not worth a thread.
+        let per = if n < 200_000 {
+            words.len().max(1)
+        } else {
+            words.len().div_ceil(threads).max(1)
+        };
+        let fill = |first_word: usize, out: &mut [u64]| {
+            for (k, w) in out.iter_mut().enumerate() {
+                let base = (first_word + k) * 64;
+                for b in 0..64.min(n.saturating_sub(base)) {
+                    if keep((base + b + 1) as u32) {
+                        *w |= 1 << b;
+                    }
+                }
+            }
+        };
+        std::thread::scope(|scope| {
+            let mut parts = words.chunks_mut(per).enumerate();
+            let first = parts.next();
+            for (k, part) in parts {
+                let fill = &fill;
+                scope.spawn(move || fill(k * per, part));
+            }
+            if let Some((_, part)) = first {
+                fill(0, part);
+            }
+        });
+        VidSet { words }
+    }
+
     pub fn contains(&self, vid: i64) -> bool {
         vid >= 1 && {
             let i = (vid - 1) as usize;
@@ -765,6 +800,19 @@ mod tests {
         assert_eq!(s.range(131, 999).count(), 0);
         assert_eq!(VidSet::from_bytes(&s.to_bytes()), s);
         assert_eq!(VidSet::default().max(), 0);
+        // Computed on every core, it holds what one pass would.
+        for n in [0, 1, 63, 64, 65, 1_000_003] {
+            let set = VidSet::of(n, |id| id % 7 == 3 || id == n as u32);
+            let mut one = VidSet::default();
+            for id in (1..=n as i64).filter(|id| id % 7 == 3 || *id == n as i64) {
+                one.insert(id);
+            }
+            assert_eq!(
+                set.range(1, n as i64).collect::<Vec<_>>(),
+                one.range(1, n as i64).collect::<Vec<_>>(),
+                "{n}"
+            );
+        }
     }
 
     #[test]

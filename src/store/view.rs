@@ -317,6 +317,9 @@ pub struct Columns {
     pub(crate) category: Vec<u16>,
     /// The other categories of the few GPTs with more than one, by rowid.
     pub(crate) more_categories: FxHashMap<u32, Vec<u16>>,
+    /// The rowids `more_categories` has: a bit test before the map (a category filter asks
+    /// for every GPT outside that category).
+    several: super::chunks::VidSet,
     pub(crate) categories: Vec<String>,
     pub(crate) author: Vec<u32>,
     /// The snapshot's authors (by user id); `author` indexes them.
@@ -406,6 +409,7 @@ impl Columns {
             available: vec![false; n],
             category: vec![NO_CATEGORY; n],
             more_categories: FxHashMap::default(),
+            several: Default::default(),
             categories: Vec::new(),
             author: vec![NO_AUTHOR; n],
             authors,
@@ -499,6 +503,7 @@ impl Columns {
                         .filter_map(|x| cats.get(*x as usize).copied())
                         .collect();
                     c.more_categories.insert(i as u32 + 1, list);
+                    c.several.insert(vid);
                 }
                 if k.author[s] != NONE32 {
                     c.author[i] = who.get(k.author[s] as usize).copied().unwrap_or(NO_AUTHOR);
@@ -572,10 +577,11 @@ impl Columns {
     /// Whether the GPT at index `i` is in category `id` (first or any other).
     pub(crate) fn in_category(&self, i: usize, id: u16) -> bool {
         self.category[i] == id
-            || self
-                .more_categories
-                .get(&(i as u32 + 1))
-                .is_some_and(|m| m.contains(&id))
+            || self.several.contains(i as i64 + 1)
+                && self
+                    .more_categories
+                    .get(&(i as u32 + 1))
+                    .is_some_and(|m| m.contains(&id))
     }
 
     fn category_index(&self, name: &str) -> Option<u16> {
@@ -740,14 +746,18 @@ impl Columns {
             keep
         });
         let bins: Vec<Resolved<'_>> = filter.bins.iter().map(|b| self.resolve(&b.key)).collect();
+        // Which GPTs pass, in rowid order (the columns read front to back, on every core), then
+        // the ordering walked against that bit set: reading the columns in a sort's order
+        // jumped all over memory (83 ms for 5M GPTs).
+        let pass = super::chunks::VidSet::of(self.len(), |id| {
+            only.as_ref().is_none_or(|k| k[id as usize])
+                && text_hits.is_none_or(|h| h.get(id as usize).copied().unwrap_or(false))
+                && self.keeps(id, filter, category, author, &bins)
+        });
         let mut kept: Vec<u32> = ordering
             .iter()
             .copied()
-            .filter(|&id| {
-                only.as_ref().is_none_or(|k| k[id as usize])
-                    && text_hits.is_none_or(|h| h.get(id as usize).copied().unwrap_or(false))
-                    && self.keeps(id, filter, category, author, &bins)
-            })
+            .filter(|&id| pass.contains(i64::from(id)))
             .collect();
         // Author-count bars count within the list, so they apply last, in order.
         for b in &filter.bins {
