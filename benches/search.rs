@@ -4,6 +4,9 @@
 //! a database (`GPTSCOPE_BENCH_DB`, e.g. the one `cargo bench --bench tui` makes).
 //!
 //!     cargo bench --bench search
+//!
+//! `GPTSCOPE_SEARCH_COUNT` sets how many names (default 1,000,000); above 2M the plain scan is
+//! not run (it takes minutes).
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // A benchmark that cannot set up has nothing to measure.
 
@@ -14,13 +17,18 @@ use gptscope::search::{Hit, NameIndex, Query, search};
 use gptscope_testkit::synth::Rng;
 use std::time::{Duration, Instant};
 
-const COUNT: usize = 1_000_000;
+fn count() -> usize {
+    std::env::var("GPTSCOPE_SEARCH_COUNT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000)
+}
 /// Realistic queries, typed key by key.
 const QUERIES: [&str; 3] = ["marketin", "pyth tut", "scholr g"];
 
 fn names() -> Vec<(String, u32)> {
     let mut rng = Rng::new(42);
-    (0..COUNT)
+    (0..count())
         .map(|_| {
             let name = gptscope_testkit::synth::name(&mut rng);
             let conv = gptscope::store::record::Conversations::parse(
@@ -96,7 +104,11 @@ fn bench_search(c: &mut Criterion) {
         );
     }
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let plain_too = names.len() <= 2_000_000;
     for (label, plain) in [("gptscope", false), ("plain fuzzy-matcher scan", true)] {
+        if plain && !plain_too {
+            continue;
+        }
         let mut per_key = Vec::new();
         let rounds = if plain { 1 } else { 5 };
         for _ in 0..rounds {

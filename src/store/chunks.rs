@@ -647,6 +647,36 @@ impl VidSet {
         VidSet { words }
     }
 
+    /// The ids of `ordering` in the set, in that order (the ordering cut in one piece a core).
+    pub fn keep_in_order(&self, ordering: &[u32]) -> Vec<u32> {
+        let keep = |part: &[u32]| -> Vec<u32> {
+            part.iter()
+                .copied()
+                .filter(|&id| self.contains(i64::from(id)))
+                .collect()
+        };
+        let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
+        if ordering.len() < 200_000 || threads < 2 {
+            return keep(ordering);
+        }
+        let per = ordering.len().div_ceil(threads);
+        let parts: Vec<Vec<u32>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = ordering
+                .chunks(per)
+                .skip(1)
+                .map(|part| scope.spawn(move || keep(part)))
+                .collect();
+            let mut parts = vec![keep(&ordering[..per.min(ordering.len())])];
+            // A part's thread cannot fail but by a panic, which goes on here.
+            parts.extend(handles.into_iter().map(|h| match h.join() {
+                Ok(kept) => kept,
+                Err(panic) => std::panic::resume_unwind(panic),
+            }));
+            parts
+        });
+        parts.concat()
+    }
+
     pub fn contains(&self, vid: i64) -> bool {
         vid >= 1 && {
             let i = (vid - 1) as usize;
@@ -800,6 +830,12 @@ mod tests {
         assert_eq!(s.range(131, 999).count(), 0);
         assert_eq!(VidSet::from_bytes(&s.to_bytes()), s);
         assert_eq!(VidSet::default().max(), 0);
+        // Kept in an ordering's order, cut among the cores.
+        let big = VidSet::of(1_000_003, |id| id % 3 == 0);
+        let order: Vec<u32> = (1..=1_000_003u32).rev().collect();
+        let kept = big.keep_in_order(&order);
+        assert_eq!(kept.len(), 333_334);
+        assert!(kept.windows(2).all(|w| w[0] > w[1] && w[0] % 3 == 0));
         // Computed on every core, it holds what one pass would.
         for n in [0, 1, 63, 64, 65, 1_000_003] {
             let set = VidSet::of(n, |id| id % 7 == 3 || id == n as u32);

@@ -801,11 +801,7 @@ impl Columns {
                 && text_hits.is_none_or(|h| h.get(id as usize).copied().unwrap_or(false))
                 && self.keeps(id, filter, category, author, &bins)
         });
-        let mut kept: Vec<u32> = ordering
-            .iter()
-            .copied()
-            .filter(|&id| pass.contains(i64::from(id)))
-            .collect();
+        let mut kept = pass.keep_in_order(ordering);
         // Author-count bars count within the list, so they apply last, in order.
         for b in &filter.bins {
             if let BinKey::AuthorGpts { lo, hi } = b.key {
