@@ -47,10 +47,19 @@ pub fn write(db: &Db, snapshot: i64) -> Result<()> {
 /// The stored landscape of the whole of `snapshot` (the histogram screen's first answer), when
 /// there is one of this shape.
 pub fn landscape(db: &Db, snapshot: i64) -> Result<Option<Landscape>> {
+    stored(db, snapshot, "landscape")
+}
+
+/// Column `column` of `snapshot`'s summary of this shape, read as JSON.
+fn stored<T: serde::de::DeserializeOwned>(
+    db: &Db,
+    snapshot: i64,
+    column: &str,
+) -> Result<Option<T>> {
     let text: Option<Option<String>> = db
         .conn()
         .query_row(
-            "SELECT landscape FROM summary WHERE snapshot_id = ?1 AND version = ?2",
+            &format!("SELECT {column} FROM summary WHERE snapshot_id = ?1 AND version = ?2"),
             rusqlite::params![snapshot, SUMMARY_VERSION],
             |r| r.get(0),
         )
@@ -99,16 +108,7 @@ pub fn filtered(db: &Db, snapshot: i64, filter: &Filter) -> Result<Landscape> {
 
 /// The stored summary of `snapshot`, when there is one of this shape.
 pub fn read(db: &Db, snapshot: i64) -> Result<Option<serde_json::Value>> {
-    let text: Option<String> = db
-        .conn()
-        .query_row(
-            "SELECT stats FROM summary WHERE snapshot_id = ?1 AND version = ?2",
-            rusqlite::params![snapshot, SUMMARY_VERSION],
-            |r| r.get(0),
-        )
-        .optional()
-        .map_err(|e| db.err(e))?;
-    Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+    stored(db, snapshot, "stats")
 }
 
 #[cfg(test)]

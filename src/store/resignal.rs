@@ -129,10 +129,14 @@ pub fn recompute(db: &mut Db, snapshot_id: i64, rules: &Rules) -> Result<Recompu
             versions::rehash(&tx, *vid).map_err(&err)?;
         }
         if !updates.is_empty() {
-            // The rewritten versions' columns, the copies' (new ids), and every snapshot's
-            // version ids (a split moves the other snapshots to the copies).
-            chunks::refresh_vids(&tx, updates.iter().map(|u| u.0)).map_err(&err)?;
-            chunks::refresh_from(&tx, before).map_err(&err)?;
+            // The columns of the rewritten versions and of the copies (the new ids), each
+            // chunk once, and every snapshot's version ids (a split moves the other snapshots
+            // to the copies).
+            let top: i64 = tx
+                .query_row("SELECT coalesce(max(vid), 0) FROM gpt", [], |r| r.get(0))
+                .map_err(&err)?;
+            chunks::refresh_vids(&tx, updates.iter().map(|u| u.0).chain(before..=top))
+                .map_err(&err)?;
             chunks::write_all_members(&tx).map_err(&err)?;
         }
     }
