@@ -9,6 +9,7 @@
 //! and combined filters cannot use one index. Here every one of those is an array operation.
 
 use super::authors::Authors;
+use super::chunks::{Chunk, Dict};
 use super::db::{Db, Result};
 use super::record::ToolMask;
 use super::schema::gpt_table;
@@ -378,16 +379,144 @@ fn sort_by_key_then(
     out
 }
 
-/// The id of category `name` in `names`, added when new.
-fn intern(names: &mut Vec<String>, ids: &mut FxHashMap<String, u16>, name: &str) -> u16 {
-    match ids.get(name) {
-        Some(id) => *id,
-        None => {
-            let id = names.len() as u16;
-            names.push(name.to_owned());
-            ids.insert(name.to_owned(), id);
-            id
+/// What loading the columns keeps between chunks: the dictionaries in the columns' numbering,
+/// the names until they are sorted, where the next GPT's Actions start.
+struct Load {
+    lookup: super::authors::AuthorLookup,
+    /// Without profiles: the user ids met, numbered as met ([`Authors::identities`]).
+    met: Option<Dict>,
+    categories: Dict,
+    domains: Dict,
+    auths: Vec<String>,
+    sorted: bool,
+    names: String,
+    name_at: Vec<(u32, u32)>,
+    /// The first index whose Actions start is not set yet.
+    next_start: usize,
+}
+
+impl Load {
+    /// `authors_hint`: how many authors to expect when they are met rather than read.
+    fn new(
+        authors: &Authors,
+        n: usize,
+        sorted: bool,
+        profiles: bool,
+        authors_hint: impl FnOnce() -> usize,
+    ) -> Load {
+        Load {
+            lookup: authors.lookup(),
+            met: (!profiles).then(|| Dict::with_capacity(authors_hint())),
+            categories: Dict::default(),
+            domains: Dict::default(),
+            auths: Vec::new(),
+            sorted,
+            names: String::new(),
+            name_at: if sorted { vec![(0, 0); n] } else { Vec::new() },
+            next_start: 0,
         }
+    }
+
+    /// Copies the GPTs `vids` (ascending) of chunk `k`, whose first version id is `lo`.
+    fn chunk(&mut self, c: &mut Columns, k: &Chunk, lo: i64, vids: impl Iterator<Item = i64>) {
+        let n = c.len();
+        let cats: Vec<u16> = k
+            .category_names
+            .iter()
+            .map(|name| self.categories.id(name) as u16)
+            .collect();
+        let who: Vec<u32> = k
+            .author_ids
+            .iter()
+            .map(|a| match &mut self.met {
+                Some(met) => met.id(a),
+                None => self.lookup.find(&c.authors, a).unwrap_or(NO_AUTHOR),
+            })
+            .collect();
+        let domains: Vec<u32> = k.domains.iter().map(|d| self.domains.id(d)).collect();
+        let auths: Vec<u8> = k
+            .auths
+            .iter()
+            .map(|a| match self.auths.iter().position(|x| x == a) {
+                Some(p) => p as u8,
+                None => {
+                    self.auths.push(a.clone());
+                    (self.auths.len() - 1).min(255) as u8
+                }
+            })
+            .collect();
+        let mut more = k.more_categories.iter().peekable();
+        for vid in vids {
+            let (i, s) = ((vid - 1) as usize, (vid - lo) as usize);
+            if s >= k.len || i >= n {
+                continue;
+            }
+            c.conv[i] = k.conv[s];
+            c.conv_known[i] = k.conv_known[s];
+            c.rating[i] = k.rating[s];
+            c.reviews[i] = k.reviews[s];
+            c.review_total[i] = k.review_total[s];
+            c.created[i] = k.created[s];
+            c.updated[i] = k.updated[s];
+            c.tools[i] = k.tools[s];
+            c.signals[i] = k.signals[s];
+            c.available[i] = k.available[s];
+            c.category[i] = cats
+                .get(k.category[s] as usize)
+                .copied()
+                .unwrap_or(NO_CATEGORY);
+            while more.next_if(|(at, _)| (*at as usize) < s).is_some() {}
+            if let Some((_, list)) = more.next_if(|(at, _)| *at as usize == s) {
+                let list: Vec<u16> = list
+                    .iter()
+                    .filter_map(|x| cats.get(*x as usize).copied())
+                    .collect();
+                c.more_categories.insert(i as u32 + 1, list);
+                c.several.insert(vid);
+            }
+            c.author[i] = who.get(k.author[s] as usize).copied().unwrap_or(NO_AUTHOR);
+            for st in &mut c.action_start[self.next_start..=i] {
+                *st = c.actions.len() as u32;
+            }
+            self.next_start = i + 1;
+            let (a, b) = (k.action_start[s] as usize, k.action_start[s + 1] as usize);
+            for &(d, auth) in k.actions.get(a..b).unwrap_or(&[]) {
+                c.actions.push(ActionKey {
+                    // A chunk's "no domain" is past its dictionary: no domain here too.
+                    domain: domains.get(d as usize).copied().unwrap_or(u32::MAX),
+                    auth: auths.get(auth as usize).copied().unwrap_or(0),
+                });
+            }
+            if self.sorted
+                && let Some(name) = k.names.get(s)
+            {
+                let start = self.names.len() as u32;
+                self.names.push_str(name);
+                self.name_at[i] = (start, self.names.len() as u32);
+            }
+        }
+    }
+
+    /// Ends the Actions' starts, hands over the dictionaries and counts the GPTs naming no
+    /// author; gives back the names for sorting.
+    fn finish(self, c: &mut Columns) -> (String, Vec<(u32, u32)>) {
+        let end = c.actions.len() as u32;
+        for st in &mut c.action_start[self.next_start..] {
+            *st = end;
+        }
+        c.categories = self.categories.into_names();
+        c.action_domains = self.domains.into_names();
+        c.action_auths = self.auths;
+        if let Some(met) = self.met {
+            c.authors = Arc::new(Authors::identities(&met.into_names()));
+        }
+        let authorless = (0..c.len())
+            .filter(|&i| c.available[i] && c.author[i] == NO_AUTHOR)
+            .count() as u64;
+        if let Some(a) = Arc::get_mut(&mut c.authors) {
+            a.authorless = authorless;
+        }
+        (self.names, self.name_at)
     }
 }
 
@@ -415,7 +544,7 @@ impl Columns {
     }
 
     fn load_with(db: &Db, snapshot_id: i64, sorted: bool, profiles: bool) -> Result<Columns> {
-        use super::chunks::{self, CHUNK, NONE16, NONE32, Part};
+        use super::chunks::{self, CHUNK, Part};
         let conn = db.conn();
         let e = |e| db.err(e);
         let members = chunks::members(conn, snapshot_id).map_err(e)?;
@@ -425,14 +554,31 @@ impl Columns {
         } else {
             Authors::default()
         });
-        let author_lookup = authors.lookup();
-        // Without profiles: the user ids met, numbered as met (sorted at the end).
-        let mut met = super::chunks::Dict::with_capacity(if profiles {
-            0
-        } else {
+        let mut load = Load::new(&authors, n, sorted, profiles, || {
             super::query::snapshot(db, Some(snapshot_id)).map_or(0, |s| s.authors.max(0) as usize)
         });
-        let mut c = Columns {
+        let mut c = Columns::empty(snapshot_id, n, authors);
+        let parts: &[Part] = if sorted { &Part::ALL } else { &Part::COUNTS };
+        let mut reader = chunks::Reader::default();
+        for chunk in 0..=(n as i64 - 1).div_euclid(CHUNK).max(-1) {
+            let lo = chunk * CHUNK + 1;
+            let mut vids = members.range(lo, lo + CHUNK - 1).peekable();
+            if vids.peek().is_none() {
+                continue;
+            }
+            let k = reader.read(conn, chunk, parts).map_err(e)?;
+            load.chunk(&mut c, k, lo, vids);
+        }
+        let (names, name_at) = load.finish(&mut c);
+        if sorted {
+            c.sort_orders(&names, &name_at);
+        }
+        Ok(c)
+    }
+
+    /// Columns of `n` rowids holding nothing yet (no GPT available).
+    fn empty(snapshot_id: i64, n: usize, authors: Arc<Authors>) -> Columns {
+        Columns {
             snapshot_id,
             conv: vec![0; n],
             conv_known: vec![false; n],
@@ -456,161 +602,38 @@ impl Columns {
             action_auths: Vec::new(),
             by_name: Vec::new(),
             by_author: Vec::new(),
-        };
-        // Name sort keys, needed only until the name order is sorted.
-        let mut names = String::new();
-        let mut name_at: Vec<(u32, u32)> = if sorted { vec![(0, 0); n] } else { Vec::new() };
-        let mut category_ids: FxHashMap<String, u16> = FxHashMap::default();
-        let mut domain_ids: FxHashMap<String, u32> = FxHashMap::default();
-        let parts: &[Part] = if sorted { &Part::ALL } else { &Part::COUNTS };
-        // Index whose Actions start is not set yet (the ones between GPTs with Actions).
-        let mut next_start = 0usize;
-        let mut reader = chunks::Reader::default();
-        for chunk in 0..=(n as i64 - 1).div_euclid(CHUNK).max(-1) {
-            let lo = chunk * CHUNK + 1;
-            let mut vids = members.range(lo, lo + CHUNK - 1).peekable();
-            if vids.peek().is_none() {
-                continue;
-            }
-            let k = reader.read(conn, chunk, parts).map_err(e)?;
-            // The chunk's dictionaries in the columns' numbering.
-            let cats: Vec<u16> = k
-                .category_names
-                .iter()
-                .map(|name| intern(&mut c.categories, &mut category_ids, name))
-                .collect();
-            let who: Vec<u32> = k
-                .author_ids
-                .iter()
-                .map(|a| match profiles {
-                    true => author_lookup.find(&c.authors, a).unwrap_or(NO_AUTHOR),
-                    false => met.id(a),
-                })
-                .collect();
-            let domains: Vec<u32> = k
-                .domains
-                .iter()
-                .map(|d| match domain_ids.get(d.as_str()) {
-                    Some(id) => *id,
-                    None => {
-                        let id = c.action_domains.len() as u32;
-                        c.action_domains.push(d.clone());
-                        domain_ids.insert(d.clone(), id);
-                        id
-                    }
-                })
-                .collect();
-            let auths: Vec<u8> = k
-                .auths
-                .iter()
-                .map(|a| match c.action_auths.iter().position(|x| x == a) {
-                    Some(p) => p as u8,
-                    None => {
-                        c.action_auths.push(a.clone());
-                        (c.action_auths.len() - 1).min(255) as u8
-                    }
-                })
-                .collect();
-            let mut more = k.more_categories.iter().peekable();
-            for vid in vids {
-                let (i, s) = ((vid - 1) as usize, (vid - lo) as usize);
-                if s >= k.len || i >= n {
-                    continue;
-                }
-                c.conv[i] = k.conv[s];
-                c.conv_known[i] = k.conv_known[s];
-                c.rating[i] = k.rating[s];
-                c.reviews[i] = k.reviews[s];
-                c.review_total[i] = k.review_total[s];
-                c.created[i] = k.created[s];
-                c.updated[i] = k.updated[s];
-                c.tools[i] = k.tools[s];
-                c.signals[i] = k.signals[s];
-                c.available[i] = k.available[s];
-                if k.category[s] != NONE16 {
-                    c.category[i] = cats
-                        .get(k.category[s] as usize)
-                        .copied()
-                        .unwrap_or(NO_CATEGORY);
-                }
-                while more.next_if(|(at, _)| (*at as usize) < s).is_some() {}
-                if let Some((_, list)) = more.next_if(|(at, _)| *at as usize == s) {
-                    let list: Vec<u16> = list
-                        .iter()
-                        .filter_map(|x| cats.get(*x as usize).copied())
-                        .collect();
-                    c.more_categories.insert(i as u32 + 1, list);
-                    c.several.insert(vid);
-                }
-                if k.author[s] != NONE32 {
-                    c.author[i] = who.get(k.author[s] as usize).copied().unwrap_or(NO_AUTHOR);
-                }
-                for st in &mut c.action_start[next_start..=i] {
-                    *st = c.actions.len() as u32;
-                }
-                next_start = i + 1;
-                let (a, b) = (k.action_start[s] as usize, k.action_start[s + 1] as usize);
-                for &(d, auth) in k.actions.get(a..b).unwrap_or(&[]) {
-                    c.actions.push(ActionKey {
-                        domain: if d == NONE32 {
-                            u32::MAX
-                        } else {
-                            domains.get(d as usize).copied().unwrap_or(u32::MAX)
-                        },
-                        auth: auths.get(auth as usize).copied().unwrap_or(0),
-                    });
-                }
-                if sorted && let Some(name) = k.names.get(s) {
-                    let start = names.len() as u32;
-                    names.push_str(name);
-                    name_at[i] = (start, names.len() as u32);
-                }
-            }
         }
-        let end = c.actions.len() as u32;
-        for st in &mut c.action_start[next_start..] {
-            *st = end;
-        }
-        if !profiles {
-            c.authors = Arc::new(Authors::identities(&met.into_names()));
-        }
-        let authorless = (0..n)
-            .filter(|&i| c.available[i] && c.author[i] == NO_AUTHOR)
-            .count() as u64;
-        if let Some(a) = Arc::get_mut(&mut c.authors) {
-            a.authorless = authorless;
-        }
-        if !sorted {
-            return Ok(c);
-        }
-        let author_rank = c.authors.label_ranks();
-        let name = |id: &u32| {
-            let (a, b) = name_at[(*id - 1) as usize];
+    }
+
+    /// The name order (names by their `name_at` span of `names`) and the author order.
+    fn sort_orders(&mut self, names: &str, name_at: &[(u32, u32)]) {
+        let author_rank = self.authors.label_ranks();
+        let name = |id: u32| {
+            let (a, b) = name_at.get((id - 1) as usize).copied().unwrap_or((0, 0));
             names.get(a as usize..b as usize).unwrap_or("")
         };
         // Names by their first eight bytes, then whole, then rowid.
         let prefix = |id: u32| {
             let mut p = [0u8; 8];
-            let n = name(&id).as_bytes();
+            let n = name(id).as_bytes();
             let k = n.len().min(8);
             p[..k].copy_from_slice(&n[..k]);
             u64::from_be_bytes(p)
         };
-        let by_name = sort_by_key_then(c.available_ids(), prefix, |a, b| {
-            name(&a).cmp(name(&b)).then(a.cmp(&b))
+        let by_name = sort_by_key_then(self.available_ids(), prefix, |a, b| {
+            name(a).cmp(name(b)).then(a.cmp(&b))
         });
         let author_key = |id: u32| {
             u64::from(
                 author_rank
-                    .get(c.author[(id - 1) as usize] as usize)
+                    .get(self.author[(id - 1) as usize] as usize)
                     .copied()
                     .unwrap_or(u32::MAX),
             )
         };
-        let by_author = sort_by_key_then(c.available_ids(), author_key, |a, b| a.cmp(&b));
-        c.by_name = by_name;
-        c.by_author = by_author;
-        Ok(c)
+        let by_author = sort_by_key_then(self.available_ids(), author_key, |a, b| a.cmp(&b));
+        self.by_name = by_name;
+        self.by_author = by_author;
     }
 
     /// The Actions of the GPT at index `i` (rowid − 1).
