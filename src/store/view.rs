@@ -212,6 +212,16 @@ pub fn rating_bin(r: f32) -> u8 {
     ((r * 2.0).floor() as i32).clamp(2, 10) as u8
 }
 
+/// A filter's names looked up in the columns once ([`Columns::filter`]).
+struct Plan<'a> {
+    category: Option<u16>,
+    author: Option<u32>,
+    /// The search result's rowids.
+    only: Option<super::chunks::VidSet>,
+    text_hits: Option<&'a [bool]>,
+    bins: Vec<Resolved<'a>>,
+}
+
 /// A [`BinKey`] with its strings looked up in the columns once per filter.
 enum Resolved<'a> {
     Key(&'a BinKey),
@@ -731,63 +741,92 @@ impl Columns {
         ids
     }
 
-    /// Whether the GPT at rowid `id` passes the filter (the text filter excepted: see
-    /// [`text_matches`]).
-    fn keeps(
-        &self,
-        id: u32,
-        f: &Filter,
-        category: Option<u16>,
-        author: Option<u32>,
-        bins: &[Resolved<'_>],
-    ) -> bool {
-        let i = (id - 1) as usize;
-        if let Some(c) = category
-            && !self.in_category(i, c)
-        {
-            return false;
+    /// Which GPTs of block `k` (indexes `64k..64k + 64`) pass the filter, as a word of bits:
+    /// the column tests first, each over the block's 64 values at once, and the tests that
+    /// need more than a column (other categories, verified authors, chart bars) only for the
+    /// GPTs still in. A test skipped when the filter does not ask for it; the block left as
+    /// soon as no GPT is.
+    fn block(&self, k: usize, f: &Filter, plan: &Plan<'_>) -> u64 {
+        use super::chunks::bits;
+        // The last block's bits past the end stay clear.
+        let past = (k * 64 + 64).saturating_sub(self.len());
+        let mut m = if past < 64 { u64::MAX >> past } else { 0 };
+        if let Some(only) = &plan.only {
+            m &= only.word(k);
         }
-        if !bins.iter().all(|b| self.in_bin(i, b)) {
-            return false;
+        if let Some(hits) = plan.text_hits {
+            // Indexed by rowid: index 0 is no GPT.
+            m &= bits(hits.get(1..).unwrap_or(&[]), k, |h| h);
         }
-        if f.author.is_some() && Some(self.author[i]) != author {
-            return false;
+        let mut test = |on: bool, word: &dyn Fn() -> u64| {
+            if on && m != 0 {
+                m &= word();
+            }
+        };
+        let (has, not) = (f.tools_has, f.tools_not);
+        test(has | not != 0, &|| {
+            bits(&self.tools, k, |t| {
+                let t = u32::from(t);
+                t & has == has && t & not == 0
+            })
+        });
+        let (has, not) = (f.signals_has, f.signals_not);
+        test(has | not != 0, &|| {
+            bits(&self.signals, k, |s| s & has == has && s & not == 0)
+        });
+        if let Some(r) = f.min_rating {
+            // A NaN (unrated) compares false.
+            test(true, &|| bits(&self.rating, k, |x| x >= r));
         }
-        let tools = u32::from(self.tools[i]);
-        if tools & f.tools_has != f.tools_has || tools & f.tools_not != 0 {
-            return false;
+        if let Some(n) = f.min_reviews {
+            test(true, &|| bits(&self.reviews, k, |x| x >= n));
         }
-        let signals = self.signals[i];
-        if signals & f.signals_has != f.signals_has || signals & f.signals_not != 0 {
-            return false;
+        if let Some(n) = f.min_conversations {
+            test(true, &|| bits(&self.conv, k, |x| u64::from(x) >= n));
         }
-        if let Some(v) = f.verified {
-            let verified = self.authors.verified(self.author[i] as usize);
-            if verified != v {
-                return false;
+        for (column, range) in [(&self.created, f.created), (&self.updated, f.updated)] {
+            let (lo, hi) = range_secs(range);
+            let (lo, hi) = (lo.unwrap_or(0), hi.unwrap_or(u32::MAX));
+            // 0 is "not known": outside every range.
+            test(range != (None, None), &|| {
+                bits(column, k, |t| t != 0 && t >= lo && t <= hi)
+            });
+        }
+        if let Some(a) = plan.author {
+            test(true, &|| bits(&self.author, k, |x| x == a));
+        }
+        if let Some(c) = plan.category {
+            test(true, &|| {
+                let mut w = bits(&self.category, k, |x| x == c);
+                // The few GPTs with several categories, through the map.
+                let mut others = self.several.word(k) & !w;
+                while others != 0 {
+                    let b = others.trailing_zeros() as usize;
+                    others &= others - 1;
+                    if self.in_category(k * 64 + b, c) {
+                        w |= 1 << b;
+                    }
+                }
+                w
+            });
+        }
+        let per_gpt = f.verified.is_some() || !plan.bins.is_empty();
+        if per_gpt && m != 0 {
+            let mut left = m;
+            while left != 0 {
+                let b = left.trailing_zeros() as usize;
+                left &= left - 1;
+                let i = k * 64 + b;
+                let keep = f
+                    .verified
+                    .is_none_or(|v| self.authors.verified(self.author[i] as usize) == v)
+                    && plan.bins.iter().all(|bin| self.in_bin(i, bin));
+                if !keep {
+                    m &= !(1 << b);
+                }
             }
         }
-        if let Some(r) = f.min_rating
-            && (self.rating[i].is_nan() || self.rating[i] < r)
-        {
-            return false;
-        }
-        if let Some(n) = f.min_reviews
-            && self.reviews[i] < n
-        {
-            return false;
-        }
-        if let Some(n) = f.min_conversations
-            && u64::from(self.conv[i]) < n
-        {
-            return false;
-        }
-        let within = |t: u32, (a, b): (Option<u32>, Option<u32>)| {
-            (a.is_none() && b.is_none())
-                || (t != 0 && a.is_none_or(|a| t >= a) && b.is_none_or(|b| t <= b))
-        };
-        within(self.created[i], range_secs(f.created))
-            && within(self.updated[i], range_secs(f.updated))
+        m
     }
 
     /// The rows of `ordering` that pass `filter`, in the same order. `text_hits`, when the
@@ -798,33 +837,42 @@ impl Columns {
         filter: &Filter,
         text_hits: Option<&[bool]>,
     ) -> Vec<u32> {
-        let category = filter
-            .category
-            .as_ref()
-            .map(|c| self.category_index(c).unwrap_or(NO_CATEGORY - 1));
-        let author = filter
-            .author
-            .as_ref()
-            .map(|a| self.author_index(a).unwrap_or(NO_AUTHOR - 1));
-        let only: Option<Vec<bool>> = filter.rowids.as_ref().map(|ids| {
-            let mut keep = vec![false; self.len() + 1];
-            for &id in ids.iter() {
-                if let Some(k) = keep.get_mut(id as usize) {
-                    *k = true;
+        self.filter_in(ordering, filter, text_hits, false)
+    }
+
+    /// [`Columns::filter`], in the reverse of `ordering` when `reverse` (without reversing a
+    /// copy of it).
+    pub fn filter_in(
+        &self,
+        ordering: &[u32],
+        filter: &Filter,
+        text_hits: Option<&[bool]>,
+        reverse: bool,
+    ) -> Vec<u32> {
+        let plan = Plan {
+            category: filter
+                .category
+                .as_ref()
+                .map(|c| self.category_index(c).unwrap_or(NO_CATEGORY - 1)),
+            author: filter
+                .author
+                .as_ref()
+                .map(|a| self.author_index(a).unwrap_or(NO_AUTHOR - 1)),
+            only: filter.rowids.as_ref().map(|ids| {
+                let mut only = super::chunks::VidSet::default();
+                for &id in ids.iter() {
+                    only.insert(i64::from(id));
                 }
-            }
-            keep
-        });
-        let bins: Vec<Resolved<'_>> = filter.bins.iter().map(|b| self.resolve(&b.key)).collect();
-        // Which GPTs pass, in rowid order (the columns read front to back, on every core), then
-        // the ordering walked against that bit set: reading the columns in a sort's order
-        // jumped all over memory (83 ms for 5M GPTs).
-        let pass = super::chunks::VidSet::of(self.len(), |id| {
-            only.as_ref().is_none_or(|k| k[id as usize])
-                && text_hits.is_none_or(|h| h.get(id as usize).copied().unwrap_or(false))
-                && self.keeps(id, filter, category, author, &bins)
-        });
-        let mut kept = pass.keep_in_order(ordering);
+                only
+            }),
+            text_hits,
+            bins: filter.bins.iter().map(|b| self.resolve(&b.key)).collect(),
+        };
+        // Which GPTs pass, in rowid order (the columns read front to back, a block of 64 at a
+        // time, on every core), then the ordering walked against that bit set: reading the
+        // columns in a sort's order jumped all over memory (83 ms for 5M GPTs).
+        let pass = super::chunks::VidSet::of_blocks(self.len(), |k| self.block(k, filter, &plan));
+        let mut kept = pass.keep_in_order(ordering, reverse);
         // Author-count bars count within the list, so they apply last, in order.
         for b in &filter.bins {
             if let BinKey::AuthorGpts { lo, hi } = b.key {
@@ -1113,6 +1161,112 @@ pub fn author(db: &Db, snapshot_id: i64, user_id: &str) -> Result<Option<AuthorR
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every test of a filter, alone and together, keeps what SQL over the rows keeps, in the
+    /// ordering's order and in its reverse.
+    #[test]
+    fn a_filter_keeps_what_sql_keeps() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, db) = crate::assets::sample_db(dir.path());
+        // The sample has no verified author: one of a writing GPT is.
+        db.conn()
+            .execute(
+                "UPDATE author_version SET verified = 1 WHERE user_id =
+                   (SELECT author_id FROM gpt WHERE category = 'writing' LIMIT 1)",
+                [],
+            )
+            .unwrap();
+        let c = Columns::load(&db, 1).unwrap();
+        let sql = |cond: &str| -> Vec<u32> {
+            let q = format!(
+                "SELECT rowid FROM (SELECT g.*, a.verified AS author_verified
+                                    FROM gpt_1 g LEFT JOIN {})
+                 WHERE available AND ({cond}) ORDER BY rowid",
+                super::super::versions::author_join("a", "g.author_id", 1)
+            );
+            let mut st = db.conn().prepare(&q).unwrap();
+            st.query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+        };
+        let (t0, t1) = (1_700_000_000, 1_704_067_200);
+        let dates = format!("created_at BETWEEN {t0} AND {t1} AND updated_at >= {t0}");
+        let cases: Vec<(Filter, &str)> = vec![
+            (
+                Filter {
+                    tools_has: 8,
+                    min_rating: Some(4.0),
+                    ..Filter::default()
+                },
+                "tools & 8 AND rating >= 4",
+            ),
+            (
+                Filter {
+                    tools_not: 4,
+                    signals_not: 8,
+                    ..Filter::default()
+                },
+                "tools & 4 = 0 AND signals & 8 = 0",
+            ),
+            (
+                Filter {
+                    min_reviews: Some(100),
+                    min_conversations: Some(1_000),
+                    ..Filter::default()
+                },
+                "review_count >= 100 AND conv >= 1000",
+            ),
+            (
+                Filter {
+                    created: (Some(t0), Some(t1)),
+                    updated: (Some(t0), None),
+                    ..Filter::default()
+                },
+                &dates,
+            ),
+            (
+                Filter {
+                    category: Some("writing".into()),
+                    verified: Some(true),
+                    ..Filter::default()
+                },
+                "category = 'writing' AND author_verified",
+            ),
+            (
+                Filter {
+                    verified: Some(false),
+                    bins: vec![Bin {
+                        key: BinKey::Rating(9),
+                        label: String::new(),
+                    }],
+                    ..Filter::default()
+                },
+                "NOT coalesce(author_verified, 0) AND rating >= 4.5 AND rating < 5",
+            ),
+        ];
+        let order = c.ordering(SortKey::Name);
+        for (f, cond) in cases {
+            let mut want = sql(cond);
+            assert!(!want.is_empty(), "{cond}: the sample has such GPTs");
+            want.sort_by_key(|id| order.iter().position(|o| o == id));
+            assert_eq!(c.filter(&order, &f, None), want, "{cond}");
+            want.reverse();
+            assert_eq!(c.filter_in(&order, &f, None, true), want, "{cond} reversed");
+        }
+        // A search's rowids and the text's hits, with the last (partial) block of 64.
+        let last = c.len() as u32;
+        let only = Filter {
+            rowids: Some(vec![last, 1, 65, 64].into()),
+            ..Filter::default()
+        };
+        let mut hits = vec![false; c.len() + 1];
+        hits[64] = true;
+        hits[last as usize] = true;
+        let ids: Vec<u32> = (1..=last).collect();
+        let kept = c.filter(&ids, &only, Some(&hits));
+        assert_eq!(kept, [64, last]);
+    }
 
     #[test]
     fn sorting_by_key_on_two_threads_gives_the_one_order() {

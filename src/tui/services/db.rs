@@ -684,17 +684,15 @@ impl State {
         };
         let hits = self.text_hits(filter)?;
         let columns = self.columns()?;
-        let ascending: Arc<[u32]> = if filter.is_empty() {
-            base
-        } else {
+        Ok(if !filter.is_empty() {
+            let hits = hits.as_deref().map(Vec::as_slice);
             columns
-                .filter(&base, filter, hits.as_deref().map(Vec::as_slice))
+                .filter_in(&base, filter, hits, sort.descending)
                 .into()
-        };
-        Ok(if sort.descending {
-            ascending.iter().rev().copied().collect()
+        } else if sort.descending {
+            base.iter().rev().copied().collect()
         } else {
-            ascending
+            base
         })
     }
 
