@@ -394,7 +394,7 @@ fn sort_by_key_then(
 struct Load {
     lookup: super::authors::AuthorLookup,
     /// Without profiles: the user ids met, numbered as met ([`Authors::identities`]).
-    met: Option<Dict>,
+    met: Option<super::authors::UserIds>,
     categories: Dict,
     domains: Dict,
     auths: Vec<String>,
@@ -416,7 +416,7 @@ impl Load {
     ) -> Load {
         Load {
             lookup: authors.lookup(),
-            met: (!profiles).then(|| Dict::with_capacity(authors_hint())),
+            met: (!profiles).then(|| super::authors::UserIds::with_capacity(authors_hint())),
             categories: Dict::default(),
             domains: Dict::default(),
             auths: Vec::new(),
@@ -518,7 +518,7 @@ impl Load {
         c.action_domains = self.domains.into_names();
         c.action_auths = self.auths;
         if let Some(met) = self.met {
-            c.authors = Arc::new(Authors::identities(&met.into_names()));
+            c.authors = Arc::new(met.into_authors());
         }
         let authorless = (0..c.len())
             .filter(|&i| c.available[i] && c.author[i] == NO_AUTHOR)
