@@ -212,6 +212,37 @@ pub fn rating_bin(r: f32) -> u8 {
     ((r * 2.0).floor() as i32).clamp(2, 10) as u8
 }
 
+/// The GPTs a filter keeps, as a bit set of rowids ([`Columns::passing`]).
+pub struct Passing {
+    set: super::chunks::VidSet,
+    /// Author-count bars (`lo..=hi` GPTs), which count within the ordered list.
+    by_author: Vec<(u32, u32)>,
+}
+
+impl Passing {
+    /// How many GPTs pass, and the first `n` of them in `ordering` (reversed when `reverse`):
+    /// a list's first page before the whole order is walked. `None` when an author-count bar
+    /// makes both depend on the whole list.
+    pub fn first(&self, ordering: &[u32], reverse: bool, n: usize) -> Option<(usize, Vec<u32>)> {
+        if !self.by_author.is_empty() {
+            return None;
+        }
+        let keep = |id: &&u32| self.set.contains(i64::from(**id));
+        let first: Vec<u32> = if reverse {
+            ordering
+                .iter()
+                .rev()
+                .filter(keep)
+                .take(n)
+                .copied()
+                .collect()
+        } else {
+            ordering.iter().filter(keep).take(n).copied().collect()
+        };
+        Some((self.set.len(), first))
+    }
+}
+
 /// A filter's names looked up in the columns once ([`Columns::filter`]).
 struct Plan<'a> {
     category: Option<u16>,
@@ -751,6 +782,9 @@ impl Columns {
         // The last block's bits past the end stay clear.
         let past = (k * 64 + 64).saturating_sub(self.len());
         let mut m = if past < 64 { u64::MAX >> past } else { 0 };
+        // Only what a list can show (every ordering holds the available GPTs alone), so that
+        // the set's count is the list's length.
+        m &= bits(&self.available, k, |a| a);
         if let Some(only) = &plan.only {
             m &= only.word(k);
         }
@@ -849,6 +883,13 @@ impl Columns {
         text_hits: Option<&[bool]>,
         reverse: bool,
     ) -> Vec<u32> {
+        self.in_order(&self.passing(filter, text_hits), ordering, reverse)
+    }
+
+    /// Which GPTs pass `filter`, before they are put in a list's order: in rowid order (the
+    /// columns read front to back, a block of 64 at a time, on every core). Reading the
+    /// columns in a sort's order jumped all over memory (83 ms for 5M GPTs).
+    pub fn passing(&self, filter: &Filter, text_hits: Option<&[bool]>) -> Passing {
         let plan = Plan {
             category: filter
                 .category
@@ -868,16 +909,26 @@ impl Columns {
             text_hits,
             bins: filter.bins.iter().map(|b| self.resolve(&b.key)).collect(),
         };
-        // Which GPTs pass, in rowid order (the columns read front to back, a block of 64 at a
-        // time, on every core), then the ordering walked against that bit set: reading the
-        // columns in a sort's order jumped all over memory (83 ms for 5M GPTs).
-        let pass = super::chunks::VidSet::of_blocks(self.len(), |k| self.block(k, filter, &plan));
-        let mut kept = pass.keep_in_order(ordering, reverse);
+        Passing {
+            set: super::chunks::VidSet::of_blocks(self.len(), |k| self.block(k, filter, &plan)),
+            by_author: filter
+                .bins
+                .iter()
+                .filter_map(|b| match b.key {
+                    BinKey::AuthorGpts { lo, hi } => Some((lo, hi)),
+                    _ => None,
+                })
+                .collect(),
+        }
+    }
+
+    /// The GPTs of `ordering` that pass, in that order (reversed when `reverse`): the ordering
+    /// walked against the bit set.
+    pub fn in_order(&self, pass: &Passing, ordering: &[u32], reverse: bool) -> Vec<u32> {
+        let mut kept = pass.set.keep_in_order(ordering, reverse);
         // Author-count bars count within the list, so they apply last, in order.
-        for b in &filter.bins {
-            if let BinKey::AuthorGpts { lo, hi } = b.key {
-                kept = self.by_author_gpts(kept, lo, hi);
-            }
+        for &(lo, hi) in &pass.by_author {
+            kept = self.by_author_gpts(kept, lo, hi);
         }
         kept
     }
@@ -1265,7 +1316,23 @@ mod tests {
         hits[last as usize] = true;
         let ids: Vec<u32> = (1..=last).collect();
         let kept = c.filter(&ids, &only, Some(&hits));
-        assert_eq!(kept, [64, last]);
+        let available = |id: &u32| c.available[(id - 1) as usize];
+        let want: Vec<u32> = [64, last].into_iter().filter(available).collect();
+        assert_eq!(kept, want);
+        // The first page and the count before the whole order is walked.
+        let f = Filter {
+            tools_has: 8,
+            ..Filter::default()
+        };
+        let order = c.ordering(SortKey::Conversations);
+        let all = c.filter(&order, &f, None);
+        let pass = c.passing(&f, None);
+        assert_eq!(
+            pass.first(&order, false, 5),
+            Some((all.len(), all[..5].to_vec()))
+        );
+        let back: Vec<u32> = all.iter().rev().take(5).copied().collect();
+        assert_eq!(pass.first(&order, true, 5), Some((all.len(), back)));
     }
 
     #[test]

@@ -415,7 +415,16 @@ impl State {
                 return Ok(());
             }
         }
-        let order = self.order(filter, sort)?;
+        let order = self.order(filter, sort, &|first, total| {
+            reply(Msg::Order {
+                screen,
+                generation,
+                order: first,
+                complete: false,
+                total,
+                took: started.elapsed(),
+            })
+        })?;
         reply(Msg::Order {
             screen,
             generation,
@@ -457,7 +466,7 @@ impl State {
         if self.columns.is_none() && self.wait_for_columns(request) {
             return Ok(());
         }
-        let ids = self.order(filter, Sort::default())?;
+        let ids = self.order(filter, Sort::default(), &|_, _| {})?;
         // `order` loaded the columns.
         if let Some(columns) = &self.columns {
             let landscape = crate::stats::Landscape::of(
@@ -644,8 +653,14 @@ impl State {
         Ok(Some((ids.into(), total)))
     }
 
-    /// The filtered, sorted rowids of a list.
-    fn order(&mut self, filter: &Filter, sort: Sort) -> crate::store::db::Result<Arc<[u32]>> {
+    /// The filtered, sorted rowids of a list. `first_page` hears of a filtered list's first rows and its length before the whole
+    /// order is ready.
+    fn order(
+        &mut self,
+        filter: &Filter,
+        sort: Sort,
+        first_page: &dyn Fn(Arc<[u32]>, usize),
+    ) -> crate::store::db::Result<Arc<[u32]>> {
         self.columns()?;
         if sort.key == SortKey::Relevance
             && let Some(ranked) = &filter.rowids
@@ -685,10 +700,15 @@ impl State {
         let hits = self.text_hits(filter)?;
         let columns = self.columns()?;
         Ok(if !filter.is_empty() {
-            let hits = hits.as_deref().map(Vec::as_slice);
-            columns
-                .filter_in(&base, filter, hits, sort.descending)
-                .into()
+            let pass = columns.passing(filter, hits.as_deref().map(Vec::as_slice));
+            // The first page and the count go ahead of the whole order (at 10M GPTs walking
+            // the order is half of a filter change).
+            if let Some((total, first)) = pass.first(&base, sort.descending, QUICK_ROWS)
+                && total > first.len()
+            {
+                first_page(first.into(), total);
+            }
+            columns.in_order(&pass, &base, sort.descending).into()
         } else if sort.descending {
             base.iter().rev().copied().collect()
         } else {
@@ -766,6 +786,52 @@ mod tests {
         }
         assert_eq!(w.pending(), 0);
         assert!(rx.try_recv().is_err(), "nothing for the closed screen");
+    }
+
+    /// A filtered list's first page and length come ahead of its whole order, and agree with it.
+    #[test]
+    fn a_filtered_list_answers_its_first_page_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, db) = crate::assets::sample_db(dir.path());
+        let snapshot = query::snapshot(&db, None).unwrap();
+        let mut state = State::new(db, snapshot);
+        // Every GPT without Actions: more than a first page of the sample.
+        let filter = Filter {
+            tools_not: 8,
+            ..Filter::default()
+        };
+        let sort = Sort::default();
+        let replies = std::cell::RefCell::new(Vec::new());
+        let request = Request::Gpts {
+            screen: 1,
+            generation: 3,
+            filter,
+            sort,
+        };
+        state.handle(request, &|m| replies.borrow_mut().push(m));
+        let orders: Vec<(Arc<[u32]>, bool, usize)> = replies
+            .into_inner()
+            .into_iter()
+            .filter_map(|m| match m {
+                Msg::Order {
+                    generation: 3,
+                    order,
+                    complete,
+                    total,
+                    ..
+                } => Some((order, complete, total)),
+                _ => None,
+            })
+            .collect();
+        let [(first, false, total), (whole, true, len)] = &orders[..] else {
+            panic!("a first page, then the whole order: {orders:?}");
+        };
+        assert_eq!(
+            (first.len(), total, len),
+            (QUICK_ROWS, &whole.len(), &whole.len())
+        );
+        assert!(whole.len() > QUICK_ROWS, "{}", whole.len());
+        assert_eq!(first[..], whole[..QUICK_ROWS]);
     }
 
     #[test]
