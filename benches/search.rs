@@ -120,6 +120,23 @@ fn bench_search(c: &mut Criterion) {
                 }
             }
         }
+        if !plain {
+            // The last round, key by key: where the time goes as a query grows.
+            let mut at = per_key.len() - QUERIES.iter().map(|q| q.len()).sum::<usize>();
+            for q in QUERIES {
+                let keys: Vec<String> = (1..=q.len())
+                    .map(|end| {
+                        format!(
+                            "{:?} {:.1} ms",
+                            &q[..end],
+                            per_key[at + end - 1].as_secs_f64() * 1e3
+                        )
+                    })
+                    .collect();
+                at += q.len();
+                eprintln!("{label}, key by key: {}", keys.join(", "));
+            }
+        }
         per_key.sort();
         eprintln!(
             "{label}: keystroke to ranked results over {} keystrokes: median {:?}, p95 {:?}, max {:?}",
