@@ -69,47 +69,13 @@ fn bench_db() -> PathBuf {
 /// thread, ask for the list, draw when its first page and rows arrive.
 fn first_frame(path: &std::path::Path) -> Duration {
     let start_at = Instant::now();
-    let db = Db::open(path, Duration::from_secs(5)).expect("open");
-    let snapshot = query::snapshot(&db, None).expect("snapshot");
-    drop(db);
-    let (tx, rx) = channel::<Msg>();
-    let mut worker = Worker::spawn(
-        path.to_path_buf(),
-        Duration::from_secs(5),
-        snapshot.clone(),
-        move |m| {
-            let _ = tx.send(m);
-        },
-    )
-    .expect("worker");
-    let mut app = App::new(snapshot, SIZE);
-    let mut pending = start(&mut app);
-    let mut terminal =
-        ratatui::Terminal::new(ratatui::backend::TestBackend::new(SIZE.0, SIZE.1)).unwrap();
-    let mut drawn = None;
-    while drawn.is_none() || app.is_loading() {
-        for fx in pending.drain(..) {
-            if let Effect::Send(r) = fx {
-                worker.send(r);
-            }
-        }
-        let Ok(msg) = rx.recv() else { break };
-        pending = update(&mut app, Event::Msg(msg));
-        let ready = match app.top() {
-            Some(gptscope::tui::screens::Screen::Gpts(l)) => l
-                .order
-                .as_ref()
-                .is_some_and(|o| o.iter().take(30).all(|id| l.rows.contains_key(id))),
-            _ => false,
-        };
-        if drawn.is_none() && ready {
-            terminal
-                .draw(|f| gptscope::tui::app::view::draw(f, &app))
-                .unwrap();
-            drawn = Some(start_at.elapsed());
-        }
-    }
-    drawn.unwrap_or_default()
+    let mut live = Live::spawn(path);
+    let fx = start(&mut live.app);
+    live.until(fx, |app| first_page_shown(app, &None));
+    live.draw();
+    let drawn = start_at.elapsed();
+    live.until(Vec::new(), |app| !app.is_loading());
+    drawn
 }
 
 /// The explorer as the terminal loop runs it (a worker thread answering), for timing what the
@@ -122,7 +88,8 @@ struct Live {
 }
 
 impl Live {
-    fn open(path: &std::path::Path) -> Live {
+    /// The app and its worker, nothing asked yet.
+    fn spawn(path: &std::path::Path) -> Live {
         let db = Db::open(path, Duration::from_secs(5)).expect("open");
         let snapshot = query::snapshot(&db, None).expect("snapshot");
         drop(db);
@@ -136,13 +103,18 @@ impl Live {
             },
         )
         .expect("worker");
-        let mut live = Live {
+        Live {
             app: App::new(snapshot, SIZE),
             worker,
             rx,
             terminal: ratatui::Terminal::new(ratatui::backend::TestBackend::new(SIZE.0, SIZE.1))
                 .unwrap(),
-        };
+        }
+    }
+
+    /// Started, and every first answer in.
+    fn open(path: &std::path::Path) -> Live {
+        let mut live = Live::spawn(path);
         let fx = start(&mut live.app);
         live.until(fx, |app| !app.is_loading());
         live
@@ -186,7 +158,7 @@ fn list_order(app: &App) -> Option<std::sync::Arc<[u32]>> {
     }
 }
 
-/// A new order than `before`, its first 30 rows on hand.
+/// An order other than `before` (any, when `None`), its first 30 rows on hand.
 fn first_page_shown(app: &App, before: &Option<std::sync::Arc<[u32]>>) -> bool {
     match app.top() {
         Some(gptscope::tui::screens::Screen::Gpts(l)) => l.order.as_ref().is_some_and(|o| {

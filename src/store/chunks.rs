@@ -632,8 +632,9 @@ impl VidSet {
         self.words[i / 64] |= 1 << (i % 64);
     }
 
-    /// The ids `1..=n` for which `keep` holds, computed on every core (in ranges of ids, each
-    /// read front to back).
+    /// The ids `1..=n` for which `keep` holds (tests; the product builds sets a block at a
+    /// time: [`VidSet::of_blocks`]).
+    #[cfg(test)]
     pub fn of(n: usize, keep: impl Fn(u32) -> bool + Sync) -> VidSet {
         VidSet::of_blocks(n, |k| {
             let base = k * 64;

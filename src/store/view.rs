@@ -871,19 +871,7 @@ impl Columns {
         filter: &Filter,
         text_hits: Option<&[bool]>,
     ) -> Vec<u32> {
-        self.filter_in(ordering, filter, text_hits, false)
-    }
-
-    /// [`Columns::filter`], in the reverse of `ordering` when `reverse` (without reversing a
-    /// copy of it).
-    pub fn filter_in(
-        &self,
-        ordering: &[u32],
-        filter: &Filter,
-        text_hits: Option<&[bool]>,
-        reverse: bool,
-    ) -> Vec<u32> {
-        self.in_order(&self.passing(filter, text_hits), ordering, reverse)
+        self.in_order(&self.passing(filter, text_hits), ordering, false)
     }
 
     /// Which GPTs pass `filter`, before they are put in a list's order: in rowid order (the
@@ -1303,7 +1291,8 @@ mod tests {
             want.sort_by_key(|id| order.iter().position(|o| o == id));
             assert_eq!(c.filter(&order, &f, None), want, "{cond}");
             want.reverse();
-            assert_eq!(c.filter_in(&order, &f, None, true), want, "{cond} reversed");
+            let pass = c.passing(&f, None);
+            assert_eq!(c.in_order(&pass, &order, true), want, "{cond} reversed");
         }
         // A search's rowids and the text's hits, with the last (partial) block of 64.
         let last = c.len() as u32;
