@@ -323,10 +323,7 @@ pub fn search(
         // (through a bit set, cheaper than sorting), the names stream from memory instead of
         // each costing a cache miss. The hits are sorted afterwards anyway.
         Some(w) if w.len() > 100_000 => {
-            let mut set = crate::store::chunks::VidSet::default();
-            for &p in w {
-                set.insert(i64::from(p) + 1);
-            }
+            let set: crate::store::chunks::VidSet = w.iter().map(|&p| i64::from(p) + 1).collect();
             all = set
                 .range(1, index.len() as i64)
                 .map(|v| (v - 1) as u32)

@@ -57,17 +57,46 @@ fn hash128(user_id: &str) -> (u64, u64) {
     (h as u64, (h >> 64) as u64)
 }
 
+/// Positions by user id hash ([`hash128`]): the first id on a key keeps it; an id whose key
+/// another took is not found here (its owner looks it up the slow way).
+#[derive(Default)]
+struct ByHash(rustc_hash::FxHashMap<u64, (u32, u64)>);
+
+impl ByHash {
+    fn with_capacity(n: usize) -> ByHash {
+        ByHash(rustc_hash::FxHashMap::with_capacity_and_hasher(
+            n,
+            Default::default(),
+        ))
+    }
+
+    fn get(&self, (key, check): (u64, u64)) -> Option<u32> {
+        self.0
+            .get(&key)
+            .and_then(|&(i, c)| (c == check).then_some(i))
+    }
+
+    /// Whether the key was free (and now gives `i`).
+    fn claim(&mut self, (key, check): (u64, u64), i: u32) -> bool {
+        match self.0.entry(key) {
+            std::collections::hash_map::Entry::Occupied(_) => false,
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert((i, check));
+                true
+            }
+        }
+    }
+}
+
 /// Authors' positions by a hash of their user id ([`Authors::lookup`]).
-pub struct AuthorLookup(rustc_hash::FxHashMap<u64, (u32, u64)>);
+pub struct AuthorLookup(ByHash);
 
 impl AuthorLookup {
     /// The position of `user_id` in `authors` (the ones the map was made of).
     pub fn find(&self, authors: &Authors, user_id: &str) -> Option<u32> {
-        let (key, check) = hash128(user_id);
-        match self.0.get(&key) {
-            Some(&(i, c)) if c == check => Some(i),
-            _ => authors.position(user_id),
-        }
+        self.0
+            .get(hash128(user_id))
+            .or_else(|| authors.position(user_id))
     }
 }
 
@@ -76,7 +105,7 @@ impl AuthorLookup {
 #[derive(Default)]
 pub struct UserIds {
     ids: Vec<String>,
-    by_hash: rustc_hash::FxHashMap<u64, (u32, u64)>,
+    by_hash: ByHash,
     /// Ids whose key another id took first (a 64-bit coincidence).
     others: rustc_hash::FxHashMap<String, u32>,
 }
@@ -85,29 +114,27 @@ impl UserIds {
     pub fn with_capacity(n: usize) -> UserIds {
         UserIds {
             ids: Vec::with_capacity(n),
-            by_hash: rustc_hash::FxHashMap::with_capacity_and_hasher(n, Default::default()),
+            by_hash: ByHash::with_capacity(n),
             others: Default::default(),
         }
     }
 
     /// The number of `user_id`, given when first met.
     pub fn id(&mut self, user_id: &str) -> u32 {
-        let (key, check) = hash128(user_id);
-        let next = self.ids.len() as u32;
-        match self.by_hash.entry(key) {
-            std::collections::hash_map::Entry::Occupied(e) if e.get().1 == check => e.get().0,
-            std::collections::hash_map::Entry::Occupied(_) => {
-                *self.others.entry(user_id.to_owned()).or_insert_with(|| {
-                    self.ids.push(user_id.to_owned());
-                    next
-                })
-            }
-            std::collections::hash_map::Entry::Vacant(e) => {
-                e.insert((next, check));
-                self.ids.push(user_id.to_owned());
-                next
-            }
+        let hash = hash128(user_id);
+        if let Some(i) = self.by_hash.get(hash) {
+            return i;
         }
+        let next = self.ids.len() as u32;
+        if !self.by_hash.claim(hash, next) {
+            // Another id holds the key.
+            if let Some(&i) = self.others.get(user_id) {
+                return i;
+            }
+            self.others.insert(user_id.to_owned(), next);
+        }
+        self.ids.push(user_id.to_owned());
+        next
     }
 
     /// The authors met, in the order of their numbers.
@@ -307,12 +334,10 @@ impl Authors {
     /// A map from user ids to positions, for finding many: a binary search per GPT over the
     /// sorted ids was a quarter of loading a 1M-GPT snapshot's columns.
     pub fn lookup(&self) -> AuthorLookup {
-        let mut map = rustc_hash::FxHashMap::default();
-        map.reserve(self.len());
+        let mut map = ByHash::with_capacity(self.len());
         for i in 0..self.len() {
-            let (key, check) = hash128(self.user_id(i));
             // A second id on a key is found the slow way (`position`).
-            map.entry(key).or_insert((i as u32, check));
+            map.claim(hash128(self.user_id(i)), i as u32);
         }
         AuthorLookup(map)
     }
@@ -376,7 +401,7 @@ mod tests {
         assert_eq!(ids.id("user-a"), 0);
         // Another id on "user-c"'s key (the first 64 bits alike, the check not).
         let (key, check) = hash128("user-c");
-        ids.by_hash.insert(key, (1, !check));
+        ids.by_hash.0.insert(key, (1, !check));
         assert_eq!(ids.id("user-c"), 2);
         assert_eq!(ids.id("user-c"), 2);
         assert_eq!(ids.id("user-b"), 1);
@@ -388,7 +413,7 @@ mod tests {
         assert_eq!(lookup.find(&authors, "user-b"), Some(1));
         assert_eq!(lookup.find(&authors, "user-z"), None);
         let mut wrong = authors.lookup();
-        wrong.0.insert(key, (0, !check));
+        wrong.0.0.insert(key, (0, !check));
         assert_eq!(wrong.find(&authors, "user-c"), Some(2));
     }
 

@@ -614,10 +614,31 @@ pub fn bits<T: Copy>(column: &[T], k: usize, test: impl Fn(T) -> bool) -> u64 {
     w
 }
 
+/// The positions of the bits set in `w`, lowest first.
+pub fn ones(mut w: u64) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        (w != 0).then(|| {
+            let b = w.trailing_zeros() as usize;
+            w &= w - 1;
+            b
+        })
+    })
+}
+
 /// A set of version ids (bit `vid - 1`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct VidSet {
     words: Vec<u64>,
+}
+
+impl FromIterator<i64> for VidSet {
+    fn from_iter<I: IntoIterator<Item = i64>>(vids: I) -> VidSet {
+        let mut set = VidSet::default();
+        for vid in vids {
+            set.insert(vid);
+        }
+        set
+    }
 }
 
 impl VidSet {
@@ -785,15 +806,7 @@ impl VidSet {
             .enumerate()
             .flat_map(move |(k, &w)| {
                 let base = ((w0 + k) * 64) as i64;
-                let mut w = w;
-                std::iter::from_fn(move || {
-                    if w == 0 {
-                        return None;
-                    }
-                    let b = w.trailing_zeros() as i64;
-                    w &= w - 1;
-                    Some(base + b + 1)
-                })
+                ones(w).map(move |b| base + b as i64 + 1)
             })
             .filter(move |v| (lo..=hi).contains(v))
     }
@@ -835,16 +848,12 @@ pub fn members(conn: &Connection, snapshot_id: i64) -> rusqlite::Result<VidSet> 
     if let Some(bytes) = z.and_then(|z| zstd::stream::decode_all(&z[..]).ok()) {
         return Ok(VidSet::from_bytes(&bytes));
     }
-    let mut set = VidSet::default();
-    let mut st = conn.prepare(&format!(
+    conn.prepare(&format!(
         "SELECT vid FROM gpt WHERE {}",
         alive_in("", snapshot_id)
-    ))?;
-    let mut rows = st.query([])?;
-    while let Some(r) = rows.next()? {
-        set.insert(r.get(0)?);
-    }
-    Ok(set)
+    ))?
+    .query_map([], |r| r.get(0))?
+    .collect()
 }
 
 /// Writes every snapshot's version ids again, from the intervals (after versions moved between

@@ -778,13 +778,10 @@ impl Columns {
     /// GPTs still in. A test skipped when the filter does not ask for it; the block left as
     /// soon as no GPT is.
     fn block(&self, k: usize, f: &Filter, plan: &Plan<'_>) -> u64 {
-        use super::chunks::bits;
-        // The last block's bits past the end stay clear.
-        let past = (k * 64 + 64).saturating_sub(self.len());
-        let mut m = if past < 64 { u64::MAX >> past } else { 0 };
+        use super::chunks::{bits, ones};
         // Only what a list can show (every ordering holds the available GPTs alone), so that
-        // the set's count is the list's length.
-        m &= bits(&self.available, k, |a| a);
+        // the set's count is the list's length; no bit past the last GPT.
+        let mut m = bits(&self.available, k, |a| a);
         if let Some(only) = &plan.only {
             m &= only.word(k);
         }
@@ -831,36 +828,24 @@ impl Columns {
         }
         if let Some(c) = plan.category {
             test(true, &|| {
-                let mut w = bits(&self.category, k, |x| x == c);
+                let first = bits(&self.category, k, |x| x == c);
                 // The few GPTs with several categories, through the map.
-                let mut others = self.several.word(k) & !w;
-                while others != 0 {
-                    let b = others.trailing_zeros() as usize;
-                    others &= others - 1;
-                    if self.in_category(k * 64 + b, c) {
-                        w |= 1 << b;
-                    }
-                }
-                w
+                ones(self.several.word(k) & !first)
+                    .filter(|b| self.in_category(k * 64 + b, c))
+                    .fold(first, |w, b| w | 1 << b)
             });
         }
-        let per_gpt = f.verified.is_some() || !plan.bins.is_empty();
-        if per_gpt && m != 0 {
-            let mut left = m;
-            while left != 0 {
-                let b = left.trailing_zeros() as usize;
-                left &= left - 1;
-                let i = k * 64 + b;
-                let keep = f
-                    .verified
-                    .is_none_or(|v| self.authors.verified(self.author[i] as usize) == v)
-                    && plan.bins.iter().all(|bin| self.in_bin(i, bin));
-                if !keep {
-                    m &= !(1 << b);
-                }
-            }
+        if f.verified.is_none() && plan.bins.is_empty() {
+            return m;
         }
-        m
+        ones(m)
+            .filter(|b| {
+                let i = k * 64 + b;
+                f.verified
+                    .is_none_or(|v| self.authors.verified(self.author[i] as usize) == v)
+                    && plan.bins.iter().all(|bin| self.in_bin(i, bin))
+            })
+            .fold(0, |w, b| w | 1 << b)
     }
 
     /// The rows of `ordering` that pass `filter`, in the same order. `text_hits`, when the
@@ -887,13 +872,10 @@ impl Columns {
                 .author
                 .as_ref()
                 .map(|a| self.author_index(a).unwrap_or(NO_AUTHOR - 1)),
-            only: filter.rowids.as_ref().map(|ids| {
-                let mut only = super::chunks::VidSet::default();
-                for &id in ids.iter() {
-                    only.insert(i64::from(id));
-                }
-                only
-            }),
+            only: filter
+                .rowids
+                .as_ref()
+                .map(|ids| ids.iter().map(|&id| i64::from(id)).collect()),
             text_hits,
             bins: filter.bins.iter().map(|b| self.resolve(&b.key)).collect(),
         };

@@ -859,10 +859,7 @@ impl<'c> SnapshotWriter<'c> {
             super::schema::index_versions(conn).map_err(err)?;
         }
         super::chunks::refresh_from(conn, self.first_vid).map_err(err)?;
-        let mut members = super::chunks::VidSet::default();
-        for s in self.seen.values() {
-            members.insert(s.rowid);
-        }
+        let members: super::chunks::VidSet = self.seen.values().map(|s| s.rowid).collect();
         super::chunks::write_members(conn, sid, &members).map_err(err)?;
         let resolved = resolve_shelf_entries(conn, sid).map_err(err)?;
         let authors =

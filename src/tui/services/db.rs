@@ -395,6 +395,17 @@ impl State {
         };
         let (screen, generation, sort) = (*screen, *generation, *sort);
         let started = Instant::now();
+        // An order, its first page only (with the list's length) or whole.
+        let answer = |order: Arc<[u32]>, total: Option<usize>| {
+            reply(Msg::Order {
+                screen,
+                generation,
+                complete: total.is_none(),
+                total: total.unwrap_or(order.len()),
+                order,
+                took: started.elapsed(),
+            })
+        };
         if self.columns.is_none() {
             if let Some((order, total)) = self.quick_page(filter, sort)? {
                 let first: Vec<u32> = order.iter().take(QUICK_ROWS).copied().collect();
@@ -402,37 +413,14 @@ impl State {
                     screen,
                     rows: view::rows(&self.db, self.snapshot.id, &first)?,
                 });
-                reply(Msg::Order {
-                    screen,
-                    generation,
-                    order,
-                    complete: false,
-                    total,
-                    took: started.elapsed(),
-                });
+                answer(order, Some(total));
             }
             if self.wait_for_columns(request) {
                 return Ok(());
             }
         }
-        let order = self.order(filter, sort, &|first, total| {
-            reply(Msg::Order {
-                screen,
-                generation,
-                order: first,
-                complete: false,
-                total,
-                took: started.elapsed(),
-            })
-        })?;
-        reply(Msg::Order {
-            screen,
-            generation,
-            total: order.len(),
-            order,
-            complete: true,
-            took: started.elapsed(),
-        });
+        let order = self.order(filter, sort, &|first, total| answer(first, Some(total)))?;
+        answer(order, None);
         Ok(())
     }
 
@@ -653,8 +641,8 @@ impl State {
         Ok(Some((ids.into(), total)))
     }
 
-    /// The filtered, sorted rowids of a list. `first_page` hears of a filtered list's first rows and its length before the whole
-    /// order is ready.
+    /// The filtered, sorted rowids of a list. `first_page` hears of a filtered list's first
+    /// rows and its length before the whole order is ready.
     fn order(
         &mut self,
         filter: &Filter,
