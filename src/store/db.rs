@@ -141,23 +141,24 @@ impl Db {
             }
             conn.pragma_update(None, "journal_mode", "WAL")
                 .map_err(err)?;
-            let mut progress = |done: usize, total: usize| {
+            let mut progress = |unit: &str, done: usize, total: usize| {
                 if done < total {
                     eprintln!(
-                        "gptscope: moving {} to schema {}: snapshot {} of {total}",
+                        "gptscope: moving {} to schema {}: {unit} {} of {total}",
                         path.display(),
                         schema::SCHEMA_VERSION,
                         done + 1
                     );
-                } else {
-                    eprintln!(
-                        "gptscope: {} is at schema {}",
-                        path.display(),
-                        schema::SCHEMA_VERSION
-                    );
                 }
             };
             schema::migrate(&mut conn, &mut progress).map_err(err)?;
+            if version > 0 {
+                eprintln!(
+                    "gptscope: {} is at schema {}",
+                    path.display(),
+                    schema::SCHEMA_VERSION
+                );
+            }
         }
         // References between tables are kept by the writer (a snapshot is written once, by one
         // writer) rather than checked by SQLite on every insert.

@@ -14,7 +14,10 @@ use rusqlite::{Connection, params_from_iter};
 
 /// Creates the versioned tables and moves every snapshot into them; `progress(done, total)` is
 /// called before each snapshot and once at the end.
-pub fn to_v5(tx: &Connection, progress: &mut dyn FnMut(usize, usize)) -> rusqlite::Result<()> {
+pub fn to_v5(
+    tx: &Connection,
+    progress: &mut dyn FnMut(&str, usize, usize),
+) -> rusqlite::Result<()> {
     let old_tables = schema::gpt_tables(tx)?;
     let has_authors: bool = tx
         .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'author'")?
@@ -31,7 +34,7 @@ pub fn to_v5(tx: &Connection, progress: &mut dyn FnMut(usize, usize)) -> rusqlit
     let total = snapshots.len();
     let mut previous: Option<i64> = None;
     for (done, &s) in snapshots.iter().enumerate() {
-        progress(done, total);
+        progress("snapshot", done, total);
         move_gpts(tx, s, previous)?;
         if has_authors {
             move_authors(tx, s, previous)?;
@@ -45,7 +48,7 @@ pub fn to_v5(tx: &Connection, progress: &mut dyn FnMut(usize, usize)) -> rusqlit
     }
     schema::index_versions(tx)?;
     if total > 0 {
-        progress(total, total);
+        progress("snapshot", total, total);
     }
     Ok(())
 }

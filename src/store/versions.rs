@@ -468,7 +468,7 @@ mod tests {
     #[test]
     fn snapshots_are_read_in_table_order_and_authors_by_their_index() {
         let mut conn = Connection::open_in_memory().unwrap();
-        super::super::schema::migrate(&mut conn, &mut |_, _| {}).unwrap();
+        super::super::schema::migrate(&mut conn, &mut |_, _, _| {}).unwrap();
         super::super::schema::index_versions(&conn).unwrap();
         conn.execute_batch(
             "INSERT INTO snapshot (id, label, source, taken_at, created_at, status)
