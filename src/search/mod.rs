@@ -176,10 +176,13 @@ impl Query {
     }
 }
 
-/// A match: a position in the index and its score.
+/// A match: a position in the index, its score, and the name's tie-break rank (carried in the
+/// hit so that sorting millions of hits compares values at hand instead of looking each rank up
+/// at a random place: a third of a one-letter query's time at 10M names).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hit {
     pub pos: u32,
+    pub rank: u32,
     pub score: i64,
 }
 
@@ -263,7 +266,7 @@ fn find_exact(name: &str, query: &Query) -> Option<usize> {
 }
 
 /// Scores one name; `None` when it does not match.
-fn score(name: &str, query: &Query, mask: u64, qmask: u64, scorer: &dyn Scorer) -> Option<i64> {
+fn score(name: &str, query: &Query, mask: u64, qmask: u64, scorer: &mut dyn Scorer) -> Option<i64> {
     if mask & qmask != qmask {
         return None;
     }
@@ -340,11 +343,10 @@ pub fn search(
         .clamp(1, 16)
         .min(candidates.len().div_ceil(10_000).max(1));
     let chunk = candidates.len().div_ceil(threads).max(1);
-    let rank = |h: &Hit| index.ranks[h.pos as usize];
     let order = |a: &Hit, b: &Hit| {
         b.score
             .cmp(&a.score)
-            .then_with(|| rank(b).cmp(&rank(a)))
+            .then_with(|| b.rank.cmp(&a.rank))
             .then_with(|| a.pos.cmp(&b.pos))
     };
     let parts: Vec<Option<Vec<Hit>>> = std::thread::scope(|scope| {
@@ -352,19 +354,21 @@ pub fn search(
             .chunks(chunk)
             .map(|part| {
                 scope.spawn(move || {
-                    let scorer = Skim::default();
+                    let mut scorer = Skim::default();
                     let mut hits = Vec::new();
                     for (i, &pos) in part.iter().enumerate() {
                         if i % CHECK_EVERY == 0 && cancelled() {
                             return None;
                         }
                         let p = pos as usize;
-                        if query.is_empty() {
-                            hits.push(Hit { pos, score: 0 });
-                        } else if let Some(s) =
-                            score(index.name(pos), query, index.masks[p], qmask, &scorer)
-                        {
-                            hits.push(Hit { pos, score: s });
+                        let score = if query.is_empty() {
+                            Some(0)
+                        } else {
+                            score(index.name(pos), query, index.masks[p], qmask, &mut scorer)
+                        };
+                        if let Some(score) = score {
+                            let rank = index.ranks[p];
+                            hits.push(Hit { pos, rank, score });
                         }
                     }
                     hits.sort_unstable_by(order);
@@ -566,11 +570,11 @@ mod tests {
     #[test]
     fn prefilter_agrees_with_the_scorer() {
         let names = ["Scholar GPT", "小红书", "ÉCOLE", "a-b_c", "Grimoire 🧙"];
-        let s = Skim::default();
+        let mut s = Skim::default();
         for n in names {
             for q in ["sc", "gpt", "红", "école", "abc", "gr🧙", "z"] {
                 let query = Query::parse(q);
-                let fast = score(n, &query, char_mask(n), char_mask(q), &s).is_some();
+                let fast = score(n, &query, char_mask(n), char_mask(q), &mut s).is_some();
                 assert_eq!(fast, s.score(n, q).is_some(), "{n:?} / {q:?}");
             }
         }
