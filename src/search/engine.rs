@@ -129,6 +129,16 @@ fn equal(a: u8, b: u8, case_sensitive: bool) -> bool {
     }
 }
 
+/// The score of a character matching: less when only a case-insensitive query made it match.
+fn match_score(c: u8, p: u8, case_sensitive: bool) -> i32 {
+    let penalty = if !case_sensitive && p != c {
+        PENALTY_CASE_MISMATCH
+    } else {
+        0
+    };
+    (SCORE_MATCH + penalty).max(0)
+}
+
 /// SkimMatcherV2's score of an ASCII `choice` for an ASCII `pattern`: an affine-gap alignment
 /// over two rows, as the crate computes it without positions (including which cells each step
 /// reads), so the numbers are the crate's.
@@ -171,13 +181,7 @@ pub fn skim_ascii(
                 if j == 0 {
                     in_place *= BONUS_FIRST_CHAR_MULTIPLIER;
                 }
-                let matched = SCORE_MATCH
-                    + if !case_sensitive && *p != c {
-                        PENALTY_CASE_MISMATCH
-                    } else {
-                        0
-                    };
-                best = best.max(GAP_EXTENSION + in_place + matched.max(0));
+                best = best.max(GAP_EXTENSION + in_place + match_score(c, *p, case_sensitive));
             }
             prev = k;
         }
@@ -215,12 +219,7 @@ pub fn skim_ascii(
             let col_prev = to_skip + j;
             let (cur, last, before) = (at(row, col), at(row, col_prev), at(row_prev, col_prev));
             if equal(c, p, case_sensitive) {
-                let matched = SCORE_MATCH
-                    + if !case_sensitive && p != c {
-                        PENALTY_CASE_MISMATCH
-                    } else {
-                        0
-                    };
+                let matched = match_score(c, p, case_sensitive);
                 let prev_m = cells[before].m;
                 let prev_p = cells[before].p;
                 let in_place = bonus[col];
@@ -228,7 +227,7 @@ pub fn skim_ascii(
                 cells[last].bonus = consecutive;
                 let by_match = prev_m + consecutive;
                 let by_skip = prev_p + in_place;
-                cells[cur].m = by_match.max(by_skip) + matched.max(0);
+                cells[cur].m = by_match.max(by_skip) + matched;
             } else {
                 cells[cur].m = NEG_INFINITY;
                 cells[cur].bonus = 0;
