@@ -186,6 +186,15 @@ pub struct Hit {
     pub score: i64,
 }
 
+impl Hit {
+    /// The ranking as one number, bigger first: score, then rank, then the earlier position
+    /// (one comparison of two words where sorting millions of hits made three).
+    fn key(&self) -> u128 {
+        let score = (self.score as u64) ^ (1 << 63); // order-preserving for signed scores
+        (u128::from(score) << 64) | (u128::from(self.rank) << 32) | u128::from(!self.pos)
+    }
+}
+
 const EXACT_NAME: i64 = 1 << 40;
 const PREFIX: i64 = 1 << 36;
 
@@ -343,12 +352,7 @@ pub fn search(
         .clamp(1, 16)
         .min(candidates.len().div_ceil(10_000).max(1));
     let chunk = candidates.len().div_ceil(threads).max(1);
-    let order = |a: &Hit, b: &Hit| {
-        b.score
-            .cmp(&a.score)
-            .then_with(|| b.rank.cmp(&a.rank))
-            .then_with(|| a.pos.cmp(&b.pos))
-    };
+    let order = |a: &Hit, b: &Hit| b.key().cmp(&a.key());
     let parts: Vec<Option<Vec<Hit>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = candidates
             .chunks(chunk)
@@ -371,7 +375,7 @@ pub fn search(
                             hits.push(Hit { pos, rank, score });
                         }
                     }
-                    hits.sort_unstable_by(order);
+                    hits.sort_unstable_by_key(|h| std::cmp::Reverse(h.key()));
                     Some(hits)
                 })
             })
@@ -565,6 +569,27 @@ mod tests {
                 .map(|(i, (n, r))| (i as u32, n.as_str(), *r)),
         );
         assert!(search(&ix, &Query::parse("nm"), None, 2, &|| true).is_none());
+    }
+
+    #[test]
+    fn the_sort_key_ranks_by_score_then_rank_then_position() {
+        let mut hits = Vec::new();
+        for score in [-40, -1, 0, 1, 35, PREFIX + 3, EXACT_NAME] {
+            for rank in [0, 7, u32::MAX] {
+                for pos in [0, 5, u32::MAX] {
+                    hits.push(Hit { pos, rank, score });
+                }
+            }
+        }
+        let mut by_key = hits.clone();
+        by_key.sort_unstable_by_key(|h| std::cmp::Reverse(h.key()));
+        hits.sort_by(|a, b| {
+            b.score
+                .cmp(&a.score)
+                .then(b.rank.cmp(&a.rank))
+                .then(a.pos.cmp(&b.pos))
+        });
+        assert_eq!(by_key, hits);
     }
 
     #[test]
