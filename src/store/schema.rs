@@ -487,6 +487,8 @@ pub fn migrate(
             add_v6(&tx)?;
             super::chunks::build_all(&tx)?;
         }
+        // Files written while schema 6 was being built may lack the landscape column.
+        add_column(&tx, "summary", "landscape", "TEXT")?;
         to_v7(&tx, progress)?;
         tx.pragma_update(None, "user_version", 7)?;
         tx.commit()?;
