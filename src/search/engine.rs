@@ -77,7 +77,7 @@ const NEG_INFINITY: i32 = i16::MIN as i32;
 /// One cell of the two score rows: best score ending in a match (`m`), in a skip (`p`), and the
 /// consecutive bonus carried along.
 #[derive(Clone, Copy)]
-pub struct Cell {
+struct Cell {
     m: i32,
     p: i32,
     bonus: i32,
@@ -142,7 +142,7 @@ fn match_score(c: u8, p: u8, case_sensitive: bool) -> i32 {
 /// SkimMatcherV2's score of an ASCII `choice` for an ASCII `pattern`: an affine-gap alignment
 /// over two rows, as the crate computes it without positions (including which cells each step
 /// reads), so the numbers are the crate's.
-pub fn skim_ascii(
+fn skim_ascii(
     choice: &[u8],
     pattern: &[u8],
     cells: &mut Vec<Cell>,

@@ -72,6 +72,7 @@ pub struct Db {
     path: PathBuf,
     /// True when this open created the file.
     created: bool,
+    lock_timeout: Duration,
 }
 
 /// How long a command waits for another writer before giving up.
@@ -170,10 +171,23 @@ impl Db {
             .map_err(err)?;
         conn.pragma_update(None, "cache_size", -65_536)
             .map_err(err)?;
+        // A bulk load writes under a rollback journal and puts WAL back when it ends
+        // (`writer::Journal`); one killed before that left the file in rollback mode, its
+        // journal already played back by the first read above.
+        if !conn.is_readonly(rusqlite::MAIN_DB).map_err(err)? {
+            let mode: String = conn
+                .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+                .map_err(err)?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                conn.pragma_update(None, "journal_mode", "WAL")
+                    .map_err(err)?;
+            }
+        }
         Ok(Db {
             conn,
             path: path.to_path_buf(),
             created: !existed || empty,
+            lock_timeout,
         })
     }
 
@@ -184,6 +198,11 @@ impl Db {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// How long a statement waits for another connection's lock.
+    pub fn lock_timeout(&self) -> Duration {
+        self.lock_timeout
     }
 
     /// True when this open created the database file.

@@ -102,6 +102,7 @@ fn sigkill_at_any_point_of_an_import_loses_nothing() {
 
     let mut killed_mid_import = 0;
     let mut rolled_back = 0;
+    let mut hot_journals = 0;
     for (i, fraction) in [0.05, 0.15, 0.3, 0.45, 0.6, 0.75, 0.85, 0.92, 0.97]
         .into_iter()
         .enumerate()
@@ -124,6 +125,11 @@ fn sigkill_at_any_point_of_an_import_loses_nothing() {
             continue;
         }
         killed_mid_import += 1;
+        // A database this small is loaded in bulk, under a rollback journal: the kill leaves
+        // it hot, for the next open to play back.
+        if Path::new(&format!("{}-journal", db.display())).exists() {
+            hot_journals += 1;
+        }
         let wal = Path::new(&format!("{}-wal", db.display()))
             .metadata()
             .map(|m| m.len())
@@ -165,6 +171,11 @@ fn sigkill_at_any_point_of_an_import_loses_nothing() {
         // And the database takes the import again.
         let again = run_json(&db, &["import", "--json", input.to_str().unwrap()]);
         assert_eq!(again["gpts"], 20_000);
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal", "WAL is back after the bulk load");
         assert_eq!(
             snapshot_ids(&db).last(),
             again["snapshot"].as_i64().as_ref()
@@ -176,9 +187,56 @@ fn sigkill_at_any_point_of_an_import_loses_nothing() {
         "only {killed_mid_import} kills landed mid-import, {rolled_back} before the commit \
          (whole import {whole:?})"
     );
+    assert!(
+        hot_journals >= 1,
+        "no kill left a rollback journal: {hot_journals}"
+    );
     // Keep the helper honest: a normal import does leave its table.
     assert_eq!(
         views(&timed).0,
         vec!["gpt_1".to_owned(), "gpt_2".to_owned(), "gpt_3".to_owned()]
     );
+}
+
+/// A bulk load switches to a rollback journal only when it has the file to itself: with a
+/// reader holding it open (the explorer, say), the import runs under WAL without waiting for
+/// the switch, and the reader reads the earlier snapshot throughout.
+#[test]
+fn a_bulk_load_beside_an_open_reader_stays_in_wal() {
+    let (_dir, db) = temp_db();
+    let o = run(&db, &["snapshots"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let reader = rusqlite::Connection::open(&db).unwrap();
+    let count = |c: &rusqlite::Connection| -> i64 {
+        c.query_row("SELECT count(*) FROM gpt_1", [], |r| r.get(0))
+            .unwrap()
+    };
+    let sample = count(&reader);
+    assert!(sample > 0);
+    let started = Instant::now();
+    let report = run_json(
+        &db,
+        &[
+            "import",
+            "--json",
+            fixture("gizmos_2023-11_300.jsonl").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(report["snapshot"], 2, "{report}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(4),
+        "the import did not wait out the lock timeout for the switch: {:?}",
+        started.elapsed()
+    );
+    assert_eq!(count(&reader), sample, "the reader still reads snapshot 1");
+    let log = std::fs::read_to_string(db.with_file_name("gptscope.log")).unwrap();
+    let said: Vec<&str> = log.lines().filter(|l| l.contains("bulk load")).collect();
+    assert!(
+        said.last().is_some_and(|l| l.contains("journal=Wal")),
+        "{said:?}"
+    );
+    let mode: String = reader
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
 }

@@ -300,6 +300,7 @@ fn import_all(
         known: &known,
     };
     let format = opts.format;
+    let started = std::time::Instant::now();
     let outcome = std::thread::scope(|scope| {
         let parsing = std::thread::Builder::new()
             .name("gptscope-read".into())
@@ -329,6 +330,7 @@ fn import_all(
         result
     });
     let tally = outcome?;
+    let read = started.elapsed();
     let report_json = serde_json::to_string(&serde_json::json!({
         "skipped_by_reason": tally.skipped_by_reason,
         "fields_ignored": tally.fields_ignored,
@@ -365,6 +367,14 @@ fn import_all(
         }
         Err(e) => return Err(e.into()),
     };
+    // Where an import's time goes: reading, parsing and writing the rows (all cores), then the
+    // commit alone (indexes, columns, authors, summary): what to look at when it is slow.
+    tracing::info!(
+        snapshot = sid,
+        read_s = read.as_secs_f64(),
+        commit_s = (started.elapsed() - read).as_secs_f64(),
+        "import phases"
+    );
     let taken_at: i64 = db
         .conn()
         .query_row("SELECT taken_at FROM snapshot WHERE id = ?1", [sid], |r| {
