@@ -20,7 +20,8 @@
 //! - `blob`: each record's raw source JSON, zstd-compressed and content-addressed the same way.
 //!   Records are small and alike, so each import trains a zstd dictionary on its first records
 //!   (`zdict`): measured on synthetic resources, 3 µs and 12x per record against 11 µs and 2.2x
-//!   for plain zstd.
+//!   for plain zstd (at level 3; the writer now uses level 1: 10.6x, see
+//!   `writer::RAW_ZSTD_LEVEL`).
 //! - `author_version` (and the `author` view, by snapshot): the author's profile and roll-ups
 //!   (GPT count, conversations, ratings, tool mix) computed once at import so author screens
 //!   never aggregate 1M rows, versioned like the GPTs.

@@ -519,6 +519,8 @@ enum Journal {
 }
 
 impl Journal {
+    /// Decided before the transaction (the journal cannot change inside one), so `begin`
+    /// decides bulk again inside it; a writer slipping in between only costs speed.
     fn choose(conn: &Connection, lock_timeout: std::time::Duration) -> Journal {
         let stored: i64 = conn
             .query_row("SELECT coalesce(max(vid), 0) FROM gpt", [], |r| r.get(0))
