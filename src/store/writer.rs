@@ -567,9 +567,8 @@ pub struct SnapshotWriter<'c> {
     /// Records waiting for the next multi-row insert, with the version ids they will get.
     pending: Vec<(i64, Box<PreparedGpt>)>,
     next_vid: i64,
-    /// The first version id this import gives: the compact columns from it on are built at
-    /// commit ([`super::chunks`]).
-    first_vid: i64,
+    /// The compact columns of the versions written ([`super::chunks::Builder`]).
+    columns: super::chunks::Builder,
     /// The versions of the newest complete snapshot before this one: what a record is
     /// compared with, kept when equal.
     base: Base,
@@ -677,7 +676,7 @@ impl<'c> SnapshotWriter<'c> {
             max_observed: None,
             pending: Vec::with_capacity(ROWS_PER_INSERT * 4),
             next_vid,
-            first_vid: next_vid,
+            columns: super::chunks::Builder::new(next_vid),
             base,
             known,
             bulk,
@@ -795,6 +794,7 @@ impl<'c> SnapshotWriter<'c> {
                     .gpt_delete
                     .execute([rowid])
                     .map_err(|e| StoreError::from_sqlite(&self.path, e))?;
+                self.columns.deleted(rowid);
             }
             Some((_, false, _, _)) => self.base.unkeep(key),
             None => {}
@@ -845,6 +845,7 @@ impl<'c> SnapshotWriter<'c> {
         let sid = self.snapshot_id;
         let st = &mut self.st;
         let pending = &self.pending;
+        let (conn, columns) = (self.conn, &mut self.columns);
         // What is not stored yet (a bulk load knows; otherwise `INSERT OR IGNORE` finds out).
         let (blobs, details): (Vec<_>, Vec<_>) = match &mut self.bulk {
             Some(b) => (
@@ -873,7 +874,33 @@ impl<'c> SnapshotWriter<'c> {
                     ])?;
                 }
             }
-            st.gpt.run(pending, |s, at, g| bind_gpt(s, at, g, sid))
+            st.gpt.run(pending, |s, at, g| bind_gpt(s, at, g, sid))?;
+            for (vid, g) in pending {
+                let r = &g.record;
+                let row = super::chunks::Row {
+                    conv: g.conv,
+                    rating: g.rating,
+                    reviews: r.review_count.map(|n| n as i64),
+                    created: r.created_at,
+                    updated: r.updated_at,
+                    tools: g.tools,
+                    available: r.availability == super::record::Availability::Available,
+                    category: r.categories.first().map(String::as_str),
+                    author: r.author.user_id.as_deref(),
+                    name_key: Some(&g.name_key),
+                    signals: u32::from(g.signals),
+                    categories: &r.categories,
+                    review_total: r.review_total.map(|n| n as i64),
+                };
+                let actions = r.actions.iter();
+                columns.add(
+                    conn,
+                    *vid,
+                    &row,
+                    actions.map(|a| (a.domain.as_deref(), a.auth.as_str())),
+                )?;
+            }
+            Ok(())
         })();
         self.pending.clear();
         result.map_err(|e| StoreError::from_sqlite(&self.path, e))
@@ -963,8 +990,10 @@ impl<'c> SnapshotWriter<'c> {
         report_json: &str,
         finish: &dyn Fn(i64) -> Result<()>,
     ) -> Result<(i64, SnapshotCounts)> {
+        let mut lap = Laps::start();
         self.flush()?;
         self.write_shelf_entries()?;
+        lap.mark("rows");
         let sid = self.snapshot_id;
         let conn = self.conn;
         let err = |e| StoreError::from_sqlite(&self.path, e);
@@ -973,14 +1002,21 @@ impl<'c> SnapshotWriter<'c> {
             // The parser is done: let SQLite's sorter use both cores for the indexes.
             conn.pragma_update(None, "threads", 2).map_err(err)?;
             super::schema::create_hash_indexes(conn).map_err(err)?;
+            lap.mark("hash indexes");
             super::schema::index_versions(conn).map_err(err)?;
+            lap.mark("version indexes");
         }
-        super::chunks::refresh_from(conn, self.first_vid).map_err(err)?;
+        std::mem::take(&mut self.columns)
+            .finish(conn)
+            .map_err(err)?;
+        lap.mark("columns");
         let members: super::chunks::VidSet = self.seen.values().map(|s| s.rowid).collect();
         super::chunks::write_members(conn, sid, &members).map_err(err)?;
+        lap.mark("members");
         let resolved = resolve_shelf_entries(conn, sid).map_err(err)?;
         let authors =
             write_authors(conn, sid, self.base.snapshot(), &mut self.authors).map_err(err)?;
+        lap.mark("authors");
         let gpts = self.seen.values().filter(|s| s.available).count() as i64;
         let unavailable = self.seen.len() as i64 - gpts;
         let (shelves, entries): (i64, i64) = conn
@@ -1020,9 +1056,12 @@ impl<'c> SnapshotWriter<'c> {
         )
         .map_err(err)?;
         finish(sid)?;
+        lap.mark("summary");
         conn.execute_batch("COMMIT").map_err(err)?;
+        lap.mark("COMMIT");
         self.committed = true;
         self.journal.restore(conn);
+        tracing::debug!(snapshot = sid, steps = %lap, "commit steps");
         Ok((
             sid,
             SnapshotCounts {
@@ -1110,6 +1149,37 @@ fn write_authors(
     }
     base.finish(conn)?;
     Ok(written)
+}
+
+/// Seconds each step of a commit took, for the log (`--log-level debug`): where to look when
+/// an import's commit phase is slow.
+struct Laps {
+    last: std::time::Instant,
+    steps: Vec<(&'static str, f64)>,
+}
+
+impl Laps {
+    fn start() -> Self {
+        Laps {
+            last: std::time::Instant::now(),
+            steps: Vec::new(),
+        }
+    }
+
+    fn mark(&mut self, step: &'static str) {
+        let now = std::time::Instant::now();
+        self.steps.push((step, (now - self.last).as_secs_f64()));
+        self.last = now;
+    }
+}
+
+impl std::fmt::Display for Laps {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, (step, s)) in self.steps.iter().enumerate() {
+            write!(f, "{}{step} {s:.2}s", if i > 0 { ", " } else { "" })?;
+        }
+        Ok(())
+    }
 }
 
 /// Median of sorted values (the lower middle for even counts, so it is a value that occurs).
