@@ -43,7 +43,7 @@ use rusqlite::Connection;
 pub const APPLICATION_ID: i32 = 0x4750_5453;
 
 /// The newest schema this build knows.
-pub const SCHEMA_VERSION: i32 = 8;
+pub const SCHEMA_VERSION: i32 = 7;
 
 /// The version of the monetisation-signal rules snapshots were computed with (see
 /// `snapshot.signals_version`); a snapshot below it needs `gptscope signals --recompute`.
@@ -351,6 +351,7 @@ pub fn create_gpt_view(conn: &Connection, snapshot_id: i64) -> rusqlite::Result<
 pub fn index_versions(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(
         "CREATE INDEX IF NOT EXISTS gpt_id ON gpt(id);
+         CREATE INDEX IF NOT EXISTS gpt_conv ON gpt(conv);
          CREATE INDEX IF NOT EXISTS gpt_author ON gpt(author_id);
          CREATE INDEX IF NOT EXISTS gpt_first ON gpt(first);
          CREATE INDEX IF NOT EXISTS gpt_last ON gpt(last);",
@@ -358,11 +359,14 @@ pub fn index_versions(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 /// Drops the GPT versions' indexes whose keys a bulk load meets in random order (id,
-/// author), to be built at commit by sorting. The bounds' indexes stay: every
+/// conversations, author), to be built at commit by sorting. The bounds' indexes stay: every
 /// new version has the same `first` and no `last`, with a rising version id, so they grow at
 /// one end (building them at commit instead cost two more scans of the table).
 pub fn drop_version_indexes(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute_batch("DROP INDEX IF EXISTS gpt_id; DROP INDEX IF EXISTS gpt_author;")
+    conn.execute_batch(
+        "DROP INDEX IF EXISTS gpt_id; DROP INDEX IF EXISTS gpt_conv;
+         DROP INDEX IF EXISTS gpt_author;",
+    )
 }
 
 /// Adds a column unless the table has it (a migration interrupted between steps, or a table
@@ -420,9 +424,6 @@ pub(crate) fn gpt_tables(conn: &Connection) -> rusqlite::Result<Vec<String>> {
 /// - 6: the versions' compact columns and each snapshot's version ids ([`super::chunks`]),
 ///   built from the rows; `summary.landscape` (the histogram screen's whole-snapshot answer).
 /// - 7: `blob` and `detail` unique by named indexes a bulk load can drop ([`HASHED`]).
-/// - 8: no index on the versions' conversations (`gpt_conv`): no query reads by it (lists,
-///   sorts and counts go through the compact columns), and a first import of 1M GPTs spent
-///   0.8 s of its commit sorting it.
 pub fn migrate(
     conn: &mut Connection,
     progress: &mut dyn FnMut(&str, usize, usize),
@@ -477,33 +478,21 @@ pub fn migrate(
         tx.pragma_update(None, "user_version", 4)?;
         tx.commit()?;
     }
-    if version < 8 {
-        // 4 → 8 in one transaction: a failure leaves the file as it was.
+    if version < 7 {
+        // 4 → 7 in one transaction: a failure leaves the file as it was.
         let tx = conn.transaction()?;
-        if version < 7 {
-            to_v7_from(&tx, version, progress)?;
+        if version < 6 {
+            if version < 5 {
+                super::upgrade::to_v5(&tx, progress)?;
+            }
+            add_v6(&tx)?;
+            super::chunks::build_all(&tx)?;
         }
-        tx.execute_batch("DROP INDEX IF EXISTS gpt_conv;")?;
-        tx.pragma_update(None, "user_version", 8)?;
+        // Files written while schema 6 was being built may lack the landscape column.
+        add_column(&tx, "summary", "landscape", "TEXT")?;
+        to_v7(&tx, progress)?;
+        tx.pragma_update(None, "user_version", 7)?;
         tx.commit()?;
     }
     Ok(())
-}
-
-/// Schema 4, 5 or 6 → 7, inside the caller's transaction.
-fn to_v7_from(
-    tx: &Connection,
-    version: i32,
-    progress: &mut dyn FnMut(&str, usize, usize),
-) -> rusqlite::Result<()> {
-    if version < 6 {
-        if version < 5 {
-            super::upgrade::to_v5(tx, progress)?;
-        }
-        add_v6(tx)?;
-        super::chunks::build_all(tx)?;
-    }
-    // Files written while schema 6 was being built may lack the landscape column.
-    add_column(tx, "summary", "landscape", "TEXT")?;
-    to_v7(tx, progress)
 }

@@ -92,8 +92,8 @@ fn every_snapshot_reads_back_equal_after_the_move_to_shared_versions() {
     for k in 1..=6 {
         assert!(said.contains(&format!("snapshot {k} of 6")), "{said}");
     }
-    assert!(said.contains("is at schema 8"), "{said}");
-    assert_eq!(user_version(&db), 8);
+    assert!(said.contains("is at schema 7"), "{said}");
+    assert_eq!(user_version(&db), 7);
 
     for (i, old) in before.iter().enumerate() {
         let s = i as i64 + 1;
@@ -183,25 +183,13 @@ fn a_schema_6_file_reads_back_equal_with_its_hashes_unique_by_named_indexes() {
         [("sqlite_autoindex_blob_1".to_owned(), true)]
     );
     let was = everything(&db);
-    let gpt_indexes = |db: &Path| -> Vec<String> {
-        indexes(db, "gpt")
-            .into_iter()
-            .map(|(name, _)| name)
-            .collect()
-    };
-    assert!(gpt_indexes(&db).contains(&"gpt_conv".to_owned()));
 
     let o = run(&db, &["snapshots", "--json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let said = stderr(&o);
     assert!(said.contains("table 2 of 2"), "{said}");
-    // Schema 8: no index on conversations (nothing reads by it).
-    assert_eq!(
-        gpt_indexes(&db),
-        ["gpt_author", "gpt_first", "gpt_id", "gpt_last"]
-    );
-    assert!(said.contains("is at schema 8"), "{said}");
-    assert_eq!(user_version(&db), 8);
+    assert!(said.contains("is at schema 7"), "{said}");
+    assert_eq!(user_version(&db), 7);
     assert_eq!(everything(&db), was, "every table, every row, every id");
     assert_eq!(indexes(&db, "blob"), [("blob_hash".to_owned(), true)]);
     assert_eq!(indexes(&db, "detail"), [("detail_hash".to_owned(), true)]);
