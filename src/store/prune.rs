@@ -67,7 +67,7 @@ pub fn remove_snapshot(db: &mut Db, id: i64) -> Result<Removed> {
         tx.execute_batch(
             "DELETE FROM detail WHERE hash NOT IN (SELECT detail FROM gpt);
              DELETE FROM detail_action WHERE detail NOT IN (SELECT detail FROM gpt);
-             DELETE FROM blob WHERE hash NOT IN (SELECT blob FROM gpt);",
+             DELETE FROM blob WHERE hash NOT IN (SELECT substr(blob, 1, 16) FROM gpt);",
         )
         .map_err(err)?;
         tx.commit().map_err(err)?;

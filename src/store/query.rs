@@ -390,23 +390,26 @@ fn shelf_positions(db: &Db, snapshot_id: i64, id: &str) -> Result<Vec<ShelfPosit
     Ok(rows)
 }
 
-/// The raw source JSON a GPT was read from, decompressed.
+/// The raw source JSON a GPT was read from, decompressed: a blob of its own (16-byte
+/// reference, the blob's hash) or its part of a frame (24 bytes: the frame's hash, offset,
+/// length; see `writer::RawAt`).
 pub fn raw_source(db: &Db, snapshot_id: i64, id: &str) -> Result<Option<String>> {
-    let found: Option<(Vec<u8>, Option<Vec<u8>>)> = db
+    type Found = (Vec<u8>, Option<Vec<u8>>, Vec<u8>);
+    let found: Option<Found> = db
         .conn()
         .query_row(
             &format!(
-                "SELECT b.z, d.dict FROM {} g JOIN blob b ON b.hash = g.blob
+                "SELECT b.z, d.dict, g.blob FROM {} g JOIN blob b ON b.hash = substr(g.blob, 1, 16)
                  LEFT JOIN zdict d ON d.id = b.dict_id
                  WHERE g.id = ?1",
                 super::schema::gpt_table(snapshot_id)
             ),
             params![id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()
         .map_err(|e| db.err(e))?;
-    let Some((z, dict)) = found else {
+    let Some((z, dict, reference)) = found else {
         return Ok(None);
     };
     let damaged =
@@ -416,6 +419,15 @@ pub fn raw_source(db: &Db, snapshot_id: i64, id: &str) -> Result<Option<String>>
         zstd::stream::read::Decoder::with_dictionary(&z[..], dict.as_deref().unwrap_or(&[]))
             .map_err(damaged)?;
     std::io::Read::read_to_end(&mut decoder, &mut bytes).map_err(damaged)?;
+    if let Some(part) = reference.get(16..24) {
+        let word = |b: &[u8]| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize;
+        let (at, len) = (word(&part[..4]), word(&part[4..]));
+        bytes = at
+            .checked_add(len)
+            .and_then(|end| bytes.get(at..end))
+            .map(<[u8]>::to_vec)
+            .ok_or_else(|| damaged(std::io::Error::other("its place is past its frame's end")))?;
+    }
     Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
 }
 

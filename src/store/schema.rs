@@ -17,11 +17,12 @@
 //!   tables with a unique hash index measured 40% cheaper to fill than WITHOUT ROWID tables
 //!   keyed by the hash: appending 300-byte rows beats inserting them at random places.) The
 //!   unique index is a named one ([`HASHED`]), so a first import drops it and sorts it at commit.
-//! - `blob`: each record's raw source JSON, zstd-compressed and content-addressed the same way.
-//!   Records are small and alike, so each import trains a zstd dictionary on its first records
-//!   (`zdict`): measured on synthetic resources, 3 µs and 12x per record against 11 µs and 2.2x
-//!   for plain zstd (at level 3; the writer now uses level 1: 10.6x, see
-//!   `writer::RAW_ZSTD_LEVEL`).
+//! - `blob`: the records' raw source JSON, zstd-compressed and content-addressed the same way.
+//!   Since schema 8 a row is a frame: the sources of a batch of records (a parser unit, ~1 MB)
+//!   compressed together, which a version names by the frame's hash, the offset and the length
+//!   (`writer::Frame`: 16x against the 10.6x of one record with a dictionary, one row per ~400
+//!   records). Rows from before hold one record each, many compressed with a dictionary
+//!   trained on the import's first records (`zdict`, kept for them).
 //! - `author_version` (and the `author` view, by snapshot): the author's profile and roll-ups
 //!   (GPT count, conversations, ratings, tool mix) computed once at import so author screens
 //!   never aggregate 1M rows, versioned like the GPTs.
@@ -43,7 +44,7 @@ use rusqlite::Connection;
 pub const APPLICATION_ID: i32 = 0x4750_5453;
 
 /// The newest schema this build knows.
-pub const SCHEMA_VERSION: i32 = 7;
+pub const SCHEMA_VERSION: i32 = 8;
 
 /// The version of the monetisation-signal rules snapshots were computed with (see
 /// `snapshot.signals_version`); a snapshot below it needs `gptscope signals --recompute`.
@@ -424,6 +425,10 @@ pub(crate) fn gpt_tables(conn: &Connection) -> rusqlite::Result<Vec<String>> {
 /// - 6: the versions' compact columns and each snapshot's version ids ([`super::chunks`]),
 ///   built from the rows; `summary.landscape` (the histogram screen's whole-snapshot answer).
 /// - 7: `blob` and `detail` unique by named indexes a bulk load can drop ([`HASHED`]).
+/// - 8: raw sources in frames: a `blob` row may hold the sources of a batch of records
+///   compressed together, and a version's `blob` is then 24 bytes (the frame's hash, then the
+///   source's offset and length in it; 16 bytes, from before, still name a blob of one source).
+///   Nothing stored changes: the number says the file may hold references older builds misread.
 pub fn migrate(
     conn: &mut Connection,
     progress: &mut dyn FnMut(&str, usize, usize),
@@ -478,21 +483,32 @@ pub fn migrate(
         tx.pragma_update(None, "user_version", 4)?;
         tx.commit()?;
     }
-    if version < 7 {
-        // 4 → 7 in one transaction: a failure leaves the file as it was.
+    if version < 8 {
+        // 4 → 8 in one transaction: a failure leaves the file as it was.
         let tx = conn.transaction()?;
-        if version < 6 {
-            if version < 5 {
-                super::upgrade::to_v5(&tx, progress)?;
-            }
-            add_v6(&tx)?;
-            super::chunks::build_all(&tx)?;
+        if version < 7 {
+            to_v7_from(&tx, version, progress)?;
         }
-        // Files written while schema 6 was being built may lack the landscape column.
-        add_column(&tx, "summary", "landscape", "TEXT")?;
-        to_v7(&tx, progress)?;
-        tx.pragma_update(None, "user_version", 7)?;
+        tx.pragma_update(None, "user_version", 8)?;
         tx.commit()?;
     }
     Ok(())
+}
+
+/// Schema 4, 5 or 6 → 7, inside the caller's transaction.
+fn to_v7_from(
+    tx: &Connection,
+    version: i32,
+    progress: &mut dyn FnMut(&str, usize, usize),
+) -> rusqlite::Result<()> {
+    if version < 6 {
+        if version < 5 {
+            super::upgrade::to_v5(tx, progress)?;
+        }
+        add_v6(tx)?;
+        super::chunks::build_all(tx)?;
+    }
+    // Files written while schema 6 was being built may lack the landscape column.
+    add_column(tx, "summary", "landscape", "TEXT")?;
+    to_v7(tx, progress)
 }

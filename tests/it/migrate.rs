@@ -92,8 +92,8 @@ fn every_snapshot_reads_back_equal_after_the_move_to_shared_versions() {
     for k in 1..=6 {
         assert!(said.contains(&format!("snapshot {k} of 6")), "{said}");
     }
-    assert!(said.contains("is at schema 7"), "{said}");
-    assert_eq!(user_version(&db), 7);
+    assert!(said.contains("is at schema 8"), "{said}");
+    assert_eq!(user_version(&db), 8);
 
     for (i, old) in before.iter().enumerate() {
         let s = i as i64 + 1;
@@ -188,8 +188,8 @@ fn a_schema_6_file_reads_back_equal_with_its_hashes_unique_by_named_indexes() {
     assert!(o.status.success(), "{}", stderr(&o));
     let said = stderr(&o);
     assert!(said.contains("table 2 of 2"), "{said}");
-    assert!(said.contains("is at schema 7"), "{said}");
-    assert_eq!(user_version(&db), 7);
+    assert!(said.contains("is at schema 8"), "{said}");
+    assert_eq!(user_version(&db), 8);
     assert_eq!(everything(&db), was, "every table, every row, every id");
     assert_eq!(indexes(&db, "blob"), [("blob_hash".to_owned(), true)]);
     assert_eq!(indexes(&db, "detail"), [("detail_hash".to_owned(), true)]);
@@ -206,17 +206,25 @@ fn a_schema_6_file_reads_back_equal_with_its_hashes_unique_by_named_indexes() {
     assert_eq!(shown, line);
 
     // Snapshot 2's file again, compared with snapshot 6 (which has none of its GPTs): new
-    // versions, but no raw source or detail stored twice (a database this small is loaded in
-    // bulk, its hash indexes dropped until commit: the writer keeps them distinct itself).
-    let again = run_json(
-        &db,
-        &[
-            "import",
-            fixture("gizmos_2023-11_300.jsonl").to_str().unwrap(),
-            "--json",
-        ],
-    );
+    // versions, their sources in one new frame (schema 8), and no detail stored twice (a
+    // database this small is loaded in bulk, its hash indexes dropped until commit: the writer
+    // keeps rows distinct itself).
+    let import = |name: &str| run_json(&db, &["import", fixture(name).to_str().unwrap(), "--json"]);
+    let blobs = || -> i64 {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.query_row("SELECT count(*) FROM blob", [], |r| r.get(0))
+            .unwrap()
+    };
+    let again = import("gizmos_2023-11_300.jsonl");
     assert_eq!(again["snapshot"], 7, "{again}");
+    assert_eq!(blobs() as usize, was["blob"].len() + 1, "one frame");
+    // Another file, then this one again: its GPTs come back as new versions, and their frame
+    // is the one stored already.
+    import("num_conversations_str_2024-12-07.json");
+    let before = blobs();
+    let back = import("gizmos_2023-11_300.jsonl");
+    assert_eq!(back["gpts"], 300, "{back}");
+    assert_eq!(blobs(), before, "the frame is stored once");
     let conn = rusqlite::Connection::open(&db).unwrap();
     for table in ["blob", "detail"] {
         let (rows, distinct): (i64, i64) = conn
@@ -228,14 +236,11 @@ fn a_schema_6_file_reads_back_equal_with_its_hashes_unique_by_named_indexes() {
             .unwrap();
         assert_eq!(rows, distinct, "{table}");
     }
-    let blobs_after: i64 = conn
-        .query_row("SELECT count(*) FROM blob", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(
-        blobs_after as usize,
-        was["blob"].len(),
-        "nothing new to store"
-    );
+    // Every GPT's source reads back from the frame, the one before it as from its own blob.
+    let raw = run(&db, &["show", "g-09h5uQiFC", "--raw"]);
+    assert!(raw.status.success(), "{}", stderr(&raw));
+    let shown: serde_json::Value = serde_json::from_slice(&raw.stdout).unwrap();
+    assert_eq!(shown, line);
 }
 
 /// Every table and its rows, to compare a file before and after.

@@ -459,7 +459,7 @@ fn write_all(
                             Added::MergedNewer | Added::MergedOlder => t.merged += 1,
                         }
                     }
-                    Msg::Dict(d) => writer.set_dictionary(&d)?,
+                    Msg::Frame(f) => writer.add_frame(&f)?,
                     Msg::Mapping(m) => {
                         if let Some(f) = t.files.last_mut() {
                             f.mapping.get_or_insert_with(Default::default).merge(*m);

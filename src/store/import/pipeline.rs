@@ -4,25 +4,26 @@
 //! order, and the writer ([`super::write_all`]) puts them back in that order, so parallel
 //! parsing changes nothing about which duplicate wins or which file an issue belongs to.
 //!
-//! Raw sources are compressed with a zstd dictionary trained on the import's first records (see
-//! `schema`): until it exists the reader holds everything back, then replays it in order.
+//! Each batch's records' raw sources travel as one compressed frame ([`Frame`]), sealed where
+//! the batch was parsed and sent ahead of its records.
 
 use super::Input;
 use crate::store::parse::fields::{FieldOptions, Mapping};
 use crate::store::parse::input::{Format, parse_file, parse_reader};
 use crate::store::parse::{Issue, ShelfEntry, ShelfInfo, Sink, parse_top_value};
 use crate::store::record::GptRecord;
-use crate::store::writer::{Prep, PreparedGpt, RAW_ZSTD_LEVEL, prepare};
+use crate::store::writer::{Frame, Prep, PreparedGpt, RAW_ZSTD_LEVEL, SealedFrame, prepare};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
-use std::sync::{Mutex, OnceLock};
 
 /// What the parsing side tells the writer.
 pub(super) enum Msg {
     FileStart {
         name: String,
     },
-    Dict(Vec<u8>),
+    /// The raw sources of the records that follow it in its batch.
+    Frame(SealedFrame),
     Gpt(Box<PreparedGpt>),
     Shelf(ShelfInfo),
     Entry(ShelfEntry),
@@ -57,10 +58,6 @@ const UNIT_VALUES: usize = 256;
 const UNIT_BYTES: usize = 1 << 20;
 /// Messages per batch of the reader's own results.
 const BATCH: usize = 256;
-/// Records the dictionary is trained on, and the fewest worth training on.
-const DICT_SAMPLES: usize = 1000;
-const DICT_MIN_SAMPLES: usize = 64;
-const DICT_SIZE: usize = 64 * 1024;
 
 /// Runs the reader and the workers until every input is read (or `stop` is raised), sending
 /// results to `out`. Called inside a thread scope by `import`.
@@ -74,17 +71,16 @@ pub(super) fn run(
     out: SyncSender<Ordered>,
 ) {
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let dict: OnceLock<Option<Vec<u8>>> = OnceLock::new();
     let (work_tx, work_rx) = sync_channel::<Unit>(workers * 2);
     let work_rx = Mutex::new(work_rx);
     std::thread::scope(|scope| {
         for i in 0..workers {
             let worker_out = out.clone();
-            let (work_rx, dict) = (&work_rx, &dict);
+            let work_rx = &work_rx;
             let spawned = std::thread::Builder::new()
                 .name(format!("gptscope-parse-{i}"))
                 .spawn_scoped(scope, move || {
-                    worker(work_rx, dict, stop, (prep, fields), worker_out)
+                    worker(work_rx, stop, (prep, fields), worker_out)
                 });
             if let Err(e) = spawned {
                 let _ = out.send(Ordered {
@@ -95,7 +91,7 @@ pub(super) fn run(
                 return;
             }
         }
-        let mut reader = Reader::new(out, work_tx, &dict, stop, prep, fields);
+        let mut reader = Reader::new(out, work_tx, stop, prep, fields);
         for (i, input) in inputs.iter().enumerate() {
             if reader.stopped() {
                 break;
@@ -127,12 +123,12 @@ pub(super) fn run(
 
 fn worker(
     units: &Mutex<Receiver<Unit>>,
-    dict: &OnceLock<Option<Vec<u8>>>,
     stop: &AtomicBool,
     (prep, fields): (&Prep<'_>, &FieldOptions),
     out: SyncSender<Ordered>,
 ) {
     let mut compressor: Option<zstd::bulk::Compressor<'static>> = None;
+    let mut frame = Frame::default();
     loop {
         let unit = match units.lock() {
             Ok(rx) => rx.recv(),
@@ -142,23 +138,10 @@ fn worker(
         if stop.load(Ordering::Relaxed) {
             return;
         }
-        let compressor = match &mut compressor {
-            Some(c) => c,
-            None => match new_compressor(dict.get().and_then(Option::as_deref)) {
-                Ok(c) => compressor.insert(c),
-                Err(e) => {
-                    let _ = out.send(Ordered {
-                        seq: unit.seq,
-                        msgs: vec![Msg::Failed(e)],
-                    });
-                    return;
-                }
-            },
-        };
         let mut sink = WorkerSink {
-            msgs: Vec::with_capacity(unit.spans.len()),
+            msgs: Vec::with_capacity(unit.spans.len() + 1),
             file_no: unit.file_no,
-            compressor,
+            frame: &mut frame,
             prep,
             fields,
             mapping: Mapping::default(),
@@ -170,6 +153,7 @@ fn worker(
         if !sink.mapping.is_empty() {
             msgs.push(Msg::Mapping(Box::new(sink.mapping)));
         }
+        seal(&mut frame, &mut compressor, &mut msgs);
         if out
             .send(Ordered {
                 seq: unit.seq,
@@ -183,12 +167,27 @@ fn worker(
     }
 }
 
-fn new_compressor(dict: Option<&[u8]>) -> Result<zstd::bulk::Compressor<'static>, String> {
-    match dict {
-        Some(d) => zstd::bulk::Compressor::with_dictionary(RAW_ZSTD_LEVEL, d),
-        None => zstd::bulk::Compressor::new(RAW_ZSTD_LEVEL),
+/// Seals `frame` with the records of `msgs` in it, and puts it in front of them; a failure
+/// becomes the batch's message.
+fn seal(
+    frame: &mut Frame,
+    compressor: &mut Option<zstd::bulk::Compressor<'static>>,
+    msgs: &mut Vec<Msg>,
+) {
+    let gpts = msgs.iter_mut().filter_map(|m| match m {
+        Msg::Gpt(g) => Some(&mut **g),
+        _ => None,
+    });
+    let sealed = match compressor {
+        Some(c) => frame.seal(c, gpts),
+        None => zstd::bulk::Compressor::new(RAW_ZSTD_LEVEL)
+            .and_then(|c| frame.seal(compressor.insert(c), gpts)),
+    };
+    match sealed {
+        Ok(Some(f)) => msgs.insert(0, Msg::Frame(f)),
+        Ok(None) => {}
+        Err(e) => msgs.push(Msg::Failed(format!("compressing raw sources failed: {e}"))),
     }
-    .map_err(|e| format!("zstd: {e}"))
 }
 
 fn prepared(
@@ -196,12 +195,12 @@ fn prepared(
     raw: &[u8],
     file_no: u32,
     line: u64,
-    compressor: &mut zstd::bulk::Compressor<'static>,
+    frame: &mut Frame,
     prep: &Prep<'_>,
 ) -> Msg {
-    match prepare(gpt, raw, file_no, line, compressor, prep) {
+    match prepare(gpt, raw, file_no, line, frame, prep) {
         Ok(p) => Msg::Gpt(Box::new(p)),
-        Err(e) => Msg::Failed(format!("compressing a record failed: {e}")),
+        Err(e) => Msg::Failed(format!("storing a record's source failed: {e}")),
     }
 }
 
@@ -209,7 +208,7 @@ fn prepared(
 struct WorkerSink<'a> {
     msgs: Vec<Msg>,
     file_no: u32,
-    compressor: &'a mut zstd::bulk::Compressor<'static>,
+    frame: &'a mut Frame,
     prep: &'a Prep<'a>,
     fields: &'a FieldOptions,
     mapping: Mapping,
@@ -217,7 +216,7 @@ struct WorkerSink<'a> {
 
 impl Sink for WorkerSink<'_> {
     fn gpt(&mut self, gpt: GptRecord, raw: &[u8], line: u64) {
-        let msg = prepared(gpt, raw, self.file_no, line, self.compressor, self.prep);
+        let msg = prepared(gpt, raw, self.file_no, line, self.frame, self.prep);
         self.msgs.push(msg);
     }
     fn shelf(&mut self, shelf: ShelfInfo) {
@@ -240,19 +239,11 @@ impl Sink for WorkerSink<'_> {
     }
 }
 
-/// Something the reader holds back until the dictionary is trained.
-enum Held {
-    Unit(Unit),
-    Msg(Msg),
-    Gpt(Box<GptRecord>, Vec<u8>, u64, u32),
-}
-
 /// The reader's sink: cuts values into units for the workers, parses the rest itself, and
 /// numbers everything it sends in input order.
 struct Reader<'a> {
     out: SyncSender<Ordered>,
     work: Option<SyncSender<Unit>>,
-    dict: &'a OnceLock<Option<Vec<u8>>>,
     stop: &'a AtomicBool,
     prep: &'a Prep<'a>,
     fields: &'a FieldOptions,
@@ -262,17 +253,15 @@ struct Reader<'a> {
     file_no: u32,
     unit: Unit,
     direct: Vec<Msg>,
+    /// The raw sources of the records in `direct`.
+    frame: Frame,
     compressor: Option<zstd::bulk::Compressor<'static>>,
-    /// Some until the dictionary is trained.
-    held: Option<Vec<Held>>,
-    samples: usize,
 }
 
 impl<'a> Reader<'a> {
     fn new(
         out: SyncSender<Ordered>,
         work: SyncSender<Unit>,
-        dict: &'a OnceLock<Option<Vec<u8>>>,
         stop: &'a AtomicBool,
         prep: &'a Prep<'a>,
         fields: &'a FieldOptions,
@@ -280,7 +269,6 @@ impl<'a> Reader<'a> {
         Reader {
             out,
             work: Some(work),
-            dict,
             stop,
             prep,
             fields,
@@ -289,9 +277,8 @@ impl<'a> Reader<'a> {
             file_no: 0,
             unit: Self::empty_unit(0),
             direct: Vec::new(),
+            frame: Frame::default(),
             compressor: None,
-            held: Some(Vec::new()),
-            samples: 0,
         }
     }
 
@@ -313,16 +300,12 @@ impl<'a> Reader<'a> {
         self.stop.store(true, Ordering::Relaxed);
     }
 
-    /// Sends the current unit to the workers (or holds it).
+    /// Sends the current unit to the workers.
     fn finish_unit(&mut self) {
         if self.unit.spans.is_empty() {
             return;
         }
         let mut unit = std::mem::replace(&mut self.unit, Self::empty_unit(self.file_no));
-        if let Some(held) = &mut self.held {
-            held.push(Held::Unit(unit));
-            return;
-        }
         self.flush_direct();
         unit.seq = self.next_seq();
         let sent = self.work.as_ref().is_some_and(|w| w.send(unit).is_ok());
@@ -336,7 +319,8 @@ impl<'a> Reader<'a> {
         if self.direct.is_empty() {
             return;
         }
-        let msgs = std::mem::take(&mut self.direct);
+        let mut msgs = std::mem::take(&mut self.direct);
+        seal(&mut self.frame, &mut self.compressor, &mut msgs);
         let seq = self.next_seq();
         if self.out.send(Ordered { seq, msgs }).is_err() {
             self.fail();
@@ -346,92 +330,13 @@ impl<'a> Reader<'a> {
     /// One of the reader's own results, in order after everything before it.
     fn direct(&mut self, msg: Msg) {
         self.finish_unit();
-        match &mut self.held {
-            Some(held) => held.push(Held::Msg(msg)),
-            None => {
-                self.direct.push(msg);
-                if self.direct.len() >= BATCH {
-                    self.flush_direct();
-                }
-            }
-        }
-    }
-
-    fn count_sample(&mut self) {
-        self.samples += 1;
-        if self.held.is_some() && self.samples >= DICT_SAMPLES {
-            self.start_compressing();
-        }
-    }
-
-    /// Trains the dictionary on what is held (when there is enough), publishes it to the
-    /// workers, and releases everything held, in order.
-    fn start_compressing(&mut self) {
-        self.finish_unit();
-        let Some(held) = self.held.take() else {
-            return;
-        };
-        let mut samples: Vec<&[u8]> = Vec::new();
-        for h in &held {
-            match h {
-                Held::Unit(u) => {
-                    samples.extend(u.spans.iter().map(|&(a, b, _)| &u.text.as_bytes()[a..b]))
-                }
-                Held::Gpt(_, raw, _, _) => samples.push(raw),
-                Held::Msg(_) => {}
-            }
-        }
-        let dict = (samples.len() >= DICT_MIN_SAMPLES)
-            .then(|| zstd::dict::from_samples(&samples, DICT_SIZE).ok())
-            .flatten();
-        let _ = self.dict.set(dict.clone());
-        match new_compressor(dict.as_deref()) {
-            Ok(c) => self.compressor = Some(c),
-            Err(e) => {
-                let seq = self.next_seq();
-                let _ = self.out.send(Ordered {
-                    seq,
-                    msgs: vec![Msg::Failed(e)],
-                });
-                self.fail();
-                return;
-            }
-        }
-        if let Some(d) = dict {
-            self.direct.push(Msg::Dict(d));
-        }
-        for h in held {
-            match h {
-                Held::Unit(u) => {
-                    self.unit = u;
-                    self.finish_unit();
-                }
-                Held::Msg(m) => self.direct(m),
-                Held::Gpt(gpt, raw, line, file_no) => self.direct_gpt(*gpt, &raw, line, file_no),
-            }
-        }
-    }
-
-    fn direct_gpt(&mut self, gpt: GptRecord, raw: &[u8], line: u64, file_no: u32) {
-        match &mut self.compressor {
-            Some(c) => {
-                let msg = prepared(gpt, raw, file_no, line, c, self.prep);
-                self.direct(msg);
-            }
-            None => {
-                self.finish_unit();
-                if let Some(held) = &mut self.held {
-                    held.push(Held::Gpt(Box::new(gpt), raw.to_vec(), line, file_no));
-                }
-                self.count_sample();
-            }
+        self.direct.push(msg);
+        if self.direct.len() >= BATCH {
+            self.flush_direct();
         }
     }
 
     fn finish(&mut self) {
-        if self.held.is_some() {
-            self.start_compressing();
-        }
         self.finish_unit();
         self.flush_direct();
         self.work = None;
@@ -440,7 +345,9 @@ impl<'a> Reader<'a> {
 
 impl Sink for Reader<'_> {
     fn gpt(&mut self, gpt: GptRecord, raw: &[u8], line: u64) {
-        self.direct_gpt(gpt, raw, line, self.file_no);
+        self.finish_unit();
+        let msg = prepared(gpt, raw, self.file_no, line, &mut self.frame, self.prep);
+        self.direct(msg);
     }
     fn shelf(&mut self, shelf: ShelfInfo) {
         self.direct(Msg::Shelf(shelf));
@@ -471,11 +378,8 @@ impl Sink for Reader<'_> {
         if spans.is_empty() {
             return;
         }
-        if self.held.is_none() {
-            self.flush_direct();
-        }
+        self.flush_direct();
         self.finish_unit();
-        let n = spans.len();
         self.unit = Unit {
             seq: 0,
             file_no: self.file_no,
@@ -483,18 +387,10 @@ impl Sink for Reader<'_> {
             spans,
         };
         self.finish_unit();
-        if self.held.is_some() {
-            self.samples += n;
-            if self.samples >= DICT_SAMPLES {
-                self.start_compressing();
-            }
-        }
     }
 
     fn value(&mut self, text: &str, line: u64) {
-        if self.held.is_none() {
-            self.flush_direct();
-        }
+        self.flush_direct();
         if self.unit.spans.is_empty() {
             self.unit.file_no = self.file_no;
         }
@@ -503,9 +399,6 @@ impl Sink for Reader<'_> {
         self.unit.spans.push((start, self.unit.text.len(), line));
         if self.unit.spans.len() >= UNIT_VALUES || self.unit.text.len() >= UNIT_BYTES {
             self.finish_unit();
-        }
-        if self.held.is_some() {
-            self.count_sample();
         }
     }
 }
