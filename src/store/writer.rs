@@ -619,7 +619,9 @@ pub struct SnapshotWriter<'c> {
     st: Statements<'c>,
     path: std::path::PathBuf,
     snapshot_id: i64,
-    seen: FxHashMap<String, Seen>,
+    /// The GPTs of this snapshot so far, by [`super::versions::key`] of their id (as the base
+    /// knows them).
+    seen: FxHashMap<u64, Seen>,
     author_index: FxHashMap<String, u32>,
     authors: Vec<AuthorAcc>,
     max_observed: Option<i64>,
@@ -803,7 +805,7 @@ impl<'c> SnapshotWriter<'c> {
         let recency = g.recency;
         let existing = self
             .seen
-            .get(&g.record.id)
+            .get(&g.key)
             .map(|s| (s.rowid, s.written, s.recency, s.share));
         if let Some((_, _, old, _)) = existing
             && old > recency
@@ -870,7 +872,7 @@ impl<'c> SnapshotWriter<'c> {
             vid
         });
         self.seen.insert(
-            g.record.id.clone(),
+            key,
             Seen {
                 rowid,
                 written: kept.is_none(),
