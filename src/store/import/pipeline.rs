@@ -367,11 +367,15 @@ impl Sink for Reader<'_> {
     fn field_options(&self) -> Option<&FieldOptions> {
         Some(self.fields)
     }
-    /// A block of JSON Lines becomes units as it is: spans into one string, no copy per line.
     fn lines(&mut self, text: &str, first_line: u64) {
+        self.lines_owned(text.to_owned(), first_line);
+    }
+
+    /// A block of JSON Lines becomes a unit as it is: spans into the block, no copy.
+    fn lines_owned(&mut self, text: String, first_line: u64) {
         let mut spans = Vec::new();
         let base = text.as_ptr() as usize;
-        crate::store::parse::for_each_line(text, first_line, &mut |value, line| {
+        crate::store::parse::for_each_line(&text, first_line, &mut |value, line| {
             let start = value.as_ptr() as usize - base;
             spans.push((start, start + value.len(), line));
         });
@@ -383,7 +387,7 @@ impl Sink for Reader<'_> {
         self.unit = Unit {
             seq: 0,
             file_no: self.file_no,
-            text: text.to_owned(),
+            text,
             spans,
         };
         self.finish_unit();

@@ -529,9 +529,10 @@ fn parse_lines(
         };
         let rest = block.split_off(cut);
         let lines_here = memchr::memchr_iter(b'\n', &block).count() as u64;
-        match std::str::from_utf8(&block) {
-            Ok(text) => sink.lines(text, line),
-            Err(_) => {
+        match String::from_utf8(block) {
+            Ok(text) => sink.lines_owned(text, line),
+            Err(e) => {
+                let block = e.into_bytes();
                 for (i, raw) in block.split(|b| *b == b'\n').enumerate() {
                     let trimmed = raw.trim_ascii();
                     if trimmed.is_empty() {

@@ -44,6 +44,10 @@ pub trait Sink {
     fn lines(&mut self, text: &str, first_line: u64) {
         for_each_line(text, first_line, &mut |value, line| self.value(value, line));
     }
+    /// The same, the text handed over (a sink that keeps it saves a copy).
+    fn lines_owned(&mut self, text: String, first_line: u64) {
+        self.lines(&text, first_line);
+    }
     /// Where a list's column mapping is counted ([`fields::Mapping`]); none: not counted.
     fn mapping(&mut self) -> Option<&mut fields::Mapping> {
         None
