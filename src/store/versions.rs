@@ -214,7 +214,7 @@ struct Entry {
 }
 
 /// The versions alive in a base snapshot, by key: read-only, so the threads preparing records
-/// share it with the writer (a record whose content the base has is not compressed).
+/// share it with the writer (a record whose content the base has keeps no new source).
 #[derive(Default)]
 pub struct Versions {
     by_key: FxHashMap<u64, u32>,

@@ -138,7 +138,7 @@ impl Frame {
 /// What preparing a record needs besides the record: the signal rules, and the base's content.
 pub struct Prep<'a> {
     pub rules: &'a crate::signals::Rules,
-    /// The base snapshot's versions: a record whose content is there is not compressed.
+    /// The base snapshot's versions: a record whose content is there keeps no new source.
     pub known: &'a super::versions::Versions,
 }
 
@@ -534,8 +534,8 @@ fn bind_gpt(
     Ok(())
 }
 
-/// The frames of raw sources and the details a bulk load has stored (their unique indexes are dropped until
-/// commit): the hashes in the file when it began, then each one it writes. 16 bytes a hash, a
+/// The frames of raw sources and the details a bulk load has stored (their unique indexes are
+/// dropped until commit): the hashes in the file when it began, then each one it writes. 16 bytes a hash, a
 /// lookup a cache miss, against a B-tree descent at a random place (~2 µs) for the index.
 struct Bulk {
     blobs: FxHashSet<u128>,
@@ -756,7 +756,7 @@ impl<'c> SnapshotWriter<'c> {
         self.snapshot_id
     }
 
-    /// The base snapshot's content hashes: a record found there is not compressed.
+    /// The base snapshot's content hashes: a record found there keeps no new source.
     pub fn known(&self) -> std::sync::Arc<super::versions::Versions> {
         self.known.clone()
     }
@@ -884,7 +884,7 @@ impl<'c> SnapshotWriter<'c> {
         if kept.is_none() {
             if g.raw == RawAt::Kept {
                 return Err(StoreError::Invalid(format!(
-                    "{}: the record of {} was taken for the base's and not compressed",
+                    "{}: the record of {} was taken for the base's and its source not kept",
                     self.path.display(),
                     g.record.id
                 )));
