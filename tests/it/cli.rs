@@ -199,6 +199,54 @@ fn show_prints_every_normalised_field() {
     assert_eq!(stderr(&o).lines().count(), 1);
 }
 
+/// Raw sources are stored in frames of many records: each GPT's reads back as exactly the line
+/// it came from, and a damaged place in its frame is one clear line, not a wrong record.
+#[test]
+fn every_raw_source_reads_back_from_its_frame_as_its_line() {
+    let (_dir, db) = temp_db();
+    let file = fixture("gizmos_2023-11_300.jsonl");
+    let imported = run_json(&db, &["import", file.to_str().unwrap(), "--json"]);
+    let sid = imported["snapshot"].as_i64().unwrap();
+    let text = std::fs::read_to_string(&file).unwrap();
+    {
+        let store = gptscope::store::Db::open(&db, std::time::Duration::from_secs(5)).unwrap();
+        let frames: i64 = store
+            .conn()
+            .query_row(
+                "SELECT count(DISTINCT substr(blob, 1, 16)) FROM gpt WHERE first = ?1",
+                [sid],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(frames < 300, "sources share frames: {frames}");
+        for line in text.lines() {
+            let v: Value = serde_json::from_str(line).unwrap();
+            let id = v["id"].as_str().unwrap();
+            let raw = gptscope::store::query::raw_source(&store, sid, id)
+                .unwrap()
+                .unwrap();
+            assert_eq!(raw, line, "{id}");
+        }
+    }
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute(
+        "UPDATE gpt SET blob = CAST(substr(blob, 1, 16) || x'00000010' || substr(blob, 21, 4)
+                                    AS BLOB)
+         WHERE id = 'g-09h5uQiFC'",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let o = run(&db, &["show", "g-09h5uQiFC", "--raw"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("stored source of g-09h5uQiFC is damaged"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
+}
+
 #[test]
 fn homepage_positions_resolve_to_sample_gpts_by_name() {
     let (_dir, db) = temp_db();
