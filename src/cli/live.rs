@@ -523,9 +523,9 @@ fn detail_ids(
         Some(t) => Some(text_matches(db, from, t)?),
         None => None,
     };
-    let mut order = columns.ordering(SortKey::Conversations);
-    order.reverse();
-    let mut kept = columns.filter(&order, filter, hits.as_deref());
+    // Most conversations first: the ascending order walked backwards.
+    let order = columns.ordering(SortKey::Conversations);
+    let mut kept = columns.in_order(&columns.passing(filter, hits.as_deref()), &order, true);
     kept.truncate(limit.unwrap_or(usize::MAX));
     let t = crate::store::schema::gpt_table(from);
     let mut by_rowid: Vec<Option<String>> = vec![None; columns.len() + 1];
