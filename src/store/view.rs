@@ -895,7 +895,81 @@ impl Columns {
     /// The GPTs of `ordering` that pass, in that order (reversed when `reverse`): the ordering
     /// walked against the bit set.
     pub fn in_order(&self, pass: &Passing, ordering: &[u32], reverse: bool) -> Vec<u32> {
-        let mut kept = pass.set.keep_in_order(ordering, reverse);
+        self.finish_order(pass, pass.set.keep_in_order(ordering, reverse))
+    }
+
+    /// [`Self::in_order`] for `ordering` = `self.ordering(key)`: when few GPTs pass (a
+    /// sixteenth or less) and `key` sorts by a number, the passing GPTs are sorted by it instead
+    /// of walking the whole ordering. At 10M GPTs a filter keeping 1 % walked 40 MB of order
+    /// against the bit set (8.6 ms); sorting its ~90k words is a fraction of that.
+    pub fn in_order_by(
+        &self,
+        pass: &Passing,
+        key: SortKey,
+        ordering: &[u32],
+        reverse: bool,
+    ) -> Vec<u32> {
+        match self.sorted_passing(pass, key, ordering.len() / 16) {
+            Some(mut ids) => {
+                if reverse {
+                    ids.reverse();
+                }
+                self.finish_order(pass, ids)
+            }
+            None => self.in_order(pass, ordering, reverse),
+        }
+    }
+
+    /// The passing GPTs in ascending order of `key` (ties by rowid, as [`Self::ordering`]),
+    /// by sorting them; none when more than `at_most` pass or `key` sorts by text.
+    fn sorted_passing(&self, pass: &Passing, key: SortKey, at_most: usize) -> Option<Vec<u32>> {
+        self.sort_word(key, 1)?;
+        let n = pass.set.len();
+        if n > at_most {
+            return None;
+        }
+        let mut words: Vec<u64> = Vec::with_capacity(n);
+        for id in pass.set.range(1, self.len() as i64) {
+            words.push(self.sort_word(key, id as u32)?);
+        }
+        words.sort_unstable();
+        Some(words.into_iter().map(|w| w as u32).collect())
+    }
+
+    /// GPT `id`'s value of `key` above `id` itself, one integer ordered as
+    /// [`Self::ordering`] orders ids; none for the keys sorted by text (name, author, category).
+    fn sort_word(&self, key: SortKey, id: u32) -> Option<u64> {
+        let i = (id as usize).checked_sub(1)?;
+        let value: u64 = match key {
+            SortKey::Conversations => u64::from(*self.conv.get(i)?),
+            SortKey::Reviews => u64::from(*self.reviews.get(i)?),
+            SortKey::Created => u64::from(*self.created.get(i)?),
+            SortKey::Updated => u64::from(*self.updated.get(i)?),
+            SortKey::Tools => {
+                let t = *self.tools.get(i)?;
+                u64::from(t.count_ones()) << 8 | u64::from(t)
+            }
+            SortKey::Signals => {
+                let s = *self.signals.get(i)?;
+                u64::from(s.count_ones()) << 8 | u64::from(s)
+            }
+            SortKey::Rating => {
+                // Unrated below every rating; the bits of `total_cmp`'s order, made unsigned.
+                let r = *self.rating.get(i)?;
+                let r = if r.is_nan() { f32::NEG_INFINITY } else { r };
+                let b = r.to_bits() as i32;
+                let ordered = b ^ (((b >> 31) as u32) >> 1) as i32;
+                u64::from(ordered as u32 ^ 0x8000_0000)
+            }
+            SortKey::Name | SortKey::Author | SortKey::Category | SortKey::Relevance => {
+                return None;
+            }
+        };
+        Some(value << 32 | u64::from(id))
+    }
+
+    /// A list in order, with the author-count bars applied.
+    fn finish_order(&self, pass: &Passing, mut kept: Vec<u32>) -> Vec<u32> {
         // Author-count bars count within the list, so they apply last, in order.
         for &(lo, hi) in &pass.by_author {
             kept = self.by_author_gpts(kept, lo, hi);
@@ -1182,6 +1256,61 @@ pub fn author(db: &Db, snapshot_id: i64, user_id: &str) -> Result<Option<AuthorR
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Sorting the few GPTs that pass gives the order walking the whole ordering gives, for
+    /// every numeric sort key, both ways, ties (many equal counts in the sample) by rowid.
+    #[test]
+    fn the_passing_gpts_sorted_alone_are_in_the_orderings_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, db) = crate::assets::sample_db(dir.path());
+        let c = Columns::load(&db, 1).unwrap();
+        let filters = [
+            Filter::default(),
+            Filter {
+                min_rating: Some(4.5),
+                ..Filter::default()
+            },
+            Filter {
+                tools_has: 1,
+                ..Filter::default()
+            },
+            Filter {
+                min_conversations: Some(100_000),
+                ..Filter::default()
+            },
+        ];
+        let mut sorted = 0;
+        for f in &filters {
+            let pass = c.passing(f, None);
+            for key in SortKey::ALL {
+                let ordering = c.ordering(key);
+                let Some(ids) = c.sorted_passing(&pass, key, usize::MAX) else {
+                    assert!(
+                        matches!(key, SortKey::Name | SortKey::Author | SortKey::Category),
+                        "{key:?}"
+                    );
+                    continue;
+                };
+                sorted += 1;
+                assert_eq!(ids, c.in_order(&pass, &ordering, false), "{key:?} {f:?}");
+                for reverse in [false, true] {
+                    assert_eq!(
+                        c.in_order_by(&pass, key, &ordering, reverse),
+                        c.in_order(&pass, &ordering, reverse),
+                        "{key:?} {f:?} {reverse}"
+                    );
+                }
+            }
+            // Below a sixteenth of the list, the sorted way is the one taken.
+            if pass.set.len() * 16 <= c.ordering(SortKey::Rating).len() {
+                assert!(
+                    c.sorted_passing(&pass, SortKey::Rating, c.len() / 16)
+                        .is_some()
+                );
+            }
+        }
+        assert_eq!(sorted, filters.len() * 7);
+    }
 
     /// Every test of a filter, alone and together, keeps what SQL over the rows keeps, in the
     /// ordering's order and in its reverse.

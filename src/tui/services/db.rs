@@ -696,7 +696,9 @@ impl State {
             {
                 first_page(first.into(), total);
             }
-            columns.in_order(&pass, &base, sort.descending).into()
+            columns
+                .in_order_by(&pass, sort.key, &base, sort.descending)
+                .into()
         } else if sort.descending {
             base.iter().rev().copied().collect()
         } else {
