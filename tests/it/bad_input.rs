@@ -347,11 +347,7 @@ fn a_database_that_is_not_sqlite() {
             fixture("gizmos_2023-11_300.jsonl").to_str().unwrap(),
         ][..],
     ] {
-        let o = run(&db, args);
-        assert_eq!(o.status.code(), Some(1));
-        let err = stderr(&o);
-        assert!(err.contains("notes.db: not a SQLite database"), "{err}");
-        assert_eq!(err.trim_end().lines().count(), 1);
+        fails_with(&run(&db, args), "notes.db: not a SQLite database");
     }
     assert_eq!(
         std::fs::read(&db).unwrap(),
@@ -507,10 +503,7 @@ fn config_files_are_checked_before_anything_runs() {
     ] {
         let path = cfg(name);
         let o = run(&db, &["--config", path.to_str().unwrap(), "snapshots"]);
-        assert_eq!(o.status.code(), Some(1), "{name}");
-        let err = stderr(&o);
-        assert!(err.contains(want), "{name}: {err}");
-        assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+        let err = fails_with(&o, want);
         assert!(stdout(&o).is_empty(), "{name}: nothing ran");
         assert!(!err.contains("do-not-put-tokens-here"), "{err}");
     }

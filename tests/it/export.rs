@@ -125,12 +125,9 @@ fn authors_export_and_bad_arguments() {
     assert_eq!(authors.len(), 381);
     assert_eq!(authors[0]["gpts"], 4, "most GPTs first");
     // A bad sort says what would do; a file that cannot be written leaves nothing.
-    let o = run(&db, &["export", "--sort", "stars"]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("--sort \"stars\": one of name, author"),
-        "{}",
-        stderr(&o)
+    fails_with(
+        &run(&db, &["export", "--sort", "stars"]),
+        "--sort \"stars\": one of name, author",
     );
     let target = dir.path().join("no-such-dir/out.csv");
     let o = run(&db, &["export", "--out", target.to_str().unwrap()]);

@@ -88,6 +88,16 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// A command that failed as a user should see it: exit code 1 and one line saying `says`.
+/// Returns that line, for what else a test checks of it.
+pub fn fails_with(o: &Output, says: &str) -> String {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains(says), "{says:?} in {err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    err
+}
+
 /// Runs a command that must succeed and print JSON.
 pub fn run_json(db: &Path, args: &[&str]) -> serde_json::Value {
     let o = run(db, args);
