@@ -144,6 +144,19 @@ pub fn snapshot(db: &Db, id: Option<i64>) -> Result<SnapshotInfo> {
     }
 }
 
+/// The version ids of `snapshot`'s most used available GPTs (`snapshot.top`: by conversations,
+/// then version id, both descending), when the snapshot has them (written at import).
+pub fn top_by_conversations(db: &Db, snapshot: i64) -> Result<Option<Vec<u32>>> {
+    let text: Option<Option<String>> = db
+        .conn()
+        .query_row("SELECT top FROM snapshot WHERE id = ?1", [snapshot], |r| {
+            r.get(0)
+        })
+        .optional()
+        .map_err(|e| db.err(e))?;
+    Ok(text.flatten().and_then(|t| serde_json::from_str(&t).ok()))
+}
+
 /// Where a stored GPT came from.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Provenance {

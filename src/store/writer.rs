@@ -372,6 +372,7 @@ const DETAIL_COLUMNS: &str = "(hash, short_url, description, welcome_message, pr
 /// The columns of a GPT version the writer fills: its id, interval and hash, where and when it
 /// was read ([`super::schema::GPT_SOURCE`]), then its content ([`super::schema::GPT_CONTENT`]).
 const GPT_HEAD: usize = 10;
+const GPT_COLUMNS: usize = GPT_HEAD + super::schema::GPT_CONTENT.len();
 
 /// `INSERT … VALUES (?1, ?2), (?3, ?4), …` for `rows` rows of `columns` columns.
 fn multi_insert(head: &str, columns: usize, rows: usize) -> String {
@@ -434,11 +435,101 @@ impl<'c> Insert<'c> {
     }
 }
 
+/// The GPT versions' insert. [`ROWS_PER_INSERT`] rows at a time go without their version ids,
+/// which SQLite then gives as the table's highest plus one: ours, since new versions are numbered
+/// in the order they are written. Why not name them: SQLite checks a named rowid is an integer
+/// (`OP_MustBeInt`), a check that could fail half-way through a multi-row statement, so it keeps
+/// a statement journal to undo one, copying every page before the statement first changes it
+/// (~3 pages of 16 KB per 32 rows). A single row names its id (no statement journal for one
+/// row): the remainder of a batch, and the first row after the highest version was deleted (a
+/// merged duplicate), after which SQLite's next id would not be ours.
+struct GptInsert<'c> {
+    one: Statement<'c>,
+    many: Statement<'c>,
+    /// The highest version id in the table.
+    highest: i64,
+}
+
+impl<'c> GptInsert<'c> {
+    fn prepare(conn: &'c Connection, highest: i64) -> rusqlite::Result<Self> {
+        let columns = |with_vid: bool| {
+            format!(
+                // OR ROLLBACK: a failed row fails the import (the transaction), so a NOT NULL
+                // check asks for no statement journal either.
+                "INSERT OR ROLLBACK INTO gpt ({}first, last, hash, src, {}, {})",
+                if with_vid { "vid, " } else { "" },
+                super::schema::GPT_SOURCE.join(", "),
+                super::schema::GPT_CONTENT.join(", ")
+            )
+        };
+        Ok(GptInsert {
+            one: conn.prepare(&multi_insert(&columns(true), GPT_COLUMNS, 1))?,
+            many: conn.prepare(&multi_insert(
+                &columns(false),
+                GPT_COLUMNS - 1,
+                ROWS_PER_INSERT,
+            ))?,
+            highest,
+        })
+    }
+
+    /// Inserts `rows` (version ids rising by one).
+    fn run(
+        &mut self,
+        conn: &Connection,
+        rows: &[(i64, Box<PreparedGpt>)],
+        snapshot_id: i64,
+    ) -> rusqlite::Result<()> {
+        let mut rest = rows;
+        while let Some((vid, _)) = rest.first() {
+            let n = ROWS_PER_INSERT;
+            if rest.len() >= n
+                && *vid == self.highest + 1
+                && rest[n - 1].0 == self.highest + n as i64
+            {
+                let (chunk, tail) = rest.split_at(n);
+                for (i, g) in chunk.iter().enumerate() {
+                    bind_gpt(&mut self.many, i * (GPT_COLUMNS - 1) + 1, &g.1, snapshot_id)?;
+                }
+                self.many.raw_execute()?;
+                self.highest += n as i64;
+                if conn.last_insert_rowid() != self.highest {
+                    return Err(rusqlite::Error::SqliteFailure(
+                        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_INTERNAL),
+                        Some(format!(
+                            "version ids out of step: SQLite gave {}, expected {}",
+                            conn.last_insert_rowid(),
+                            self.highest
+                        )),
+                    ));
+                }
+                rest = tail;
+            } else {
+                self.one.raw_bind_parameter(1, *vid)?;
+                bind_gpt(&mut self.one, 2, &rest[0].1, snapshot_id)?;
+                self.one.raw_execute()?;
+                self.highest = self.highest.max(*vid);
+                rest = &rest[1..];
+            }
+        }
+        Ok(())
+    }
+
+    /// Version `vid` was deleted: if it was the highest, SQLite's next is lower than ours.
+    fn deleted(&mut self, conn: &Connection, vid: i64) -> rusqlite::Result<()> {
+        if vid == self.highest {
+            self.highest =
+                conn.query_row("SELECT coalesce(max(vid), 0) FROM gpt", [], |r| r.get(0))?;
+        }
+        Ok(())
+    }
+}
+
 /// The statements a snapshot is written with, prepared once (not looked up per record).
 struct Statements<'c> {
     frame: Statement<'c>,
     detail: Insert<'c>,
-    gpt: Insert<'c>,
+    gpt: GptInsert<'c>,
     action_insert: Statement<'c>,
     gpt_delete: Statement<'c>,
     shelf_upsert: Statement<'c>,
@@ -446,12 +537,7 @@ struct Statements<'c> {
 }
 
 impl<'c> Statements<'c> {
-    fn prepare(conn: &'c Connection) -> rusqlite::Result<Self> {
-        let gpt_columns = format!(
-            "(vid, first, last, hash, src, {}, {})",
-            super::schema::GPT_SOURCE.join(", "),
-            super::schema::GPT_CONTENT.join(", ")
-        );
+    fn prepare(conn: &'c Connection, highest_vid: i64) -> rusqlite::Result<Self> {
         Ok(Statements {
             frame: conn
                 .prepare("INSERT OR IGNORE INTO blob (hash, dict_id, z) VALUES (?1, NULL, ?2)")?,
@@ -460,13 +546,7 @@ impl<'c> Statements<'c> {
                 &format!("INSERT OR IGNORE INTO detail {DETAIL_COLUMNS}"),
                 9,
             )?,
-            gpt: Insert::prepare(
-                conn,
-                // OR ROLLBACK: a failed row fails the import (the transaction), so SQLite
-                // keeps no statement journal to undo one statement (9 % of a 1M import).
-                &format!("INSERT OR ROLLBACK INTO gpt {gpt_columns}"),
-                GPT_HEAD + super::schema::GPT_CONTENT.len(),
-            )?,
+            gpt: GptInsert::prepare(conn, highest_vid)?,
             action_insert: conn.prepare(
                 "INSERT OR IGNORE INTO detail_action (detail, pos, domain, auth,
                     privacy_policy_url)
@@ -511,25 +591,24 @@ fn bind_detail(
     st.raw_bind_parameter(at + 8, &d.rating_by_star)
 }
 
+/// Binds a GPT version's columns after its version id (bound, or implied, by [`GptInsert`]).
 fn bind_gpt(
     st: &mut Statement<'_>,
     at: usize,
-    item: &(i64, Box<PreparedGpt>),
+    g: &PreparedGpt,
     snapshot_id: i64,
 ) -> rusqlite::Result<()> {
-    let (vid, g) = (item.0, &item.1);
-    st.raw_bind_parameter(at, vid)?;
-    st.raw_bind_parameter(at + 1, snapshot_id)?;
-    st.raw_bind_parameter(at + 2, rusqlite::types::Null)?;
-    st.raw_bind_parameter(at + 3, g.hash)?;
-    st.raw_bind_parameter(at + 4, snapshot_id)?;
-    st.raw_bind_parameter(at + 5, g.file_no)?;
-    st.raw_bind_parameter(at + 6, g.line as i64)?;
-    st.raw_bind_parameter(at + 7, g.record.observed_at)?;
-    st.raw_bind_parameter(at + 8, g.record.fetch.as_ref().and_then(|f| f.at))?;
-    st.raw_bind_parameter(at + 9, g.raw.column().as_ref().map(|c| &c[..]))?;
+    st.raw_bind_parameter(at, snapshot_id)?;
+    st.raw_bind_parameter(at + 1, rusqlite::types::Null)?;
+    st.raw_bind_parameter(at + 2, g.hash)?;
+    st.raw_bind_parameter(at + 3, snapshot_id)?;
+    st.raw_bind_parameter(at + 4, g.file_no)?;
+    st.raw_bind_parameter(at + 5, g.line as i64)?;
+    st.raw_bind_parameter(at + 6, g.record.observed_at)?;
+    st.raw_bind_parameter(at + 7, g.record.fetch.as_ref().and_then(|f| f.at))?;
+    st.raw_bind_parameter(at + 8, g.raw.column().as_ref().map(|c| &c[..]))?;
     for (i, v) in content(g).into_iter().enumerate() {
-        st.raw_bind_parameter(at + GPT_HEAD + i, ToSqlOutput::Borrowed(v))?;
+        st.raw_bind_parameter(at + GPT_HEAD - 1 + i, ToSqlOutput::Borrowed(v))?;
     }
     Ok(())
 }
@@ -623,7 +702,11 @@ pub struct SnapshotWriter<'c> {
     /// knows them).
     seen: FxHashMap<u64, Seen>,
     author_index: FxHashMap<String, u32>,
-    authors: Vec<AuthorAcc>,
+    /// Boxed: a vector of the accumulators themselves (~300 bytes each) is copied whole each
+    /// time it grows, into fresh pages the kernel zeroes (at 1M GPTs, 282k authors: a tenth of
+    /// the writer's time went to those copies and page faults).
+    #[allow(clippy::vec_box)]
+    authors: Vec<Box<AuthorAcc>>,
     max_observed: Option<i64>,
     /// Records waiting for the next multi-row insert, with the version ids they will get.
     pending: Vec<(i64, Box<PreparedGpt>)>,
@@ -698,6 +781,7 @@ impl<'c> SnapshotWriter<'c> {
             let bulk = if next_vid - 1 < BULK_BELOW {
                 super::schema::drop_version_indexes(conn)?;
                 super::schema::drop_hash_indexes(conn)?;
+                super::schema::drop_author_indexes(conn)?;
                 Some(Bulk::load(conn)?)
             } else {
                 None
@@ -713,7 +797,7 @@ impl<'c> SnapshotWriter<'c> {
                 (base, known),
                 next_vid,
                 bulk,
-                Statements::prepare(conn)?,
+                Statements::prepare(conn, next_vid - 1)?,
             ))
         })();
         let (snapshot_id, (base, known), next_vid, bulk, st) = match started {
@@ -824,10 +908,10 @@ impl<'c> SnapshotWriter<'c> {
                 None => {
                     let i = self.authors.len() as u32;
                     self.author_index.insert(user.clone(), i);
-                    self.authors.push(AuthorAcc {
+                    self.authors.push(Box::new(AuthorAcc {
                         user_id: user.clone(),
                         ..AuthorAcc::default()
-                    });
+                    }));
                     i
                 }
             };
@@ -859,6 +943,7 @@ impl<'c> SnapshotWriter<'c> {
                 self.st
                     .gpt_delete
                     .execute([rowid])
+                    .and_then(|_| self.st.gpt.deleted(self.conn, rowid))
                     .map_err(|e| StoreError::from_sqlite(&self.path, e))?;
                 self.columns.deleted(rowid);
             }
@@ -932,7 +1017,7 @@ impl<'c> SnapshotWriter<'c> {
                     ])?;
                 }
             }
-            st.gpt.run(pending, |s, at, g| bind_gpt(s, at, g, sid))?;
+            st.gpt.run(conn, pending, sid)?;
             for (vid, g) in pending {
                 let r = &g.record;
                 let row = super::chunks::Row {
@@ -1056,7 +1141,8 @@ impl<'c> SnapshotWriter<'c> {
         let conn = self.conn;
         let err = |e| StoreError::from_sqlite(&self.path, e);
         self.base.finish(conn).map_err(err)?;
-        if self.bulk.take().is_some() {
+        let bulk = self.bulk.take().is_some();
+        if bulk {
             // The parser is done: let SQLite's sorter use both cores for the indexes.
             conn.pragma_update(None, "threads", 2).map_err(err)?;
             super::schema::create_hash_indexes(conn).map_err(err)?;
@@ -1074,6 +1160,9 @@ impl<'c> SnapshotWriter<'c> {
         let resolved = resolve_shelf_entries(conn, sid).map_err(err)?;
         let authors =
             write_authors(conn, sid, self.base.snapshot(), &mut self.authors).map_err(err)?;
+        if bulk {
+            super::schema::index_authors(conn).map_err(err)?;
+        }
         lap.mark("authors");
         let gpts = self.seen.values().filter(|s| s.available).count() as i64;
         let unavailable = self.seen.len() as i64 - gpts;
@@ -1094,10 +1183,16 @@ impl<'c> SnapshotWriter<'c> {
             .or(self.max_observed)
             .or(fallback_taken_at)
             .unwrap_or_else(crate::time::now);
+        let top = top_by_conversations(
+            self.seen
+                .values()
+                .filter(|s| s.available)
+                .map(|s| (s.share.conv, s.rowid)),
+        );
         conn.execute(
             "UPDATE snapshot SET status = 'complete', taken_at = ?2, gpts = ?3,
                 unavailable = ?4, authors = ?5, shelves = ?6, merged = ?7, skipped = ?8,
-                report = ?9, locale = ?10
+                report = ?9, locale = ?10, top = ?11
              WHERE id = ?1",
             params![
                 sid,
@@ -1109,7 +1204,8 @@ impl<'c> SnapshotWriter<'c> {
                 merged as i64,
                 skipped as i64,
                 report_json,
-                self.locale
+                self.locale,
+                super::schema::top_json(&top),
             ],
         )
         .map_err(err)?;
@@ -1165,8 +1261,9 @@ fn write_authors(
     conn: &Connection,
     sid: i64,
     base: Option<i64>,
-    authors: &mut [AuthorAcc],
+    authors: &mut [Box<AuthorAcc>],
 ) -> rusqlite::Result<u64> {
+    // By user id: the order of the index by user (rows land at its end).
     authors.sort_unstable_by(|a, b| a.user_id.cmp(&b.user_id));
     let mut base = Base::load(conn, Kind::Author, base)?;
     let columns = super::schema::AUTHOR_CONTENT.join(", ");
@@ -1207,6 +1304,26 @@ fn write_authors(
     }
     base.finish(conn)?;
     Ok(written)
+}
+
+/// The [`super::schema::TOP`] most used of `(conversations, version id)`: by conversations,
+/// then version id, both descending, no conversations count last (SQL's `ORDER BY conv DESC,
+/// rowid DESC`), kept in a bounded heap rather than sorting a million pairs.
+fn top_by_conversations(gpts: impl Iterator<Item = (Option<i64>, i64)>) -> Vec<i64> {
+    use std::cmp::Reverse;
+    let n = super::schema::TOP;
+    let mut heap = std::collections::BinaryHeap::with_capacity(n + 1);
+    for g in gpts {
+        if heap.len() < n {
+            heap.push(Reverse(g));
+        } else if heap.peek().is_some_and(|Reverse(least)| g > *least) {
+            heap.pop();
+            heap.push(Reverse(g));
+        }
+    }
+    let mut top: Vec<(Option<i64>, i64)> = heap.into_iter().map(|Reverse(g)| g).collect();
+    top.sort_unstable_by(|a, b| b.cmp(a));
+    top.into_iter().map(|(_, vid)| vid).collect()
 }
 
 /// Seconds each step of a commit took, for the log (`--log-level debug`): where to look when

@@ -199,6 +199,37 @@ fn duplicate_ids_merge_and_the_newest_wins() {
         run_json(&db, &["show", "g-eeeeeeee1", "--json", "--snapshot", &sid])["name"],
         "New name"
     );
+    // The newer copy right after the older, whose version (the highest so far) goes, then
+    // enough GPTs for multi-row inserts: every GPT keeps its own version and content.
+    let mut lines = vec![line(&old), line(&new)];
+    for i in 0..100 {
+        lines.push(line(&resource(
+            &format!("g-dupe{i:05}"),
+            &format!("After {i}"),
+        )));
+    }
+    let path = write(dir.path(), "then.jsonl", lines.join("\n"));
+    let report = run_json(&db, &["import", "--json", path.to_str().unwrap()]);
+    assert_eq!(report["gpts"], 101);
+    assert_eq!(report["duplicates_merged"], 1);
+    let sid = report["snapshot"].to_string();
+    let o = run(&db, &["export", "--snapshot", &sid, "--format", "jsonl"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let names: std::collections::BTreeMap<String, String> = stdout(&o)
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            (
+                v["id"].as_str().unwrap().to_owned(),
+                v["name"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(names.len(), 101);
+    assert_eq!(names["g-eeeeeeee1"], "New name");
+    for i in 0..100 {
+        assert_eq!(names[&format!("g-dupe{i:05}")], format!("After {i}"));
+    }
 }
 
 #[test]

@@ -92,8 +92,8 @@ fn every_snapshot_reads_back_equal_after_the_move_to_shared_versions() {
     for k in 1..=6 {
         assert!(said.contains(&format!("snapshot {k} of 6")), "{said}");
     }
-    assert!(said.contains("is at schema 8"), "{said}");
-    assert_eq!(user_version(&db), 8);
+    assert!(said.contains("is at schema 9"), "{said}");
+    assert_eq!(user_version(&db), 9);
 
     for (i, old) in before.iter().enumerate() {
         let s = i as i64 + 1;
@@ -116,6 +116,8 @@ fn every_snapshot_reads_back_equal_after_the_move_to_shared_versions() {
             assert_eq!(first.gpts[id], old.gpts[id], "{id}: the same content");
             assert_eq!(&first.sources[id], source, "{id}: read in {src} there");
         }
+        // Schema 9: the explorer's first page, stored from the moved rows.
+        assert_stored_top_is_the_first_page(&db, s);
     }
 
     // The next day's file shared what did not change: 276 of 300 GPTs (19 renamed, 5 gone).
@@ -188,9 +190,24 @@ fn a_schema_6_file_reads_back_equal_with_its_hashes_unique_by_named_indexes() {
     assert!(o.status.success(), "{}", stderr(&o));
     let said = stderr(&o);
     assert!(said.contains("table 2 of 2"), "{said}");
-    assert!(said.contains("is at schema 8"), "{said}");
-    assert_eq!(user_version(&db), 8);
-    assert_eq!(everything(&db), was, "every table, every row, every id");
+    assert!(said.contains("is at schema 9"), "{said}");
+    assert_eq!(user_version(&db), 9);
+    // Schema 9 adds each snapshot's first page (`snapshot.top`, the last column): apart from
+    // it, nothing changed.
+    let mut now = everything(&db);
+    for row in now.get_mut("snapshot").unwrap() {
+        assert!(matches!(row.pop(), Some(Value::Text(_))), "{row:?}");
+    }
+    assert_eq!(now, was, "every table, every row, every id");
+    for sid in snapshot_ids(&db) {
+        assert_stored_top_is_the_first_page(&db, sid);
+    }
+    assert!(
+        !indexes(&db, "gpt")
+            .iter()
+            .any(|(name, _)| name == "gpt_conv"),
+        "the conversations index is gone"
+    );
     assert_eq!(indexes(&db, "blob"), [("blob_hash".to_owned(), true)]);
     assert_eq!(indexes(&db, "detail"), [("detail_hash".to_owned(), true)]);
     // The stored source reads back: the line snapshot 2 read it from.

@@ -4,7 +4,7 @@
 //! Requests queue up while it works; before each round it takes everything queued and keeps only
 //! the newest list/detail request per screen (an older one would be answered for nothing). The
 //! first list of a cold start gets a quick first page (and its rows) straight from SQLite (the
-//! conversations index), and the columns load on a thread of their own meanwhile, so a
+//! snapshot's most used GPTs, stored by its import), and the columns load on a thread of their own meanwhile, so a
 //! million-GPT snapshot draws at once and rows, details and authors keep coming while they load.
 
 use super::{Pending, Service};
@@ -138,7 +138,7 @@ impl Loader {
 }
 
 /// How many rowids the quick first page holds, and how many of its rows come with it.
-const QUICK_PAGE: usize = 500;
+const QUICK_PAGE: usize = crate::store::schema::TOP;
 const QUICK_ROWS: usize = 150;
 
 pub(crate) struct State {
@@ -603,8 +603,9 @@ impl State {
         }
     }
 
-    /// The first page of the default order, straight from the conversations index, while the
-    /// columns are not loaded yet: only for lists the index can serve (no filter but an author).
+    /// The first page of the default order while the columns are not loaded yet: the
+    /// snapshot's most used GPTs as its import stored them, or an author's GPTs from the author
+    /// index (no other filter).
     fn quick_page(
         &self,
         filter: &Filter,
@@ -616,6 +617,11 @@ impl State {
         };
         if *filter != only_author || sort != Sort::default() {
             return Ok(None);
+        }
+        if filter.author.is_none()
+            && let Some(top) = query::top_by_conversations(&self.db, self.snapshot.id)?
+        {
+            return Ok(Some((top.into(), self.snapshot.gpts.max(0) as usize)));
         }
         let t = gpt_table(self.snapshot.id);
         let (cond, args): (&str, Vec<String>) = match &filter.author {

@@ -160,6 +160,40 @@ pub fn import_history(
     (ids, counts)
 }
 
+/// Snapshot `sid`'s stored top (`snapshot.top`: the explorer's first page before its columns
+/// load) names the first 500 GPTs `export` lists, in its order (by conversations, ties
+/// included).
+pub fn assert_stored_top_is_the_first_page(db: &Path, sid: i64) {
+    let s = sid.to_string();
+    let o = run(db, &["export", "--snapshot", &s, "--format", "jsonl"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let listed: Vec<String> = stdout(&o)
+        .lines()
+        .take(500)
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let top: String = conn
+        .query_row("SELECT top FROM snapshot WHERE id = ?1", [sid], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let stored: Vec<String> = serde_json::from_str::<Vec<i64>>(&top)
+        .unwrap()
+        .iter()
+        .map(|v| {
+            conn.query_row("SELECT id FROM gpt WHERE vid = ?1", [v], |r| r.get(0))
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(stored, listed, "snapshot {sid}");
+}
+
 /// Two days of the store front as dated archives under `dir/archive`: the 2026-04-14 fixture,
 /// and the next day with the first shelf in reverse order and its last GPT gone from it.
 /// Returns the archive root and the day-one JSON.
