@@ -1183,7 +1183,7 @@ impl<'c> SnapshotWriter<'c> {
             .or(self.max_observed)
             .or(fallback_taken_at)
             .unwrap_or_else(crate::time::now);
-        let top = top_by_conversations(
+        let top = super::schema::top_by_conversations(
             self.seen
                 .values()
                 .filter(|s| s.available)
@@ -1304,26 +1304,6 @@ fn write_authors(
     }
     base.finish(conn)?;
     Ok(written)
-}
-
-/// The [`super::schema::TOP`] most used of `(conversations, version id)`: by conversations,
-/// then version id, both descending, no conversations count last (SQL's `ORDER BY conv DESC,
-/// rowid DESC`), kept in a bounded heap rather than sorting a million pairs.
-fn top_by_conversations(gpts: impl Iterator<Item = (Option<i64>, i64)>) -> Vec<i64> {
-    use std::cmp::Reverse;
-    let n = super::schema::TOP;
-    let mut heap = std::collections::BinaryHeap::with_capacity(n + 1);
-    for g in gpts {
-        if heap.len() < n {
-            heap.push(Reverse(g));
-        } else if heap.peek().is_some_and(|Reverse(least)| g > *least) {
-            heap.pop();
-            heap.push(Reverse(g));
-        }
-    }
-    let mut top: Vec<(Option<i64>, i64)> = heap.into_iter().map(|Reverse(g)| g).collect();
-    top.sort_unstable_by(|a, b| b.cmp(a));
-    top.into_iter().map(|(_, vid)| vid).collect()
 }
 
 /// Seconds each step of a commit took, for the log (`--log-level debug`): where to look when
