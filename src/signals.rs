@@ -496,6 +496,11 @@ fn push(out: &mut Vec<Signal>, kind: SignalKind, evidence: Vec<String>) {
 /// Prices: a currency sign next to a number ("$9.99", "9,99 €", "¥980").
 fn prices(text: &str) -> Vec<String> {
     const SIGNS: [char; 5] = ['$', '€', '£', '¥', '₩'];
+    // Most texts hold no sign: the bytes a sign can start with ('$'; 0xC2 for £ and ¥, 0xE2
+    // for € and ₩) are looked for first, without decoding the text.
+    if memchr::memchr3(b'$', 0xC2, 0xE2, text.as_bytes()).is_none() {
+        return Vec::new();
+    }
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut out = Vec::new();
     for (i, &(at, c)) in chars.iter().enumerate() {
@@ -587,6 +592,23 @@ mod tests {
                 "{innocent}"
             );
         }
+    }
+
+    #[test]
+    fn every_currency_sign_is_found_next_to_its_number() {
+        for (text, want) in [
+            ("Only $9.99 a month", vec!["$9.99"]),
+            ("£5 per lesson", vec!["£5"]),
+            ("9,99 € im Monat", vec!["9,99 €"]),
+            ("月額¥980", vec!["¥980"]),
+            ("₩9900 이용권", vec!["₩9900"]),
+            ("both $5 and 7 €", vec!["$5", "7 €"]),
+        ] {
+            assert_eq!(prices(text), want, "{text}");
+        }
+        // Bytes a sign starts with, but no sign (curly quotes, a pound of flour is "lb").
+        assert!(prices("it’s “free” • no ¢ or lb").is_empty());
+        assert!(prices("no money here").is_empty());
     }
 
     #[test]
