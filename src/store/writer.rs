@@ -89,6 +89,9 @@ impl RawAt {
 #[derive(Default)]
 pub struct Frame {
     bytes: Vec<u8>,
+    /// Where zstd compresses to, kept between frames: a fresh buffer of the bound (~1 MB) a
+    /// frame came from the system each time, and the kernel zeroed its pages.
+    out: Vec<u8>,
 }
 
 /// A sealed frame: its hash (of the uncompressed bytes) and the compressed bytes.
@@ -124,7 +127,10 @@ impl Frame {
             return Ok(None);
         }
         let hash = xxhash_rust::xxh3::xxh3_128(&self.bytes).to_le_bytes();
-        let z = compressor.compress(&self.bytes)?;
+        self.out.clear();
+        self.out.reserve(zstd::zstd_safe::compress_bound(self.bytes.len()));
+        compressor.compress_to_buffer(&self.bytes, &mut self.out)?;
+        let z = self.out.clone();
         self.bytes.clear();
         for g in gpts {
             if let RawAt::Frame { hash: h, .. } = &mut g.raw {
