@@ -840,6 +840,11 @@ impl<'c> SnapshotWriter<'c> {
     /// Makes room for about `records` GPTs (a hint: more or fewer may come).
     pub fn expect(&mut self, records: usize) {
         self.seen.reserve(records.saturating_sub(self.seen.len()));
+        // A first import stores about one detail a GPT: the set of them sized once rather than
+        // rehashed at each doubling.
+        if let Some(b) = &mut self.bulk {
+            b.details.reserve(records.saturating_sub(b.details.len()));
+        }
     }
 
     pub fn snapshot_id(&self) -> i64 {
