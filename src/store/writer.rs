@@ -128,7 +128,8 @@ impl Frame {
         }
         let hash = xxhash_rust::xxh3::xxh3_128(&self.bytes).to_le_bytes();
         self.out.clear();
-        self.out.reserve(zstd::zstd_safe::compress_bound(self.bytes.len()));
+        self.out
+            .reserve(zstd::zstd_safe::compress_bound(self.bytes.len()));
         compressor.compress_to_buffer(&self.bytes, &mut self.out)?;
         let z = self.out.clone();
         self.bytes.clear();
@@ -1153,6 +1154,8 @@ impl<'c> SnapshotWriter<'c> {
         let err = |e| StoreError::from_sqlite(&self.path, e);
         self.base.finish(conn).map_err(err)?;
         let bulk = self.bulk.take().is_some();
+        // Joined when the commit ends, whichever way.
+        let _sync = bulk.then(|| SyncAhead::start(&self.path));
         if bulk {
             // The parser is done: let SQLite's sorter use both cores for the indexes.
             conn.pragma_update(None, "threads", 2).map_err(err)?;
@@ -1315,6 +1318,41 @@ fn write_authors(
     }
     base.finish(conn)?;
     Ok(written)
+}
+
+/// The disk writes of a bulk load's rows, started while the commit sorts its indexes: the
+/// rows are in the file (or SQLite's cache) by then, and the commit's own fsync waited for all
+/// of them (0.37 s of a 1M first import, the whole of the `COMMIT` step) where it now waits
+/// for what the commit adds (0.13–0.14 s). The sync runs in a child process (coreutils `sync
+/// --data FILE`, Linux only): a descriptor of the file opened and closed by this process would
+/// drop every POSIX lock SQLite holds on it, and SQLite's own descriptor is not reachable
+/// without unsafe code. A missing `sync` costs only the time. Waited for on drop.
+struct SyncAhead(Option<std::process::Child>);
+
+impl SyncAhead {
+    fn start(db: &std::path::Path) -> SyncAhead {
+        if !cfg!(target_os = "linux") {
+            return SyncAhead(None);
+        }
+        SyncAhead(
+            std::process::Command::new("sync")
+                .arg("--data")
+                .arg(db)
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .ok(),
+        )
+    }
+}
+
+impl Drop for SyncAhead {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.0.take() {
+            let _ = child.wait();
+        }
+    }
 }
 
 /// Seconds each step of a commit took, for the log (`--log-level debug`): where to look when
