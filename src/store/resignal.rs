@@ -130,14 +130,15 @@ pub fn recompute(db: &mut Db, snapshot_id: i64, rules: &Rules) -> Result<Recompu
         }
         if !updates.is_empty() {
             // The columns of the rewritten versions and of the copies (the new ids), each
-            // chunk once, and every snapshot's version ids (a split moves the other snapshots
-            // to the copies).
+            // chunk once, and every snapshot's version ids and first page (a split moves the
+            // other snapshots to the copies).
             let top: i64 = tx
                 .query_row("SELECT coalesce(max(vid), 0) FROM gpt", [], |r| r.get(0))
                 .map_err(&err)?;
             chunks::refresh_vids(&tx, updates.iter().map(|u| u.0).chain(before..=top))
                 .map_err(&err)?;
             chunks::write_all_members(&tx).map_err(&err)?;
+            chunks::write_all_tops(&tx).map_err(&err)?;
         }
     }
     tx.execute(
@@ -199,5 +200,16 @@ mod tests {
         );
         let stats = crate::stats::summary::stats_json(&db, 1, &Default::default()).unwrap();
         assert_eq!(stats["no_signal"], stats["gpts"]);
+        // The split moved snapshot 1's GPTs to new version ids: each snapshot's stored first
+        // page still names its most used GPTs, as its whole list orders them.
+        for s in [1, 2] {
+            let c = Columns::load(&db, s).unwrap();
+            let pass = c.passing(&crate::store::view::Filter::default(), None);
+            let ordering = c.ordering(crate::store::view::SortKey::Conversations);
+            let mut want = c.in_order(&pass, &ordering, true);
+            want.truncate(crate::store::schema::TOP);
+            let stored = crate::store::query::top_by_conversations(&db, s).unwrap();
+            assert_eq!(stored, Some(want), "snapshot {s}");
+        }
     }
 }

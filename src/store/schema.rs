@@ -524,74 +524,41 @@ pub fn migrate(
     Ok(())
 }
 
-/// Schema 9: each snapshot's [`TOP`] GPTs by conversations in `snapshot.top`, then the index
-/// by conversations goes. A snapshot holding a good part of the versions walks that index (its
-/// top comes within the first few thousand); a small one among many (the bundled sample in a
-/// 10M file: the walk took 20 s) reads its own versions by id.
+/// Schema 9: each snapshot's [`TOP`] GPTs by conversations in `snapshot.top`, read off its
+/// compact columns ([`super::chunks::write_all_tops`]), then the index by conversations goes.
 fn to_v9(tx: &Connection) -> rusqlite::Result<()> {
     add_column(tx, "snapshot", "top", "TEXT")?;
-    let snapshots: Vec<(i64, i64)> = tx
-        .prepare(
-            "SELECT id, gpts + unavailable FROM snapshot
-             WHERE status = 'complete' AND top IS NULL",
-        )?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let versions: i64 = tx.query_row("SELECT coalesce(max(vid), 0) FROM gpt", [], |r| r.get(0))?;
-    for (sid, held) in snapshots {
-        let top: Vec<i64> = if held * 100 >= versions {
-            tx.prepare(&format!(
-                "SELECT rowid FROM {} WHERE available = 1
-                 ORDER BY conv DESC, rowid DESC LIMIT {TOP}",
-                gpt_table(sid)
-            ))?
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?
-        } else {
-            let members = super::chunks::members(tx, sid)?;
-            let mut st = tx.prepare("SELECT conv, available FROM gpt WHERE vid = ?1")?;
-            let mut gpts = Vec::with_capacity(members.len());
-            for vid in members.range(1, members.max()) {
-                let (conv, available): (Option<i64>, bool) =
-                    st.query_row([vid], |r| Ok((r.get(0)?, r.get(1)?)))?;
-                if available {
-                    gpts.push((conv, vid));
-                }
-            }
-            top_by_conversations(gpts.into_iter())
-        };
-        tx.execute(
-            "UPDATE snapshot SET top = ?2 WHERE id = ?1",
-            rusqlite::params![sid, top_json(&top)],
-        )?;
-    }
+    super::chunks::write_all_tops(tx)?;
     tx.execute_batch("DROP INDEX IF EXISTS gpt_conv;")
 }
 
-/// The [`TOP`] most used of `(conversations, version id)`: by conversations,
-/// then version id, both descending, no conversations count last (SQL's `ORDER BY conv DESC,
-/// rowid DESC`), kept in a bounded heap rather than sorting a million pairs.
-pub(crate) fn top_by_conversations(gpts: impl Iterator<Item = (Option<i64>, i64)>) -> Vec<i64> {
-    use std::cmp::Reverse;
-    let n = TOP;
-    let mut heap = std::collections::BinaryHeap::with_capacity(n + 1);
-    for g in gpts {
-        if heap.len() < n {
-            heap.push(Reverse(g));
-        } else if heap.peek().is_some_and(|Reverse(least)| g > *least) {
-            heap.pop();
-            heap.push(Reverse(g));
+/// The [`TOP`] most used of the GPTs pushed (conversations, version id): by conversations,
+/// then version id, both descending, no conversations count last (the explorer's order, and
+/// SQL's `ORDER BY conv DESC, rowid DESC`), kept in a bounded heap rather than sorting a
+/// million pairs. What `snapshot.top` holds.
+#[derive(Default)]
+pub(crate) struct TopByConversations(
+    std::collections::BinaryHeap<std::cmp::Reverse<(Option<i64>, i64)>>,
+);
+
+impl TopByConversations {
+    pub(crate) fn push(&mut self, conv: Option<i64>, vid: i64) {
+        let g = (conv, vid);
+        if self.0.len() < TOP {
+            self.0.push(std::cmp::Reverse(g));
+        } else if self.0.peek().is_some_and(|least| g > least.0) {
+            self.0.pop();
+            self.0.push(std::cmp::Reverse(g));
         }
     }
-    let mut top: Vec<(Option<i64>, i64)> = heap.into_iter().map(|Reverse(g)| g).collect();
-    top.sort_unstable_by(|a, b| b.cmp(a));
-    top.into_iter().map(|(_, vid)| vid).collect()
-}
 
-/// `snapshot.top` as stored: a JSON array of version ids.
-pub(crate) fn top_json(vids: &[i64]) -> String {
-    let items: Vec<String> = vids.iter().map(i64::to_string).collect();
-    format!("[{}]", items.join(","))
+    /// The version ids, most used first; stored as `snapshot.top` (a JSON array).
+    pub(crate) fn json(self) -> String {
+        let mut top: Vec<(Option<i64>, i64)> = self.0.into_iter().map(|r| r.0).collect();
+        top.sort_unstable_by(|a, b| b.cmp(a));
+        let vids: Vec<String> = top.iter().map(|(_, vid)| vid.to_string()).collect();
+        format!("[{}]", vids.join(","))
+    }
 }
 
 /// Schema 4, 5 or 6 → 7, inside the caller's transaction.

@@ -1198,12 +1198,10 @@ impl<'c> SnapshotWriter<'c> {
             .or(self.max_observed)
             .or(fallback_taken_at)
             .unwrap_or_else(crate::time::now);
-        let top = super::schema::top_by_conversations(
-            self.seen
-                .values()
-                .filter(|s| s.available)
-                .map(|s| (s.share.conv, s.rowid)),
-        );
+        let mut top = super::schema::TopByConversations::default();
+        for s in self.seen.values().filter(|s| s.available) {
+            top.push(s.share.conv, s.rowid);
+        }
         conn.execute(
             "UPDATE snapshot SET status = 'complete', taken_at = ?2, gpts = ?3,
                 unavailable = ?4, authors = ?5, shelves = ?6, merged = ?7, skipped = ?8,
@@ -1220,7 +1218,7 @@ impl<'c> SnapshotWriter<'c> {
                 skipped as i64,
                 report_json,
                 self.locale,
-                super::schema::top_json(&top),
+                top.json(),
             ],
         )
         .map_err(err)?;
