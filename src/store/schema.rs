@@ -10,7 +10,7 @@
 //! - `gpt`: GPT *versions*, one row per distinct content of a GPT, valid over the snapshot ids
 //!   `first ..= last` (see [`super::versions`] for why intervals): what lists sort and filter on
 //!   (name, numbers, a tool bit set, dates), where and when it was first read; long text is not
-//!   here. Indexed by id, author and each bound (see [`index_versions`] for why not by every
+//!   here. Indexed by id, author and each bound (see [`VERSION_INDEXES`] for why not by every
 //!   sort column). `gpt_<snapshot id>` is a view of one snapshot's versions with
 //!   the version id as `rowid`, so every list reads a snapshot as it read schema 4's
 //!   per-snapshot table. (Schema 4 copied every row into a table per snapshot: a daily 1M
@@ -141,7 +141,7 @@ CREATE INDEX shelf_entry_gpt ON shelf_entry(snapshot_id, gpt_id);
 /// The content-addressed tables: each record's raw source (zstd, `blob`) and the slow-changing
 /// text of a GPT (`detail`), one row per distinct 128-bit hash, which a named unique index
 /// (`blob_hash`, `detail_hash`) keeps distinct. Named, not an inline `UNIQUE`, so that a bulk
-/// load can drop it and build it at commit by sorting ([`drop_hash_indexes`]): kept up to date
+/// load can drop it and build it at commit by sorting ([`drop_for_bulk_load`]): kept up to date
 /// row by row, at random places, it was a quarter of a first import's writer (schema 6 and
 /// before had the inline constraint; schema 7 rebuilds the tables without it).
 const HASHED: [(&str, &str); 2] = [
@@ -165,17 +165,99 @@ fn create_hashed(conn: &Connection) -> rusqlite::Result<()> {
     create_hash_indexes(conn)
 }
 
-/// The unique hash indexes of `blob` and `detail`.
-pub(crate) fn create_hash_indexes(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute_batch(
-        "CREATE UNIQUE INDEX IF NOT EXISTS blob_hash ON blob(hash);
-         CREATE UNIQUE INDEX IF NOT EXISTS detail_hash ON detail(hash);",
-    )
+/// A secondary index, and whether a bulk load drops it and sorts it at commit (its keys come in
+/// random order: maintained row by row, each insert lands at a random place) or keeps it (its
+/// keys grow at one end: every new version has the same `first` and no `last`, with a rising
+/// version id; building those at commit instead cost two more scans of the table).
+struct Index {
+    name: &'static str,
+    /// `table(column)`.
+    on: &'static str,
+    unique: bool,
+    deferred: bool,
 }
 
-/// Drops them, for a bulk load that keeps its rows distinct itself.
-pub(crate) fn drop_hash_indexes(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute_batch("DROP INDEX IF EXISTS blob_hash; DROP INDEX IF EXISTS detail_hash;")
+impl Index {
+    const fn new(name: &'static str, on: &'static str, unique: bool, deferred: bool) -> Index {
+        Index {
+            name,
+            on,
+            unique,
+            deferred,
+        }
+    }
+}
+
+/// The unique hash indexes of `blob` and `detail` (a bulk load keeps its rows distinct itself).
+const HASH_INDEXES: [Index; 2] = [
+    Index::new("blob_hash", "blob(hash)", true, true),
+    Index::new("detail_hash", "detail(hash)", true, true),
+];
+
+/// The GPT versions' indexes: by id (lookups, histories), by author (author pages), and by
+/// each bound (a diff reads the versions that start or end between two snapshots). The
+/// explorer's first page before its columns load is `snapshot.top`, not an index.
+///
+/// Sorting by the other columns (rating, reviews, name, created, updated, …) is not done with
+/// indexes: the explorer sorts each column once in memory ([`super::view::Columns`]) and then a
+/// sort change is a lookup (0.9 ms on 1M GPTs, against ~150 ms to read an index of 1M rows in
+/// order), and filters combine with any sort, which no single index serves.
+const VERSION_INDEXES: [Index; 4] = [
+    Index::new("gpt_id", "gpt(id)", false, true),
+    Index::new("gpt_author", "gpt(author_id)", false, true),
+    Index::new("gpt_first", "gpt(first)", false, false),
+    Index::new("gpt_last", "gpt(last)", false, false),
+];
+
+/// The author versions' indexes: by user (an author's history, the base's versions) and by
+/// each bound. A bulk load writes its authors in user order and indexes them after: cheaper
+/// than three index inserts a row, each a descent from the root.
+const AUTHOR_INDEXES: [Index; 3] = [
+    Index::new(
+        "author_version_user",
+        "author_version(user_id)",
+        false,
+        true,
+    ),
+    Index::new("author_version_first", "author_version(first)", false, true),
+    Index::new("author_version_last", "author_version(last)", false, true),
+];
+
+fn create_indexes(conn: &Connection, indexes: &[Index]) -> rusqlite::Result<()> {
+    for i in indexes {
+        let unique = if i.unique { "UNIQUE " } else { "" };
+        conn.execute_batch(&format!(
+            "CREATE {unique}INDEX IF NOT EXISTS {} ON {};",
+            i.name, i.on
+        ))?;
+    }
+    Ok(())
+}
+
+pub(crate) fn create_hash_indexes(conn: &Connection) -> rusqlite::Result<()> {
+    create_indexes(conn, &HASH_INDEXES)
+}
+
+pub fn index_versions(conn: &Connection) -> rusqlite::Result<()> {
+    create_indexes(conn, &VERSION_INDEXES)
+}
+
+pub fn index_authors(conn: &Connection) -> rusqlite::Result<()> {
+    create_indexes(conn, &AUTHOR_INDEXES)
+}
+
+/// Drops the indexes a bulk load builds at commit ([`Index::deferred`]): the writer then
+/// creates each list again ([`create_hash_indexes`], [`index_versions`], [`index_authors`]).
+pub(crate) fn drop_for_bulk_load(conn: &Connection) -> rusqlite::Result<()> {
+    let deferred = HASH_INDEXES
+        .iter()
+        .chain(&VERSION_INDEXES)
+        .chain(&AUTHOR_INDEXES)
+        .filter(|i| i.deferred);
+    for i in deferred {
+        conn.execute_batch(&format!("DROP INDEX IF EXISTS {};", i.name))?;
+    }
+    Ok(())
 }
 
 /// Schema 6 → 7: `blob` and `detail` rebuilt without the inline `UNIQUE` (which no statement
@@ -253,8 +335,8 @@ pub const AUTHOR_CONTENT: [&str; 12] = [
 ];
 
 /// The versioned tables of schema 5 (see [`super::versions`]) and the `author` view over them.
-/// `gpt` has no secondary index here: [`index_versions`] builds them (after a bulk load, by
-/// sorting).
+/// `gpt` and `author_version` have no secondary index here: [`index_versions`] and
+/// [`index_authors`] build them (after a bulk load, by sorting).
 pub(crate) const V5: &str = r#"
 CREATE TABLE gpt (
     vid          INTEGER PRIMARY KEY,
@@ -311,9 +393,6 @@ CREATE TABLE author_version (
     review_count     INTEGER NOT NULL,
     tools            INTEGER NOT NULL
 );
-CREATE INDEX author_version_user ON author_version(user_id);
-CREATE INDEX author_version_first ON author_version(first);
-CREATE INDEX author_version_last ON author_version(last);
 
 CREATE TABLE summary (
     snapshot_id INTEGER PRIMARY KEY,
@@ -347,53 +426,6 @@ pub fn create_gpt_view(conn: &Connection, snapshot_id: i64) -> rusqlite::Result<
         source = GPT_SOURCE.join(", "),
         alive = super::versions::alive_in("", snapshot_id),
     ))
-}
-
-/// The indexes of the GPT versions: by id (lookups, histories), by author (author pages), and by
-/// each bound (a diff reads the versions that start or end between two snapshots). The
-/// explorer's first page before its columns load is `snapshot.top`, not an index.
-///
-/// Sorting by the other columns (rating, reviews, name, created, updated, …) is not done with
-/// indexes: the explorer sorts each column once in memory ([`super::view::Columns`]) and then a
-/// sort change is a lookup (0.9 ms on 1M GPTs, against ~150 ms to read an index of 1M rows in
-/// order), and filters combine with any sort, which no single index serves.
-pub fn index_versions(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute_batch(
-        "CREATE INDEX IF NOT EXISTS gpt_id ON gpt(id);
-         CREATE INDEX IF NOT EXISTS gpt_author ON gpt(author_id);
-         CREATE INDEX IF NOT EXISTS gpt_first ON gpt(first);
-         CREATE INDEX IF NOT EXISTS gpt_last ON gpt(last);",
-    )
-}
-
-/// Drops the GPT versions' indexes whose keys a bulk load meets in random order (id, author),
-/// to be built at commit by sorting (and the conversations index of files from before schema 9). The bounds' indexes stay: every
-/// new version has the same `first` and no `last`, with a rising version id, so they grow at
-/// one end (building them at commit instead cost two more scans of the table).
-pub fn drop_version_indexes(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute_batch(
-        "DROP INDEX IF EXISTS gpt_id; DROP INDEX IF EXISTS gpt_conv;
-         DROP INDEX IF EXISTS gpt_author;",
-    )
-}
-
-/// The author versions' indexes: by user (an author's history, the base's versions) and by
-/// each bound.
-pub fn index_authors(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute_batch(
-        "CREATE INDEX IF NOT EXISTS author_version_user ON author_version(user_id);
-         CREATE INDEX IF NOT EXISTS author_version_first ON author_version(first);
-         CREATE INDEX IF NOT EXISTS author_version_last ON author_version(last);",
-    )
-}
-
-/// Drops the author versions' indexes for a bulk load: rows written in user order and indexed
-/// after cost less than three index inserts a row, each a descent from the root.
-pub fn drop_author_indexes(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute_batch(
-        "DROP INDEX IF EXISTS author_version_user; DROP INDEX IF EXISTS author_version_first;
-         DROP INDEX IF EXISTS author_version_last;",
-    )
 }
 
 /// Adds a column unless the table has it (a migration interrupted between steps, or a table

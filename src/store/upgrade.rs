@@ -26,6 +26,7 @@ pub fn to_v5(
         tx.execute_batch("ALTER TABLE author RENAME TO author_v4;")?;
     }
     tx.execute_batch(schema::V5)?;
+    schema::index_authors(tx)?;
     let mut snapshots: Vec<i64> = old_tables
         .iter()
         .filter_map(|t| t.strip_prefix("gpt_")?.parse().ok())

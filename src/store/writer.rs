@@ -786,9 +786,7 @@ impl<'c> SnapshotWriter<'c> {
             // indexes row by row costs more than building them at commit (1M GPTs into the
             // sample's database: 26.8 s against 19.5 s into an empty one).
             let bulk = if next_vid - 1 < BULK_BELOW {
-                super::schema::drop_version_indexes(conn)?;
-                super::schema::drop_hash_indexes(conn)?;
-                super::schema::drop_author_indexes(conn)?;
+                super::schema::drop_for_bulk_load(conn)?;
                 Some(Bulk::load(conn)?)
             } else {
                 None
