@@ -1155,13 +1155,15 @@ impl<'c> SnapshotWriter<'c> {
         // Joined when the commit ends, whichever way.
         let _sync = bulk.then(|| SyncAhead::start(&self.path));
         if bulk {
-            // The parser is done: SQLite's sorter may take a second thread (at 1M the keys fit
-            // one in-memory sort and it measured no faster; kept for larger loads).
-            conn.pragma_update(None, "threads", 2).map_err(err)?;
-            super::schema::create_hash_indexes(conn).map_err(err)?;
-            lap.mark("hash indexes");
-            super::schema::index_versions(conn).map_err(err)?;
-            lap.mark("version indexes");
+            // The parser is done: SQLite's sorter takes the second core.
+            super::schema::sorting_in_runs(conn, || {
+                super::schema::create_hash_indexes(conn)?;
+                lap.mark("hash indexes");
+                super::schema::index_versions(conn)?;
+                lap.mark("version indexes");
+                Ok(())
+            })
+            .map_err(err)?;
         }
         std::mem::take(&mut self.columns)
             .finish(conn)
@@ -1174,7 +1176,8 @@ impl<'c> SnapshotWriter<'c> {
         let authors =
             write_authors(conn, sid, self.base.snapshot(), &mut self.authors).map_err(err)?;
         if bulk {
-            super::schema::index_authors(conn).map_err(err)?;
+            super::schema::sorting_in_runs(conn, || super::schema::index_authors(conn))
+                .map_err(err)?;
         }
         lap.mark("authors");
         let gpts = self.seen.values().filter(|s| s.available).count() as i64;
