@@ -289,14 +289,15 @@ pub(crate) fn sorting_in_runs<T>(
             "PRAGMA temp_store = MEMORY; PRAGMA cache_size = {cache};"
         ))
     };
-    // Refused only inside a transaction that already made temporary tables (we make none).
-    if let Err(e) = conn.execute_batch(&format!(
-        "PRAGMA temp_store = FILE; PRAGMA threads = 2; PRAGMA cache_size = -{RUN_KIB};"
-    )) {
+    // Refused inside a transaction once SQLite has opened its temporary database (a
+    // migration's statements do): then the sort stays in memory, nothing else changed.
+    if let Err(e) = conn.execute_batch("PRAGMA temp_store = FILE") {
         tracing::debug!("indexes sorted in memory: {e}");
-        memory(conn)?;
         return build();
     }
+    conn.execute_batch(&format!(
+        "PRAGMA threads = 2; PRAGMA cache_size = -{RUN_KIB};"
+    ))?;
     let built = match build() {
         Err(e) if !conn.is_autocommit() => {
             tracing::warn!("sorting in temporary files failed ({e}); sorting in memory");
@@ -711,6 +712,20 @@ mod tests {
             .unwrap();
         assert_eq!(sorted.len(), 20_000);
         assert!(sorted.windows(2).all(|w| w[0] <= w[1]));
+    }
+
+    #[test]
+    fn with_the_temporary_database_open_the_sort_stays_in_memory() {
+        let (_dir, db) = keys();
+        let conn = db.conn();
+        conn.execute_batch("CREATE TEMP TABLE t (x)").unwrap();
+        let during = sorting_in_runs(conn, || {
+            conn.execute_batch("CREATE INDEX IF NOT EXISTS k_x ON k(x)")?;
+            Ok(pragma(conn, "temp_store"))
+        })
+        .unwrap();
+        assert_eq!(during, 2);
+        assert!(!conn.is_autocommit());
     }
 
     #[test]
