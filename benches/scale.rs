@@ -3,8 +3,9 @@
 //! database. Printed once: the file's size after the first snapshot and after the last, what
 //! each day adds, what importing the last day again adds, the import rate and the peak
 //! resident memory. Then timed: `stats` of a whole snapshot and of `--category writing` (the
-//! CLI's path: load the columns, filter, compute), the diff of two consecutive days, and one
-//! GPT's history across every day.
+//! CLI's path: load the columns, filter, compute), the diff of two consecutive days, one
+//! GPT's history across every day, and `gptscope sql`'s count of a snapshot's GPTs through
+//! the `gpts` view.
 //!
 //!     GPTSCOPE_SCALE_COUNT=1000000 GPTSCOPE_SCALE_DAYS=5 cargo bench --bench scale
 //!
@@ -175,6 +176,13 @@ fn bench_scale(c: &mut Criterion) {
     let gpt = query::ids_of(&db, last, &[first]).unwrap().pop().unwrap();
     group.bench_function("history_one_gpt_every_day", |bench| {
         bench.iter(|| gptscope::store::diff::history(&db, &gpt).unwrap().len())
+    });
+    // `gptscope sql "SELECT count(*) FROM gpts WHERE snapshot_id = N"` (its connection and
+    // statement; the process start is apart).
+    let reader = db.reader().unwrap();
+    let sql = format!("SELECT count(*) FROM gpts WHERE snapshot_id = {last}");
+    group.bench_function("sql_count_one_snapshot", |bench| {
+        bench.iter(|| reader.query_row(&sql, [], |r| r.get::<_, i64>(0)).unwrap())
     });
     group.finish();
 }

@@ -5,6 +5,7 @@
 mod filter;
 mod live;
 mod output;
+mod sql;
 
 use crate::signals::Rules;
 use crate::store::Db;
@@ -111,6 +112,8 @@ pub enum Command {
     },
     /// Write a view (filters and sort applied) as CSV, JSON or JSONL, streamed
     Export(ExportArgs),
+    /// One read-only SQL statement over the documented views (snapshots, gpts, authors, actions, shelves, signals)
+    Sql(sql::SqlArgs),
     /// The configuration file: where it is read from, the documented default
     Config(ConfigArgs),
     /// Shell completions (bash, zsh, fish, elvish, powershell) on stdout
@@ -550,6 +553,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Refresh { what }) => live::refresh(&cli.global, &cli.live, what, out),
         Some(Command::Config(args)) => cmd_config(&cli.global, &args, out),
         Some(Command::Export(args)) => cmd_export(&cli.global, &args, out),
+        Some(Command::Sql(args)) => sql::run(&open_db(&cli.global)?, &args, out),
         Some(Command::Completions { shell }) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             // Into memory first: the generator panics on a write error (`| head`).

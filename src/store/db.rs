@@ -222,6 +222,31 @@ impl Db {
     pub fn err(&self, e: rusqlite::Error) -> StoreError {
         StoreError::from_sqlite(&self.path, e)
     }
+
+    /// A second connection to the file that cannot write anything, for SQL typed by people
+    /// (`gptscope sql`): opened read-only (no statement can undo that, unlike `PRAGMA
+    /// query_only`, which it also sets), with no room to `ATTACH` another file. A file this
+    /// process may not write is opened immutable, as [`Db::open`] does.
+    pub fn reader(&self) -> Result<Connection> {
+        let err = |e| self.err(e);
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .and_then(|c| read_identity(&c).map(|_| c))
+        .or_else(|_| open_immutable(&self.path))
+        .map_err(err)?;
+        conn.busy_timeout(self.lock_timeout).map_err(err)?;
+        conn.pragma_update(None, "query_only", true).map_err(err)?;
+        // Grouping and DISTINCT build their b-trees in memory, as on the main connection. The
+        // page cache stays SQLite's 2 MB: a scan of 1M versions (`count(*)` of a snapshot)
+        // took 0.07 s through it and 0.11 s through 64 MB (fresh pages to fault in).
+        conn.pragma_update(None, "temp_store", "MEMORY")
+            .map_err(err)?;
+        conn.set_limit(rusqlite::limits::Limit::SQLITE_LIMIT_ATTACHED, 0)
+            .map_err(err)?;
+        Ok(conn)
+    }
 }
 
 /// Opens a database read-only and immutable (no WAL index needed).

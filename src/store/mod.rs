@@ -15,6 +15,7 @@ pub mod record;
 pub mod resignal;
 pub mod schema;
 pub mod shelves;
+pub mod sql_views;
 pub mod upgrade;
 pub mod versions;
 pub mod view;

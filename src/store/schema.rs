@@ -49,7 +49,7 @@ use rusqlite::Connection;
 pub const APPLICATION_ID: i32 = 0x4750_5453;
 
 /// The newest schema this build knows.
-pub const SCHEMA_VERSION: i32 = 9;
+pub const SCHEMA_VERSION: i32 = 10;
 
 /// How many GPTs `snapshot.top` names: the explorer's quick first page.
 pub const TOP: usize = 500;
@@ -541,6 +541,7 @@ pub(crate) fn gpt_tables(conn: &Connection) -> rusqlite::Result<Vec<String>> {
 ///   source's offset and length in it; 16 bytes, from before, still name a blob of one source).
 ///   Nothing stored changes: the number says the file may hold references older builds misread.
 /// - 9: `snapshot.top`, a snapshot's most used GPTs, in place of the index by conversations.
+/// - 10: the documented views for analysts' SQL ([`super::sql_views`]); nothing stored changes.
 pub fn migrate(
     conn: &mut Connection,
     progress: &mut dyn FnMut(&str, usize, usize),
@@ -557,6 +558,7 @@ pub fn migrate(
         super::upgrade::to_v5(&tx, progress)?;
         add_v6(&tx)?;
         to_v9(&tx)?;
+        super::sql_views::create(&tx)?;
         tx.pragma_update(None, "application_id", APPLICATION_ID)?;
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         tx.commit()?;
@@ -596,13 +598,16 @@ pub fn migrate(
         tx.pragma_update(None, "user_version", 4)?;
         tx.commit()?;
     }
-    if version < 9 {
-        // 4 → 9 in one transaction: a failure leaves the file as it was.
+    if version < 10 {
+        // 4 → 10 in one transaction: a failure leaves the file as it was.
         let tx = conn.transaction()?;
         if version < 7 {
             to_v7_from(&tx, version, progress)?;
         }
-        to_v9(&tx)?;
+        if version < 9 {
+            to_v9(&tx)?;
+        }
+        super::sql_views::create(&tx)?;
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         tx.commit()?;
     }

@@ -14,3 +14,4 @@ mod lists;
 mod live;
 mod migrate;
 mod sigkill;
+mod sql;

@@ -92,8 +92,8 @@ fn every_snapshot_reads_back_equal_after_the_move_to_shared_versions() {
     for k in 1..=6 {
         assert!(said.contains(&format!("snapshot {k} of 6")), "{said}");
     }
-    assert!(said.contains("is at schema 9"), "{said}");
-    assert_eq!(user_version(&db), 9);
+    assert!(said.contains("is at schema 10"), "{said}");
+    assert_eq!(user_version(&db), 10);
 
     for (i, old) in before.iter().enumerate() {
         let s = i as i64 + 1;
@@ -118,6 +118,24 @@ fn every_snapshot_reads_back_equal_after_the_move_to_shared_versions() {
         }
         // Schema 9: the explorer's first page, stored from the moved rows.
         assert_stored_top_is_the_first_page(&db, s);
+        // Schema 10: the analysts' view holds the snapshot's GPTs, no more, no less.
+        let viewed = run_json(
+            &db,
+            &[
+                "sql",
+                "--json",
+                &format!("SELECT gpt_id FROM gpts WHERE snapshot_id = {s} ORDER BY 1"),
+            ],
+        );
+        let viewed: Vec<&str> = viewed
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["gpt_id"].as_str().unwrap())
+            .collect();
+        let mut ids: Vec<&str> = old.gpts.keys().map(String::as_str).collect();
+        ids.sort_unstable();
+        assert_eq!(viewed, ids, "snapshot {s} through the gpts view");
     }
 
     // The next day's file shared what did not change: 276 of 300 GPTs (19 renamed, 5 gone).
@@ -190,8 +208,8 @@ fn a_schema_6_file_reads_back_equal_with_its_hashes_unique_by_named_indexes() {
     assert!(o.status.success(), "{}", stderr(&o));
     let said = stderr(&o);
     assert!(said.contains("table 2 of 2"), "{said}");
-    assert!(said.contains("is at schema 9"), "{said}");
-    assert_eq!(user_version(&db), 9);
+    assert!(said.contains("is at schema 10"), "{said}");
+    assert_eq!(user_version(&db), 10);
     // Schema 9 adds each snapshot's first page (`snapshot.top`, the last column): apart from
     // it, nothing changed.
     let mut now = everything(&db);

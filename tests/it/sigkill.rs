@@ -23,7 +23,7 @@ fn views(db: &Path) -> (Vec<String>, i64) {
         "a closed version of snapshot 2 without the snapshot that closed it"
     );
     let mut st = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'view' AND name LIKE 'gpt_%' ORDER BY name")
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'view' AND name GLOB 'gpt_[0-9]*' ORDER BY name")
         .unwrap();
     let names = st
         .query_map([], |r| r.get(0))
