@@ -9,6 +9,7 @@ pub mod assets;
 pub mod cli;
 pub mod config;
 pub mod live;
+pub mod report;
 pub mod search;
 pub mod signals;
 pub mod stats;

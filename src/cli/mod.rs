@@ -114,6 +114,8 @@ pub enum Command {
     Export(ExportArgs),
     /// One read-only SQL statement over the documented views (snapshots, gpts, authors, actions, shelves, signals)
     Sql(sql::SqlArgs),
+    /// The landscape as one HTML page (inline SVG charts) or Markdown with SVG files: the numbers of stats
+    Report(ReportArgs),
     /// The configuration file: where it is read from, the documented default
     Config(ConfigArgs),
     /// Shell completions (bash, zsh, fish, elvish, powershell) on stdout
@@ -292,6 +294,48 @@ pub struct StatsArgs {
     pub json: bool,
     #[command(flatten)]
     pub filter: filter::FilterArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// Snapshot id [default: the one written last]
+    #[arg(long)]
+    pub snapshot: Option<i64>,
+    /// An earlier snapshot to compare with: what changed, on every chart
+    #[arg(long, value_name = "ID")]
+    pub compare: Option<i64>,
+    /// FILE.html (one self-contained page) or FILE.md (with FILE-<chart>.svg beside it)
+    #[arg(long)]
+    pub out: PathBuf,
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub filter: filter::FilterArgs,
+}
+
+fn cmd_report(global: &GlobalArgs, args: &ReportArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let filter = args.filter.to_filter()?;
+    if crate::report::Form::of(&args.out).is_none() {
+        anyhow::bail!(
+            "--out {}: a report is FILE.html or FILE.md",
+            args.out.display()
+        );
+    }
+    let db = open_db(global)?;
+    let snap = query::snapshot(&db, args.snapshot)?;
+    let report = crate::report::gather(&db, snap.id, &filter, args.compare)?;
+    let files = crate::report::write(&report, &args.out)?;
+    if args.json {
+        let files: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+        return output::json(
+            out,
+            &serde_json::json!({"snapshot": snap.id, "gpts": report.landscape.gpts, "files": files}),
+        );
+    }
+    for f in files {
+        writeln!(out, "{}", f.display())?;
+    }
+    Ok(())
 }
 
 /// Entry point of the binary.
@@ -554,6 +598,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Config(args)) => cmd_config(&cli.global, &args, out),
         Some(Command::Export(args)) => cmd_export(&cli.global, &args, out),
         Some(Command::Sql(args)) => sql::run(&open_db(&cli.global)?, &args, out),
+        Some(Command::Report(args)) => cmd_report(&cli.global, &args, out),
         Some(Command::Completions { shell }) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             // Into memory first: the generator panics on a write error (`| head`).

@@ -13,5 +13,6 @@ mod history;
 mod lists;
 mod live;
 mod migrate;
+mod report;
 mod sigkill;
 mod sql;
