@@ -170,9 +170,12 @@ pub struct DiffArgs {
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// csv, json or jsonl [default: the --out file's extension, else csv]
-    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(crate::store::export::Format::NAMES))]
+    /// csv, json, jsonl or parquet [default: the --out file's extension, else csv]
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(["csv", "json", "jsonl", "parquet"]))]
     pub format: Option<String>,
+    /// Every snapshot, as DIR/snapshot_id=N/part-0.parquet (--out DIR; Parquet only)
+    #[arg(long)]
+    pub all_snapshots: bool,
     /// The file to write (written beside and renamed when complete) [default: stdout]
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -620,12 +623,31 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 fn cmd_export(global: &GlobalArgs, args: &ExportArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     use crate::store::export::{self, Format};
     use crate::store::view::{Sort, SortKey};
+    let parquet = match (&args.format, &args.out) {
+        (Some(f), _) => f == "parquet",
+        (None, Some(path)) => path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("parquet")),
+        (None, None) => false,
+    };
     let format = match (&args.format, &args.out) {
+        _ if parquet => Some(Format::Csv),
         (Some(f), _) => Format::parse(f),
         (None, Some(path)) => Some(Format::of_path(path).unwrap_or(Format::Csv)),
         (None, None) => Some(Format::Csv),
     }
-    .ok_or_else(|| anyhow::anyhow!("--format: csv, json or jsonl"))?;
+    .ok_or_else(|| anyhow::anyhow!("--format: csv, json, jsonl or parquet"))?;
+    if parquet && args.authors {
+        anyhow::bail!("--authors: the authors table exports as csv, json or jsonl");
+    }
+    if args.all_snapshots && !parquet {
+        anyhow::bail!("--all-snapshots writes Parquet: add --format parquet");
+    }
+    if parquet && args.out.is_none() {
+        anyhow::bail!(
+            "--format parquet is binary: give --out FILE (or --out DIR with --all-snapshots)"
+        );
+    }
     let key = SortKey::ALL
         .into_iter()
         .find(|k| k.label() == args.sort)
@@ -641,43 +663,90 @@ fn cmd_export(global: &GlobalArgs, args: &ExportArgs, out: &mut dyn Write) -> an
     let db = open_db(global)?;
     let snap = query::snapshot(&db, args.snapshot)?;
     let what = if args.authors { "authors" } else { "GPTs" };
-    let write = |sink: &mut dyn Write| {
-        if args.authors {
-            let authors = crate::store::authors::Authors::load(&db, snap.id)?;
-            let ids = crate::store::authors::author_order(
-                &authors,
-                &crate::store::authors::AuthorFilter::default(),
-                crate::store::authors::AuthorSort::default(),
-            );
-            return export::authors(&authors, &ids, format, sink);
-        }
-        let columns = crate::store::view::Columns::load(&db, snap.id)?;
+    // The GPTs of snapshot `sid` the view shows, in its order.
+    let view = |sid: i64| -> anyhow::Result<Vec<u32>> {
+        let columns = crate::store::view::Columns::load(&db, sid)?;
         let hits = match &filter.text {
-            Some(t) => Some(crate::store::view::text_matches(&db, snap.id, t)?),
+            Some(t) => Some(crate::store::view::text_matches(&db, sid, t)?),
             None => None,
         };
         let mut ids = columns.filter(&columns.ordering(sort.key), &filter, hits.as_deref());
-        drop(columns);
         if sort.descending {
             ids.reverse();
         }
-        export::gpts(&db, snap.id, &ids, format, sink, &|| false)
+        Ok(ids)
     };
-    match &args.out {
+    let to_parquet = |sid: i64, path: &std::path::Path| -> anyhow::Result<usize> {
+        let ids = view(sid)?;
+        Ok(export::to_file(path, |file| {
+            let mut p = export::parquet::ParquetGpts::new(file)?;
+            export::each_gpt(&db, sid, &ids, &|| false, &mut |g| p.push(&g))?;
+            p.finish()
+        })?)
+    };
+    let written = match &args.out {
+        Some(dir) if args.all_snapshots => {
+            if dir.is_file() {
+                anyhow::bail!(
+                    "{}: is a file; --all-snapshots writes a folder (snapshot_id=N/part-0.parquet)",
+                    dir.display()
+                );
+            }
+            let mut total = 0;
+            for s in query::snapshots(&db)? {
+                let folder = dir.join(format!("snapshot_id={}", s.id));
+                std::fs::create_dir_all(&folder)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", folder.display()))?;
+                total += to_parquet(s.id, &folder.join("part-0.parquet"))?;
+            }
+            Some((total, dir))
+        }
+        Some(path) if parquet => Some((to_parquet(snap.id, path)?, path)),
         Some(path) => {
-            let written = export::to_file(path, write)?;
-            tracing::info!(rows = written, path = %path.display(), "export written");
-            let _ = writeln!(
-                std::io::stderr(),
-                "wrote {written} {what} to {}",
-                path.display()
-            );
+            let written = export::to_file(path, |file| {
+                if args.authors {
+                    return export_authors(&db, snap.id, format, file);
+                }
+                let ids = view(snap.id)
+                    .map_err(|e| crate::store::StoreError::Invalid(format!("{e:#}")))?;
+                export::gpts(&db, snap.id, &ids, format, file, &|| false)
+            })?;
+            Some((written, path))
         }
         None => {
-            write(out)?;
+            if args.authors {
+                export_authors(&db, snap.id, format, out)?;
+            } else {
+                export::gpts(&db, snap.id, &view(snap.id)?, format, out, &|| false)?;
+            }
+            None
         }
+    };
+    if let Some((written, path)) = written {
+        tracing::info!(rows = written, path = %path.display(), "export written");
+        let _ = writeln!(
+            std::io::stderr(),
+            "wrote {written} {what} to {}",
+            path.display()
+        );
     }
     Ok(())
+}
+
+/// The authors table of a snapshot, in its default order.
+fn export_authors(
+    db: &Db,
+    snapshot: i64,
+    format: crate::store::export::Format,
+    out: &mut dyn Write,
+) -> crate::store::db::Result<usize> {
+    let authors = crate::store::authors::Authors::load(db, snapshot)?;
+    let ids = crate::store::authors::author_order(
+        &authors,
+        &crate::store::authors::AuthorFilter::default(),
+        crate::store::authors::AuthorSort::default(),
+    );
+    crate::store::export::authors(&authors, &ids, format, out)
 }
 
 /// `gptscope diff A B`.

@@ -13,6 +13,7 @@ mod history;
 mod lists;
 mod live;
 mod migrate;
+mod parquet_export;
 mod report;
 mod sigkill;
 mod sql;
