@@ -4,8 +4,8 @@
 //! each day adds, what importing the last day again adds, the import rate and the peak
 //! resident memory. Then timed: `stats` of a whole snapshot and of `--category writing` (the
 //! CLI's path: load the columns, filter, compute), the diff of two consecutive days, one
-//! GPT's history across every day, and `gptscope sql`'s count of a snapshot's GPTs through
-//! the `gpts` view.
+//! GPT's history across every day, `gptscope sql`'s count of a snapshot's GPTs through the
+//! `gpts` view, the HTML report and the Parquet export of a whole snapshot.
 //!
 //!     GPTSCOPE_SCALE_COUNT=1000000 GPTSCOPE_SCALE_DAYS=5 cargo bench --bench scale
 //!
@@ -183,6 +183,34 @@ fn bench_scale(c: &mut Criterion) {
     let sql = format!("SELECT count(*) FROM gpts WHERE snapshot_id = {last}");
     group.bench_function("sql_count_one_snapshot", |bench| {
         bench.iter(|| reader.query_row(&sql, [], |r| r.get::<_, i64>(0)).unwrap())
+    });
+    // `gptscope report` of the whole snapshot (gathered and written as HTML).
+    let out = tempfile::tempdir().unwrap();
+    let html = out.path().join("report.html");
+    group.bench_function("report_html_whole", |bench| {
+        bench.iter(|| {
+            let r = gptscope::report::gather(&db, last, &Filter::default(), None).unwrap();
+            gptscope::report::write(&r, &html).unwrap().len()
+        })
+    });
+    // `gptscope export --format parquet` of the whole snapshot, in the explorer's order.
+    let parquet = out.path().join("gpts.parquet");
+    let ids = {
+        let c = Columns::load(&db, last).unwrap();
+        let mut ids = c.ordering(gptscope::store::view::SortKey::Conversations);
+        ids.reverse();
+        ids
+    };
+    group.bench_function("export_parquet_whole", |bench| {
+        bench.iter(|| {
+            use gptscope::store::export;
+            export::to_file(&parquet, |file| {
+                let mut p = export::parquet::ParquetGpts::new(file)?;
+                export::each_gpt(&db, last, &ids, &|| false, &mut |g| p.push(&g))?;
+                p.finish()
+            })
+            .unwrap()
+        })
     });
     group.finish();
 }
