@@ -631,6 +631,7 @@ fn cmd_export(global: &GlobalArgs, args: &ExportArgs, out: &mut dyn Write) -> an
         (None, None) => false,
     };
     let format = match (&args.format, &args.out) {
+        // Parquet has its own writer: the text format is not used.
         _ if parquet => Some(Format::Csv),
         (Some(f), _) => Format::parse(f),
         (None, Some(path)) => Some(Format::of_path(path).unwrap_or(Format::Csv)),

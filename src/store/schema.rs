@@ -295,10 +295,10 @@ pub(crate) fn sorting_in_runs<T>(
         tracing::debug!("indexes sorted in memory: {e}");
         return build();
     }
-    conn.execute_batch(&format!(
+    let runs = conn.execute_batch(&format!(
         "PRAGMA threads = 2; PRAGMA cache_size = -{RUN_KIB};"
-    ))?;
-    let built = match build() {
+    ));
+    let built = match runs.and_then(|()| build()) {
         Err(e) if !conn.is_autocommit() => {
             tracing::warn!("sorting in temporary files failed ({e}); sorting in memory");
             memory(conn)?;
