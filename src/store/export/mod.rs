@@ -271,6 +271,10 @@ pub fn to_file(
 /// Rows read per query.
 const CHUNK: usize = 512;
 
+/// From this many rows an export reads the snapshot's authors at once ([`Authors::load`])
+/// instead of joining each GPT's author (an index seek and a row seek each).
+const AUTHORS_AT_ONCE: usize = 50_000;
+
 /// Writes the GPTs `rowids` of a snapshot, in that order; returns how many were written.
 /// `cancelled` is asked between chunks.
 pub fn gpts(
@@ -297,12 +301,41 @@ pub fn each_gpt(
     cancelled: &dyn Fn() -> bool,
     row: &mut dyn FnMut(GptOut) -> Result<()>,
 ) -> Result<()> {
+    let at_once = rowids.len() >= AUTHORS_AT_ONCE;
+    read_gpts(db, snapshot_id, rowids, at_once, cancelled, row)
+}
+
+/// [`each_gpt`], the authors read at once or joined as asked.
+fn read_gpts(
+    db: &Db,
+    snapshot_id: i64,
+    rowids: &[u32],
+    authors_at_once: bool,
+    cancelled: &dyn Fn() -> bool,
+    row: &mut dyn FnMut(GptOut) -> Result<()>,
+) -> Result<()> {
     let conn = db.conn();
     let _mapped = Mapped::new(conn);
     let e = |e| db.err(e);
     let mut actions = conn
         .prepare_cached("SELECT domain FROM detail_action WHERE detail = ?1 ORDER BY pos")
         .map_err(e)?;
+    // A long export reads the snapshot's authors once; a short one joins each GPT's.
+    let authors = if authors_at_once {
+        Some(Authors::load(db, snapshot_id)?)
+    } else {
+        None
+    };
+    let (author_columns, author_join) = match authors {
+        Some(_) => ("NULL, NULL".to_owned(), String::new()),
+        None => (
+            "a.display_name, a.verified".to_owned(),
+            format!(
+                "LEFT JOIN {}",
+                super::versions::author_join("a", "g.author_id", snapshot_id)
+            ),
+        ),
+    };
     for chunk in rowids.chunks(CHUNK) {
         if cancelled() {
             return Err(super::StoreError::Invalid("export cancelled".into()));
@@ -311,14 +344,13 @@ pub fn each_gpt(
         let mut st = conn
             .prepare(&format!(
                 "SELECT g.rowid, g.id, d.short_url, g.name, d.description, g.author_id,
-                        a.display_name, a.verified, g.categories, g.tools, g.actions, g.detail,
+                        {author_columns}, g.categories, g.tools, g.actions, g.detail,
                         g.files, g.conv_bucket, g.conv, g.rating, g.review_count, g.review_total,
                         g.created_at, g.updated_at, g.signals, g.available, g.fetch_status
                  FROM {} g JOIN detail d ON d.hash = g.detail
-                 LEFT JOIN {authors}
+                 {author_join}
                  WHERE g.rowid IN ({placeholders})",
                 gpt_table(snapshot_id),
-                authors = super::versions::author_join("a", "g.author_id", snapshot_id)
             ))
             .map_err(e)?;
         let mut found: rustc_hash::FxHashMap<u32, GptOut> = Default::default();
@@ -349,6 +381,21 @@ pub fn each_gpt(
             let (created, updated): (Option<i64>, Option<i64>) =
                 (r.get(18).map_err(e)?, r.get(19).map_err(e)?);
             let url = gpt_url(short.as_deref().unwrap_or(&id));
+            let author_id: Option<String> = r.get(5).map_err(e)?;
+            let (author_name, author_verified) =
+                match &authors {
+                    Some(all) => author_id.as_deref().and_then(|a| all.position(a)).map_or(
+                        (None, false),
+                        |i| {
+                            let i = i as usize;
+                            (all.name(i).map(str::to_owned), all.verified(i))
+                        },
+                    ),
+                    None => (
+                        r.get(6).map_err(e)?,
+                        r.get::<_, Option<bool>>(7).map_err(e)?.unwrap_or(false),
+                    ),
+                };
             found.insert(
                 rowid,
                 GptOut {
@@ -356,9 +403,9 @@ pub fn each_gpt(
                     id,
                     name: r.get(3).map_err(e)?,
                     description: r.get(4).map_err(e)?,
-                    author_id: r.get(5).map_err(e)?,
-                    author_name: r.get(6).map_err(e)?,
-                    author_verified: r.get::<_, Option<bool>>(7).map_err(e)?.unwrap_or(false),
+                    author_id,
+                    author_name,
+                    author_verified,
                     categories: categories
                         .and_then(|c| serde_json::from_str(&c).ok())
                         .unwrap_or_default(),
@@ -477,6 +524,38 @@ pub fn authors(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn authors_read_at_once_or_joined_give_the_same_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, db) = crate::assets::sample_db(dir.path());
+        // One author verified and named, so both ways have something to find.
+        db.conn()
+            .execute(
+                "UPDATE author_version SET verified = 1, display_name = 'Ada'
+                 WHERE user_id = (SELECT author_id FROM gpt WHERE author_id IS NOT NULL LIMIT 1)",
+                [],
+            )
+            .unwrap();
+        let ids = crate::store::view::Columns::load(&db, 1).unwrap().all_ids();
+        let read = |at_once| {
+            let mut rows = Vec::new();
+            read_gpts(&db, 1, &ids, at_once, &|| false, &mut |g| {
+                rows.push(format!("{g:?}"));
+                Ok(())
+            })
+            .unwrap();
+            rows
+        };
+        let joined = read(false);
+        assert_eq!(joined.len(), 397);
+        assert!(
+            joined
+                .iter()
+                .any(|r| r.contains("author_name: Some(\"Ada\"), author_verified: true"))
+        );
+        assert_eq!(read(true), joined);
+    }
 
     #[test]
     fn csv_quotes_commas_quotes_newlines_and_keeps_cjk() {
