@@ -2,7 +2,7 @@
 
 use super::svg::{self, Scale};
 use super::tables::{self, Table};
-use super::{Report, chart, escape};
+use super::{Report, escape};
 use crate::stats::ChartId;
 use std::fmt::Write as _;
 
@@ -43,11 +43,7 @@ pub fn page(r: &Report) -> String {
     if let Some(t) = tables::changes(r) {
         table(&mut h, &t, "h2");
     }
-    for id in super::CHARTS {
-        let Some(now) = chart(&r.landscape, id) else {
-            continue;
-        };
-        let before = r.compare.as_ref().and_then(|c| chart(&c.before, id));
+    for (id, now, before) in super::drawn(r) {
         let _ = writeln!(
             h,
             "<section id=\"{}\">\n<h2>{}</h2>",
@@ -55,20 +51,12 @@ pub fn page(r: &Report) -> String {
             escape(&id.title())
         );
         h.push_str(&svg::bars(now, scale(id), before));
-        match id {
-            ChartId::Ratings => {
-                let _ = writeln!(h, "<p>{}</p>", escape(&tables::ratings_line(r)));
-            }
-            ChartId::Conversations => {
-                let _ = writeln!(h, "<p>{}</p>", escape(&tables::conversations_line(r)));
-            }
-            ChartId::AuthorsByGpts => table(&mut h, &tables::concentration(r), "h3"),
-            ChartId::Signals => {
-                for t in tables::examples(r) {
-                    table(&mut h, &t, "h3");
-                }
-            }
-            _ => {}
+        let (lines, under) = tables::under_chart(r, id);
+        for line in lines {
+            let _ = writeln!(h, "<p>{}</p>", escape(&line));
+        }
+        for t in under {
+            table(&mut h, &t, "h3");
         }
         h.push_str("</section>\n");
     }

@@ -2,11 +2,10 @@
 //! file beside it (`<stem>-<chart>.svg`, linked as an image), for a paper's repository or a
 //! notebook.
 
+use super::Report;
 use super::html::{anchor, scale};
 use super::svg;
 use super::tables::{self, Table};
-use super::{Report, chart};
-use crate::stats::ChartId;
 use std::fmt::Write as _;
 
 /// The Markdown text and the chart files (name, SVG) it links to.
@@ -19,11 +18,7 @@ pub fn page(r: &Report, stem: &str) -> (String, Vec<(String, String)>) {
     if let Some(t) = tables::changes(r) {
         table(&mut m, &t, "##");
     }
-    for id in super::CHARTS {
-        let Some(now) = chart(&r.landscape, id) else {
-            continue;
-        };
-        let before = r.compare.as_ref().and_then(|c| chart(&c.before, id));
+    for (id, now, before) in super::drawn(r) {
         let name = format!("{stem}-{}.svg", anchor(id));
         let _ = writeln!(
             m,
@@ -33,20 +28,12 @@ pub fn page(r: &Report, stem: &str) -> (String, Vec<(String, String)>) {
             name.replace(' ', "%20")
         );
         files.push((name, svg::bars(now, scale(id), before)));
-        match id {
-            ChartId::Ratings => {
-                let _ = writeln!(m, "{}\n", cell(&tables::ratings_line(r)));
-            }
-            ChartId::Conversations => {
-                let _ = writeln!(m, "{}\n", cell(&tables::conversations_line(r)));
-            }
-            ChartId::AuthorsByGpts => table(&mut m, &tables::concentration(r), "###"),
-            ChartId::Signals => {
-                for t in tables::examples(r) {
-                    table(&mut m, &t, "###");
-                }
-            }
-            _ => {}
+        let (lines, under) = tables::under_chart(r, id);
+        for line in lines {
+            let _ = writeln!(m, "{}\n", cell(&line));
+        }
+        for t in under {
+            table(&mut m, &t, "###");
         }
     }
     table(&mut m, &tables::top_gpts(r), "##");

@@ -240,17 +240,15 @@ impl Form {
 }
 
 /// Writes `report` to `out` (HTML, or Markdown with its charts as SVG files beside it, named
-/// `<stem>-<chart>.svg`). Each file is written as `NAME.part` and renamed when whole, so a
-/// failure (a full disk) leaves no half-written report. Returns the files written.
-pub fn write(report: &Report, out: &Path) -> std::io::Result<Vec<PathBuf>> {
+/// `<stem>-<chart>.svg`). Each file goes through [`crate::store::export::to_file`] (`NAME.part`,
+/// renamed when whole), so a failure (a full disk) leaves no half-written report. Returns the
+/// files written.
+pub fn write(report: &Report, out: &Path) -> Result<Vec<PathBuf>> {
     let form = Form::of(out).ok_or_else(|| {
-        std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            format!(
-                "{}: a report is .html or .md (the extension says which)",
-                out.display()
-            ),
-        )
+        StoreError::Invalid(format!(
+            "{}: a report is FILE.html or FILE.md",
+            out.display()
+        ))
     })?;
     let mut files: Vec<(PathBuf, String)> = Vec::new();
     match form {
@@ -268,28 +266,19 @@ pub fn write(report: &Report, out: &Path) -> std::io::Result<Vec<PathBuf>> {
             files.push((out.to_path_buf(), text));
         }
     }
-    let mut written = Vec::new();
-    for (path, content) in &files {
-        if path.is_dir() {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::IsADirectory,
-                format!("{}: is a directory", path.display()),
-            ));
-        }
-        let mut part = path.clone().into_os_string();
-        part.push(".part");
-        let part = PathBuf::from(part);
-        let done = std::fs::write(&part, content).and_then(|()| std::fs::rename(&part, path));
-        if let Err(e) = done {
-            let _ = std::fs::remove_file(&part);
-            return Err(std::io::Error::new(
-                e.kind(),
-                format!("{}: {e}", path.display()),
-            ));
-        }
-        written.push(path.clone());
+    if let Some((taken, _)) = files.iter().find(|(p, _)| p.is_dir()) {
+        return Err(StoreError::Invalid(format!(
+            "{}: is a directory",
+            taken.display()
+        )));
     }
-    Ok(written)
+    for (path, content) in &files {
+        crate::store::export::to_file(path, |f| {
+            std::io::Write::write_all(f, content.as_bytes()).map_err(StoreError::Write)?;
+            Ok(content.len())
+        })?;
+    }
+    Ok(files.into_iter().map(|(p, _)| p).collect())
 }
 
 /// Text for HTML and SVG: made safe for display ([`crate::text::line`]) and escaped.
@@ -315,6 +304,18 @@ pub fn count(n: u64) -> String {
 }
 
 /// The chart `id` of a landscape, when it drew it.
-pub fn chart(l: &Landscape, id: ChartId) -> Option<&crate::stats::Chart> {
+fn chart(l: &Landscape, id: ChartId) -> Option<&crate::stats::Chart> {
     l.charts.iter().find(|c| c.id == id)
+}
+
+/// The charts a report draws, in [`CHARTS`] order: each with the earlier snapshot's, when
+/// there is a comparison.
+pub fn drawn(
+    r: &Report,
+) -> impl Iterator<Item = (ChartId, &crate::stats::Chart, Option<&crate::stats::Chart>)> {
+    CHARTS.into_iter().filter_map(|id| {
+        let now = chart(&r.landscape, id)?;
+        let before = r.compare.as_ref().and_then(|c| chart(&c.before, id));
+        Some((id, now, before))
+    })
 }

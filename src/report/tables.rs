@@ -3,6 +3,7 @@
 
 use super::{Report, count};
 use crate::signals::SignalKind;
+use crate::stats::ChartId;
 
 /// One table: cells are plain text (each form escapes its own way).
 pub struct Table {
@@ -21,7 +22,7 @@ fn mean(m: Option<f64>) -> String {
 }
 
 /// The sentence under the ratings chart.
-pub fn ratings_line(r: &Report) -> String {
+fn ratings_line(r: &Report) -> String {
     let l = &r.landscape;
     format!(
         "Rated: {} of {}; mean {}, weighted by ratings {} over {} ratings.",
@@ -34,7 +35,7 @@ pub fn ratings_line(r: &Report) -> String {
 }
 
 /// The sentence under the conversations chart.
-pub fn conversations_line(r: &Report) -> String {
+fn conversations_line(r: &Report) -> String {
     format!(
         "Conversations (the buckets' lower bounds): {} in all. Bar lengths on a log scale.",
         count(r.landscape.concentration.total)
@@ -86,7 +87,7 @@ pub fn changes(r: &Report) -> Option<Table> {
     })
 }
 
-pub fn concentration(r: &Report) -> Table {
+fn concentration(r: &Report) -> Table {
     let c = &r.landscape.concentration;
     Table {
         title: "Concentration".into(),
@@ -105,7 +106,7 @@ pub fn concentration(r: &Report) -> Table {
 }
 
 /// The most used GPTs of each signal kind, with what set it.
-pub fn examples(r: &Report) -> Vec<Table> {
+fn examples(r: &Report) -> Vec<Table> {
     r.examples
         .iter()
         .filter(|(_, gpts)| !gpts.is_empty())
@@ -185,5 +186,16 @@ pub fn top_authors(r: &Report) -> Table {
                 ]
             })
             .collect(),
+    }
+}
+
+/// What a chart's section says under its bars, in both forms: sentences, then tables.
+pub fn under_chart(r: &Report, id: ChartId) -> (Vec<String>, Vec<Table>) {
+    match id {
+        ChartId::Ratings => (vec![ratings_line(r)], Vec::new()),
+        ChartId::Conversations => (vec![conversations_line(r)], Vec::new()),
+        ChartId::AuthorsByGpts => (Vec::new(), vec![concentration(r)]),
+        ChartId::Signals => (Vec::new(), examples(r)),
+        _ => (Vec::new(), Vec::new()),
     }
 }

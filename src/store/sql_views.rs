@@ -82,10 +82,9 @@ fn signals(column: &str) -> String {
     )
 }
 
-/// "Version `alias` is in snapshot `s`" ([`super::versions::alive_in`] against a joined
-/// snapshot rather than a number): the bounds unindexed, as the explorer reads them.
+/// "Version `alias` is in the joined snapshot `s`": the explorer's condition, bounds unindexed.
 fn alive(alias: &str) -> String {
-    format!("+{alias}.first <= s.id AND (+{alias}.last IS NULL OR +{alias}.last >= s.id)")
+    super::versions::alive_in(alias, "s.id")
 }
 
 /// Complete snapshots `s` joined with their GPT versions `g`, and `and` on the versions.

@@ -144,11 +144,12 @@ impl Kind {
     }
 }
 
-/// The SQL condition "this version is in snapshot `s`" (for a table aliased `alias`, or none).
+/// The SQL condition "this version is in snapshot `s`" (for a table aliased `alias`, or none;
+/// `s` a snapshot id, or an expression naming one, as the analysts' views join `s.id`).
 /// The bounds are written `+first`, `+last` so that SQLite does not read them off their
 /// indexes: a snapshot holds most versions, and a scan in table order beats an index walk with a
 /// table lookup per row. (The diff, which wants the indexes, has [`only_in`].)
-pub fn alive_in(alias: &str, s: i64) -> String {
+pub fn alive_in(alias: &str, s: impl std::fmt::Display) -> String {
     let p = if alias.is_empty() {
         String::new()
     } else {

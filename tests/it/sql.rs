@@ -41,11 +41,9 @@ fn the_views_give_the_counts_stats_gives_on_the_sample() {
     let stats = run_json(&db, &["stats", "--json"]);
     let s = stats["snapshot"]["id"].as_i64().unwrap();
     let of = |cond: &str| format!("FROM gpts WHERE snapshot_id = {s} AND available {cond}");
+    let count_of = |cond: &str| number(&db, &format!("SELECT count(*) {}", of(cond)));
 
-    assert_eq!(
-        number(&db, &format!("SELECT count(*) {}", of(""))),
-        stats["gpts"]
-    );
+    assert_eq!(count_of(""), stats["gpts"]);
     assert_eq!(
         number(&db, &format!("SELECT count(DISTINCT author_id) {}", of(""))),
         stats["authors"]
@@ -60,44 +58,27 @@ fn the_views_give_the_counts_stats_gives_on_the_sample() {
     assert_eq!(snap["taken_at"], stats["snapshot"]["taken_at"]);
 
     // Tools: each kind, knowledge files, none at all.
-    let mut tools = counted(
-        &db,
-        &format!(
-            "SELECT t.value, count(*) FROM gpts, json_each(gpts.tools) t
-             WHERE snapshot_id = {s} AND available GROUP BY 1"
-        ),
-    );
-    tools.insert(
-        "knowledge".into(),
-        number(
+    // GPTs by each item of a JSON-array column, and GPTs matching `cond`.
+    let by_item = |column: &str| {
+        counted(
             &db,
-            &format!("SELECT count(*) {}", of("AND knowledge_files > 0")),
-        ),
-    );
-    tools.insert(
-        "none".into(),
-        number(&db, &format!("SELECT count(*) {}", of("AND tools = '[]'"))),
-    );
+            &format!(
+                "SELECT j.value, count(*) FROM gpts, json_each(gpts.{column}) j
+                 WHERE snapshot_id = {s} AND available GROUP BY 1"
+            ),
+        )
+    };
+    let mut tools = by_item("tools");
+    tools.insert("knowledge".into(), count_of("AND knowledge_files > 0"));
+    tools.insert("none".into(), count_of("AND tools = '[]'"));
     for (tool, n) in stats["tools"].as_object().unwrap() {
         let got = tools.get(tool).cloned().unwrap_or(Value::from(0));
         assert_eq!(&got, n, "tool {tool}");
     }
 
     // Categories: a GPT counts in each of its categories, uncategorized when none.
-    let mut categories = counted(
-        &db,
-        &format!(
-            "SELECT c.value, count(*) FROM gpts, json_each(gpts.categories) c
-             WHERE snapshot_id = {s} AND available GROUP BY 1"
-        ),
-    );
-    categories.insert(
-        "uncategorized".into(),
-        number(
-            &db,
-            &format!("SELECT count(*) {}", of("AND categories = '[]'")),
-        ),
-    );
+    let mut categories = by_item("categories");
+    categories.insert("uncategorized".into(), count_of("AND categories = '[]'"));
     assert_eq!(&categories, stats["categories"].as_object().unwrap());
 
     // Ratings: rated, total ratings, both means (the columns hold ratings as f32: the mean
@@ -118,13 +99,7 @@ fn the_views_give_the_counts_stats_gives_on_the_sample() {
         let (a, b) = (r[ours].as_f64().unwrap(), ratings[theirs].as_f64().unwrap());
         assert!((a - b).abs() < 1e-6, "{theirs}: {a} against {b}");
     }
-    assert_eq!(
-        number(
-            &db,
-            &format!("SELECT count(*) {}", of("AND rating IS NULL"))
-        ),
-        ratings["unrated"]
-    );
+    assert_eq!(count_of("AND rating IS NULL"), ratings["unrated"]);
 
     // Conversations and signals.
     assert_eq!(
@@ -145,13 +120,7 @@ fn the_views_give_the_counts_stats_gives_on_the_sample() {
         let got = signals.get(kind).cloned().unwrap_or(Value::from(0));
         assert_eq!(&got, n, "signal {kind}");
     }
-    assert_eq!(
-        number(
-            &db,
-            &format!("SELECT count(*) {}", of("AND signals = '[]'"))
-        ),
-        stats["no_signal"]
-    );
+    assert_eq!(count_of("AND signals = '[]'"), stats["no_signal"]);
     // Actions by domain, as the histogram screen counts them (GPTs with an Action there).
     let domains = counted(
         &db,

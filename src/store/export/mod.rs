@@ -239,8 +239,9 @@ fn csv_err(e: csv::Error) -> super::StoreError {
     }
 }
 
-/// Writes an export into `path` through a file beside it (`path.part`), renamed when complete:
-/// a failed export leaves nothing behind, and never half a file under the name asked for.
+/// Writes a file (an export, a report) into `path` through a file beside it (`path.part`),
+/// renamed when complete: a failed write leaves nothing behind, and never half a file under
+/// the name asked for.
 pub fn to_file(
     path: &std::path::Path,
     write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<usize>,
@@ -252,7 +253,7 @@ pub fn to_file(
     name.push(".part");
     let partial = path.with_file_name(name);
     let cannot = |p: &std::path::Path, e: std::io::Error| {
-        super::StoreError::Invalid(format!("{}: cannot write the export: {e}", p.display()))
+        super::StoreError::Invalid(format!("{}: cannot write it: {e}", p.display()))
     };
     let file = std::fs::File::create(&partial).map_err(|e| cannot(&partial, e))?;
     let mut out = std::io::BufWriter::new(file);

@@ -358,3 +358,17 @@ pub fn har_of_saved_day() -> String {
     }
     har(&entries)
 }
+
+/// Whether an outside program a test needs (`what`) is here. Where `require` (an environment
+/// variable CI sets) is set, its absence fails the test; elsewhere the test says it did not run
+/// and passes.
+pub fn outside_tool(found: bool, require: &str, what: &str) -> bool {
+    if !found {
+        assert!(
+            std::env::var_os(require).is_none(),
+            "{require} is set and {what} was not found"
+        );
+        eprintln!("no {what} here: this test did not run");
+    }
+    found
+}
