@@ -8,6 +8,7 @@
 pub mod assets;
 pub mod cli;
 pub mod config;
+pub mod language;
 pub mod live;
 pub mod report;
 pub mod search;
