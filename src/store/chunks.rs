@@ -49,22 +49,26 @@ pub enum Part {
     Actions = 3,
     /// The name's sort key.
     Names = 4,
+    /// The main language's code (schema 11).
+    Languages = 5,
 }
 
 impl Part {
-    pub const ALL: [Part; 5] = [
+    pub const ALL: [Part; 6] = [
         Part::Numbers,
         Part::Categories,
         Part::Authors,
         Part::Actions,
         Part::Names,
+        Part::Languages,
     ];
     /// What counts and filters need (no names).
-    pub const COUNTS: [Part; 4] = [
+    pub const COUNTS: [Part; 5] = [
         Part::Numbers,
         Part::Categories,
         Part::Authors,
         Part::Actions,
+        Part::Languages,
     ];
 }
 
@@ -117,7 +121,13 @@ pub struct Chunk {
     pub auths: Vec<String>,
     /// Sort keys of the names (empty unless read).
     pub names: Vec<String>,
+    /// Language codes; `lang[slot]` indexes them ([`NONE8`]: no version there).
+    pub lang_codes: Vec<String>,
+    pub lang: Vec<u8>,
 }
+
+/// No language in a chunk's dictionary (a version id with no row).
+pub const NONE8: u8 = u8::MAX;
 
 /// Saturating clamp to the u32 range the columns hold (times in seconds, counts).
 fn clamp_u32(v: Option<i64>) -> u32 {
@@ -175,6 +185,8 @@ pub struct Row<'a> {
     pub category: Option<&'a str>,
     pub author: Option<&'a str>,
     pub name_key: Option<&'a str>,
+    /// The language's code (`gpt.lang`).
+    pub lang: &'a str,
     pub signals: u32,
     /// Every category (the first among them), when there are several; may be empty.
     pub categories: &'a [String],
@@ -188,6 +200,7 @@ struct Fill {
     authors: Dict,
     domains: Dict,
     auths: Dict,
+    langs: Dict,
     /// One past the highest slot set.
     top: usize,
     /// The first slot whose Actions have not started.
@@ -202,6 +215,7 @@ impl Fill {
             authors: Dict::default(),
             domains: Dict::default(),
             auths: Dict::default(),
+            langs: Dict::default(),
             top: 0,
             next: 0,
         }
@@ -236,6 +250,7 @@ impl Fill {
             name.clone_into(&mut c.names[s]);
         }
         c.signals[s] = r.signals as u8;
+        c.lang[s] = self.langs.id(r.lang).min(u32::from(NONE8) - 1) as u8;
         if r.categories.len() > 1 {
             let more: Vec<u16> = r
                 .categories
@@ -272,6 +287,7 @@ impl Fill {
             authors,
             domains,
             auths,
+            langs,
             top,
             next,
         } = self;
@@ -284,6 +300,7 @@ impl Fill {
         c.author_ids = authors.names;
         c.domains = domains.names;
         c.auths = auths.names;
+        c.lang_codes = langs.names;
         c
     }
 }
@@ -306,6 +323,7 @@ impl Chunk {
             author: vec![NONE32; len],
             action_start: vec![0; len + 1],
             names: vec![String::new(); len],
+            lang: vec![NONE8; len],
             ..Chunk::default()
         }
     }
@@ -317,7 +335,7 @@ impl Chunk {
         let mut st = conn.prepare_cached(
             "SELECT vid, conv, rating, review_count, created_at, updated_at, tools, available,
                     category, author_id, name_key, signals,
-                    CASE WHEN categories LIKE '%,%' THEN categories END, review_total
+                    CASE WHEN categories LIKE '%,%' THEN categories END, review_total, lang
              FROM gpt WHERE vid BETWEEN ?1 AND ?2",
         )?;
         let mut rows = st.query(params![lo, lo + CHUNK - 1])?;
@@ -343,6 +361,7 @@ impl Chunk {
                     category: str_at(8)?,
                     author: str_at(9)?,
                     name_key: str_at(10)?,
+                    lang: str_at(14)?.unwrap_or("und"),
                     signals: r.get(11)?,
                     categories: &categories,
                     review_total: r.get(13)?,
@@ -381,6 +400,7 @@ impl Chunk {
         self.author.truncate(len);
         self.action_start.truncate(len + 1);
         self.names.truncate(len);
+        self.lang.truncate(len);
     }
 
     /// The encoded (uncompressed) bytes of one part.
@@ -432,6 +452,10 @@ impl Chunk {
                 }
             }
             Part::Names => e.strs(&self.names),
+            Part::Languages => {
+                e.strs(&self.lang_codes);
+                e.0.extend_from_slice(&self.lang);
+            }
         }
         e.0
     }
@@ -488,6 +512,10 @@ impl Chunk {
                 }
             }
             Part::Names => d.strs(&mut self.names)?,
+            Part::Languages => {
+                d.strs(&mut self.lang_codes)?;
+                d.bytes(n, &mut self.lang)?;
+            }
         }
         (d.at == bytes.len()).then_some(())
     }
@@ -582,12 +610,48 @@ fn store(conn: &Connection, chunk: i64) -> rusqlite::Result<()> {
 
 /// Writes chunk `chunk`'s parts.
 fn put(conn: &Connection, chunk: i64, c: &Chunk) -> rusqlite::Result<()> {
+    put_parts(conn, chunk, c, &Part::ALL)
+}
+
+fn put_parts(conn: &Connection, chunk: i64, c: &Chunk, parts: &[Part]) -> rusqlite::Result<()> {
     let mut st =
         conn.prepare_cached("INSERT OR REPLACE INTO vcolumn (key, data) VALUES (?1, ?2)")?;
-    for part in Part::ALL {
+    for &part in parts {
         let z = zstd::bulk::compress(&c.encode(part), LEVEL)
             .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
         st.execute(params![key(chunk, part), z])?;
+    }
+    Ok(())
+}
+
+/// Writes the language part of every chunk from the rows (schema 11 fills `gpt.lang`, then
+/// this): one column read, the other parts left as they are.
+pub fn write_languages(conn: &Connection) -> rusqlite::Result<()> {
+    let top = max_vid(conn)?;
+    if top < 1 {
+        return Ok(());
+    }
+    let mut st = conn.prepare("SELECT vid, lang FROM gpt WHERE vid BETWEEN ?1 AND ?2")?;
+    for chunk in 0..=chunk_of(top) {
+        let lo = chunk * CHUNK + 1;
+        let mut c = Chunk {
+            len: CHUNK as usize,
+            lang: vec![NONE8; CHUNK as usize],
+            ..Chunk::default()
+        };
+        let mut langs = Dict::default();
+        let mut top_slot = 0;
+        let mut rows = st.query(params![lo, lo + CHUNK - 1])?;
+        while let Some(r) = rows.next()? {
+            let s = (r.get::<_, i64>(0)? - lo) as usize;
+            let code = r.get_ref(1)?.as_str().unwrap_or("und");
+            c.lang[s] = langs.id(code).min(u32::from(NONE8) - 1) as u8;
+            top_slot = top_slot.max(s + 1);
+        }
+        c.len = top_slot;
+        c.lang.truncate(top_slot);
+        c.lang_codes = langs.into_names();
+        put_parts(conn, chunk, &c, &[Part::Languages])?;
     }
     Ok(())
 }
@@ -1267,6 +1331,7 @@ mod tests {
             category: Some("writing"),
             author: Some("user-a"),
             name_key: Some(name),
+            lang: "en",
             signals: 1,
             categories: &[],
             review_total: Some(9),

@@ -183,12 +183,60 @@ impl Db {
                     .map_err(err)?;
             }
         }
-        Ok(Db {
+        let db = Db {
             conn,
             path: path.to_path_buf(),
             created: !existed || empty,
             lock_timeout,
-        })
+        };
+        if !db.is_read_only() {
+            db.write_old_summaries();
+        }
+        Ok(db)
+    }
+
+    /// Computes the summaries missing (a file from before schema 6 had none) or stored in an
+    /// older shape (`summary.version` below [`crate::stats::summary::SUMMARY_VERSION`]: a
+    /// build that counts something more, as schema 11's languages), so the histogram screen and `stats` read them as before rather
+    /// than count a whole snapshot on every open. One indexed look when there are none. A
+    /// failure leaves the old ones, which are then counted when read: said, not fatal.
+    fn write_old_summaries(&self) {
+        let ids: rusqlite::Result<Vec<i64>> = self
+            .conn
+            .prepare(
+                "SELECT s.id FROM snapshot s LEFT JOIN summary m ON m.snapshot_id = s.id
+                 WHERE s.status = 'complete' AND (m.version IS NULL OR m.version < ?1)
+                 ORDER BY s.id",
+            )
+            .and_then(|mut st| {
+                st.query_map([crate::stats::summary::SUMMARY_VERSION], |r| r.get(0))?
+                    .collect()
+            });
+        let ids = match ids {
+            Ok(ids) if ids.is_empty() => return,
+            other => other,
+        };
+        let written = ids.map_err(|e| self.err(e)).and_then(|ids| {
+            self.conn
+                .execute_batch("BEGIN IMMEDIATE")
+                .map_err(|e| self.err(e))?;
+            let all = ids.iter().enumerate().try_for_each(|(k, id)| {
+                eprintln!(
+                    "gptscope: {}: the landscape of snapshot {} of {}",
+                    self.path.display(),
+                    k + 1,
+                    ids.len()
+                );
+                crate::stats::summary::write(self, *id)
+            });
+            let end = if all.is_ok() { "COMMIT" } else { "ROLLBACK" };
+            self.conn.execute_batch(end).map_err(|e| self.err(e))?;
+            all
+        });
+        if let Err(e) = written {
+            tracing::warn!("summaries not written again: {e}");
+            eprintln!("gptscope: the snapshots' summaries will be counted when read ({e})");
+        }
     }
 
     /// True when this process cannot write the database.

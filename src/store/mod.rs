@@ -8,6 +8,7 @@ pub mod db;
 pub mod diff;
 pub mod export;
 pub mod import;
+pub mod languages;
 pub mod parse;
 pub mod prune;
 pub mod query;

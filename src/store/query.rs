@@ -187,6 +187,8 @@ pub struct GptView {
     pub signals: Vec<crate::signals::Signal>,
     /// False for a snapshot from before signals existed (`gptscope signals --recompute`).
     pub signals_computed: bool,
+    /// The main language's code (`und`: too short to tell; [`crate::language`]).
+    pub language: &'static str,
     pub shelves: Vec<ShelfPosition>,
     pub provenance: Provenance,
 }
@@ -203,7 +205,7 @@ pub fn gpt(db: &Db, snapshot: &SnapshotInfo, id: &str) -> Result<Option<GptView>
                     d.hash, d.short_url, d.description, d.welcome_message, d.prompt_starters,
                     g.categories, d.tools, d.default_model, d.share_recipient, d.rating_by_star,
                     f.path, f.format, g.evidence, g.fetch_status, g.fetch_error, g.fetched_at,
-                    g.about
+                    g.about, g.lang
              FROM {} g JOIN detail d ON d.hash = g.detail
              LEFT JOIN source_file f ON f.snapshot_id = g.src AND f.file_no = g.file_no
              WHERE g.id = ?2",
@@ -268,6 +270,8 @@ pub fn gpt(db: &Db, snapshot: &SnapshotInfo, id: &str) -> Result<Option<GptView>
                 let detail: Vec<u8> = r.get(14)?;
                 let line: i64 = r.get(13)?;
                 let evidence: Option<String> = r.get(26)?;
+                let language =
+                    crate::language::Language::from_code(r.get_ref(31)?.as_str().unwrap_or("und"));
                 Ok((
                     rec,
                     detail,
@@ -275,12 +279,13 @@ pub fn gpt(db: &Db, snapshot: &SnapshotInfo, id: &str) -> Result<Option<GptView>
                     r.get::<_, Option<String>>(24)?,
                     r.get::<_, Option<String>>(25)?,
                     evidence,
+                    language,
                 ))
             },
         )
         .optional()
         .map_err(|e| db.err(e))?;
-    let Some((mut rec, detail, line, file, format, evidence)) = row else {
+    let Some((mut rec, detail, line, file, format, evidence, language)) = row else {
         return Ok(None);
     };
     rec.actions = actions(db, &detail)?;
@@ -301,6 +306,7 @@ pub fn gpt(db: &Db, snapshot: &SnapshotInfo, id: &str) -> Result<Option<GptView>
         signals,
         signals_computed: snapshot.signals_version
             >= i64::from(crate::store::schema::SIGNALS_VERSION),
+        language: language.code(),
         shelves,
         provenance: Provenance {
             snapshot: snapshot.id,

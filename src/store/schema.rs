@@ -49,7 +49,7 @@ use rusqlite::Connection;
 pub const APPLICATION_ID: i32 = 0x4750_5453;
 
 /// The newest schema this build knows.
-pub const SCHEMA_VERSION: i32 = 10;
+pub const SCHEMA_VERSION: i32 = 11;
 
 /// How many GPTs `snapshot.top` names: the explorer's quick first page.
 pub const TOP: usize = 500;
@@ -371,6 +371,11 @@ pub const GPT_CONTENT: [&str; 24] = [
 /// snapshot whose `source_file` rows `file_no` names) comes before them.
 pub const GPT_SOURCE: [&str; 5] = ["file_no", "line", "observed_at", "fetched_at", "blob"];
 
+/// Columns derived from a version's content when it is written, so not hashed (their inputs
+/// are): `lang`, the main language of its name, description and prompt starters
+/// ([`crate::language`], an ISO 639-1 code, `und` when too short to tell).
+pub const GPT_DERIVED: [&str; 1] = ["lang"];
+
 /// The content columns of an author version, likewise.
 pub const AUTHOR_CONTENT: [&str; 12] = [
     "user_id",
@@ -472,10 +477,11 @@ pub fn gpt_table(snapshot_id: i64) -> String {
 /// ([`GPT_SOURCE`]).
 pub fn create_gpt_view(conn: &Connection, snapshot_id: i64) -> rusqlite::Result<()> {
     conn.execute_batch(&format!(
-        "CREATE VIEW IF NOT EXISTS {t} AS SELECT vid AS rowid, {content}, src, {source}
+        "CREATE VIEW IF NOT EXISTS {t} AS SELECT vid AS rowid, {content}, {derived}, src, {source}
          FROM gpt WHERE {alive};",
         t = gpt_table(snapshot_id),
         content = GPT_CONTENT.join(", "),
+        derived = GPT_DERIVED.join(", "),
         source = GPT_SOURCE.join(", "),
         alive = super::versions::alive_in("", snapshot_id),
     ))
@@ -507,6 +513,29 @@ fn add_v4(conn: &Connection) -> rusqlite::Result<()> {
 fn add_v6(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(super::chunks::DDL)?;
     add_column(conn, "summary", "landscape", "TEXT")
+}
+
+/// The column schema 11 adds: each version's language (`und` until filled, [`to_v11`]).
+fn add_v11(conn: &Connection) -> rusqlite::Result<()> {
+    add_column(conn, "gpt", "lang", "TEXT NOT NULL DEFAULT 'und'")
+}
+
+/// Schema 11: every version's language detected from its stored text (in batches, on every
+/// core), each snapshot's GPT view made again with the column, the compact columns' language
+/// part written. The summaries, which need the whole store open, are computed again right after
+/// (`Db::open` finds them in the older shape).
+fn to_v11(tx: &Connection, progress: &mut dyn FnMut(&str, usize, usize)) -> rusqlite::Result<()> {
+    add_v11(tx)?;
+    super::languages::fill(tx, progress)?;
+    let snapshots: Vec<i64> = tx
+        .prepare("SELECT id FROM snapshot")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in snapshots {
+        tx.execute_batch(&format!("DROP VIEW IF EXISTS {};", gpt_table(id)))?;
+        create_gpt_view(tx, id)?;
+    }
+    super::chunks::write_languages(tx)
 }
 
 /// Every snapshot's GPT table (schema 4 and before: schema 5 has views by those names).
@@ -542,6 +571,8 @@ pub(crate) fn gpt_tables(conn: &Connection) -> rusqlite::Result<Vec<String>> {
 ///   Nothing stored changes: the number says the file may hold references older builds misread.
 /// - 9: `snapshot.top`, a snapshot's most used GPTs, in place of the index by conversations.
 /// - 10: the documented views for analysts' SQL ([`super::sql_views`]); nothing stored changes.
+/// - 11: `gpt.lang`, each version's main language ([`crate::language`]), filled from the stored
+///   text; the compact columns' language part; `gpts.language` in the views.
 pub fn migrate(
     conn: &mut Connection,
     progress: &mut dyn FnMut(&str, usize, usize),
@@ -558,6 +589,7 @@ pub fn migrate(
         super::upgrade::to_v5(&tx, progress)?;
         add_v6(&tx)?;
         to_v9(&tx)?;
+        add_v11(&tx)?;
         super::sql_views::create(&tx)?;
         tx.pragma_update(None, "application_id", APPLICATION_ID)?;
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
@@ -598,15 +630,20 @@ pub fn migrate(
         tx.pragma_update(None, "user_version", 4)?;
         tx.commit()?;
     }
-    if version < 10 {
-        // 4 → 10 in one transaction: a failure leaves the file as it was.
+    if version < 11 {
+        // 4 → 11 in one transaction: a failure leaves the file as it was.
         let tx = conn.transaction()?;
+        if version >= 5 {
+            // Before any step reads a chunk from the rows (those read `lang`).
+            add_v11(&tx)?;
+        }
         if version < 7 {
             to_v7_from(&tx, version, progress)?;
         }
         if version < 9 {
             to_v9(&tx)?;
         }
+        to_v11(&tx, progress)?;
         super::sql_views::create(&tx)?;
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         tx.commit()?;
@@ -660,6 +697,7 @@ fn to_v7_from(
     if version < 6 {
         if version < 5 {
             super::upgrade::to_v5(tx, progress)?;
+            add_v11(tx)?;
         }
         add_v6(tx)?;
         super::chunks::build_all(tx)?;

@@ -8,7 +8,7 @@
 //! | view | one row per | columns |
 //! |---|---|---|
 //! | `snapshots` | complete snapshot | `snapshot_id`, `label`, `source`, `taken_at`, `created_at`, `gpts` (available), `unavailable`, `authors`, `shelves`, `merged`, `skipped`, `locale` |
-//! | `gpts` | GPT in a snapshot | `snapshot_id`, `gpt_id`, `url`, `name`, `description`, `author_id`, `author_name`, `author_verified`, `category`, `categories`, `tools`, `action_count`, `knowledge_files`, `conversations` (the store's bucket, `1K+`), `conversations_lower_bound`, `rating`, `review_count`, `review_total`, `created_at`, `updated_at`, `signals`, `available` (0/1), `fetch_status` |
+//! | `gpts` | GPT in a snapshot | `snapshot_id`, `gpt_id`, `url`, `name`, `description`, `author_id`, `author_name`, `author_verified`, `category`, `categories`, `tools`, `action_count`, `knowledge_files`, `conversations` (the store's bucket, `1K+`), `conversations_lower_bound`, `rating`, `review_count`, `review_total`, `created_at`, `updated_at`, `signals`, `available` (0/1), `fetch_status`, `language` (ISO 639-1 code, `und` too short to tell) |
 //! | `authors` | author with an available GPT in a snapshot | `snapshot_id`, `author_id`, `display_name`, `link_to`, `verified`, `socials`, `gpts`, `conversations_total`, `conversations_median`, `review_total`, `review_count`, `tools` |
 //! | `actions` | Action of a GPT in a snapshot | `snapshot_id`, `gpt_id`, `position`, `domain`, `auth`, `privacy_policy_url`, `available` |
 //! | `shelves` | GPT at a position of a store-front shelf | `snapshot_id`, `shelf_id`, `shelf_title`, `display_group`, `page_position`, `position`, `gpt_id`, `name`, `author` |
@@ -128,7 +128,7 @@ pub fn ddl() -> Vec<String> {
                     g.conv_bucket AS conversations, g.conv AS conversations_lower_bound,
                     g.rating, g.review_count, g.review_total,
                     {created} AS created_at, {updated} AS updated_at,
-                    {signals} AS signals, g.available, g.fetch_status
+                    {signals} AS signals, g.available, g.fetch_status, g.lang AS language
              FROM {join}",
             author_name = author("display_name"),
             author_verified = author("verified"),

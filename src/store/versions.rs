@@ -385,9 +385,10 @@ pub fn isolate(tx: &Connection, vid: i64, s: i64, snapshots: &[i64]) -> rusqlite
             .is_some_and(|x| hi.is_none_or(|h| *x <= h))
     };
     let columns = format!(
-        "hash, src, {}, {}",
+        "hash, src, {}, {}, {}",
         super::schema::GPT_SOURCE.join(", "),
-        super::schema::GPT_CONTENT.join(", ")
+        super::schema::GPT_CONTENT.join(", "),
+        super::schema::GPT_DERIVED.join(", ")
     );
     let copy = |lo: i64, hi: Option<i64>| {
         tx.execute(

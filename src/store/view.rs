@@ -32,10 +32,11 @@ pub enum SortKey {
     Signals,
     Created,
     Updated,
+    Language,
 }
 
 impl SortKey {
-    pub const ALL: [SortKey; 10] = [
+    pub const ALL: [SortKey; 11] = [
         SortKey::Name,
         SortKey::Author,
         SortKey::Category,
@@ -46,6 +47,7 @@ impl SortKey {
         SortKey::Reviews,
         SortKey::Created,
         SortKey::Updated,
+        SortKey::Language,
     ];
 
     pub fn label(self) -> &'static str {
@@ -61,6 +63,7 @@ impl SortKey {
             SortKey::Signals => "signals",
             SortKey::Created => "created",
             SortKey::Updated => "updated",
+            SortKey::Language => "language",
         }
     }
 }
@@ -104,6 +107,9 @@ pub struct Filter {
     pub text: Option<String>,
     /// Only this author's GPTs (a user id).
     pub author: Option<String>,
+    /// Only GPTs in this language ([`crate::language::Language::Unknown`]: those too short to
+    /// tell).
+    pub language: Option<crate::language::Language>,
     /// Only these rowids (a search result kept as a filter), in the search's order.
     pub rowids: Option<Arc<[u32]>>,
     /// The query those rowids answer, for showing.
@@ -170,6 +176,8 @@ pub enum BinKey {
     ActionAuth(String),
     /// Has an Action calling this domain.
     ActionDomain(String),
+    /// Written in this language (its code; `und`: too short to tell).
+    Language(String),
 }
 
 /// What a bar of an authors-table frequency table counts: a test on one author's row.
@@ -260,6 +268,7 @@ enum Resolved<'a> {
     Author(Option<u32>),
     ActionAuth(Option<u8>),
     ActionDomain(Option<u32>),
+    Language(u8),
 }
 
 impl Filter {
@@ -275,6 +284,9 @@ impl Filter {
         }
         if let Some(c) = &self.category {
             out.push(format!("category={c}"));
+        }
+        if let Some(l) = self.language {
+            out.push(format!("language={}", l.code()));
         }
         for (name, bit) in ToolMask::NAMED {
             if self.tools_has & bit != 0 {
@@ -371,6 +383,8 @@ pub struct Columns {
     pub(crate) actions: Vec<ActionKey>,
     pub(crate) action_domains: Vec<String>,
     pub(crate) action_auths: Vec<String>,
+    /// The main language ([`crate::language::Language::index`]; 0: unknown).
+    pub(crate) lang: Vec<u8>,
     by_name: Vec<u32>,
     by_author: Vec<u32>,
 }
@@ -486,6 +500,11 @@ impl Load {
                 }
             })
             .collect();
+        let langs: Vec<u8> = k
+            .lang_codes
+            .iter()
+            .map(|code| crate::language::Language::from_code(code).index())
+            .collect();
         let mut more = k.more_categories.iter().peekable();
         for vid in vids {
             let (i, s) = ((vid - 1) as usize, (vid - lo) as usize);
@@ -516,6 +535,12 @@ impl Load {
                 c.several.insert(vid);
             }
             c.author[i] = who.get(k.author[s] as usize).copied().unwrap_or(NO_AUTHOR);
+            c.lang[i] = k
+                .lang
+                .get(s)
+                .and_then(|l| langs.get(*l as usize))
+                .copied()
+                .unwrap_or(0);
             for st in &mut c.action_start[self.next_start..=i] {
                 *st = c.actions.len() as u32;
             }
@@ -641,6 +666,7 @@ impl Columns {
             actions: Vec::new(),
             action_domains: Vec::new(),
             action_auths: Vec::new(),
+            lang: vec![0; n],
             by_name: Vec::new(),
             by_author: Vec::new(),
         }
@@ -755,6 +781,9 @@ impl Columns {
                 };
                 key(a).total_cmp(&key(b)).then(a.cmp(b))
             }),
+            SortKey::Language => {
+                ids.sort_by_key(|id| (crate::language::rank_of_index(self.lang[ix(id)]), *id))
+            }
             SortKey::Category => ids.sort_by(|a, b| {
                 let cat = |id: &u32| {
                     let c = self.category[ix(id)];
@@ -825,6 +854,10 @@ impl Columns {
         }
         if let Some(a) = plan.author {
             test(true, &|| bits(&self.author, k, |x| x == a));
+        }
+        if let Some(l) = f.language {
+            let l = l.index();
+            test(true, &|| bits(&self.lang, k, |x| x == l));
         }
         if let Some(c) = plan.category {
             test(true, &|| {
@@ -945,6 +978,7 @@ impl Columns {
             SortKey::Reviews => u64::from(*self.reviews.get(i)?),
             SortKey::Created => u64::from(*self.created.get(i)?),
             SortKey::Updated => u64::from(*self.updated.get(i)?),
+            SortKey::Language => u64::from(crate::language::rank_of_index(*self.lang.get(i)?)),
             SortKey::Tools => {
                 let t = *self.tools.get(i)?;
                 u64::from(t.count_ones()) << 8 | u64::from(t)
@@ -1021,6 +1055,9 @@ impl Columns {
                     .position(|x| x == d)
                     .map(|p| p as u32),
             ),
+            BinKey::Language(code) => {
+                Resolved::Language(crate::language::Language::from_code(code).index())
+            }
             other => Resolved::Key(other),
         }
     }
@@ -1038,6 +1075,7 @@ impl Columns {
             Resolved::ActionDomain(d) => {
                 d.is_some_and(|d| self.actions_of(i).iter().any(|x| x.domain == d))
             }
+            Resolved::Language(l) => self.lang[i] == *l,
             Resolved::Key(key) => match key {
                 BinKey::Tool(bit) => self.tools[i] & bit != 0,
                 BinKey::NoTool => u32::from(self.tools[i]) & ToolMask::TOOLS == 0,
@@ -1065,7 +1103,8 @@ impl Columns {
                 BinKey::Category(_)
                 | BinKey::Author(_)
                 | BinKey::ActionAuth(_)
-                | BinKey::ActionDomain(_) => false,
+                | BinKey::ActionDomain(_)
+                | BinKey::Language(_) => false,
             },
         }
     }
@@ -1155,6 +1194,7 @@ pub struct GptRow {
     pub reviews: Option<i64>,
     pub created_at: Option<i64>,
     pub updated_at: Option<i64>,
+    pub language: crate::language::Language,
 }
 
 /// The rows of a page, in the order of `rowids`.
@@ -1166,7 +1206,7 @@ pub fn rows(db: &Db, snapshot_id: i64, rowids: &[u32]) -> Result<Vec<GptRow>> {
     let sql = format!(
         "SELECT g.rowid, g.id, g.name, g.author_id, a.display_name, a.verified, g.category,
                 g.tools, g.conv_bucket, g.rating, g.review_count, g.created_at, g.updated_at,
-                g.signals
+                g.signals, g.lang
          FROM {} g LEFT JOIN {authors}
          WHERE g.rowid IN ({placeholders})",
         gpt_table(snapshot_id),
@@ -1194,6 +1234,9 @@ pub fn rows(db: &Db, snapshot_id: i64, rowids: &[u32]) -> Result<Vec<GptRow>> {
                 created_at: r.get(11)?,
                 updated_at: r.get(12)?,
                 signals: r.get::<_, u32>(13)? as u8,
+                language: crate::language::Language::from_code(
+                    r.get_ref(14)?.as_str().unwrap_or("und"),
+                ),
             })
         })()
         .map_err(|e| db.err(e))?;
@@ -1309,7 +1352,8 @@ mod tests {
                 );
             }
         }
-        assert_eq!(sorted, filters.len() * 7);
+        // Every key but name, author and category (sorted by text).
+        assert_eq!(sorted, filters.len() * (SortKey::ALL.len() - 3));
     }
 
     /// Every test of a filter, alone and together, keeps what SQL over the rows keeps, in the
@@ -1393,6 +1437,24 @@ mod tests {
                     ..Filter::default()
                 },
                 "NOT coalesce(author_verified, 0) AND rating >= 4.5 AND rating < 5",
+            ),
+            (
+                Filter {
+                    language: crate::language::Language::parse("ja"),
+                    ..Filter::default()
+                },
+                "lang = 'ja'",
+            ),
+            (
+                Filter {
+                    bins: vec![Bin {
+                        key: BinKey::Language("en".into()),
+                        label: String::new(),
+                    }],
+                    tools_not: 4,
+                    ..Filter::default()
+                },
+                "lang = 'en' AND tools & 4 = 0",
             ),
         ];
         let order = c.ordering(SortKey::Name);

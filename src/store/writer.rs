@@ -23,6 +23,9 @@ pub struct PreparedGpt {
     pub detail: DetailRow,
     /// Derived columns, computed off the writer's thread.
     name_key: String,
+    /// The main language of its text ([`crate::language`]); detected only for a record that
+    /// will be written (one the base does not have).
+    lang: crate::language::Language,
     /// Monetisation signals (bits) and their evidence (JSON), none when there are none.
     signals: u8,
     evidence: Option<String>,
@@ -200,6 +203,7 @@ pub fn prepare(
     let mut g = PreparedGpt {
         categories,
         name_key: name_key(&record.name),
+        lang: crate::language::Language::Unknown,
         signals,
         evidence,
         tools: record.tool_mask().0,
@@ -225,6 +229,13 @@ pub fn prepare(
     g.key = super::versions::key(&g.record.id);
     if prep.known.hash_of(g.key) != Some(g.hash) {
         g.raw = frame.add(raw)?;
+        // Only a version that will be written needs its language (it is derived from the
+        // content the hash covers): a daily import detects ~1 % of its records.
+        g.lang = crate::language::detect_gpt(
+            &g.record.name,
+            g.record.description.as_deref(),
+            &g.record.prompt_starters,
+        );
     }
     Ok(g)
 }
@@ -377,8 +388,9 @@ const ROWS_PER_INSERT: usize = 32;
 const DETAIL_COLUMNS: &str = "(hash, short_url, description, welcome_message, prompt_starters, \
                               tools, default_model, share_recipient, rating_by_star)";
 /// The columns of a GPT version the writer fills: its id, interval and hash, where and when it
-/// was read ([`super::schema::GPT_SOURCE`]), then its content ([`super::schema::GPT_CONTENT`]).
-const GPT_HEAD: usize = 10;
+/// was read ([`super::schema::GPT_SOURCE`]), what is derived from its content
+/// ([`super::schema::GPT_DERIVED`]), then its content ([`super::schema::GPT_CONTENT`]).
+const GPT_HEAD: usize = 11;
 const GPT_COLUMNS: usize = GPT_HEAD + super::schema::GPT_CONTENT.len();
 
 /// `INSERT … VALUES (?1, ?2), (?3, ?4), …` for `rows` rows of `columns` columns.
@@ -463,9 +475,10 @@ impl<'c> GptInsert<'c> {
             format!(
                 // OR ROLLBACK: a failed row fails the import (the transaction), so a NOT NULL
                 // check asks for no statement journal either.
-                "INSERT OR ROLLBACK INTO gpt ({}first, last, hash, src, {}, {})",
+                "INSERT OR ROLLBACK INTO gpt ({}first, last, hash, src, {}, {}, {})",
                 if with_vid { "vid, " } else { "" },
                 super::schema::GPT_SOURCE.join(", "),
+                super::schema::GPT_DERIVED.join(", "),
                 super::schema::GPT_CONTENT.join(", ")
             )
         };
@@ -614,6 +627,7 @@ fn bind_gpt(
     st.raw_bind_parameter(at + 6, g.record.observed_at)?;
     st.raw_bind_parameter(at + 7, g.record.fetch.as_ref().and_then(|f| f.at))?;
     st.raw_bind_parameter(at + 8, g.raw.column().as_ref().map(|c| &c[..]))?;
+    st.raw_bind_parameter(at + 9, g.lang.code())?;
     for (i, v) in content(g).into_iter().enumerate() {
         st.raw_bind_parameter(at + GPT_HEAD - 1 + i, ToSqlOutput::Borrowed(v))?;
     }
@@ -1041,6 +1055,7 @@ impl<'c> SnapshotWriter<'c> {
                     category: r.categories.first().map(String::as_str),
                     author: r.author.user_id.as_deref(),
                     name_key: Some(&g.name_key),
+                    lang: g.lang.code(),
                     signals: u32::from(g.signals),
                     categories: &r.categories,
                     review_total: r.review_total.map(|n| n as i64),

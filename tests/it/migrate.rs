@@ -92,8 +92,11 @@ fn every_snapshot_reads_back_equal_after_the_move_to_shared_versions() {
     for k in 1..=6 {
         assert!(said.contains(&format!("snapshot {k} of 6")), "{said}");
     }
-    assert!(said.contains("is at schema 10"), "{said}");
-    assert_eq!(user_version(&db), 10);
+    assert!(said.contains("language of version 1 of"), "{said}");
+    assert!(said.contains("the landscape of snapshot 6 of 6"), "{said}");
+    let newest = gptscope::store::schema::SCHEMA_VERSION;
+    assert!(said.contains(&format!("is at schema {newest}")), "{said}");
+    assert_eq!(user_version(&db), i64::from(newest));
 
     for (i, old) in before.iter().enumerate() {
         let s = i as i64 + 1;
@@ -137,6 +140,42 @@ fn every_snapshot_reads_back_equal_after_the_move_to_shared_versions() {
         ids.sort_unstable();
         assert_eq!(viewed, ids, "snapshot {s} through the gpts view");
     }
+
+    // Schema 11: each version's language detected from its stored text, as an import of the
+    // same file today detects it: GPT by GPT through the view, and counted by `stats`, its
+    // filter and its summary (computed again: the old one has no languages).
+    let (_fresh_dir, fresh) = temp_db();
+    let languages = |db: &Path| {
+        let rows = run_json(
+            db,
+            &[
+                "sql",
+                "--json",
+                "SELECT gpt_id, language FROM gpts WHERE snapshot_id = 1",
+            ],
+        );
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let s = |k: &str| r[k].as_str().unwrap().to_owned();
+                (s("gpt_id"), s("language"))
+            })
+            .collect::<BTreeMap<String, String>>()
+    };
+    let migrated = languages(&db);
+    assert_eq!(migrated, languages(&fresh));
+    assert!(migrated.values().any(|l| l == "ja"), "{migrated:?}");
+    let stats = |db: &Path, more: &[&str]| {
+        let mut args = vec!["stats", "--json", "--snapshot", "1"];
+        args.extend(more);
+        run_json(db, &args)
+    };
+    let counted = stats(&db, &[])["languages"].clone();
+    assert_eq!(counted, stats(&fresh, &[])["languages"]);
+    let ja = migrated.values().filter(|l| *l == "ja").count();
+    assert_eq!(counted["ja"], ja);
+    assert_eq!(stats(&db, &["--language", "ja"])["gpts"], ja);
 
     // The next day's file shared what did not change: 276 of 300 GPTs (19 renamed, 5 gone).
     let conn = rusqlite::Connection::open(&db).unwrap();
@@ -208,14 +247,38 @@ fn a_schema_6_file_reads_back_equal_with_its_hashes_unique_by_named_indexes() {
     assert!(o.status.success(), "{}", stderr(&o));
     let said = stderr(&o);
     assert!(said.contains("table 2 of 2"), "{said}");
-    assert!(said.contains("is at schema 10"), "{said}");
-    assert_eq!(user_version(&db), 10);
+    let newest = gptscope::store::schema::SCHEMA_VERSION;
+    assert!(said.contains(&format!("is at schema {newest}")), "{said}");
+    assert_eq!(user_version(&db), i64::from(newest));
     // Schema 9 adds each snapshot's first page (`snapshot.top`, the last column): apart from
     // it, nothing changed.
     let mut now = everything(&db);
     for row in now.get_mut("snapshot").unwrap() {
         assert!(matches!(row.pop(), Some(Value::Text(_))), "{row:?}");
     }
+    // Schema 11 adds each version's language (`gpt.lang`, the last column) and the compact
+    // columns' language part (key `chunk * 8 + 5`): apart from them, nothing changed.
+    let mut languages = BTreeMap::<String, usize>::new();
+    for row in now.get_mut("gpt").unwrap() {
+        let Some(Value::Text(code)) = row.pop() else {
+            panic!("a language code: {row:?}")
+        };
+        *languages.entry(code).or_default() += 1;
+    }
+    assert!(
+        languages.len() > 3 && languages["en"] > 300,
+        "{languages:?}"
+    );
+    now.get_mut("vcolumn")
+        .unwrap()
+        .retain(|r| !matches!(r[0], Value::Integer(k) if k % 8 == 5));
+    // Every snapshot's summary computed again in the current shape (it has the languages).
+    let summaries = now.remove("summary").unwrap();
+    assert_eq!(summaries.len(), was["summary"].len());
+    let version = Value::Integer(gptscope::stats::summary::SUMMARY_VERSION);
+    assert!(summaries.iter().all(|r| r[1] == version), "{summaries:?}");
+    let mut was = was;
+    was.remove("summary");
     assert_eq!(now, was, "every table, every row, every id");
     for sid in snapshot_ids(&db) {
         assert_stored_top_is_the_first_page(&db, sid);

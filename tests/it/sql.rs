@@ -132,6 +132,16 @@ fn the_views_give_the_counts_stats_gives_on_the_sample() {
     for (domain, n) in stats["action_domains"].as_object().unwrap() {
         assert_eq!(domains.get(domain), Some(n), "{domain}");
     }
+    // Languages, by code, every one of them (unknown is `und`).
+    let languages = counted(
+        &db,
+        &format!(
+            "SELECT language, count(*) FROM gpts WHERE snapshot_id = {s} AND available
+             GROUP BY language"
+        ),
+    );
+    assert_eq!(&languages, stats["languages"].as_object().unwrap());
+    assert!(languages.len() > 5, "{languages:?}");
 }
 
 #[test]

@@ -41,7 +41,7 @@ impl Format {
 }
 
 /// The columns of a GPT export, in order.
-pub const GPT_FIELDS: [&str; 22] = [
+pub const GPT_FIELDS: [&str; 23] = [
     "id",
     "url",
     "name",
@@ -63,6 +63,7 @@ pub const GPT_FIELDS: [&str; 22] = [
     "signals",
     "available",
     "fetch_status",
+    "language",
     "snapshot_id",
 ];
 
@@ -90,6 +91,8 @@ pub struct GptOut {
     pub signals: Vec<&'static str>,
     pub available: bool,
     pub fetch_status: Option<String>,
+    /// The main language's code (ISO 639-1; `und`: too short to tell).
+    pub language: &'static str,
     pub snapshot_id: i64,
     /// `created_at` and `updated_at` as unix seconds (Parquet's timestamps).
     #[serde(skip)]
@@ -99,7 +102,7 @@ pub struct GptOut {
 }
 
 impl GptOut {
-    fn cells(&self) -> [String; 22] {
+    fn cells(&self) -> [String; 23] {
         let opt = |v: &Option<String>| v.clone().unwrap_or_default();
         let num = |v: Option<i64>| v.map(|n| n.to_string()).unwrap_or_default();
         [
@@ -124,6 +127,7 @@ impl GptOut {
             self.signals.join(";"),
             self.available.to_string(),
             opt(&self.fetch_status),
+            self.language.to_owned(),
             self.snapshot_id.to_string(),
         ]
     }
@@ -347,7 +351,8 @@ fn read_gpts(
                 "SELECT g.rowid, g.id, d.short_url, g.name, d.description, g.author_id,
                         {author_columns}, g.categories, g.tools, g.actions, g.detail,
                         g.files, g.conv_bucket, g.conv, g.rating, g.review_count, g.review_total,
-                        g.created_at, g.updated_at, g.signals, g.available, g.fetch_status
+                        g.created_at, g.updated_at, g.signals, g.available, g.fetch_status,
+                        g.lang
                  FROM {} g JOIN detail d ON d.hash = g.detail
                  {author_join}
                  WHERE g.rowid IN ({placeholders})",
@@ -433,6 +438,10 @@ fn read_gpts(
                         .collect(),
                     available: r.get(21).map_err(e)?,
                     fetch_status: r.get(22).map_err(e)?,
+                    language: crate::language::Language::from_code(
+                        r.get_ref(23).map_err(e)?.as_str().unwrap_or("und"),
+                    )
+                    .code(),
                     snapshot_id,
                 },
             );

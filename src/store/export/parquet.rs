@@ -65,6 +65,7 @@ pub fn schema() -> SchemaRef {
         list("signals"),
         Field::new("available", DataType::Boolean, false),
         Field::new("fetch_status", DataType::Utf8, true),
+        Field::new("language", DataType::Utf8, false),
         Field::new("snapshot_id", DataType::Int64, false),
     ]))
 }
@@ -93,6 +94,7 @@ struct Builders {
     signals: ListBuilder<StringBuilder>,
     available: BooleanBuilder,
     fetch_status: StringBuilder,
+    language: StringBuilder,
     snapshot_id: Int64Builder,
 }
 
@@ -131,6 +133,7 @@ impl Builders {
         list(&mut self.signals, &g.signals);
         self.available.append_value(g.available);
         self.fetch_status.append_option(g.fetch_status.as_deref());
+        self.language.append_value(g.language);
         self.snapshot_id.append_value(g.snapshot_id);
     }
 
@@ -161,6 +164,7 @@ impl Builders {
             Arc::new(self.signals.finish()),
             Arc::new(self.available.finish()),
             Arc::new(self.fetch_status.finish()),
+            Arc::new(self.language.finish()),
             Arc::new(self.snapshot_id.finish()),
         ];
         RecordBatch::try_new(schema.clone(), columns).map_err(|e| e.to_string())
@@ -283,6 +287,7 @@ mod tests {
             signals: Vec::new(),
             available: true,
             fetch_status: None,
+            language: "en",
             snapshot_id: 1,
             created_unix: Some(1_700_000_000 + i),
             updated_unix: None,
