@@ -29,6 +29,10 @@ pub struct FilterArgs {
     /// Only this author's GPTs (a user id, user-…)
     #[arg(long, value_name = "USER_ID")]
     pub author: Option<String>,
+    /// Only GPTs in this language: a code (en, zh, ja), an English name, or `unknown` for those
+    /// too short to tell
+    #[arg(long, value_name = "LANG")]
+    pub language: Option<String>,
 }
 
 /// `no-x` → (false, "x"), `x` → (true, "x").
@@ -76,6 +80,14 @@ impl FilterArgs {
                 anyhow::bail!("--min-rating {r}: a rating is from 0 to 5");
             }
             f.min_rating = Some(r);
+        }
+        if let Some(l) = &self.language {
+            f.language = Some(crate::language::Language::parse(l).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "--language {l:?}: not a language (a code such as en, zh, ja, an English \
+                     name, or unknown)"
+                )
+            })?);
         }
         if let Some(c) = &self.min_conversations {
             let n = Conversations::parse(c).ok_or_else(|| {

@@ -28,7 +28,7 @@ pub const TOP: usize = 20;
 pub const EXAMPLES: usize = 5;
 
 /// The charts a report draws, in order; `Conversations` on a log scale.
-pub const CHARTS: [ChartId; 8] = [
+pub const CHARTS: [ChartId; 9] = [
     ChartId::Tools,
     ChartId::Categories,
     ChartId::Ratings,
@@ -36,6 +36,7 @@ pub const CHARTS: [ChartId; 8] = [
     ChartId::AuthorsByGpts,
     ChartId::Signals,
     ChartId::ActionDomains,
+    ChartId::Languages,
     ChartId::CreatedMonth,
 ];
 

@@ -42,6 +42,23 @@ fn conversations_line(r: &Report) -> String {
     )
 }
 
+/// The sentence under the languages chart: how languages were told, and how many could not be.
+fn languages_line(r: &Report) -> String {
+    let unknown = r
+        .landscape
+        .chart(ChartId::Languages)
+        .and_then(|c| {
+            let unknown = crate::language::Language::Unknown.name();
+            c.bars.iter().find(|b| b.label == unknown)
+        })
+        .map_or(0, |b| b.count);
+    format!(
+        "Each GPT's main language, told from its name, description and prompt starters; {} too \
+         short to tell are counted as unknown, not guessed.",
+        count(unknown)
+    )
+}
+
 /// The report's opening sentence (and the comparison's, when there is one).
 pub fn intro(r: &Report) -> Vec<String> {
     let l = &r.landscape;
@@ -196,6 +213,7 @@ pub fn under_chart(r: &Report, id: ChartId) -> (Vec<String>, Vec<Table>) {
         ChartId::Conversations => (vec![conversations_line(r)], Vec::new()),
         ChartId::AuthorsByGpts => (Vec::new(), vec![concentration(r)]),
         ChartId::Signals => (Vec::new(), examples(r)),
+        ChartId::Languages => (vec![languages_line(r)], Vec::new()),
         _ => (Vec::new(), Vec::new()),
     }
 }

@@ -22,6 +22,7 @@ pub enum ChartId {
     Signals,
     ActionAuth,
     ActionDomains,
+    Languages,
     /// A frequency table of one column of a GPT table.
     Frequency(FreqColumn),
     /// A frequency table of one column of the authors table.
@@ -29,7 +30,7 @@ pub enum ChartId {
 }
 
 impl ChartId {
-    pub const SCREEN: [ChartId; 9] = [
+    pub const SCREEN: [ChartId; 10] = [
         ChartId::Tools,
         ChartId::Ratings,
         ChartId::Conversations,
@@ -39,6 +40,7 @@ impl ChartId {
         ChartId::Signals,
         ChartId::ActionAuth,
         ChartId::ActionDomains,
+        ChartId::Languages,
     ];
 
     /// The chart's name in a drill-down's filter phrase (`tools: browser`).
@@ -53,6 +55,7 @@ impl ChartId {
             ChartId::Signals => "signal",
             ChartId::ActionAuth => "action auth",
             ChartId::ActionDomains => "action domain",
+            ChartId::Languages => "language",
             ChartId::Frequency(c) => c.label(),
             ChartId::AuthorFrequency(c) => c.label(),
         }
@@ -69,6 +72,7 @@ impl ChartId {
             ChartId::Signals => "Monetisation signals (GPTs with at least one of the kind)".into(),
             ChartId::ActionAuth => "Action auth kinds (GPTs with an Action of the kind)".into(),
             ChartId::ActionDomains => format!("Top {TOP_DOMAINS} Action domains (GPTs)"),
+            ChartId::Languages => "Languages (of name, description and starters)".into(),
             ChartId::Frequency(c) => format!("Frequency of {}", c.label()),
             ChartId::AuthorFrequency(c) => format!("Frequency of authors' {}", c.label()),
         }
@@ -87,6 +91,7 @@ pub enum FreqColumn {
     Reviews,
     Created,
     Updated,
+    Language,
 }
 
 impl FreqColumn {
@@ -101,6 +106,7 @@ impl FreqColumn {
             FreqColumn::Reviews => "reviews",
             FreqColumn::Created => "created month",
             FreqColumn::Updated => "updated month",
+            FreqColumn::Language => "language",
         }
     }
 }
@@ -219,6 +225,8 @@ pub(crate) struct Tally<'a> {
     pub domain_unknown: u64,
     pub per_author: Vec<u32>,
     pub authorless: u64,
+    /// GPTs by language ([`crate::language::Language::index`]).
+    pub languages: [u64; 256],
 }
 
 impl<'a> Tally<'a> {
@@ -243,6 +251,7 @@ impl<'a> Tally<'a> {
             domain_unknown: 0,
             per_author: vec![0; c.authors.len()],
             authorless: 0,
+            languages: [0; 256],
         };
         // Months change rarely between neighbouring GPTs: remember the last day's month.
         let mut last_day = i64::MIN;
@@ -323,6 +332,7 @@ impl<'a> Tally<'a> {
                 Some(n) => *n += 1,
                 None => t.authorless += 1,
             }
+            t.languages[c.lang[i] as usize] += 1;
         }
         t
     }
@@ -344,6 +354,7 @@ impl<'a> Tally<'a> {
             ChartId::Signals => self.signal_bars(),
             ChartId::ActionAuth => self.auth_bars(c),
             ChartId::ActionDomains => self.domain_bars(c),
+            ChartId::Languages => self.language_bars(),
             ChartId::Frequency(col) => return frequency(c, self.ids, col),
             // Made from the authors table, not from GPTs: see [`author_frequency`].
             ChartId::AuthorFrequency(_) => {
@@ -502,6 +513,20 @@ impl<'a> Tally<'a> {
             .collect()
     }
 
+    /// Languages present, most GPTs first (ties by name), unknown last.
+    fn language_bars(&self) -> Vec<Bar> {
+        use crate::language::Language;
+        let bar = |l: Language, n: u64| gpt_bar(l.name(), n, BinKey::Language(l.code().into()));
+        let mut bars: Vec<Bar> = Language::all()
+            .map(|l| (l, self.languages[l.index() as usize]))
+            .filter(|(_, n)| *n > 0)
+            .map(|(l, n)| bar(l, n))
+            .collect();
+        bars.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
+        bars.push(bar(Language::Unknown, self.languages[0]));
+        bars
+    }
+
     /// Authors by how many GPTs they made (the list's GPTs naming none are not authors).
     fn authors_by_gpts(&self) -> Chart {
         let mut counts = [0u64; AUTHOR_BINS.len()];
@@ -571,6 +596,7 @@ pub fn frequency(c: &Columns, ids: &[u32], column: FreqColumn) -> Chart {
             FreqColumn::Category => i64::from(c.category[i]),
             FreqColumn::Tools => i64::from(c.tools[i]),
             FreqColumn::Signals => i64::from(c.signals[i]),
+            FreqColumn::Language => i64::from(c.lang[i]),
             FreqColumn::Conversations => {
                 if c.conv_known[i] {
                     i64::from(c.conv[i])
@@ -693,6 +719,10 @@ pub fn frequency(c: &Columns, ids: &[u32], column: FreqColumn) -> Chart {
                 FreqColumn::Created => (month_label(k), BinKey::CreatedMonth(k)),
                 FreqColumn::Updated if k < 0 => ("unknown".into(), BinKey::UpdatedUnknown),
                 FreqColumn::Updated => (month_label(k), BinKey::UpdatedMonth(k)),
+                FreqColumn::Language => {
+                    let l = crate::language::Language::from_index(k as u8);
+                    (l.name().to_owned(), BinKey::Language(l.code().to_owned()))
+                }
             };
             Bar {
                 label,

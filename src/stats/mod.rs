@@ -171,6 +171,23 @@ impl Landscape {
         self.chart(id).map(Chart::counts).unwrap_or_default()
     }
 
+    /// The languages chart as `code → GPTs` (`und`: too short to tell), most GPTs first.
+    fn language_codes(&self) -> Map<String, Value> {
+        let Some(chart) = self.chart(ChartId::Languages) else {
+            return Map::new();
+        };
+        chart
+            .bars
+            .iter()
+            .filter_map(|b| match &b.key {
+                charts::Drill::Gpts(crate::store::view::BinKey::Language(code)) => {
+                    Some((code.clone(), b.count.into()))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
     /// The JSON of `gptscope stats --json`.
     pub fn to_json(&self) -> Value {
         let mut ratings_hist = self.counts(ChartId::Ratings);
@@ -214,6 +231,7 @@ impl Landscape {
             "created_month": self.counts(ChartId::CreatedMonth),
             "action_auth": self.counts(ChartId::ActionAuth),
             "action_domains": self.counts(ChartId::ActionDomains),
+            "languages": self.language_codes(),
             "describe": describe,
             "concentration": self.concentration,
         })

@@ -13,7 +13,7 @@ use crate::store::view::{Columns, Filter};
 use rusqlite::OptionalExtension;
 
 /// The shape of the stored JSON; a summary of another version is not read.
-pub const SUMMARY_VERSION: i64 = 2;
+pub const SUMMARY_VERSION: i64 = 3;
 
 /// The whole-snapshot landscape of `snapshot`, computed from its columns.
 pub fn compute(db: &Db, snapshot: i64) -> Result<Landscape> {

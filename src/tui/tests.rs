@@ -84,10 +84,7 @@ impl Harness {
 
     /// Moves the GPT list's column focus to `column` with the arrow keys.
     pub(super) fn focus_column(&mut self, column: GptColumn) -> &mut Self {
-        let target = GptColumn::ALL
-            .iter()
-            .position(|c| *c == column)
-            .expect("a GPT column");
+        let target = column.index();
         while self.list().column > target {
             self.press(KeyCode::Left);
         }

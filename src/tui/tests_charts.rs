@@ -298,3 +298,75 @@ fn the_whole_snapshots_histograms_read_from_its_summary_equal_those_counted_from
     assert_eq!(counted.gpts, 397);
     assert!(counted.charts.iter().all(|c| !c.bars.is_empty()));
 }
+
+/// Languages on every surface of the explorer: the histogram screen's chart and its drill-down,
+/// the filter form's field (and its error), and the column sorted.
+#[test]
+fn languages_chart_form_and_column() {
+    let mut h = Harness::new(120, 40);
+    h.press(KeyCode::Char('h'));
+    let ja = sql_count(&h, "SELECT count(*) FROM gpt_1 WHERE lang = 'ja'");
+    assert!(ja > 5, "{ja}");
+    assert_eq!(count(&h, ChartId::Languages, "Japanese"), ja);
+    assert_eq!(
+        count(&h, ChartId::Languages, "unknown"),
+        sql_count(&h, "SELECT count(*) FROM gpt_1 WHERE lang = 'und'")
+    );
+    select_bar(&mut h, ChartId::Languages, "Japanese");
+    let screen = h.screen();
+    assert!(
+        screen.contains("Languages (of name, description and starters)"),
+        "{screen}"
+    );
+    assert!(screen.contains("Japanese"), "{screen}");
+    h.press(KeyCode::Enter);
+    assert_eq!(h.list().len() as u64, ja);
+    assert!(h.screen().contains("language: Japanese"), "{}", h.screen());
+    h.press(KeyCode::Esc).press(KeyCode::Esc);
+
+    // The form: a code typed in; a language no one knows names the field.
+    h.press(KeyCode::Char('f'));
+    focus_field(&mut h, "Language");
+    for c in "xx".chars() {
+        h.press(KeyCode::Char(c));
+    }
+    h.press(KeyCode::Enter);
+    let Some(Popup::Filter(form)) = &h.app.popup else {
+        panic!("the form stays open on an error")
+    };
+    let error = form.error.clone().unwrap_or_default();
+    assert!(error.starts_with("Language: \"xx\""), "{error}");
+    h.press(KeyCode::Backspace).press(KeyCode::Backspace);
+    for c in "ko".chars() {
+        h.press(KeyCode::Char(c));
+    }
+    h.press(KeyCode::Enter);
+    let ko = sql_count(&h, "SELECT count(*) FROM gpt_1 WHERE lang = 'ko'");
+    assert_eq!(h.list().len() as u64, ko);
+    assert!(h.screen().contains("language=ko"), "{}", h.screen());
+    h.press(KeyCode::Char('x'));
+
+    // The column, sorted: codes in order, unknown last.
+    h.focus_column(GptColumn::Language);
+    h.press(KeyCode::Char('['));
+    let order = h.list().order.clone().expect("sorted");
+    let first = order.first().copied().unwrap();
+    let last = order.last().copied().unwrap();
+    let lang_of = |rowid: u32| {
+        let conn = rusqlite::Connection::open(&h.path).unwrap();
+        conn.query_row("SELECT lang FROM gpt WHERE vid = ?1", [rowid], |r| {
+            r.get::<_, String>(0)
+        })
+        .unwrap()
+    };
+    let smallest: String = {
+        let conn = rusqlite::Connection::open(&h.path).unwrap();
+        conn.query_row("SELECT min(lang) FROM gpt_1 WHERE lang != 'und'", [], |r| {
+            r.get(0)
+        })
+        .unwrap()
+    };
+    assert_eq!(lang_of(first), smallest);
+    assert_eq!(lang_of(last), "und");
+    assert!(h.screen().contains("by language ↑"), "{}", h.screen());
+}

@@ -587,7 +587,11 @@ fn a_schema_1_database_is_migrated_and_its_signals_recomputed() {
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 10, "the newest schema");
+    assert_eq!(
+        version,
+        i64::from(gptscope::store::schema::SCHEMA_VERSION),
+        "the newest schema"
+    );
     drop(conn);
     run_json(&db, &["signals", "--recompute", "--all", "--json"]);
     assert_eq!(

@@ -124,14 +124,14 @@ fn a_person_explores_the_sample_and_quits() {
     s.send("j").send(PGDN);
     s.wait_for("38 of 397"); // j: row 2; PgDn: a page of 36 rows further
 
-    // Sort by name: focus the name column (five to the left of conversations), ascending.
-    for _ in 0..5 {
+    // Sort by name: focus the name column (six to the left of conversations), ascending.
+    for _ in 0..6 {
         s.send(LEFT);
     }
     s.send("[");
     s.wait_for("by name ↑");
     // …and back to conversations, biggest first.
-    for _ in 0..5 {
+    for _ in 0..6 {
         s.send(RIGHT);
     }
     s.send("]");

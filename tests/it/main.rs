@@ -10,6 +10,7 @@ mod e2e;
 mod export;
 mod formats;
 mod history;
+mod languages;
 mod lists;
 mod live;
 mod migrate;

@@ -115,7 +115,10 @@ fn every_snapshot_is_one_hive_partition() {
         );
         assert_eq!(rows, stdout(&o).lines().count(), "snapshot {s}");
         for b in &batches {
-            let ids = b.column(21).as_primitive::<Int64Type>();
+            let ids = b
+                .column_by_name("snapshot_id")
+                .unwrap()
+                .as_primitive::<Int64Type>();
             assert!(ids.iter().all(|v| v == Some(s)));
         }
     }
@@ -160,6 +163,8 @@ out = {
   "parquet_tools": dict(c.execute(f"SELECT t, count(*) FROM (SELECT unnest(tools) t FROM '{pq}' WHERE available) GROUP BY 1").fetchall()),
   "db": one("SELECT count(*), count(rating), avg(CAST(rating AS DOUBLE)), sum(CAST(conversations_lower_bound AS BIGINT)) FROM g.gpts WHERE available = '1'"),
   "db_signals": dict(c.execute("SELECT kind, count(*) FROM g.signals WHERE available = 1 GROUP BY 1").fetchall()),
+  "parquet_languages": dict(c.execute(f"SELECT language, count(*) FROM '{pq}' WHERE available GROUP BY 1").fetchall()),
+  "db_languages": dict(c.execute("SELECT language, count(*) FROM g.gpts WHERE available = '1' GROUP BY 1").fetchall()),
 }
 print(json.dumps(out))
 "#;
@@ -193,5 +198,8 @@ print(json.dumps(out))
     for (kind, n) in stats["signals"].as_object().unwrap() {
         let got = duck["db_signals"].get(kind).cloned().unwrap_or(0.into());
         assert_eq!(&got, n, "signal {kind}");
+    }
+    for source in ["parquet_languages", "db_languages"] {
+        assert_eq!(duck[source], stats["languages"], "{source}");
     }
 }

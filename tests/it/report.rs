@@ -65,6 +65,14 @@ fn stats_counts(stats: &Value) -> BTreeMap<String, BTreeMap<String, u64>> {
     }
     let mut signals = counts(&stats["signals"]);
     signals.insert("none".into(), stats["no_signal"].as_u64().unwrap());
+    // `stats` keys languages by code, the chart labels them by name.
+    let languages = counts(&stats["languages"])
+        .into_iter()
+        .map(|(code, n)| {
+            let name = gptscope::language::Language::from_code(&code).name();
+            (name.to_owned(), n)
+        })
+        .collect();
     BTreeMap::from([
         ("tools".into(), counts(&stats["tools"])),
         ("category".into(), counts(&stats["categories"])),
@@ -74,6 +82,7 @@ fn stats_counts(stats: &Value) -> BTreeMap<String, BTreeMap<String, u64>> {
         ("signal".into(), signals),
         ("action-domain".into(), counts(&stats["action_domains"])),
         ("created".into(), counts(&stats["created_month"])),
+        ("language".into(), languages),
     ])
 }
 
@@ -118,12 +127,22 @@ fn the_html_report_of_the_sample_is_one_page_whose_charts_carry_the_numbers_of_s
     assert!(!text.contains("src="));
     let stats = run_json(&db, &["stats", "--json"]);
     let charts = drawn(&doc);
-    assert_eq!(doc.select(&sel("svg.chart")).count(), 8);
+    assert_eq!(
+        doc.select(&sel("svg.chart")).count(),
+        gptscope::report::CHARTS.len()
+    );
     assert_same(&charts, &stats);
     // The sentences carry the same numbers.
     let body: String = doc.root_element().text().collect();
     assert!(body.contains("397 GPTs by 381 authors"), "{body}");
     assert!(body.contains("Rated: 358 of 397; mean 4.024"), "{body}");
+    let unknown = &stats["languages"]["und"];
+    assert!(
+        body.contains(&format!(
+            "{unknown} too short to tell are counted as unknown"
+        )),
+        "{body}"
+    );
     assert!(body.contains("2,195,300 in all"), "{body}");
     // Top GPTs: the sample's most used first.
     let first: String = doc
@@ -144,7 +163,11 @@ fn the_markdown_report_links_svg_files_that_say_the_same() {
     let o = run(&db, &["report", "--out", out.to_str().unwrap(), "--json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let said: Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(said["files"].as_array().unwrap().len(), 9);
+    // The page and one SVG a chart.
+    assert_eq!(
+        said["files"].as_array().unwrap().len(),
+        1 + gptscope::report::CHARTS.len()
+    );
     let md = std::fs::read_to_string(&out).unwrap();
     let stats = run_json(&db, &["stats", "--json"]);
     let mut charts = BTreeMap::new();
@@ -313,7 +336,11 @@ fn the_report_renders_in_headless_chromium() {
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let dom = String::from_utf8_lossy(&o.stdout);
-    assert_eq!(dom.matches("<svg").count(), 8, "{dom}");
+    assert_eq!(
+        dom.matches("<svg").count(),
+        gptscope::report::CHARTS.len(),
+        "{dom}"
+    );
     assert!(dom.contains("GPT Store landscape: BeeTrove sample"));
     let page = Html::parse_document(&dom);
     assert_same(&drawn(&page), &run_json(&db, &["stats", "--json"]));

@@ -215,6 +215,11 @@ impl Form {
             "YYYY-MM-DD",
         ));
         fields.push(Field::text(
+            "Language",
+            filter.language.map(|l| l.code().to_owned()),
+            "en, zh, ja, unknown…",
+        ));
+        fields.push(Field::text(
             "Text in name or description",
             filter.text.clone(),
             "any text",
@@ -302,6 +307,11 @@ impl Form {
                 None => {}
             }
         }
+        f.language = self.parsed(
+            "Language",
+            crate::language::Language::parse,
+            "a language (a code such as en, an English name, or unknown)",
+        )?;
         f.verified = self.yes_no_of("Verified author");
         f.min_rating = self.parsed(
             "Minimum rating",

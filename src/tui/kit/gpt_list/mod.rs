@@ -27,6 +27,7 @@ pub enum GptColumn {
     Name,
     Author,
     Category,
+    Language,
     Tools,
     Signals,
     Conversations,
@@ -36,10 +37,11 @@ pub enum GptColumn {
 }
 
 impl GptColumn {
-    pub const ALL: [GptColumn; 9] = [
+    pub const ALL: [GptColumn; 10] = [
         GptColumn::Name,
         GptColumn::Author,
         GptColumn::Category,
+        GptColumn::Language,
         GptColumn::Tools,
         GptColumn::Signals,
         GptColumn::Conversations,
@@ -48,11 +50,17 @@ impl GptColumn {
         GptColumn::Updated,
     ];
 
+    /// Where the column is in [`GptColumn::ALL`].
+    pub fn index(self) -> usize {
+        GptColumn::ALL.iter().position(|c| *c == self).unwrap_or(0)
+    }
+
     pub fn title(self) -> &'static str {
         match self {
             GptColumn::Name => "Name",
             GptColumn::Author => "Author",
             GptColumn::Category => "Category",
+            GptColumn::Language => "Lang",
             GptColumn::Tools => "Tools",
             GptColumn::Signals => "Signals",
             GptColumn::Conversations => "Convs",
@@ -67,6 +75,7 @@ impl GptColumn {
             GptColumn::Name => SortKey::Name,
             GptColumn::Author => SortKey::Author,
             GptColumn::Category => SortKey::Category,
+            GptColumn::Language => SortKey::Language,
             GptColumn::Tools => SortKey::Tools,
             GptColumn::Signals => SortKey::Signals,
             GptColumn::Conversations => SortKey::Conversations,
@@ -115,7 +124,7 @@ impl GptList {
             total: 0,
             loading: true,
             cursor: Cursor::default(),
-            column: 5,
+            column: GptColumn::Conversations.index(),
             keep: None,
             rows: FxHashMap::default(),
             requested: FxHashSet::default(),
@@ -152,6 +161,7 @@ pub fn freq_column(c: GptColumn) -> Option<FreqColumn> {
         GptColumn::Name => None,
         GptColumn::Author => Some(FreqColumn::Author),
         GptColumn::Category => Some(FreqColumn::Category),
+        GptColumn::Language => Some(FreqColumn::Language),
         GptColumn::Tools => Some(FreqColumn::Tools),
         GptColumn::Signals => Some(FreqColumn::Signals),
         GptColumn::Conversations => Some(FreqColumn::Conversations),

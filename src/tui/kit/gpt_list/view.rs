@@ -24,6 +24,7 @@ fn gpt_layout(width: u16) -> Vec<(usize, u16)> {
             GptColumn::Name => 0,
             GptColumn::Author => 18,
             GptColumn::Category => 12,
+            GptColumn::Language => 4,
             GptColumn::Tools => 7,
             GptColumn::Signals => 7,
             GptColumn::Conversations => 6,
@@ -35,6 +36,7 @@ fn gpt_layout(width: u16) -> Vec<(usize, u16)> {
     // Dropped in this order when space runs out.
     let drop_order = [
         GptColumn::Updated,
+        GptColumn::Language,
         GptColumn::Signals,
         GptColumn::Reviews,
         GptColumn::Category,
@@ -56,7 +58,7 @@ fn gpt_layout(width: u16) -> Vec<(usize, u16)> {
     shown
         .iter()
         .map(|c| {
-            let idx = GptColumn::ALL.iter().position(|x| x == c).unwrap_or(0);
+            let idx = c.index();
             (
                 idx,
                 if *c == GptColumn::Name {
@@ -86,6 +88,13 @@ fn gpt_cell(row: &GptRow, column: GptColumn) -> (String, Align) {
                 .as_deref()
                 .map(|c| text::line(c).into_owned())
                 .unwrap_or_default(),
+            Align::Left,
+        ),
+        GptColumn::Language => (
+            match row.language {
+                crate::language::Language::Unknown => "–".to_owned(),
+                known => known.code().to_owned(),
+            },
             Align::Left,
         ),
         GptColumn::Tools => (tool_marks(row.tools), Align::Left),
@@ -233,7 +242,7 @@ mod tests {
             assert!(used <= width, "{width}: {used}");
             assert!(l.iter().any(|(i, _)| *i == 0), "the name always shows");
         }
-        assert_eq!(gpt_layout(200).len(), 9);
-        assert!(gpt_layout(60).len() < 9);
+        assert_eq!(gpt_layout(200).len(), GptColumn::ALL.len());
+        assert!(gpt_layout(60).len() < GptColumn::ALL.len());
     }
 }
