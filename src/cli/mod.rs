@@ -964,9 +964,9 @@ fn cmd_import(global: &GlobalArgs, args: ImportArgs, out: &mut dyn Write) -> any
         ),
         None => None,
     };
-    let inputs = import::expand_paths(&args.paths)?;
+    let import::Expanded { inputs, not_read } = import::expand_paths(&args.paths)?;
     if args.by_date {
-        return import_by_date(global, &args, inputs, out);
+        return import_by_date(global, &args, inputs, not_read, out);
     }
     let mut db = open_db(global)?;
     let opts = ImportOptions {
@@ -977,10 +977,11 @@ fn cmd_import(global: &GlobalArgs, args: ImportArgs, out: &mut dyn Write) -> any
     let bar = ProgressBar::new(std::io::stderr().is_terminal());
     let result = import::import(&mut db, &inputs, &opts, &|p| bar.update(p));
     bar.finish();
-    let report = result.map_err(|e| match e {
+    let mut report = result.map_err(|e| match e {
         ImportError::Store(StoreError::Invalid(msg)) => anyhow::anyhow!("{msg}"),
         other => anyhow::anyhow!(other),
     })?;
+    report.not_read = not_read.iter().map(|p| p.display().to_string()).collect();
     tracing::info!(
         snapshot = report.snapshot,
         gpts = report.gpts,
@@ -1010,14 +1011,29 @@ fn import_options(global: &GlobalArgs, args: &ImportArgs) -> anyhow::Result<Impo
     })
 }
 
-/// `import --by-date`: one snapshot per dated folder, oldest first.
+/// `import --by-date`: one snapshot per dated folder, oldest first. A file the walk left out
+/// (not data by its name) is listed with the snapshot of its folder's date, or the first.
 fn import_by_date(
     global: &GlobalArgs,
     args: &ImportArgs,
     inputs: Vec<import::Input>,
+    not_read: Vec<std::path::PathBuf>,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     let groups = import::group_by_date(inputs)?;
+    let mut docs: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for p in &not_read {
+        let date = import::date_of(p);
+        let group = groups
+            .iter()
+            .find(|(d, _, _)| Some(d) == date.as_ref())
+            .or(groups.first());
+        if let Some((d, _, _)) = group {
+            docs.entry(d.clone())
+                .or_default()
+                .push(p.display().to_string());
+        }
+    }
     let mut db = open_db(global)?;
     let base = args.label.clone().unwrap_or_else(|| {
         args.paths.first().and_then(|p| p.file_name()).map_or_else(
@@ -1032,10 +1048,11 @@ fn import_by_date(
             taken_at: Some(at),
             ..import_options(global, args)?
         };
-        let report = import::import(&mut db, &inputs, &opts, &|_| {}).map_err(|e| match e {
+        let mut report = import::import(&mut db, &inputs, &opts, &|_| {}).map_err(|e| match e {
             ImportError::Store(StoreError::Invalid(msg)) => anyhow::anyhow!("{date}: {msg}"),
             other => anyhow::anyhow!("{date}: {other}"),
         })?;
+        report.not_read = docs.remove(&date).unwrap_or_default();
         tracing::info!(snapshot = report.snapshot, date, "import by date written");
         if !args.json {
             output::import_report(out, &report, &inputs)?;

@@ -123,6 +123,17 @@ pub fn import_report(
             r.fields_ignored
         )?;
     }
+    if let Some(first) = r.not_read.first() {
+        writeln!(
+            out,
+            "  not read: {} file{} in the folders, not data by their names ({}{}); a file \
+             named is read",
+            r.not_read.len(),
+            if r.not_read.len() == 1 { "" } else { "s" },
+            text::line(first),
+            if r.not_read.len() > 1 { ", …" } else { "" }
+        )?;
+    }
     for f in &r.files {
         if let (Some(m), Some(format)) = (&f.mapping, &f.format) {
             writeln!(

@@ -158,6 +158,10 @@ fn removing_a_snapshot_keeps_the_others() {
 fn dated_archives_make_a_time_series_of_shelf_positions() {
     let (dir, db) = temp_db();
     let (root, day1) = two_store_front_days(dir.path());
+    // The archive's README, in no dated folder, and a day's licence are not data: listed with the
+    // first day's snapshot and with their own day's.
+    write(&root, "README.md", "# Store-front archive\n");
+    write(&root.join("2026-04-15"), "LICENSE", "x");
     let o = run(
         &db,
         &["import", "--by-date", root.to_str().unwrap(), "--json"],
@@ -165,6 +169,19 @@ fn dated_archives_make_a_time_series_of_shelf_positions() {
     assert!(o.status.success(), "{}", stderr(&o));
     let reports: Vec<Value> = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(reports.len(), 2);
+    let not_read = |r: &Value| -> Vec<String> {
+        r["not_read"].as_array().map_or(Vec::new(), |a| {
+            a.iter()
+                .map(|p| {
+                    p.as_str()
+                        .unwrap()
+                        .replace(&format!("{}/", root.display()), "")
+                })
+                .collect()
+        })
+    };
+    assert_eq!(not_read(&reports[0]), ["README.md"]);
+    assert_eq!(not_read(&reports[1]), ["2026-04-15/LICENSE"]);
     let snaps = run_json(&db, &["snapshots", "--json"]);
     let dated: Vec<(i64, String, String)> = snaps
         .as_array()

@@ -737,3 +737,95 @@ fn a_ranking_sites_ranks_become_positions() {
     assert_eq!(g["shelves"][0]["shelf_id"], "ranking");
     assert_eq!(g["shelves"][0]["position"], 2);
 }
+
+/// A dataset's folder as it is published: the data beside its README (with a store link quoted
+/// as an example), its provenance table and the script that made it. Imported as a folder
+/// (`--strict`), only the data is read: the same GPTs as the data file alone, nothing skipped,
+/// and the other files listed as not read. Named, the README is read as the list of links it is.
+#[test]
+fn a_dataset_folder_imports_its_data_not_its_documentation() {
+    let (dir, db) = temp_db();
+    let folder = dir.path().join("dataset");
+    std::fs::create_dir_all(folder.join("docs")).unwrap();
+    std::fs::copy(fixture("lists/directory.csv"), folder.join("directory.csv")).unwrap();
+    write(
+        &folder,
+        "README.md",
+        "# GPT directory\n\nFor example [Quoted GPT](https://chatgpt.com/g/g-QuotedGPT-quoted).\n",
+    );
+    write(
+        &folder.join("docs"),
+        "SOURCE.md",
+        "| List Name | GPT Position in List | GPT Name |\n|---|---|---|\n| Featured | first | x |\n",
+    );
+    write(&folder, "make.py", "import csv\nprint('GPT Id, Name')\n");
+    let alone = {
+        let (_d, db_alone) = temp_db();
+        run_json(
+            &db_alone,
+            &[
+                "import",
+                fixture("lists/directory.csv").to_str().unwrap(),
+                "--json",
+            ],
+        )
+    };
+    let report = run_json(
+        &db,
+        &["import", "--strict", folder.to_str().unwrap(), "--json"],
+    );
+    assert_eq!(report["gpts"], alone["gpts"], "{report}");
+    assert_eq!(report["skipped"], 0, "{report}");
+    assert_eq!(report["shelves"], 0, "{report}");
+    assert_eq!(report["files"].as_array().unwrap().len(), 1, "{report}");
+    let not_read: Vec<String> = report["not_read"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            p.as_str()
+                .unwrap()
+                .replace(&format!("{}/", folder.display()), "")
+        })
+        .collect();
+    assert_eq!(not_read, ["README.md", "docs/SOURCE.md", "make.py"]);
+    let o = run(&db, &["show", "g-QuotedGPT"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    // The text form says what was left and how to read it.
+    let text = stdout(&run(&db, &["import", folder.to_str().unwrap()]));
+    assert!(
+        text.contains("not read: 3 files in the folders, not data by their names"),
+        "{text}"
+    );
+    // Named, the README is a list of one GPT.
+    let named = run_json(
+        &db,
+        &[
+            "import",
+            folder.join("README.md").to_str().unwrap(),
+            "--json",
+        ],
+    );
+    assert_eq!(named["gpts"], 1, "{named}");
+    assert!(named.get("not_read").is_none(), "{named}");
+    let show = run_json(&db, &["show", "g-QuotedGPT", "--json"]);
+    assert_eq!(show["name"], "Quoted GPT");
+    // A folder of documentation only says so, and writes nothing.
+    let docs = fails_with(
+        &run(&db, &["import", folder.join("docs").to_str().unwrap()]),
+        "not data by their names",
+    );
+    assert!(docs.contains("SOURCE.md"), "{docs}");
+    // Named, the provenance table is read and has no GPT: its one row is unreadable (line 3: the
+    // line under the header is not a row), and its shelf is not made from a row that was not
+    // read, so nothing is imported.
+    let table = fails_with(
+        &run(
+            &db,
+            &["import", folder.join("docs/SOURCE.md").to_str().unwrap()],
+        ),
+        "nothing to import",
+    );
+    assert!(table.contains("line 3: unreadable table row"), "{table}");
+    assert_eq!(snapshot_ids(&db).len(), 4, "no snapshot written");
+}

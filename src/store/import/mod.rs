@@ -4,7 +4,10 @@
 //! `--strict` turns the first one into a failure that writes nothing.
 
 use super::db::{Db, StoreError};
+mod inputs;
 mod pipeline;
+
+pub use inputs::{Expanded, date_of, default_label, expand_paths, group_by_date, not_data};
 
 use super::parse::IssueKind;
 use super::parse::input::Format;
@@ -12,7 +15,7 @@ use super::writer::{Added, NewSnapshot, SnapshotCounts, SnapshotWriter};
 use pipeline::{Msg, Ordered};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
 
@@ -107,6 +110,10 @@ pub struct ImportReport {
     /// The first examples of each kind of problem, as `file:line: reason: message`.
     pub examples: Vec<String>,
     pub files: Vec<FileReport>,
+    /// Files found in the folders walked that are not data by their names, left out
+    /// ([`not_data`]); filled by the caller that walked them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_read: Vec<String>,
 }
 
 /// Why an import wrote nothing.
@@ -130,113 +137,6 @@ pub enum ImportError {
 const DB_BYTES_PER_INPUT_BYTE: f64 = 0.35;
 
 const EXAMPLES_PER_KIND: usize = 3;
-
-/// Expands directories (recursively, sorted, hidden files left out) and checks paths exist.
-/// Inputs grouped by the date in their path (the last folder named `YYYY-MM-DD`), oldest first:
-/// a dated archive of daily dumps becomes one snapshot per day. The error names a file whose
-/// path has no date.
-pub fn group_by_date(inputs: Vec<Input>) -> Result<Vec<(String, i64, Vec<Input>)>, ImportError> {
-    let mut groups: std::collections::BTreeMap<String, Vec<Input>> = Default::default();
-    for input in inputs {
-        let Input::Path(path) = &input else {
-            continue;
-        };
-        let is_date = |c: &str| {
-            c.len() == 10
-                && c.bytes().enumerate().all(|(i, b)| {
-                    if i == 4 || i == 7 {
-                        b == b'-'
-                    } else {
-                        b.is_ascii_digit()
-                    }
-                })
-        };
-        let date = path
-            .parent()
-            .and_then(|p| {
-                p.components()
-                    .rev()
-                    .filter_map(|c| c.as_os_str().to_str())
-                    .find(|c| is_date(c))
-            })
-            .map(str::to_owned)
-            .ok_or_else(|| {
-                ImportError::Input(format!(
-                    "{}: no YYYY-MM-DD folder in its path (--by-date wants …/2024-03-28/…)",
-                    path.display()
-                ))
-            })?;
-        groups.entry(date).or_default().push(input);
-    }
-    groups
-        .into_iter()
-        .map(|(date, inputs)| {
-            let at = crate::time::parse_timestamp(&date)
-                .ok_or_else(|| ImportError::Input(format!("{date}: not a date")))?;
-            Ok((date, at, inputs))
-        })
-        .collect()
-}
-
-pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<Input>, ImportError> {
-    fn walk(dir: &Path, out: &mut Vec<Input>) -> std::io::Result<()> {
-        let mut entries: Vec<_> = std::fs::read_dir(dir)?
-            .filter_map(|e| e.ok())
-            .map(|e| e.path())
-            .filter(|p| {
-                p.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| !n.starts_with('.'))
-            })
-            .collect();
-        entries.sort();
-        for p in entries {
-            if p.is_dir() {
-                walk(&p, out)?;
-            } else {
-                out.push(Input::Path(p));
-            }
-        }
-        Ok(())
-    }
-    let mut out = Vec::new();
-    for p in paths {
-        let meta = std::fs::metadata(p)
-            .map_err(|e| ImportError::Input(format!("{}: {e}", p.display())))?;
-        if meta.is_dir() {
-            walk(p, &mut out).map_err(|e| ImportError::Input(format!("{}: {e}", p.display())))?;
-        } else {
-            out.push(Input::Path(p.clone()));
-        }
-    }
-    if out.is_empty() {
-        return Err(ImportError::Input(format!(
-            "no files to import in {}",
-            paths
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
-    }
-    Ok(out)
-}
-
-/// A default label: the first input's file name, and how many more there are.
-pub fn default_label(inputs: &[Input]) -> String {
-    let first = match inputs.first() {
-        Some(Input::Path(p)) => p
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| p.display().to_string()),
-        Some(Input::Memory { name, .. }) => (*name).to_owned(),
-        None => "empty".to_owned(),
-    };
-    match inputs.len() {
-        0 | 1 => first,
-        n => format!("{first} (+{} more)", n - 1),
-    }
-}
 
 /// Imports the inputs as one new snapshot.
 pub fn import(
@@ -397,6 +297,7 @@ fn import_all(
         fields_ignored: tally.fields_ignored,
         examples: tally.examples,
         files: tally.files,
+        not_read: Vec::new(),
     })
 }
 

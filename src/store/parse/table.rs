@@ -392,9 +392,20 @@ fn read_rows(
             });
             continue;
         }
+        if shape.markdown && is_markdown_rule(&cells) {
+            continue;
+        }
         on_row(&headers, &cells, line, sink);
     }
     Ok(headers)
+}
+
+/// A Markdown table's line under its header (`|---|:--:|`): not a row, in a table of any kind.
+pub(crate) fn is_markdown_rule(cells: &[&str]) -> bool {
+    cells
+        .iter()
+        .all(|c| c.trim().chars().all(|ch| matches!(ch, '-' | ':' | ' ')))
+        && cells.iter().any(|c| c.contains('-'))
 }
 
 /// The byte offsets of the newlines a reader has passed on and not yet been asked about. (The
@@ -460,6 +471,16 @@ fn homepage_row(
     };
     let shelf_id = shelf_id_for_title(&title);
     let observed_at = get("Crawled Date").as_deref().and_then(parse_timestamp);
+    let Some(position) = get("GPT Position in List").and_then(|p| p.trim().parse::<u32>().ok())
+    else {
+        sink.issue(Issue {
+            line,
+            kind: IssueKind::Skipped(SkipReason::BadRow),
+            message: "`GPT Position in List` is not a number".to_owned(),
+        });
+        return;
+    };
+    // A shelf is known by its first row that is read: a row that is skipped names none.
     if seen.insert(shelf_id.clone(), ()).is_none() {
         sink.shelf(ShelfInfo {
             id: shelf_id.clone(),
@@ -470,15 +491,6 @@ fn homepage_row(
             ..ShelfInfo::default()
         });
     }
-    let Some(position) = get("GPT Position in List").and_then(|p| p.trim().parse::<u32>().ok())
-    else {
-        sink.issue(Issue {
-            line,
-            kind: IssueKind::Skipped(SkipReason::BadRow),
-            message: "`GPT Position in List` is not a number".to_owned(),
-        });
-        return;
-    };
     let author = get("GPT Author").map(|a| a.strip_prefix("By ").unwrap_or(&a).trim().to_owned());
     sink.shelf_entry(ShelfEntry {
         shelf_id,

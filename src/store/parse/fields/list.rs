@@ -89,12 +89,7 @@ impl ListTable {
             self.mapping.lines_without_gpt += 1;
             return;
         }
-        // A Markdown table's line under its header (`|---|:--:|`).
-        if cells
-            .iter()
-            .all(|c| c.trim().chars().all(|ch| matches!(ch, '-' | ':' | ' ')))
-            && cells.iter().any(|c| c.contains('-'))
-        {
+        if crate::store::parse::table::is_markdown_rule(cells) {
             return;
         }
         if cells.len() == self.headers.len()
