@@ -775,6 +775,7 @@ fn a_dataset_folder_imports_its_data_not_its_documentation() {
         &["import", "--strict", folder.to_str().unwrap(), "--json"],
     );
     assert_eq!(report["gpts"], alone["gpts"], "{report}");
+    assert_eq!(report["label"], "dataset/ (1 file)", "named by its folder");
     assert_eq!(report["skipped"], 0, "{report}");
     assert_eq!(report["shelves"], 0, "{report}");
     assert_eq!(report["files"].as_array().unwrap().len(), 1, "{report}");

@@ -189,6 +189,25 @@ pub fn group_by_date(inputs: Vec<Input>) -> Result<Vec<(String, i64, Vec<Input>)
         .collect()
 }
 
+/// The label of an import of one folder: its name and how many files were read in it
+/// (`external/ (22 files)`); `None` for anything else (the first file's name is used).
+pub fn folder_label(paths: &[PathBuf], files: usize) -> Option<String> {
+    let [folder] = paths else {
+        return None;
+    };
+    if !folder.is_dir() {
+        return None;
+    }
+    let name = std::fs::canonicalize(folder)
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| folder.display().to_string());
+    Some(match files {
+        1 => format!("{name}/ (1 file)"),
+        n => format!("{name}/ ({n} files)"),
+    })
+}
+
 /// A default label: the first input's file name, and how many more there are.
 pub fn default_label(inputs: &[Input]) -> String {
     let first = match inputs.first() {
@@ -280,6 +299,11 @@ mod tests {
                 "make.py"
             ]
         );
+        assert_eq!(
+            folder_label(std::slice::from_ref(&day), 1).as_deref(),
+            Some("2024-03-28/ (1 file)")
+        );
+        assert_eq!(folder_label(&[day.join("front.json")], 1), None);
         // Named, a README is read.
         let named = expand_paths(&[dir.path().join("README.md")]).unwrap();
         assert_eq!(named.inputs.len(), 1);

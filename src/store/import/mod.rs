@@ -7,7 +7,9 @@ use super::db::{Db, StoreError};
 mod inputs;
 mod pipeline;
 
-pub use inputs::{Expanded, date_of, default_label, expand_paths, group_by_date, not_data};
+pub use inputs::{
+    Expanded, date_of, default_label, expand_paths, folder_label, group_by_date, not_data,
+};
 
 use super::parse::IssueKind;
 use super::parse::input::Format;
