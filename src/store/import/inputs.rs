@@ -24,26 +24,25 @@ pub struct Expanded {
     pub not_read: Vec<PathBuf>,
 }
 
-/// File names (without extension, any case, `-` as `_`) that name documentation.
-const DOC_NAMES: [&str; 17] = [
+/// File names (without extension, any case, `-` as `_`) that name documentation. Only names
+/// no list of GPTs goes by: not `history`, `authors` or `sources`, which a crawl's files may be.
+const DOC_NAMES: [&str; 12] = [
     "readme",
     "source",
-    "sources",
     "provenance",
     "license",
     "licence",
     "copying",
     "notice",
     "changelog",
-    "changes",
-    "history",
     "contributing",
-    "authors",
     "citation",
     "code_of_conduct",
-    "security",
     "datasheet",
 ];
+
+/// File names of code's own files (`requirements.txt`, `Makefile`), likewise.
+const CODE_NAMES: [&str; 4] = ["requirements", "makefile", "dockerfile", "pipfile"];
 
 /// Extensions a documentation file has (or none): text, not data.
 const DOC_EXTENSIONS: [&str; 8] = ["md", "markdown", "txt", "rst", "adoc", "org", "cff", "html"];
@@ -61,8 +60,9 @@ const MEDIA_EXTENSIONS: [&str; 9] = [
 
 /// Why a file found in a folder is not data by its name, or `None` when it may be (its content
 /// then tells its format): `"documentation"` for a [`DOC_NAMES`] name with a
-/// [`DOC_EXTENSIONS`] extension or none (`README.md`, `LICENSE`; not `history.jsonl`), `"code"`
-/// for a [`CODE_EXTENSIONS`] one (`make.py`), `"media"` for a [`MEDIA_EXTENSIONS`] one.
+/// [`DOC_EXTENSIONS`] extension or none (`README.md`, `LICENSE`; not `readme.json`), `"code"`
+/// for a [`CODE_NAMES`] name so (`requirements.txt`) or a [`CODE_EXTENSIONS`] extension
+/// (`make.py`), `"media"` for a [`MEDIA_EXTENSIONS`] one.
 pub fn not_data(path: &Path) -> Option<&'static str> {
     let name = path.file_name()?.to_str()?;
     let (stem, ext) = match name.split_once('.') {
@@ -70,10 +70,13 @@ pub fn not_data(path: &Path) -> Option<&'static str> {
         None => (name, None),
     };
     let stem = stem.to_ascii_lowercase().replace('-', "_");
-    if DOC_NAMES.contains(&stem.as_str())
-        && ext.as_deref().is_none_or(|e| DOC_EXTENSIONS.contains(&e))
-    {
-        return Some("documentation");
+    if ext.as_deref().is_none_or(|e| DOC_EXTENSIONS.contains(&e)) {
+        if DOC_NAMES.contains(&stem.as_str()) {
+            return Some("documentation");
+        }
+        if CODE_NAMES.contains(&stem.as_str()) {
+            return Some("code");
+        }
     }
     let last = name.rsplit_once('.')?.1.to_ascii_lowercase();
     if CODE_EXTENSIONS.contains(&last.as_str()) {
@@ -240,6 +243,8 @@ mod tests {
             ("CITATION.cff", "documentation"),
             ("code-of-conduct.md", "documentation"),
             ("CHANGELOG.rst", "documentation"),
+            ("requirements.txt", "code"),
+            ("Makefile", "code"),
             ("make.py", "code"),
             ("scrape.ipynb", "code"),
             ("config.TOML", "code"),
@@ -250,6 +255,8 @@ mod tests {
         for data in [
             "gpts.md",
             "history.jsonl",
+            "history.md",
+            "sources.txt",
             "authors.csv",
             "source.json",
             "README.json",
