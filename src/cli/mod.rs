@@ -970,7 +970,10 @@ fn cmd_import(global: &GlobalArgs, args: ImportArgs, out: &mut dyn Write) -> any
     }
     let mut db = open_db(global)?;
     let opts = ImportOptions {
-        label: (args.label.clone()).or_else(|| import::folder_label(&args.paths, inputs.len())),
+        label: args
+            .label
+            .clone()
+            .or_else(|| import::folder_label(&args.paths, inputs.len())),
         taken_at,
         ..import_options(global, &args)?
     };
