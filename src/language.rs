@@ -129,15 +129,10 @@ impl Language {
             None => Language::Unknown,
         }
     }
-
-    /// Where the language sorts in a list sorted by language: by code, unknown last.
-    pub fn sort_rank(self) -> u8 {
-        rank_of_index(self.index())
-    }
 }
 
-/// [`Language::sort_rank`] of the language of [`Language::index`] `i`: a table, for sorting a
-/// million GPTs by their in-memory index.
+/// Where the language of [`Language::index`] `i` sorts in a list sorted by language: by code,
+/// unknown last. A table, for sorting a million GPTs by their in-memory index.
 pub fn rank_of_index(i: u8) -> u8 {
     static RANKS: OnceLock<Vec<u8>> = OnceLock::new();
     let ranks = RANKS.get_or_init(|| {
@@ -150,6 +145,13 @@ pub fn rank_of_index(i: u8) -> u8 {
         ranks
     });
     ranks.get(i as usize).copied().unwrap_or(u8::MAX)
+}
+
+/// As its code (`"en"`, `"und"`): how `show --json` and the exports write it.
+impl serde::Serialize for Language {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
 }
 
 impl std::fmt::Display for Language {
@@ -716,7 +718,8 @@ mod tests {
         }
         let en = Language::parse("en").unwrap();
         let zh = Language::parse("zh").unwrap();
-        assert!(en.sort_rank() < zh.sort_rank());
-        assert!(zh.sort_rank() < Language::Unknown.sort_rank());
+        assert!(rank_of_index(en.index()) < rank_of_index(zh.index()));
+        assert!(rank_of_index(zh.index()) < rank_of_index(Language::Unknown.index()));
+        assert_eq!(serde_json::to_string(&zh).unwrap(), "\"zh\"");
     }
 }

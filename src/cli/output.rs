@@ -202,11 +202,7 @@ pub fn gpt(out: &mut dyn Write, v: &GptView) -> anyhow::Result<()> {
         "  categories     {}",
         text::line(&r.categories.join(", "))
     )?;
-    writeln!(
-        out,
-        "  language       {}",
-        crate::language::Language::from_code(v.language).describe()
-    )?;
+    writeln!(out, "  language       {}", v.language.describe())?;
     let tools: Vec<&str> = r.tools.iter().map(|t| t.as_str()).collect();
     writeln!(out, "  tools          {}", tools.join(", "))?;
     for a in &r.actions {

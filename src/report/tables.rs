@@ -46,12 +46,10 @@ fn conversations_line(r: &Report) -> String {
 fn languages_line(r: &Report) -> String {
     let unknown = r
         .landscape
-        .chart(ChartId::Languages)
-        .and_then(|c| {
-            let unknown = crate::language::Language::Unknown.name();
-            c.bars.iter().find(|b| b.label == unknown)
-        })
-        .map_or(0, |b| b.count);
+        .language_codes()
+        .get(crate::language::Language::Unknown.code())
+        .and_then(serde_json::Value::as_u64)
+        .unwrap_or(0);
     format!(
         "Each GPT's main language, told from its name, description and prompt starters; {} too \
          short to tell are counted as unknown, not guessed.",

@@ -172,7 +172,7 @@ impl Landscape {
     }
 
     /// The languages chart as `code → GPTs` (`und`: too short to tell), most GPTs first.
-    fn language_codes(&self) -> Map<String, Value> {
+    pub(crate) fn language_codes(&self) -> Map<String, Value> {
         let Some(chart) = self.chart(ChartId::Languages) else {
             return Map::new();
         };

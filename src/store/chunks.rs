@@ -129,6 +129,12 @@ pub struct Chunk {
 /// No language in a chunk's dictionary (a version id with no row).
 pub const NONE8: u8 = u8::MAX;
 
+/// A language code's place in a chunk's dictionary, one byte (past 254 codes in one chunk, which
+/// the detector's ~70 languages never reach, the last place is shared).
+fn lang_slot(langs: &mut Dict, code: &str) -> u8 {
+    langs.id(code).min(u32::from(NONE8) - 1) as u8
+}
+
 /// Saturating clamp to the u32 range the columns hold (times in seconds, counts).
 fn clamp_u32(v: Option<i64>) -> u32 {
     v.map_or(0, |v| v.clamp(0, i64::from(u32::MAX)) as u32)
@@ -250,7 +256,7 @@ impl Fill {
             name.clone_into(&mut c.names[s]);
         }
         c.signals[s] = r.signals as u8;
-        c.lang[s] = self.langs.id(r.lang).min(u32::from(NONE8) - 1) as u8;
+        c.lang[s] = lang_slot(&mut self.langs, r.lang);
         if r.categories.len() > 1 {
             let more: Vec<u16> = r
                 .categories
@@ -645,7 +651,7 @@ pub fn write_languages(conn: &Connection) -> rusqlite::Result<()> {
         while let Some(r) = rows.next()? {
             let s = (r.get::<_, i64>(0)? - lo) as usize;
             let code = r.get_ref(1)?.as_str().unwrap_or("und");
-            c.lang[s] = langs.id(code).min(u32::from(NONE8) - 1) as u8;
+            c.lang[s] = lang_slot(&mut langs, code);
             top_slot = top_slot.max(s + 1);
         }
         c.len = top_slot;

@@ -8,7 +8,16 @@
 //! default) are written.
 
 use crate::language::{Language, detect_gpt};
+use rusqlite::types::{FromSql, FromSqlResult, ValueRef};
 use rusqlite::{Connection, params};
+
+/// A stored `gpt.lang`: its code read as a language (unknown for `und`, NULL, or a code this
+/// build does not know), so every reader of the column reads it one way.
+impl FromSql for Language {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        Ok(Language::from_code(value.as_str().unwrap_or("und")))
+    }
+}
 
 /// Versions read and detected at a time.
 const BATCH: i64 = 20_000;

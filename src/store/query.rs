@@ -187,8 +187,8 @@ pub struct GptView {
     pub signals: Vec<crate::signals::Signal>,
     /// False for a snapshot from before signals existed (`gptscope signals --recompute`).
     pub signals_computed: bool,
-    /// The main language's code (`und`: too short to tell; [`crate::language`]).
-    pub language: &'static str,
+    /// The main language (written as its code, `und`: too short to tell; [`crate::language`]).
+    pub language: crate::language::Language,
     pub shelves: Vec<ShelfPosition>,
     pub provenance: Provenance,
 }
@@ -270,8 +270,7 @@ pub fn gpt(db: &Db, snapshot: &SnapshotInfo, id: &str) -> Result<Option<GptView>
                 let detail: Vec<u8> = r.get(14)?;
                 let line: i64 = r.get(13)?;
                 let evidence: Option<String> = r.get(26)?;
-                let language =
-                    crate::language::Language::from_code(r.get_ref(31)?.as_str().unwrap_or("und"));
+                let language: crate::language::Language = r.get(31)?;
                 Ok((
                     rec,
                     detail,
@@ -306,7 +305,7 @@ pub fn gpt(db: &Db, snapshot: &SnapshotInfo, id: &str) -> Result<Option<GptView>
         signals,
         signals_computed: snapshot.signals_version
             >= i64::from(crate::store::schema::SIGNALS_VERSION),
-        language: language.code(),
+        language,
         shelves,
         provenance: Provenance {
             snapshot: snapshot.id,

@@ -1234,9 +1234,7 @@ pub fn rows(db: &Db, snapshot_id: i64, rowids: &[u32]) -> Result<Vec<GptRow>> {
                 created_at: r.get(11)?,
                 updated_at: r.get(12)?,
                 signals: r.get::<_, u32>(13)? as u8,
-                language: crate::language::Language::from_code(
-                    r.get_ref(14)?.as_str().unwrap_or("und"),
-                ),
+                language: r.get(14)?,
             })
         })()
         .map_err(|e| db.err(e))?;

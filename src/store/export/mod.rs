@@ -91,8 +91,8 @@ pub struct GptOut {
     pub signals: Vec<&'static str>,
     pub available: bool,
     pub fetch_status: Option<String>,
-    /// The main language's code (ISO 639-1; `und`: too short to tell).
-    pub language: &'static str,
+    /// The main language (written as its code, ISO 639-1; `und`: too short to tell).
+    pub language: crate::language::Language,
     pub snapshot_id: i64,
     /// `created_at` and `updated_at` as unix seconds (Parquet's timestamps).
     #[serde(skip)]
@@ -127,7 +127,7 @@ impl GptOut {
             self.signals.join(";"),
             self.available.to_string(),
             opt(&self.fetch_status),
-            self.language.to_owned(),
+            self.language.code().to_owned(),
             self.snapshot_id.to_string(),
         ]
     }
@@ -438,10 +438,7 @@ fn read_gpts(
                         .collect(),
                     available: r.get(21).map_err(e)?,
                     fetch_status: r.get(22).map_err(e)?,
-                    language: crate::language::Language::from_code(
-                        r.get_ref(23).map_err(e)?.as_str().unwrap_or("und"),
-                    )
-                    .code(),
+                    language: r.get(23).map_err(e)?,
                     snapshot_id,
                 },
             );

@@ -133,7 +133,7 @@ impl Builders {
         list(&mut self.signals, &g.signals);
         self.available.append_value(g.available);
         self.fetch_status.append_option(g.fetch_status.as_deref());
-        self.language.append_value(g.language);
+        self.language.append_value(g.language.code());
         self.snapshot_id.append_value(g.snapshot_id);
     }
 
@@ -287,7 +287,7 @@ mod tests {
             signals: Vec::new(),
             available: true,
             fetch_status: None,
-            language: "en",
+            language: crate::language::Language::parse("en").unwrap_or_default(),
             snapshot_id: 1,
             created_unix: Some(1_700_000_000 + i),
             updated_unix: None,

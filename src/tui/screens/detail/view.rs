@@ -78,11 +78,7 @@ pub fn detail_lines(v: &GptView, snapshot_time: i64) -> Vec<Line<'static>> {
             text::line(&r.categories.join(", ")).into_owned()
         },
     );
-    push(
-        &mut lines,
-        "language",
-        crate::language::Language::from_code(v.language).describe(),
-    );
+    push(&mut lines, "language", v.language.describe());
     tool_lines(r, &mut lines);
     push(&mut lines, "knowledge", format!("{} files", r.file_count));
     signal_lines(v, &mut lines);
